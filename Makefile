@@ -1,0 +1,33 @@
+# Two commands do all set-up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install bench-share clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## run: migrate the embedded SQLite database, seed demo data once, serve with gunicorn
+run: $(STAMP)
+	$(BIN)/hub migrate
+	$(BIN)/hub seed --if-empty
+	$(BIN)/hub about --port $(PORT)
+	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - 'hub:create_app()'
+
+## test: the whole suite (SQLite always; PostgreSQL when HUB_TEST_DATABASE_URL is set)
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench-share: $(STAMP)
+	$(BIN)/python bench/share_redirect.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

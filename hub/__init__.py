@@ -1,0 +1,57 @@
+"""hub: an employee advocacy content hub."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the application: config, database, login, CSRF, security, blueprints, CLI, errors."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("HUB_INSTANCE_PATH") or None,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    configure_settings(app, test_config)
+
+    from hub import db, extensions, security, errors, cli, templating
+    from hub.auth.views import bp as auth_bp
+    from hub.posts.views import bp as posts_bp
+    from hub.public.views import bp as public_bp
+
+    db.init_app(app)
+    extensions.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+    app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(posts_bp)
+    cli.init_app(app)
+    errors.init_app(app)
+    return app
+
+
+def configure_settings(app: Flask, test_config: dict[str, Any] | None) -> None:
+    """Defaults, then instance/config.py, then HUB_* environment variables, then the test mapping."""
+    app.config.from_object("hub.config")
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("HUB")
+    if test_config:
+        app.config.update(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("DATABASE_URL"):
+        app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'hub.sqlite3'}"
+    if not app.config.get("SECRET_KEY"):
+        from hub.lib.secrets import instance_secret_key
+
+        app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
+    app.config["BASE_URL"] = str(app.config["BASE_URL"]).rstrip("/")
+    if app.config["BASE_URL"].startswith("https://"):
+        app.config.setdefault("SESSION_COOKIE_SECURE", True)
+        app.config.setdefault("REMEMBER_COOKIE_SECURE", True)

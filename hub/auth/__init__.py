@@ -1,0 +1,1 @@
+"""People: accounts, roles, invitations, sign-in, password reset, profiles."""

@@ -1,0 +1,81 @@
+"""Forms for people: they check shape; the services check rules."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from hub.auth.models import Role
+
+ROLE_CHOICES = [(r.value, r.label) for r in Role]
+
+
+class SignUpForm(FlaskForm):
+    display_name = StringField("Your name", validators=[DataRequired(), Length(max=120)])
+    email = EmailField("Work e-mail", validators=[DataRequired(), Length(max=254)])
+    job_title = StringField("Job title", validators=[Optional(), Length(max=120)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=1000)])
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=1000)])
+    remember = BooleanField("Keep me signed in on this device")
+    next = HiddenField()
+
+
+class ForgotForm(FlaskForm):
+    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
+
+
+class ResetForm(FlaskForm):
+    password = PasswordField("New password", validators=[DataRequired(), Length(max=1000)])
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField("Current password", validators=[DataRequired()])
+    new_password = PasswordField("New password", validators=[DataRequired(), Length(max=1000)])
+
+
+HANDLE_PLATFORMS = [
+    ("linkedin", "LinkedIn"),
+    ("x", "X"),
+    ("bluesky", "Bluesky"),
+    ("mastodon", "Mastodon"),
+    ("threads", "Threads"),
+    ("instagram", "Instagram"),
+    ("facebook", "Facebook"),
+    ("reddit", "Reddit"),
+]
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    job_title = StringField("Job title", validators=[Optional(), Length(max=120)])
+    bio = TextAreaField("Short bio", validators=[Optional(), Length(max=600)])
+    handle_linkedin = StringField("LinkedIn", validators=[Optional(), Length(max=200)])
+    handle_x = StringField("X", validators=[Optional(), Length(max=200)])
+    handle_bluesky = StringField("Bluesky", validators=[Optional(), Length(max=200)])
+    handle_mastodon = StringField("Mastodon", validators=[Optional(), Length(max=200)], description="@you@your.instance")
+    handle_threads = StringField("Threads", validators=[Optional(), Length(max=200)])
+    handle_instagram = StringField("Instagram", validators=[Optional(), Length(max=200)])
+    handle_facebook = StringField("Facebook", validators=[Optional(), Length(max=200)])
+    handle_reddit = StringField("Reddit", validators=[Optional(), Length(max=200)])
+
+
+class InviteForm(FlaskForm):
+    email = EmailField("E-mail (optional: leave empty for a link anyone can use once)", validators=[Optional(), Length(max=254)])
+    role = SelectField("Role", choices=ROLE_CHOICES, default="employee")
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("Role", choices=ROLE_CHOICES)
+
+
+class DomainsForm(FlaskForm):
+    domains = TextAreaField("Allowed e-mail domains, one a line", validators=[Length(max=5000)])
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: a button that needs only its CSRF token."""

@@ -1,0 +1,357 @@
+"""Domain verbs for people: sign up, sign in, passwords, invitations, roles, profiles."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from hub import throttle
+from hub.auth.models import AllowedDomain, Invitation, Role, SocialHandle, User, UserStatus
+from hub.db import get_session, utcnow
+from hub.errors import NotFound, PermissionDenied, ValidationError
+
+INVALID_LOGIN = "Email or password is not right."
+THROTTLED_LOGIN = "Too many sign-in attempts. Wait a few minutes, or reset your password."
+# A fixed hash to check against when the account does not exist, so both answers take as long.
+_DUMMY_HASH: dict[str, str] = {}
+
+
+class LoginFailed(Exception):
+    """Sign-in refused; the message is the same for unknown accounts and wrong passwords."""
+
+
+def normalize_email(email: str) -> str:
+    """The canonical form of an address (lower case), or ValidationError('email')."""
+    try:
+        result = validate_email((email or "").strip(), check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise ValidationError("email", str(exc)) from None
+    return result.normalized.lower()
+
+
+def hash_password(password: str) -> str:
+    """A salted hash with the configured Werkzeug method (scrypt by default)."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def check_password_rules(password: str, field: str = "password") -> None:
+    """Raise ValidationError unless ``password`` is acceptable."""
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password or "") < minimum:
+        raise ValidationError(field, f"Use at least {minimum} characters.")
+    if len(password) > 1000:
+        raise ValidationError(field, "That is longer than any password needs to be.")
+
+
+def allowed_domains(session: Session) -> set[str]:
+    """Domains open for sign-up: HUB_ALLOWED_EMAIL_DOMAINS plus those admins added."""
+    configured = {d.strip().lower().lstrip("@") for d in str(current_app.config.get("ALLOWED_EMAIL_DOMAINS") or "").split(",")}
+    stored = set(session.scalars(sa.select(AllowedDomain.domain)))
+    return {d for d in configured | stored if d}
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def find_invitation(session: Session, token: str) -> Invitation:
+    """The open invitation for ``token``, or NotFound."""
+    invitation = session.scalar(sa.select(Invitation).where(Invitation.token_hash == _token_hash(token or "")))
+    if invitation is None or invitation.state != "open":
+        raise NotFound("This invitation link is not valid any more. Ask for a new one.")
+    return invitation
+
+
+@dataclass(frozen=True)
+class SignUp:
+    email: str
+    password: str
+    display_name: str
+    job_title: str = ""
+    invitation_token: str | None = None
+
+
+def sign_up(session: Session, data: SignUp) -> User:
+    """Create an account. Needs an allowed e-mail domain or an open invitation (whose e-mail,
+    if it names one, must match). The very first account becomes an admin."""
+    email = normalize_email(data.email)
+    name = (data.display_name or "").strip()
+    if not name:
+        raise ValidationError("display_name", "Tell your colleagues what to call you.")
+    check_password_rules(data.password)
+    role = Role.EMPLOYEE
+    invitation = None
+    if data.invitation_token:
+        invitation = find_invitation(session, data.invitation_token)
+        if invitation.email and invitation.email != email:
+            raise ValidationError("email", "This invitation is for another e-mail address.")
+        role = invitation.role
+    first = session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+    if invitation is None and not first:
+        domain = email.rsplit("@", 1)[1]
+        if domain not in allowed_domains(session):
+            raise ValidationError("email", "Sign-up is open to company e-mail addresses only. Ask a colleague for an invitation.")
+    if session.scalar(sa.select(User.id).where(User.email == email)) is not None:
+        raise ValidationError("email", "There is already an account with this e-mail. Sign in, or reset your password.")
+    user = User(
+        email=email,
+        password_hash=hash_password(data.password),
+        display_name=name,
+        job_title=(data.job_title or "").strip(),
+        role=Role.ADMIN if first else role,
+    )
+    session.add(user)
+    session.flush()
+    if invitation is not None:
+        invitation.used_at = utcnow()
+        invitation.used_by_id = user.id
+    return user
+
+
+def authenticate(session: Session, email: str, password: str, address: str) -> User:
+    """The active user with this e-mail and password, or LoginFailed.
+
+    Attempts are limited per account and per client address in a store that every worker
+    shares; unknown accounts and wrong passwords get the same answer and take the same time.
+    """
+    cfg = current_app.config
+    account_key = f"login:acct:{(email or '').strip().lower()[:254]}"
+    address_key = f"login:addr:{address}"
+    window = cfg["LOGIN_WINDOW_SECONDS"]
+    if throttle.blocked(session, account_key, cfg["LOGIN_MAX_PER_ACCOUNT"], window) or throttle.blocked(
+        session, address_key, cfg["LOGIN_MAX_PER_ADDRESS"], window
+    ):
+        raise LoginFailed(THROTTLED_LOGIN)
+    try:
+        normalized = normalize_email(email)
+    except ValidationError:
+        normalized = ""
+    user = session.scalar(sa.select(User).where(User.email == normalized)) if normalized else None
+    if user is None:
+        method = cfg["PASSWORD_HASH_METHOD"]
+        if method not in _DUMMY_HASH:
+            _DUMMY_HASH[method] = generate_password_hash(secrets.token_hex(8), method=method)
+        check_password_hash(_DUMMY_HASH[method], password or "")
+        ok = False
+    else:
+        ok = check_password_hash(user.password_hash, password or "") and user.is_active
+    if not ok or user is None:
+        throttle.hit(session, account_key, window)
+        throttle.hit(session, address_key, window)
+        raise LoginFailed(INVALID_LOGIN)
+    throttle.clear(session, account_key)
+    user.last_login_at = utcnow()
+    return user
+
+
+def load_user_from_session_id(session_id: str) -> User | None:
+    """Flask-Login's loader: ``"<id>:<session_version>"``; a deactivated person or an old
+    version (password changed since) gives None, which ends that session at once."""
+    try:
+        raw_id, raw_version = session_id.split(":", 1)
+        user_id, version = int(raw_id), int(raw_version)
+    except (ValueError, AttributeError):
+        return None
+    user = get_session().get(User, user_id)
+    if user is None or not user.is_active or user.session_version != version:
+        return None
+    return user
+
+
+def change_password(session: Session, user: User, current: str, new: str) -> None:
+    """Set a new password after checking the current one; other sessions stop working."""
+    if not check_password_hash(user.password_hash, current or ""):
+        raise ValidationError("current_password", "That is not your current password.")
+    check_password_rules(new, "new_password")
+    user.password_hash = hash_password(new)
+    user.session_version += 1
+
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="hub.password-reset")
+
+
+def make_reset_token(user: User) -> str:
+    """A signed token for resetting ``user``'s password; it stops working once used
+    (it is bound to the current password hash) and after PASSWORD_RESET_MAX_AGE."""
+    fingerprint = hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+    return _reset_serializer().dumps({"u": user.id, "p": fingerprint})
+
+
+def user_for_reset_token(session: Session, token: str) -> User:
+    """The user a valid reset token belongs to, or NotFound with a clear reason."""
+    try:
+        data = _reset_serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
+    except SignatureExpired:
+        raise NotFound("This reset link has expired. Ask for a new one.") from None
+    except BadSignature:
+        raise NotFound("This reset link is not valid.") from None
+    user = session.get(User, data.get("u")) if isinstance(data, dict) else None
+    if user is None or not user.is_active:
+        raise NotFound("This reset link is not valid.")
+    if hashlib.sha256(user.password_hash.encode()).hexdigest()[:16] != data.get("p"):
+        raise NotFound("This reset link was already used.")
+    return user
+
+
+def reset_password(session: Session, token: str, new: str) -> User:
+    """Set a new password through a reset link; every existing session ends."""
+    user = user_for_reset_token(session, token)
+    check_password_rules(new)
+    user.password_hash = hash_password(new)
+    user.session_version += 1
+    return user
+
+
+def find_user_for_reset(session: Session, email: str) -> User | None:
+    """The active account for ``email``, if any (the caller answers the same either way)."""
+    try:
+        normalized = normalize_email(email)
+    except ValidationError:
+        return None
+    user = session.scalar(sa.select(User).where(User.email == normalized))
+    return user if user is not None and user.is_active else None
+
+
+def _require_admin(actor: User) -> None:
+    if not actor.is_admin:
+        raise PermissionDenied("Only admins can do that.")
+
+
+def create_invitation(session: Session, actor: User, *, email: str | None, role: Role) -> tuple[Invitation, str]:
+    """An invitation and its secret token. Comms may invite employees; admins anyone."""
+    if not actor.is_comms:
+        raise PermissionDenied("Only comms and admins can invite people.")
+    if role != Role.EMPLOYEE and not actor.is_admin:
+        raise PermissionDenied("Only admins can invite comms people or admins.")
+    normalized = normalize_email(email) if email else None
+    token = secrets.token_urlsafe(24)
+    invitation = Invitation(
+        token_hash=_token_hash(token),
+        email=normalized,
+        role=role,
+        created_by_id=actor.id,
+        expires_at=utcnow() + timedelta(days=current_app.config["INVITATION_DAYS"]),
+    )
+    session.add(invitation)
+    session.flush()
+    return invitation, token
+
+
+def revoke_invitation(session: Session, actor: User, invitation: Invitation) -> None:
+    """Close an open invitation so its link stops working."""
+    if not actor.is_comms:
+        raise PermissionDenied("Only comms and admins can revoke invitations.")
+    if invitation.state == "open":
+        invitation.revoked_at = utcnow()
+
+
+def set_role(session: Session, actor: User, user: User, role: Role) -> None:
+    """Change someone's role (admins only); the last active admin cannot step down."""
+    _require_admin(actor)
+    if user.role == Role.ADMIN and role != Role.ADMIN and _active_admins(session) <= 1:
+        raise ValidationError("role", "hub needs at least one admin. Make someone else admin first.")
+    user.role = role
+
+
+def _active_admins(session: Session) -> int:
+    return session.scalar(
+        sa.select(sa.func.count()).select_from(User).where(User.role == Role.ADMIN, User.status == UserStatus.ACTIVE)
+    ) or 0
+
+
+def deactivate(session: Session, actor: User, user: User) -> None:
+    """Someone left: they can no longer sign in and their sessions end now; posts stay."""
+    _require_admin(actor)
+    if user.id == actor.id:
+        raise ValidationError(None, "You cannot deactivate yourself.")
+    if user.status == UserStatus.DEACTIVATED:
+        return
+    user.status = UserStatus.DEACTIVATED
+    user.deactivated_at = utcnow()
+    user.session_version += 1
+
+
+def reactivate(session: Session, actor: User, user: User) -> None:
+    """Let a deactivated person sign in again."""
+    _require_admin(actor)
+    user.status = UserStatus.ACTIVE
+    user.deactivated_at = None
+
+
+@dataclass(frozen=True)
+class Profile:
+    display_name: str
+    job_title: str
+    bio: str
+    handles: dict[str, str]
+
+
+def update_profile(session: Session, actor: User, user: User, data: Profile) -> None:
+    """Change a profile; only its owner may."""
+    if actor.id != user.id:
+        raise PermissionDenied("You can only edit your own profile.")
+    name = data.display_name.strip()
+    if not name:
+        raise ValidationError("display_name", "A name is needed.")
+    user.display_name = name
+    user.job_title = data.job_title.strip()
+    user.bio = data.bio.strip()
+    existing = {h.platform: h for h in user.handles}
+    for platform, handle in data.handles.items():
+        handle = (handle or "").strip()
+        if handle and platform in existing:
+            existing[platform].handle = handle
+        elif handle:
+            user.handles.append(SocialHandle(platform=platform, handle=handle))
+        elif platform in existing:
+            user.handles.remove(existing[platform])
+
+
+def set_allowed_domains(session: Session, actor: User, domains: list[str]) -> None:
+    """Replace the admin-managed list of sign-up domains."""
+    _require_admin(actor)
+    wanted = set()
+    for raw in domains:
+        domain = raw.strip().lower().lstrip("@")
+        if not domain:
+            continue
+        if "." not in domain or any(c in domain for c in " /@:"):
+            raise ValidationError("domains", f"“{raw.strip()}” is not a domain name.")
+        wanted.add(domain)
+    for row in session.scalars(sa.select(AllowedDomain)):
+        if row.domain not in wanted:
+            session.delete(row)
+        else:
+            wanted.discard(row.domain)
+    for domain in sorted(wanted):
+        session.add(AllowedDomain(domain=domain, added_by_id=actor.id))
+
+
+def create_user(session: Session, *, email: str, password: str, display_name: str, role: Role) -> User:
+    """An account made from the command line (no domain rule)."""
+    email = normalize_email(email)
+    check_password_rules(password)
+    if session.scalar(sa.select(User.id).where(User.email == email)) is not None:
+        raise ValidationError("email", "There is already an account with this e-mail.")
+    user = User(email=email, password_hash=hash_password(password), display_name=display_name.strip() or email, role=role)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def get_user(session: Session, user_id: int) -> User:
+    """The user with ``user_id`` or NotFound."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such person.")
+    return user

@@ -1,0 +1,291 @@
+"""Sign-up, sign-in, passwords, profile and people administration."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from hub.auth import services
+from hub.auth.forms import (
+    HANDLE_PLATFORMS,
+    ChangePasswordForm,
+    ConfirmForm,
+    DomainsForm,
+    ForgotForm,
+    InviteForm,
+    LoginForm,
+    ProfileForm,
+    ResetForm,
+    RoleForm,
+    SignUpForm,
+)
+from hub.auth.models import AllowedDomain, Invitation, Role, User
+from hub.db import get_session
+from hub.errors import NotFound, ValidationError
+from hub.lib.mail import send_mail
+from hub.security import safe_next_url
+from hub.web import client_address, commit, show_error
+
+bp = Blueprint("auth", __name__)
+
+
+def _start_session(user: User, remember: bool = False) -> None:
+    from flask import session
+
+    session.clear()  # a new session on sign-in: nothing from before carries over
+    login_user(user, remember=remember)
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@bp.route("/invite/<token>", methods=["GET", "POST"], endpoint="invite")
+def signup(token: str | None = None):
+    if current_user.is_authenticated:
+        return redirect(url_for("posts.mine"))
+    db = get_session()
+    invitation = services.find_invitation(db, token) if token else None
+    form = SignUpForm(email=invitation.email if invitation and request.method == "GET" else None)
+    if form.validate_on_submit():
+        data = services.SignUp(form.email.data, form.password.data, form.display_name.data, form.job_title.data or "", token)
+        try:
+            user = services.sign_up(db, data)
+        except ValidationError as exc:
+            show_error(form, exc)
+        else:
+            commit()
+            _start_session(user)
+            flash(f"Welcome to {current_app.config['SITE_NAME']}, {user.display_name}! Write your first post.", "success")
+            return redirect(url_for("posts.new"))
+    return render_template(
+        "auth/signup.html", form=form, invitation=invitation, domains=sorted(services.allowed_domains(db))
+    )
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    target = safe_next_url(request.values.get("next"), url_for("posts.mine"))
+    if current_user.is_authenticated:
+        return redirect(target)
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        db = get_session()
+        try:
+            user = services.authenticate(db, form.email.data, form.password.data, client_address())
+        except services.LoginFailed as exc:
+            db.rollback()
+            form.password.errors = [str(exc)]
+        else:
+            commit()
+            _start_session(user, remember=form.remember.data)
+            return redirect(target)
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    from flask import session
+
+    logout_user()
+    session.clear()
+    flash("You are signed out.", "info")
+    return redirect(url_for("public.home"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(get_session(), current_user, form.current_password.data, form.new_password.data)
+        except ValidationError as exc:
+            show_error(form, exc)
+        else:
+            commit()
+            login_user(current_user._get_current_object())  # keep this session, end the others
+            flash("Your password was changed. Other devices are signed out.", "success")
+            return redirect(url_for("auth.profile"))
+    return render_template("auth/password.html", form=form)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    form = ForgotForm()
+    if form.validate_on_submit():
+        user = services.find_user_for_reset(get_session(), form.email.data)
+        if user is not None:
+            link = current_app.config["BASE_URL"] + url_for("auth.reset_password", token=services.make_reset_token(user))
+            send_mail(
+                current_app.config,
+                current_app.instance_path,
+                to=user.email,
+                subject=f"Reset your {current_app.config['SITE_NAME']} password",
+                body=f"Hello {user.display_name},\n\nSet a new password here (the link works for one hour, once):\n{link}\n\n"
+                "If you did not ask for this, ignore this message.\n",
+            )
+        flash("If that address has an account, a reset link is on its way. It works for one hour.", "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    db = get_session()
+    services.user_for_reset_token(db, token)  # a bad link is a clear 404 before anyone types
+    form = ResetForm()
+    if form.validate_on_submit():
+        try:
+            user = services.reset_password(db, token, form.password.data)
+        except ValidationError as exc:
+            show_error(form, exc)
+        else:
+            commit()
+            _start_session(user)
+            flash("Your new password is set.", "success")
+            return redirect(url_for("posts.mine"))
+    return render_template("auth/reset.html", form=form)
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user)
+    if request.method == "GET":
+        for platform, _label in HANDLE_PLATFORMS:
+            getattr(form, f"handle_{platform}").data = current_user.handle_for(platform) or ""
+    if form.validate_on_submit():
+        handles = {p: getattr(form, f"handle_{p}").data or "" for p, _ in HANDLE_PLATFORMS}
+        data = services.Profile(form.display_name.data, form.job_title.data or "", form.bio.data or "", handles)
+        try:
+            services.update_profile(get_session(), current_user, current_user, data)
+        except ValidationError as exc:
+            show_error(form, exc)
+        else:
+            commit()
+            flash("Profile saved.", "success")
+            return redirect(url_for("auth.profile"))
+    return render_template("auth/profile.html", form=form, platforms=HANDLE_PLATFORMS)
+
+
+# --- people administration -------------------------------------------------------------------
+
+
+def _require_comms() -> None:
+    if not current_user.is_comms:
+        abort(403)
+
+
+@bp.get("/admin/people")
+@login_required
+def people():
+    _require_comms()
+    db = get_session()
+    users = db.scalars(sa.select(User).order_by(User.status, User.display_name)).all()
+    invitations = db.scalars(sa.select(Invitation).order_by(Invitation.created_at.desc()).limit(50)).all()
+    domains = db.scalars(sa.select(AllowedDomain.domain).order_by(AllowedDomain.domain)).all()
+    return render_template(
+        "auth/people.html",
+        users=users,
+        invitations=invitations,
+        invite_form=InviteForm(),
+        domains_form=DomainsForm(domains="\n".join(domains)),
+        configured_domains=current_app.config.get("ALLOWED_EMAIL_DOMAINS") or "",
+        role_form=RoleForm(),
+        confirm=ConfirmForm(),
+        roles=list(Role),
+    )
+
+
+@bp.post("/admin/invitations")
+@login_required
+def create_invitation():
+    form = InviteForm()
+    if not form.validate_on_submit():
+        flash("Check the invitation form.", "error")
+        return redirect(url_for("auth.people"))
+    try:
+        _inv, token = services.create_invitation(get_session(), current_user, email=form.email.data or None, role=Role(form.role.data))
+    except ValidationError as exc:
+        show_error(None, exc)
+        return redirect(url_for("auth.people"))
+    commit()
+    link = current_app.config["BASE_URL"] + url_for("auth.invite", token=token)
+    flash(f"Invitation link (shown once, valid {current_app.config['INVITATION_DAYS']} days): {link}", "success")
+    return redirect(url_for("auth.people"))
+
+
+@bp.post("/admin/invitations/<int:invitation_id>/revoke")
+@login_required
+def revoke_invitation(invitation_id: int):
+    db = get_session()
+    invitation = db.get(Invitation, invitation_id) or abort(404)
+    services.revoke_invitation(db, current_user, invitation)
+    commit()
+    flash("Invitation revoked.", "info")
+    return redirect(url_for("auth.people"))
+
+
+@bp.post("/admin/people/<int:user_id>/role")
+@login_required
+def set_role(user_id: int):
+    db = get_session()
+    form = RoleForm()
+    user = services.get_user(db, user_id)
+    if form.validate_on_submit():
+        try:
+            services.set_role(db, current_user, user, Role(form.role.data))
+        except ValidationError as exc:
+            show_error(None, exc)
+        else:
+            commit()
+            flash(f"{user.display_name} is now {Role(form.role.data).label}.", "success")
+    return redirect(url_for("auth.people"))
+
+
+@bp.post("/admin/people/<int:user_id>/deactivate")
+@login_required
+def deactivate(user_id: int):
+    db = get_session()
+    user = services.get_user(db, user_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.deactivate(db, current_user, user)
+        except ValidationError as exc:
+            show_error(None, exc)
+        else:
+            commit()
+            flash(f"{user.display_name} is deactivated; their posts stay.", "success")
+    return redirect(url_for("auth.people"))
+
+
+@bp.post("/admin/people/<int:user_id>/reactivate")
+@login_required
+def reactivate(user_id: int):
+    db = get_session()
+    user = services.get_user(db, user_id)
+    if ConfirmForm().validate_on_submit():
+        services.reactivate(db, current_user, user)
+        commit()
+        flash(f"{user.display_name} can sign in again.", "success")
+    return redirect(url_for("auth.people"))
+
+
+@bp.post("/admin/domains")
+@login_required
+def set_domains():
+    form = DomainsForm()
+    if form.validate_on_submit():
+        try:
+            services.set_allowed_domains(get_session(), current_user, (form.domains.data or "").splitlines())
+        except ValidationError as exc:
+            show_error(None, exc)
+        else:
+            commit()
+            flash("Sign-up domains saved.", "success")
+    return redirect(url_for("auth.people"))
+
+
+@bp.errorhandler(NotFound)
+def _not_found(exc: NotFound):
+    return render_template("errors/error.html", status=404, title="Link not valid", message=exc.message), 404

@@ -1,0 +1,106 @@
+"""The ``hub`` command line: thin click commands over the services."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup
+
+from hub.auth.models import Role
+
+
+def main() -> None:
+    """Entry point of the ``hub`` script."""
+    from hub import create_app
+
+    FlaskGroup(create_app=create_app, help="hub: employee advocacy content hub.")(prog_name="hub")
+
+
+def init_app(app: Flask) -> None:
+    for command in (migrate, db_revision, seed, create_user, publish_due, about):
+        app.cli.add_command(command)
+
+
+@click.command("migrate")
+@click.option("--revision", default="head", show_default=True)
+def migrate(revision: str) -> None:
+    """Apply database migrations (creates the SQLite file on first run)."""
+    from hub.migrate import upgrade
+
+    upgrade(current_app, revision)
+    click.echo(f"Database at {revision}.")
+
+
+@click.command("db-revision")
+@click.option("-m", "--message", required=True)
+def db_revision(message: str) -> None:
+    """Autogenerate a migration from the models (review it before committing)."""
+    from alembic import command
+
+    from hub.migrate import alembic_config
+
+    command.revision(alembic_config(current_app), message=message, autogenerate=True)
+
+
+@click.command("seed")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has people.")
+def seed(if_empty: bool) -> None:
+    """Load demo people and posts (sign in as admin@example.com / demo-password)."""
+    from hub.db import get_session
+    from hub.demo import has_people, seed_demo
+
+    db = get_session()
+    if if_empty and has_people(db):
+        click.echo("Demo data: skipped, the database already has people.")
+        return
+    seed_demo(db)
+    db.commit()
+    click.echo("Demo data loaded.")
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--name", default="", help="Display name.")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default="employee", show_default=True)
+@click.password_option()
+def create_user(email: str, name: str, role: str, password: str) -> None:
+    """Create an account with a role."""
+    from hub.auth.services import create_user as create
+    from hub.db import get_session
+    from hub.errors import ValidationError
+
+    db = get_session()
+    try:
+        user = create(db, email=email, password=password, display_name=name or email.split("@")[0], role=Role(role))
+    except ValidationError as exc:
+        raise click.ClickException(exc.message) from None
+    db.commit()
+    click.echo(f"Created {user.email} ({user.role.value}).")
+
+
+@click.command("publish-due")
+def publish_due() -> None:
+    """Publish scheduled posts whose time has come (run from cron every minute)."""
+    from hub.db import get_session
+    from hub.posts.services import publish_due as publish
+
+    db = get_session()
+    ids = publish(db)
+    db.commit()
+    click.echo(f"Published {len(ids)} scheduled post(s).")
+
+
+@click.command("about")
+@click.option("--port", default=5000)
+def about(port: int) -> None:
+    """Print where hub is served and the demo sign-ins."""
+    from hub.demo import DEMO_PASSWORD, DEMO_PEOPLE
+
+    click.echo("")
+    click.echo(f"  hub is starting on http://127.0.0.1:{port}")
+    click.echo(f"  database: {current_app.config['DATABASE_URL']}")
+    click.echo(f"  password-reset e-mails without SMTP go to: {current_app.instance_path}/outbox/")
+    click.echo("  demo sign-ins (password for all: %s):" % DEMO_PASSWORD)
+    for email, _name, _title, role in DEMO_PEOPLE:
+        click.echo(f"    {email:28} {role.value}")
+    click.echo("")

@@ -1,0 +1,56 @@
+"""Default configuration.
+
+Order of precedence (later wins): these defaults, ``instance/config.py``, environment variables
+prefixed ``HUB_`` (``HUB_DATABASE_URL``, ``HUB_SECRET_KEY``...), then the mapping passed to
+``create_app`` by tests. Nothing here reads the environment at import time.
+"""
+
+# Database: SQLAlchemy URL. None means the embedded SQLite file ``instance/hub.sqlite3``.
+DATABASE_URL: str | None = None
+# Public address of the site, used in feeds, sitemaps, Open Graph tags, e-mails and share links.
+BASE_URL = "http://127.0.0.1:5000"
+# Comma-separated e-mail domains whose owners may sign up without an invitation.
+ALLOWED_EMAIL_DOMAINS = ""
+SITE_NAME = "hub"
+SITE_TAGLINE = "Stories from the people who build it."
+
+# Sessions and cookies. SESSION_COOKIE_SECURE is switched on when BASE_URL is https.
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+REMEMBER_COOKIE_HTTPONLY = True
+REMEMBER_COOKIE_SAMESITE = "Lax"
+PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 14
+WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session; an editor open all day still saves
+# Trust X-Forwarded-* from this many proxies (set to 1 behind nginx or a load balancer).
+PROXY_COUNT = 0
+
+# Passwords: Werkzeug's scrypt. Tests use a cheaper pbkdf2 to stay fast.
+PASSWORD_HASH_METHOD = "scrypt"
+PASSWORD_MIN_LENGTH = 10
+PASSWORD_RESET_MAX_AGE = 60 * 60  # seconds a reset link stays valid
+INVITATION_DAYS = 14
+
+# Sign-in throttling: attempts per window, per account and per client address.
+LOGIN_MAX_PER_ACCOUNT = 5
+LOGIN_MAX_PER_ADDRESS = 30
+LOGIN_WINDOW_SECONDS = 15 * 60
+# Shared store for rate limits: None uses the database; "redis://..." uses Redis.
+RATELIMIT_STORAGE_URL: str | None = None
+
+# Mail: with no MAIL_SERVER, messages are written as .eml files to instance/outbox/.
+MAIL_SERVER: str | None = None
+MAIL_PORT = 587
+MAIL_USERNAME: str | None = None
+MAIL_PASSWORD: str | None = None
+MAIL_USE_TLS = True
+MAIL_FROM = "hub <hub@localhost>"
+
+# Uploads
+MAX_CONTENT_LENGTH = 12 * 1024 * 1024  # whole request
+IMAGE_MAX_BYTES = 10 * 1024 * 1024
+IMAGE_MAX_PIXELS = 40_000_000
+IMAGE_MAX_SIDE = 2400  # larger images are scaled down when re-encoded
+
+POSTS_PER_PAGE = 20
+# Scheduled posts are published by `hub publish-due` (cron) and, at most once a minute, by requests.
+PUBLISH_DUE_ON_REQUEST = True

@@ -1,0 +1,109 @@
+"""Database plumbing: the declarative base, one engine per app, one session per app context.
+
+The request commits once, in the view, after the service has done its work; teardown rolls back
+whatever was not committed and closes the session.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timezone
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, current_app, g
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(sa.types.TypeDecorator[datetime]):
+    """A timezone-aware UTC datetime on every database (SQLite keeps no zone of its own)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime()}
+
+
+def str_enum(enum_cls: type[enum.Enum], length: int = 16) -> sa.Enum:
+    """A portable enum column that stores the members' values (``"draft"``), not their names."""
+    return sa.Enum(enum_cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e],
+                   validate_strings=True)
+
+
+def utcnow() -> datetime:
+    """The current time, aware, in UTC."""
+    return datetime.now(timezone.utc)
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout."""
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url, connect_args={"timeout": 15}, **kwargs)
+
+        @sa.event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def init_app(app: Flask) -> None:
+    """Build this app's engine and sessionmaker, and close the app context's session on teardown."""
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions["hub.db"] = sessionmaker(bind=engine, expire_on_commit=False)
+    app.teardown_appcontext(_close_session)
+
+
+def get_engine(app: Flask | None = None) -> Engine:
+    """The engine of ``app`` (default: the current app)."""
+    return (app or current_app).extensions["hub.db"].kw["bind"]
+
+
+def get_session() -> Session:
+    """The session of the current app context, created on first use."""
+    if "hub_session" not in g:
+        g.hub_session = current_app.extensions["hub.db"]()
+    return g.hub_session
+
+
+def _close_session(_exc: BaseException | None) -> None:
+    session = g.pop("hub_session", None)
+    if session is not None:
+        session.close()  # rolls back anything not committed
+
+
+def import_models() -> None:
+    """Import every domain's models so that ``Base.metadata`` is complete (Alembic, create_all)."""
+    import hub.auth.models  # noqa: F401
+    import hub.posts.models  # noqa: F401
+    import hub.throttle  # noqa: F401

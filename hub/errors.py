@@ -1,0 +1,95 @@
+"""Domain errors raised by services, and the generic error pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+
+class DomainError(Exception):
+    """Base of the errors services raise; views map them to forms, flashes or status codes."""
+
+    status = 400
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ValidationError(DomainError):
+    """Input that breaks a rule; ``field`` names the form field it belongs to (or None)."""
+
+    status = 422
+
+    def __init__(self, field: str | None, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class PermissionDenied(DomainError):
+    status = 403
+
+
+class NotFound(DomainError):
+    status = 404
+
+
+class Conflict(DomainError):
+    """A write based on stale state; ``current`` is what it would have overwritten."""
+
+    status = 409
+
+    def __init__(self, message: str, current: Any = None) -> None:
+        super().__init__(message)
+        self.current = current
+
+
+class Gone(DomainError):
+    status = 410
+
+
+TITLES = {
+    400: "Bad request",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    410: "Gone",
+    413: "Too large",
+    422: "Cannot be processed",
+    429: "Too many requests",
+    500: "Something went wrong",
+}
+
+
+def _wants_json() -> bool:
+    return request.is_json or request.accept_mimetypes.best == "application/json"
+
+
+def _render(status: int, message: str) -> tuple[Any, int]:
+    if _wants_json():
+        return jsonify(error=TITLES.get(status, "Error"), message=message), status
+    return render_template("errors/error.html", status=status, title=TITLES.get(status, "Error"), message=message), status
+
+
+def init_app(app: Flask) -> None:
+    """Generic error pages that never show a traceback."""
+
+    @app.errorhandler(DomainError)
+    def _domain(exc: DomainError) -> tuple[Any, int]:
+        return _render(exc.status, exc.message)
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException) -> Any:
+        if exc.code is None or exc.code < 400:
+            return exc
+        message = exc.description if exc.code in (400, 403, 404, 410, 413, 429) else ""
+        response = _render(exc.code, message or "")
+        return response
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> tuple[Any, int]:
+        app.logger.exception("Unhandled error")
+        return _render(500, "The error was logged. Please try again in a moment.")

@@ -1,0 +1,23 @@
+"""Flask-Login and CSRF protection."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
+
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Please sign in to continue."
+login_manager.login_message_category = "info"
+login_manager.session_protection = "basic"
+csrf = CSRFProtect()
+
+
+def init_app(app: Flask) -> None:
+    """Attach login and CSRF (every POST, form or fetch, needs a token)."""
+    from hub.auth.services import load_user_from_session_id
+
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user_from_session_id)
+    csrf.init_app(app)

@@ -1,0 +1,85 @@
+"""Decode an uploaded image and re-encode it: only real PNG, JPEG, GIF or WebP, no metadata."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+
+FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
+
+
+class ImageRejected(ValueError):
+    """The upload is not an acceptable image; the message says why, for the person uploading."""
+
+
+@dataclass(frozen=True)
+class CleanImage:
+    data: bytes
+    content_type: str
+    width: int
+    height: int
+
+
+def clean_image(raw: bytes, *, max_bytes: int, max_pixels: int, max_side: int) -> CleanImage:
+    """Decode ``raw`` with Pillow and return a freshly encoded copy without EXIF, XMP, ICC or
+    comments. SVG and every other format are refused; so are files too large in bytes or pixels.
+    Larger images are scaled down to ``max_side``; JPEG orientation is applied first."""
+    if not raw:
+        raise ImageRejected("The file is empty.")
+    if len(raw) > max_bytes:
+        raise ImageRejected(f"Images can be at most {max_bytes // (1024 * 1024)} MB.")
+    head = raw[:512].lstrip().lower()
+    if head.startswith((b"<svg", b"<?xml", b"<!doctype", b"<html")):
+        raise ImageRejected("SVG and HTML files are not accepted; upload PNG, JPEG, GIF or WebP.")
+    try:
+        with Image.open(io.BytesIO(raw)) as probe:
+            fmt = probe.format
+            width, height = probe.size
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        raise ImageRejected("This is not an image hub can read; upload PNG, JPEG, GIF or WebP.") from None
+    if fmt not in FORMATS:
+        raise ImageRejected(f"{fmt} images are not accepted; upload PNG, JPEG, GIF or WebP.")
+    if width * height > max_pixels or width < 1 or height < 1:
+        raise ImageRejected(f"The image is too large ({width}×{height} pixels).")
+    try:
+        return _reencode(raw, fmt, max_side)
+    except (OSError, ValueError, Image.DecompressionBombError, SyntaxError):
+        raise ImageRejected("The image file is damaged and could not be read.") from None
+
+
+def _reencode(raw: bytes, fmt: str, max_side: int) -> CleanImage:
+    out = io.BytesIO()
+    with Image.open(io.BytesIO(raw)) as im:
+        animated = getattr(im, "is_animated", False) and fmt in {"GIF", "WEBP"}
+        if animated:
+            frames = []
+            durations = []
+            for frame in ImageSequence.Iterator(im):
+                f = frame.convert("RGBA")
+                f.thumbnail((max_side, max_side))
+                frames.append(f)
+                durations.append(frame.info.get("duration", 100))
+            first = frames[0]
+            first.save(out, format=fmt, save_all=True, append_images=frames[1:], duration=durations, loop=0, disposal=2)
+            size = first.size
+        else:
+            im.load()
+            img = ImageOps.exif_transpose(im) if fmt == "JPEG" else im.copy()
+            img.thumbnail((max_side, max_side))
+            if fmt == "JPEG":
+                img = img.convert("RGB")
+                img.save(out, format="JPEG", quality=85, optimize=True)
+            elif fmt == "PNG":
+                if img.mode not in {"1", "L", "LA", "P", "RGB", "RGBA"}:
+                    img = img.convert("RGBA")
+                img.save(out, format="PNG", optimize=True)
+            elif fmt == "GIF":
+                img.save(out, format="GIF")
+            else:
+                if img.mode not in {"RGB", "RGBA"}:
+                    img = img.convert("RGBA")
+                img.save(out, format="WEBP", quality=85)
+            size = img.size
+    return CleanImage(out.getvalue(), FORMATS[fmt], size[0], size[1])

@@ -1,0 +1,1 @@
+"""Posts: drafts, append-only revisions, publishing, scheduling, takedown, images, tags, search."""

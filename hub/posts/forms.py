@@ -1,0 +1,38 @@
+"""The editor's form and the small forms of the post lifecycle."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import HiddenField, IntegerField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from hub.posts.services import BODY_MAX, SUMMARY_MAX, TITLE_MAX
+
+
+class PostForm(FlaskForm):
+    title = StringField("Title", validators=[Length(max=TITLE_MAX)])
+    summary = TextAreaField("Summary (optional: shown in lists and link previews)", validators=[Length(max=SUMMARY_MAX)])
+    body = TextAreaField("Body (Markdown)", validators=[Length(max=BODY_MAX)])
+    tags = StringField("Tags (comma separated)", validators=[Length(max=600)])
+    cover_image_id = IntegerField("Cover image", validators=[Optional()])
+    base_revision_id = HiddenField()
+    publish_at = StringField("Publish at", validators=[Optional(), Length(max=40)])
+    tz_offset = IntegerField(validators=[Optional(), NumberRange(-900, 900)])
+
+
+class PreviewForm(FlaskForm):
+    body = TextAreaField(validators=[Length(max=BODY_MAX)])
+
+
+class TakedownForm(FlaskForm):
+    reason = TextAreaField("Reason (the author sees this)", validators=[DataRequired(), Length(max=2000)])
+
+
+class ImageForm(FlaskForm):
+    image = FileField("Image")
+    alt = StringField("Description for people who cannot see it", validators=[Optional(), Length(max=300)])
+
+
+class RestoreForm(FlaskForm):
+    base_revision_id = HiddenField()

@@ -1,0 +1,213 @@
+"""Posts and their revisions, tags, images, lifecycle events and search terms."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from hub.auth.models import User
+from hub.db import Base, str_enum, utcnow
+from hub.lib.text import slugify
+
+
+class PostStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    PUBLISHED = "published"
+    ARCHIVED = "archived"
+    TAKEN_DOWN = "taken_down"
+
+
+post_tag = sa.Table(
+    "post_tag",
+    Base.metadata,
+    sa.Column("post_id", sa.ForeignKey("post.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("tag_id", sa.ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Post(Base):
+    """The head row of a post. Content lives in revisions; ``current_revision`` is the newest
+    one, ``live_revision`` the one readers see while the post is published."""
+
+    __tablename__ = "post"
+    __table_args__ = (sa.Index("ix_post_status_published_at", "status", "published_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    status: Mapped[PostStatus] = mapped_column(
+        str_enum(PostStatus), default=PostStatus.DRAFT
+    )
+    current_revision_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("post_revision.id", use_alter=True, name="fk_post_current_revision_id_post_revision")
+    )
+    live_revision_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("post_revision.id", use_alter=True, name="fk_post_live_revision_id_post_revision")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    first_published_at: Mapped[datetime | None]
+    published_at: Mapped[datetime | None]
+    scheduled_for: Mapped[datetime | None] = mapped_column(index=True)
+    takedown_reason: Mapped[str | None] = mapped_column(sa.Text)
+    taken_down_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    taken_down_at: Mapped[datetime | None]
+    # The revision that was live when the post was taken down: republishing needs a newer one.
+    taken_down_revision_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("post_revision.id", use_alter=True, name="fk_post_taken_down_revision_id_post_revision")
+    )
+
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    taken_down_by: Mapped[User | None] = relationship(foreign_keys=[taken_down_by_id])
+    current_revision: Mapped[PostRevision | None] = relationship(foreign_keys=[current_revision_id], post_update=True)
+    live_revision: Mapped[PostRevision | None] = relationship(foreign_keys=[live_revision_id], post_update=True)
+    tags: Mapped[list[Tag]] = relationship(secondary=post_tag, order_by="Tag.name")
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == PostStatus.PUBLISHED and self.live_revision_id is not None
+
+    @property
+    def has_unpublished_changes(self) -> bool:
+        return self.is_public and self.current_revision_id != self.live_revision_id
+
+    @property
+    def status_label(self) -> str:
+        """What the editor's state line says."""
+        if self.status == PostStatus.PUBLISHED:
+            return "Published, with unpublished changes" if self.has_unpublished_changes else "Published"
+        if self.status == PostStatus.SCHEDULED and self.scheduled_for:
+            return f"Scheduled for {self.scheduled_for:%Y-%m-%d %H:%M} UTC"
+        if self.status == PostStatus.TAKEN_DOWN:
+            return "Taken down"
+        if self.status == PostStatus.ARCHIVED:
+            return "Archived"
+        return "Draft (unpublished)" if self.first_published_at else "Draft"
+
+    @property
+    def public_revision(self) -> PostRevision | None:
+        return self.live_revision if self.is_public else None
+
+    @property
+    def slug(self) -> str:
+        revision = self.live_revision or self.current_revision
+        return slugify(revision.title if revision else "", 80)
+
+    def __repr__(self) -> str:
+        return f"<Post {self.id} {self.status}>"
+
+
+class RevisionKind(enum.StrEnum):
+    SAVE = "save"
+    AUTOSAVE = "autosave"
+    RESTORE = "restore"
+    SUGGESTION = "suggestion"
+
+
+class PostRevision(Base):
+    """One immutable version of a post's content. Rows are only ever added."""
+
+    __tablename__ = "post_revision"
+    __table_args__ = (sa.UniqueConstraint("post_id", "number", name="uq_post_revision_post_id_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(sa.ForeignKey("post.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    base_number: Mapped[int | None]  # the revision this one was written on
+    kind: Mapped[RevisionKind] = mapped_column(str_enum(RevisionKind), default=RevisionKind.SAVE)
+    note: Mapped[str] = mapped_column(sa.String(300), default="")
+    title: Mapped[str] = mapped_column(sa.Text)
+    summary: Mapped[str] = mapped_column(sa.Text, default="")
+    body: Mapped[str] = mapped_column(sa.Text, default="")
+    body_html: Mapped[str] = deferred(mapped_column(sa.Text, default=""))
+    tags_text: Mapped[str] = mapped_column(sa.Text, default="")  # tag names, comma separated
+    cover_image_id: Mapped[int | None] = mapped_column(sa.ForeignKey("image.id"))
+    word_count: Mapped[int] = mapped_column(default=0)
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    post: Mapped[Post] = relationship(foreign_keys=[post_id])
+    created_by: Mapped[User] = relationship()
+    cover_image: Mapped[Image | None] = relationship()
+
+    @property
+    def tag_names(self) -> list[str]:
+        return [t for t in self.tags_text.split(",") if t]
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, round(self.word_count / 230))
+
+    def same_content(self, title: str, summary: str, body: str, tags_text: str, cover_image_id: int | None) -> bool:
+        return (self.title, self.summary, self.body, self.tags_text, self.cover_image_id) == (
+            title, summary, body, tags_text, cover_image_id,
+        )
+
+
+class Tag(Base):
+    __tablename__ = "tag"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(60))
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+
+
+class PostEvent(Base):
+    """What happened to a post and who did it: publish, schedule, unpublish, archive, take down."""
+
+    __tablename__ = "post_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(sa.ForeignKey("post.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    revision_number: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    actor: Mapped[User | None] = relationship()
+
+
+class Image(Base):
+    """An uploaded image, decoded and re-encoded by hub (metadata stripped). The bytes live in
+    the database so that every worker and machine serves them without shared disks."""
+
+    __tablename__ = "image"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    owner_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    content_type: Mapped[str] = mapped_column(sa.String(32))
+    width: Mapped[int]
+    height: Mapped[int]
+    size: Mapped[int]
+    alt: Mapped[str] = mapped_column(sa.String(300), default="")
+    data: Mapped[bytes] = deferred(mapped_column(sa.LargeBinary))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    owner: Mapped[User] = relationship()
+
+    @property
+    def extension(self) -> str:
+        return {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}[self.content_type]
+
+    @property
+    def filename(self) -> str:
+        return f"{self.key}.{self.extension}"
+
+
+class SearchTerm(Base):
+    """A portable inverted index: one row per (post, scope, term). ``scope`` is ``live`` for
+    what readers see and ``current`` for the author's newest text. A B-tree on (scope, term)
+    makes exact and prefix look-ups fast on SQLite and PostgreSQL alike."""
+
+    __tablename__ = "search_term"
+    __table_args__ = (sa.Index("ix_search_term_scope_term", "scope", "term", "post_id"),)
+
+    post_id: Mapped[int] = mapped_column(sa.ForeignKey("post.id", ondelete="CASCADE"), primary_key=True)
+    scope: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
+    term: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    weight: Mapped[int] = mapped_column(default=1)

@@ -1,0 +1,361 @@
+"""Domain verbs for posts. Every content change appends a revision; nothing needs approval."""
+
+from __future__ import annotations
+
+import secrets
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from hub.auth.models import User
+from hub.db import utcnow
+from hub.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from hub.lib import search
+from hub.lib.images import ImageRejected, clean_image
+from hub.lib.markdown import markdown_to_text, render_markdown, word_count
+from hub.lib.text import clean_title, slugify
+from hub.posts.models import Image, Post, PostEvent, PostRevision, PostStatus, RevisionKind, SearchTerm, Tag
+
+TITLE_MAX = 300
+SUMMARY_MAX = 600
+BODY_MAX = 200_000
+TAG_MAX = 40
+TAGS_MAX = 10
+
+
+@dataclass(frozen=True)
+class PostInput:
+    """What an author types: checked for shape by the form, for rules here."""
+
+    title: str
+    summary: str = ""
+    body: str = ""
+    tags: str = ""
+    cover_image_id: int | None = None
+
+
+def normalize_tags(raw: str) -> list[str]:
+    """Tag names from comma-separated input: trimmed, single-spaced, de-duplicated ignoring case."""
+    seen: set[str] = set()
+    names: list[str] = []
+    for part in (raw or "").replace("\n", ",").split(","):
+        name = " ".join(part.replace("#", " ").split())
+        key = name.casefold()
+        if name and key not in seen:
+            seen.add(key)
+            names.append(name)
+    return names
+
+
+def _check_input(session: Session, data: PostInput) -> tuple[str, list[str]]:
+    title = clean_title(data.title)
+    if len(title) > TITLE_MAX:
+        raise ValidationError("title", f"Keep the title under {TITLE_MAX} characters.")
+    if len(data.summary) > SUMMARY_MAX:
+        raise ValidationError("summary", f"Keep the summary under {SUMMARY_MAX} characters.")
+    if len(data.body) > BODY_MAX:
+        raise ValidationError("body", "The body is longer than hub accepts (200,000 characters).")
+    tags = normalize_tags(data.tags)
+    if len(tags) > TAGS_MAX:
+        raise ValidationError("tags", f"Use at most {TAGS_MAX} tags.")
+    for tag in tags:
+        if len(tag) > TAG_MAX:
+            raise ValidationError("tags", f"“{tag[:20]}…” is too long for a tag ({TAG_MAX} characters at most).")
+    if data.cover_image_id is not None and session.get(Image, data.cover_image_id) is None:
+        raise ValidationError("cover_image_id", "That cover image does not exist any more.")
+    return title, tags
+
+
+def can_edit(actor: User, post: Post) -> bool:
+    """Only the author edits and publishes a post (colleagues suggest instead)."""
+    return actor.is_active and actor.id == post.author_id
+
+
+def _require_author(actor: User, post: Post) -> None:
+    if not can_edit(actor, post):
+        raise PermissionDenied("Only the author can change this post.")
+
+
+def _event(session: Session, post: Post, actor: User | None, kind: str, note: str = "") -> None:
+    number = post.current_revision.number if post.current_revision else None
+    session.add(PostEvent(post_id=post.id, actor_id=actor.id if actor else None, kind=kind, note=note, revision_number=number))
+
+
+def _append_revision(
+    session: Session, post: Post, actor: User, data: PostInput, kind: RevisionKind, note: str = ""
+) -> PostRevision:
+    title, tags = _check_input(session, data)
+    base = post.current_revision
+    revision = PostRevision(
+        post_id=post.id,
+        number=(base.number + 1) if base else 1,
+        base_number=base.number if base else None,
+        kind=kind,
+        note=note[:300],
+        title=title,
+        summary=data.summary,
+        body=data.body,
+        body_html=render_markdown(data.body),
+        tags_text=",".join(tags),
+        cover_image_id=data.cover_image_id,
+        word_count=word_count(markdown_to_text(data.body)),
+        created_by_id=actor.id,
+    )
+    session.add(revision)
+    session.flush()
+    post.current_revision = revision
+    post.current_revision_id = revision.id
+    post.updated_at = utcnow()
+    _index(session, post, "current", revision)
+    return revision
+
+
+def create_draft(session: Session, author: User, data: PostInput, *, kind: RevisionKind = RevisionKind.SAVE) -> Post:
+    """A new draft owned by ``author`` with ``data`` as revision 1."""
+    if not author.is_active:
+        raise PermissionDenied("Deactivated accounts cannot write.")
+    _check_input(session, data)
+    post = Post(author_id=author.id, status=PostStatus.DRAFT)
+    session.add(post)
+    session.flush()
+    _append_revision(session, post, author, data, kind)
+    _event(session, post, author, "created")
+    return post
+
+
+def save_revision(
+    session: Session,
+    post: Post,
+    actor: User,
+    data: PostInput,
+    *,
+    base_revision_id: int | None,
+    kind: RevisionKind = RevisionKind.SAVE,
+    note: str = "",
+) -> PostRevision:
+    """Append a revision with ``data`` written on ``base_revision_id``.
+
+    Raises Conflict (carrying the newer revision) when someone saved since that base, unless
+    the newer revision already holds exactly this content. Saving unchanged content adds nothing.
+    """
+    _require_author(actor, post)
+    current = post.current_revision
+    assert current is not None
+    title = clean_title(data.title)
+    tags_text = ",".join(normalize_tags(data.tags))
+    if current.same_content(title, data.summary, data.body, tags_text, data.cover_image_id):
+        return current
+    if base_revision_id != current.id:
+        raise Conflict(
+            f"This post was saved elsewhere since you started (revision {current.number}, "
+            f"{current.created_at:%H:%M} UTC). Nothing was overwritten.",
+            current=current,
+        )
+    return _append_revision(session, post, actor, data, kind, note)
+
+
+def publish_post(session: Session, post: Post, actor: User) -> None:
+    """Make the current revision live, now. No approval step exists."""
+    _require_author(actor, post)
+    _publish(session, post, actor)
+
+
+def _publish(session: Session, post: Post, actor: User | None, kind: str | None = None) -> None:
+    revision = post.current_revision
+    assert revision is not None
+    if not revision.title.strip():
+        raise ValidationError("title", "Give the post a title before publishing.")
+    if post.status == PostStatus.TAKEN_DOWN and post.taken_down_revision_id == revision.id:
+        raise ValidationError(None, "This post was taken down. Edit it to address the reason, then publish again.")
+    was_live = post.is_public
+    now = utcnow()
+    post.live_revision = revision
+    post.live_revision_id = revision.id
+    post.status = PostStatus.PUBLISHED
+    post.scheduled_for = None
+    if not was_live:
+        post.published_at = now
+    post.first_published_at = post.first_published_at or now
+    post.tags = _tags_for(session, revision.tag_names)
+    _index(session, post, "live", revision)
+    _event(session, post, actor, kind or ("updated" if was_live else "published"))
+
+
+def _tags_for(session: Session, names: list[str]) -> list[Tag]:
+    tags = []
+    for name in names:
+        slug = slugify(name, 80)
+        tag = session.scalar(sa.select(Tag).where(Tag.slug == slug))
+        if tag is None:
+            tag = Tag(name=name, slug=slug)
+            session.add(tag)
+            session.flush()
+        tags.append(tag)
+    return tags
+
+
+def schedule_post(session: Session, post: Post, actor: User, when: datetime) -> None:
+    """Publish the current revision at ``when`` (aware, in the future). Only for posts not live."""
+    _require_author(actor, post)
+    if when.tzinfo is None:
+        raise ValidationError("publish_at", "Give the time with its time zone.")
+    if when <= utcnow() + timedelta(seconds=30):
+        raise ValidationError("publish_at", "Pick a time in the future, or publish now.")
+    if post.is_public:
+        raise ValidationError("publish_at", "This post is already published; publish changes now instead.")
+    revision = post.current_revision
+    if revision is None or not revision.title.strip():
+        raise ValidationError("title", "Give the post a title before scheduling it.")
+    post.status = PostStatus.SCHEDULED
+    post.scheduled_for = when
+    _event(session, post, actor, "scheduled", f"{when:%Y-%m-%d %H:%M} UTC")
+
+
+def cancel_schedule(session: Session, post: Post, actor: User) -> None:
+    """Turn a scheduled post back into a draft."""
+    _require_author(actor, post)
+    if post.status == PostStatus.SCHEDULED:
+        post.status = PostStatus.DRAFT
+        post.scheduled_for = None
+        _event(session, post, actor, "unscheduled")
+
+
+def publish_due(session: Session, now: datetime | None = None) -> list[int]:
+    """Publish every scheduled post whose time has come; returns their ids.
+
+    Each post is claimed with a conditional UPDATE, so two workers never publish one twice.
+    """
+    now = now or utcnow()
+    due = session.scalars(
+        sa.select(Post.id).where(Post.status == PostStatus.SCHEDULED, Post.scheduled_for <= now)
+    ).all()
+    published = []
+    for post_id in due:
+        claimed = session.execute(
+            sa.update(Post)
+            .where(Post.id == post_id, Post.status == PostStatus.SCHEDULED)
+            .values(status=PostStatus.DRAFT)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if claimed != 1:
+            continue
+        post = session.get(Post, post_id)
+        assert post is not None
+        session.refresh(post)
+        _publish(session, post, None, "published (scheduled)")
+        published.append(post_id)
+    return published
+
+
+def unpublish_post(session: Session, post: Post, actor: User) -> None:
+    """Take the post off the public site; it becomes a draft again. Links to it answer 404."""
+    _require_author(actor, post)
+    if post.status != PostStatus.PUBLISHED:
+        return
+    post.status = PostStatus.DRAFT
+    _clear_index(session, post, "live")
+    _event(session, post, actor, "unpublished")
+
+
+def archive_post(session: Session, post: Post, actor: User) -> None:
+    """Put the post away: off the public site and out of the author's main list."""
+    _require_author(actor, post)
+    if post.status == PostStatus.ARCHIVED:
+        return
+    post.status = PostStatus.ARCHIVED
+    post.scheduled_for = None
+    _clear_index(session, post, "live")
+    _event(session, post, actor, "archived")
+
+
+def unarchive_post(session: Session, post: Post, actor: User) -> None:
+    """Bring an archived post back as a draft."""
+    _require_author(actor, post)
+    if post.status == PostStatus.ARCHIVED:
+        post.status = PostStatus.DRAFT
+        _event(session, post, actor, "unarchived")
+
+
+def take_down(session: Session, post: Post, actor: User, reason: str) -> None:
+    """Comms and admins remove a published post after the fact, with a reason the author sees.
+
+    The author may publish again once they have changed the post."""
+    if not (actor.is_comms and actor.is_active):
+        raise PermissionDenied("Only comms and admins can take a post down.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("reason", "Say why, so the author can fix it.")
+    if post.status != PostStatus.PUBLISHED:
+        raise ValidationError(None, "Only published posts can be taken down.")
+    post.status = PostStatus.TAKEN_DOWN
+    post.takedown_reason = reason[:2000]
+    post.taken_down_by_id = actor.id
+    post.taken_down_at = utcnow()
+    post.taken_down_revision_id = post.current_revision_id
+    _clear_index(session, post, "live")
+    _event(session, post, actor, "taken_down", reason[:2000])
+
+
+def restore_revision(
+    session: Session, post: Post, actor: User, revision: PostRevision, *, base_revision_id: int | None
+) -> PostRevision:
+    """Append a copy of an old revision as the newest one (history is never rewritten)."""
+    if revision.post_id != post.id:
+        raise NotFound("No such revision of this post.")
+    data = PostInput(revision.title, revision.summary, revision.body, revision.tags_text, revision.cover_image_id)
+    new = save_revision(
+        session, post, actor, data, base_revision_id=base_revision_id, kind=RevisionKind.RESTORE,
+        note=f"Restored from revision {revision.number}",
+    )
+    if new.id != revision.id and new.kind == RevisionKind.RESTORE:
+        _event(session, post, actor, "restored", f"from revision {revision.number}")
+    return new
+
+
+def upload_image(session: Session, owner: User, raw: bytes, *, alt: str, limits: dict[str, int]) -> Image:
+    """Store a cleaned copy of an uploaded image, or ValidationError('image') saying why not."""
+    if not owner.is_active:
+        raise PermissionDenied("Deactivated accounts cannot upload.")
+    try:
+        clean = clean_image(raw, max_bytes=limits["IMAGE_MAX_BYTES"], max_pixels=limits["IMAGE_MAX_PIXELS"], max_side=limits["IMAGE_MAX_SIDE"])
+    except ImageRejected as exc:
+        raise ValidationError("image", str(exc)) from None
+    image = Image(
+        key=secrets.token_urlsafe(12),
+        owner_id=owner.id,
+        content_type=clean.content_type,
+        width=clean.width,
+        height=clean.height,
+        size=len(clean.data),
+        alt=(alt or "").strip()[:300],
+        data=clean.data,
+    )
+    session.add(image)
+    session.flush()
+    return image
+
+
+def _clear_index(session: Session, post: Post, scope: str) -> None:
+    session.execute(sa.delete(SearchTerm).where(SearchTerm.post_id == post.id, SearchTerm.scope == scope))
+
+
+def _index(session: Session, post: Post, scope: str, revision: PostRevision) -> None:
+    """Replace the post's search terms of ``scope`` with those of ``revision``."""
+    _clear_index(session, post, scope)
+    weights: Counter[str] = Counter()
+    for text, weight in (
+        (revision.title, 5),
+        (" ".join(revision.tag_names), 4),
+        (revision.summary, 2),
+        (markdown_to_text(revision.body), 1),
+    ):
+        for term in set(search.terms(text)):
+            weights[term] += weight
+    if weights:
+        session.execute(
+            sa.insert(SearchTerm),
+            [{"post_id": post.id, "scope": scope, "term": t, "weight": w} for t, w in weights.items()],
+        )

@@ -1,0 +1,328 @@
+"""The editor, the author's lists, revisions, images and lifecycle buttons."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from hub.db import get_session
+from hub.errors import Conflict, PermissionDenied, ValidationError
+from hub.lib.markdown import markdown_to_text, reading_minutes, render_markdown, word_count
+from hub.lib.textdiff import diff
+from hub.lib.timeutil import parse_local
+from hub.posts import queries, services
+from hub.posts.forms import ImageForm, PostForm, PreviewForm, RestoreForm, TakedownForm
+from hub.posts.models import Post, RevisionKind
+from hub.web import commit, show_error
+
+bp = Blueprint("posts", __name__)
+
+
+def load_post(post_id: int, *, edit: bool = False) -> Post:
+    """The post, or 404; with ``edit``, 403 unless the current user may edit it."""
+    post = queries.get_post(get_session(), post_id)
+    if edit and not services.can_edit(current_user, post):
+        raise PermissionDenied("Only the author can change this post.")
+    return post
+
+
+def _input(form: PostForm) -> services.PostInput:
+    return services.PostInput(
+        title=form.title.data or "",
+        summary=form.summary.data or "",
+        body=form.body.data or "",
+        tags=form.tags.data or "",
+        cover_image_id=form.cover_image_id.data,
+    )
+
+
+def _base_id(form: PostForm) -> int | None:
+    raw = form.base_revision_id.data
+    return int(raw) if raw and str(raw).isdigit() else None
+
+
+@bp.route("/posts")
+@login_required
+def mine():
+    archived = request.args.get("archived") == "1"
+    page = queries.my_posts(get_session(), current_user, query=request.args.get("q", ""), archived=archived, page=request.args.get("page", 1, type=int))
+    return render_template("posts/mine.html", page=page, q=request.args.get("q", ""), archived=archived)
+
+
+@bp.route("/colleagues")
+@login_required
+def colleagues():
+    q = request.args.get("q", "")
+    page = queries.published(get_session(), query=q, page=request.args.get("page", 1, type=int))
+    return render_template("posts/colleagues.html", page=page, q=q)
+
+
+@bp.route("/write", methods=["GET", "POST"])
+@login_required
+def new():
+    form = PostForm()
+    if form.validate_on_submit():
+        db = get_session()
+        try:
+            post = services.create_draft(db, current_user, _input(form))
+            return _after_save(post, form)
+        except ValidationError as exc:
+            show_error(form, exc)
+    return render_template("posts/edit.html", form=form, post=None, conflict=None)
+
+
+@bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(post_id: int):
+    post = load_post(post_id, edit=True)
+    revision = post.current_revision
+    form = PostForm(obj=revision if request.method == "GET" else None)
+    if request.method == "GET":
+        form.tags.data = ", ".join(revision.tag_names)
+        form.base_revision_id.data = str(revision.id)
+    conflict = None
+    if form.validate_on_submit():
+        try:
+            services.save_revision(get_session(), post, current_user, _input(form), base_revision_id=_base_id(form))
+            return _after_save(post, form)
+        except Conflict as exc:
+            conflict = exc.current
+            form.base_revision_id.data = str(conflict.id)  # saving again now means: keep mine
+        except ValidationError as exc:
+            show_error(form, exc)
+    return render_template("posts/edit.html", form=form, post=post, conflict=conflict,
+                           conflict_diff=diff(conflict.body, form.body.data or "", None) if conflict else None), (409 if conflict else 200)
+
+
+def _after_save(post: Post, form: PostForm) -> Response:
+    """Commit the saved draft, then run the button's action (publish or schedule) and redirect.
+
+    The draft is committed first, so an action that is refused never loses what was typed."""
+    commit()
+    action = request.form.get("action", "save")
+    db = get_session()
+    try:
+        if action == "publish":
+            was_public = post.is_public
+            services.publish_post(db, post, current_user)
+            commit()
+            flash("Your changes are live." if was_public else "Published. Share it with your network!", "success")
+            return redirect(url_for("public.post", post_id=post.id, slug=post.slug))
+        if action == "schedule":
+            when = parse_local(form.publish_at.data or "", form.tz_offset.data)
+            if when is None:
+                raise ValidationError("publish_at", "Pick a date and time to publish at.")
+            services.schedule_post(db, post, current_user, when)
+            commit()
+            flash(f"Scheduled for {when:%Y-%m-%d %H:%M} UTC.", "success")
+            return redirect(url_for("posts.edit", post_id=post.id))
+    except ValidationError as exc:
+        db.rollback()
+        flash(f"Draft saved, but not {'published' if action == 'publish' else 'scheduled'}: {exc.message}", "error")
+        return redirect(url_for("posts.edit", post_id=post.id))
+    flash("Draft saved.", "success")
+    return redirect(url_for("posts.edit", post_id=post.id))
+
+
+@bp.post("/write/autosave")
+@bp.post("/posts/<int:post_id>/autosave")
+@login_required
+def autosave(post_id: int | None = None):
+    form = PostForm()
+    if not form.validate():
+        return jsonify(error="invalid", fields=form.errors), 422
+    db = get_session()
+    try:
+        if post_id is None:
+            post = services.create_draft(db, current_user, _input(form), kind=RevisionKind.AUTOSAVE)
+        else:
+            post = load_post(post_id, edit=True)
+            services.save_revision(db, post, current_user, _input(form), base_revision_id=_base_id(form), kind=RevisionKind.AUTOSAVE)
+    except Conflict as exc:
+        db.rollback()
+        return jsonify(error="conflict", message=exc.message, revision_id=exc.current.id, number=exc.current.number), 409
+    except ValidationError as exc:
+        db.rollback()
+        return jsonify(error="invalid", fields={exc.field or "form": [exc.message]}), 422
+    commit()
+    return jsonify(_editor_state(post))
+
+
+def _editor_state(post: Post) -> dict[str, Any]:
+    revision = post.current_revision
+    return {
+        "post_id": post.id,
+        "revision_id": revision.id,
+        "number": revision.number,
+        "saved_at": revision.created_at.isoformat(),
+        "state": post.status_label,
+        "edit_url": url_for("posts.edit", post_id=post.id),
+        "autosave_url": url_for("posts.autosave", post_id=post.id),
+    }
+
+
+@bp.post("/posts/preview")
+@login_required
+def preview():
+    form = PreviewForm()
+    if not form.validate():
+        return jsonify(error="invalid", fields=form.errors), 422
+    body = form.body.data or ""
+    words = word_count(markdown_to_text(body))
+    return jsonify(html=render_markdown(body), words=words, minutes=reading_minutes(words))
+
+
+@bp.post("/posts/<int:post_id>/<any(publish, unpublish, archive, unarchive, unschedule):action>")
+@login_required
+def lifecycle(post_id: int, action: str):
+    post = load_post(post_id)
+    if not RestoreForm().validate_on_submit():
+        abort(400)
+    verb = {
+        "publish": services.publish_post,
+        "unpublish": services.unpublish_post,
+        "archive": services.archive_post,
+        "unarchive": services.unarchive_post,
+        "unschedule": services.cancel_schedule,
+    }[action]
+    try:
+        verb(get_session(), post, current_user)
+    except ValidationError as exc:
+        show_error(None, exc)
+        return redirect(url_for("posts.edit", post_id=post.id))
+    commit()
+    flash({"publish": "Published.", "unpublish": "Unpublished: the post is a draft again.", "archive": "Archived.",
+           "unarchive": "Back as a draft.", "unschedule": "Schedule cancelled; the post is a draft."}[action], "success")
+    if action == "publish":
+        return redirect(url_for("public.post", post_id=post.id, slug=post.slug))
+    return redirect(url_for("posts.mine") if action == "archive" else url_for("posts.edit", post_id=post.id))
+
+
+@bp.route("/posts/<int:post_id>/takedown", methods=["GET", "POST"])
+@login_required
+def takedown(post_id: int):
+    post = load_post(post_id)
+    if not current_user.is_comms:
+        raise PermissionDenied("Only comms and admins can take a post down.")
+    form = TakedownForm()
+    if form.validate_on_submit():
+        try:
+            services.take_down(get_session(), post, current_user, form.reason.data)
+        except ValidationError as exc:
+            show_error(form, exc)
+        else:
+            commit()
+            flash("The post is taken down; its author sees your reason.", "success")
+            return redirect(url_for("public.home"))
+    return render_template("posts/takedown.html", form=form, post=post)
+
+
+def _require_history_access(post: Post) -> None:
+    if not (services.can_edit(current_user, post) or current_user.is_comms):
+        raise PermissionDenied("Only the author and comms can see a post's history.")
+
+
+@bp.get("/posts/<int:post_id>/revisions")
+@login_required
+def revisions(post_id: int):
+    post = load_post(post_id)
+    _require_history_access(post)
+    db = get_session()
+    return render_template("posts/revisions.html", post=post, revisions=queries.revisions(db, post),
+                           events=queries.events(db, post), form=RestoreForm(base_revision_id=post.current_revision_id))
+
+
+@bp.get("/posts/<int:post_id>/revisions/<int:number>")
+@login_required
+def revision(post_id: int, number: int):
+    post = load_post(post_id)
+    _require_history_access(post)
+    rev = queries.revision(get_session(), post, number)
+    return render_template("posts/revision.html", post=post, rev=rev, form=RestoreForm(base_revision_id=post.current_revision_id))
+
+
+@bp.get("/posts/<int:post_id>/compare")
+@login_required
+def compare(post_id: int):
+    post = load_post(post_id)
+    _require_history_access(post)
+    db = get_session()
+    current = post.current_revision.number
+    a = queries.revision(db, post, request.args.get("a", max(1, current - 1), type=int))
+    b = queries.revision(db, post, request.args.get("b", current, type=int))
+    fields = [(name, diff(getattr(a, attr), getattr(b, attr))) for name, attr in
+              (("Title", "title"), ("Summary", "summary"), ("Tags", "tags_text"), ("Body", "body"))]
+    return render_template("posts/compare.html", post=post, a=a, b=b, fields=fields, revisions=queries.revisions(db, post))
+
+
+@bp.post("/posts/<int:post_id>/revisions/<int:number>/restore")
+@login_required
+def restore(post_id: int, number: int):
+    post = load_post(post_id, edit=True)
+    form = RestoreForm()
+    if not form.validate_on_submit():
+        abort(400)
+    rev = queries.revision(get_session(), post, number)
+    base = int(form.base_revision_id.data) if (form.base_revision_id.data or "").isdigit() else None
+    try:
+        new = services.restore_revision(get_session(), post, current_user, rev, base_revision_id=base)
+    except Conflict:
+        flash("The post changed while you were looking; check the newest revision and try again.", "error")
+        return redirect(url_for("posts.revisions", post_id=post.id))
+    commit()
+    flash(f"Revision {number} restored as revision {new.number}. Publish to make it live.", "success")
+    return redirect(url_for("posts.edit", post_id=post.id))
+
+
+@bp.post("/images")
+@login_required
+def upload_image():
+    form = ImageForm()
+    file = request.files.get("image")
+    if not form.validate_on_submit() or file is None:
+        return jsonify(error="invalid", message="Choose an image file."), 400
+    try:
+        image = services.upload_image(get_session(), current_user, file.read(), alt=form.alt.data or "", limits=current_app.config)
+    except ValidationError as exc:
+        get_session().rollback()
+        return jsonify(error="invalid", message=exc.message), 422
+    commit()
+    url = url_for("posts.image", filename=image.filename)
+    alt = (image.alt or "image").replace("]", "").replace("[", "")
+    return jsonify(id=image.id, url=url, markdown=f"![{alt}]({url})", width=image.width, height=image.height)
+
+
+@bp.get("/img/<filename>")
+def image(filename: str):
+    img = queries.image_by_filename(get_session(), filename)
+    response = Response(img.data, mimetype=img.content_type)
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Content-Disposition"] = f'inline; filename="{img.filename}"'
+    return response
+
+
+_last_due_check = 0.0
+
+
+@bp.before_app_request
+def _publish_due_posts() -> None:
+    """Publish scheduled posts whose time came, at most once a minute per process, so
+    scheduling works without cron (``hub publish-due`` does the same from cron)."""
+    global _last_due_check
+    if not current_app.config.get("PUBLISH_DUE_ON_REQUEST") or request.endpoint in (None, "static", "posts.image"):
+        return
+    now = time.monotonic()
+    if now - _last_due_check < 60:
+        return
+    _last_due_check = now
+    db = get_session()
+    try:
+        if services.publish_due(db):
+            db.commit()
+    except Exception:  # never let this break the page someone asked for
+        db.rollback()
+        current_app.logger.exception("publishing due posts failed")

@@ -1,0 +1,1 @@
+"""What readers see: home, post pages, authors, tags, feed, sitemap (reads only)."""

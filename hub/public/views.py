@@ -1,0 +1,99 @@
+"""Public pages. Post bodies are served from the sanitized HTML stored at save time."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from hub.auth.services import get_user
+from hub.db import get_session
+from hub.lib.markdown import markdown_to_text
+from hub.lib.text import excerpt
+from hub.posts import queries, services
+from hub.posts.models import Post, PostStatus
+
+bp = Blueprint("public", __name__)
+
+
+def absolute(endpoint: str, **values: object) -> str:
+    """An absolute URL on BASE_URL (the address readers use, whatever the request said)."""
+    return current_app.config["BASE_URL"] + url_for(endpoint, **values)
+
+
+@bp.get("/")
+def home():
+    page = queries.published(get_session(), query=request.args.get("q", ""), page=request.args.get("page", 1, type=int),
+                             per_page=current_app.config["POSTS_PER_PAGE"])
+    return render_template("public/home.html", page=page, q=request.args.get("q", ""))
+
+
+@bp.get("/p/<int:post_id>")
+@bp.get("/p/<int:post_id>-<path:slug>")
+def post(post_id: int, slug: str | None = None):
+    post = queries.get_post(get_session(), post_id)
+    preview = False
+    if not post.is_public:
+        if current_user.is_authenticated and (services.can_edit(current_user, post) or current_user.is_comms):
+            preview = True  # the author (or comms) sees the unpublished post, marked as such
+        elif post.status == PostStatus.TAKEN_DOWN:
+            abort(410, "This post was taken down.")
+        else:
+            abort(404)
+    if not preview and slug != post.slug:
+        return redirect(url_for("public.post", post_id=post.id, slug=post.slug), 301)
+    revision = post.current_revision if preview else post.live_revision
+    description = revision.summary.strip() or excerpt(markdown_to_text(revision.body), 200)
+    return render_template("public/post.html", post=post, rev=revision, preview=preview, description=description,
+                           canonical=absolute("public.post", post_id=post.id, slug=post.slug))
+
+
+@bp.get("/a/<int:user_id>")
+@bp.get("/a/<int:user_id>-<path:slug>")
+def author(user_id: int, slug: str | None = None):
+    person = get_user(get_session(), user_id)
+    if slug != person.slug:
+        return redirect(url_for("public.author", user_id=person.id, slug=person.slug), 301)
+    page = queries.published(get_session(), author_id=person.id, page=request.args.get("page", 1, type=int))
+    return render_template("public/author.html", person=person, page=page)
+
+
+@bp.get("/t/<slug>")
+def tag(slug: str):
+    tag = queries.tag_by_slug(get_session(), slug)
+    page = queries.published(get_session(), tag_id=tag.id, page=request.args.get("page", 1, type=int))
+    return render_template("public/tag.html", tag=tag, page=page)
+
+
+@bp.get("/feed.xml")
+def feed():
+    page = queries.published(get_session(), per_page=30)
+    xml = render_template("public/feed.xml", posts=page.items, absolute=absolute)
+    return Response(xml, mimetype="application/atom+xml")
+
+
+@bp.get("/sitemap.xml")
+def sitemap():
+    db = get_session()
+    xml = render_template("public/sitemap.xml", posts=queries.all_public_for_sitemap(db),
+                          authors=queries.public_authors(db), absolute=absolute)
+    return Response(xml, mimetype="application/xml")
+
+
+@bp.get("/robots.txt")
+def robots():
+    body = "\n".join([
+        "User-agent: *",
+        "Disallow: /posts",
+        "Disallow: /write",
+        "Disallow: /admin",
+        "Disallow: /colleagues",
+        "Disallow: /s/",
+        "Allow: /",
+        f"Sitemap: {absolute('public.sitemap')}",
+        "",
+    ])
+    return Response(body, mimetype="text/plain")
+
+
+def post_url(post: Post) -> str:
+    return absolute("public.post", post_id=post.id, slug=post.slug)

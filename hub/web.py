@@ -1,0 +1,29 @@
+"""Small helpers shared by the views of every domain."""
+
+from __future__ import annotations
+
+from flask import flash, request
+from flask_wtf import FlaskForm
+
+from hub.db import get_session
+from hub.errors import ValidationError
+
+
+def commit() -> None:
+    """Commit the request's session: the one place a request's writes become durable."""
+    get_session().commit()
+
+
+def show_error(form: FlaskForm | None, exc: ValidationError) -> None:
+    """Put a service's ValidationError on its form field (or flash it), keeping what was typed."""
+    get_session().rollback()
+    field = getattr(form, exc.field, None) if (form is not None and exc.field) else None
+    if field is not None:
+        field.errors = [*getattr(field, "errors", []), exc.message]
+    else:
+        flash(exc.message, "error")
+
+
+def client_address() -> str:
+    """The client's address as seen after ProxyFix (used for rate limits, never stored raw)."""
+    return request.remote_addr or "unknown"

@@ -1,0 +1,184 @@
+// hub editor: live preview (rendered by the server), word count, autosave with conflict
+// detection, image upload, and a local copy of unsaved text so nothing typed is ever lost.
+(function () {
+  "use strict";
+  var form = document.getElementById("editor");
+  if (!form) return;
+  var $ = function (id) { return document.getElementById(id); };
+  var csrf = form.querySelector("input[name=csrf_token]").value;
+  var base = form.querySelector("input[name=base_revision_id]");
+  var title = $("title"), body = $("body");
+  var previewBody = $("preview-body"), previewTitle = $("preview-title");
+  var saveState = $("save-state"), stateLabel = $("state-label");
+  var conflictBox = $("autosave-conflict");
+  var autosaveUrl = form.dataset.autosaveUrl;
+  var PREVIEW_DELAY = 250, AUTOSAVE_DELAY = 2500;
+  var previewTimer = null, autosaveTimer = null, inFlight = null, paused = !!$("conflict");
+  var lastSaved = snapshot(), submitting = false;
+  var storageKey = "hub:draft:" + (form.action || location.pathname);
+
+  var tz = $("tz_offset");
+  if (tz) tz.value = String(new Date().getTimezoneOffset());
+
+  function snapshot() {
+    return JSON.stringify([title.value, $("summary").value, body.value, $("tags").value, $("cover_image_id").value]);
+  }
+  function dirty() { return snapshot() !== lastSaved; }
+  function setState(text) { saveState.textContent = text; }
+  function post(url, data) {
+    return fetch(url, { method: "POST", body: data, credentials: "same-origin",
+      headers: { "X-CSRFToken": csrf, "Accept": "application/json" } });
+  }
+
+  function renderPreview() {
+    var data = new FormData();
+    data.append("body", body.value);
+    data.append("csrf_token", csrf);
+    post(form.dataset.previewUrl, data).then(function (r) { return r.ok ? r.json() : null; }).then(function (j) {
+      if (!j) return;
+      previewBody.innerHTML = j.html; // sanitized by the server's sanitize_html, same as publishing
+      $("word-count").textContent = j.words + (j.words === 1 ? " word" : " words");
+      $("reading-time").textContent = j.minutes + " min read";
+    }).catch(function () {});
+  }
+  function schedulePreview() {
+    previewTitle.textContent = title.value;
+    clearTimeout(previewTimer);
+    previewTimer = setTimeout(renderPreview, PREVIEW_DELAY);
+  }
+
+  function keepLocalCopy() {
+    try { localStorage.setItem(storageKey, JSON.stringify({ at: Date.now(), base: base.value, fields: JSON.parse(snapshot()) })); } catch (e) {}
+  }
+  function dropLocalCopy() { try { localStorage.removeItem(storageKey); } catch (e) {} }
+
+  function autosave() {
+    if (paused || submitting || !dirty()) return Promise.resolve();
+    if (inFlight) return inFlight.then(autosave);
+    var sent = snapshot();
+    setState("Saving…");
+    inFlight = post(autosaveUrl, new FormData(form)).then(function (r) {
+      return r.json().then(function (j) { return { status: r.status, json: j }; });
+    }).then(function (res) {
+      if (res.status === 200) {
+        var j = res.json;
+        base.value = String(j.revision_id);
+        lastSaved = sent;
+        if (!dirty()) dropLocalCopy();
+        setState("Saved revision " + j.number + " at " + new Date(j.saved_at).toLocaleTimeString());
+        stateLabel.textContent = j.state;
+        if (autosaveUrl !== j.autosave_url) { // a new post now exists: keep editing it
+          dropLocalCopy();
+          storageKey = "hub:draft:" + new URL(j.edit_url, location.href).href;
+          if (dirty()) keepLocalCopy();
+          autosaveUrl = j.autosave_url;
+          form.action = j.edit_url;
+          form.dataset.autosaveUrl = j.autosave_url;
+          history.replaceState(null, "", j.edit_url);
+        }
+      } else if (res.status === 409) {
+        paused = true;
+        conflictBox.hidden = false;
+        setState("Not saved: changed elsewhere");
+      } else {
+        var fields = res.json && res.json.fields ? res.json.fields : {};
+        var first = Object.keys(fields)[0];
+        setState("Not saved yet: " + (first ? fields[first][0] : "please check the form"));
+      }
+    }).catch(function () {
+      setState("Offline: your text is kept on this device and will be saved when you are back");
+    }).then(function () { inFlight = null; });
+    return inFlight;
+  }
+  function scheduleAutosave() {
+    keepLocalCopy();
+    clearTimeout(autosaveTimer);
+    autosaveTimer = setTimeout(autosave, AUTOSAVE_DELAY);
+    if (!paused) setState("Unsaved changes");
+  }
+
+  form.addEventListener("input", function (e) {
+    if (e.target === body || e.target === title) schedulePreview();
+    if (e.target.name !== "publish_at") scheduleAutosave();
+  });
+  form.addEventListener("submit", function (e) {
+    clearTimeout(autosaveTimer);
+    if (inFlight && !submitting) { // let a running autosave land first, so our base is current
+      e.preventDefault();
+      var submitter = e.submitter;
+      inFlight.then(function () { submitting = true; form.requestSubmit(submitter); });
+      return;
+    }
+    submitting = true;
+    keepLocalCopy();
+  });
+  window.addEventListener("beforeunload", function (e) {
+    if (!submitting && dirty()) { keepLocalCopy(); e.preventDefault(); e.returnValue = ""; }
+  });
+  document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden") autosave(); });
+
+  // Offer text that was typed here but never reached the server (closed tab, lost network).
+  try {
+    var saved = JSON.parse(localStorage.getItem(storageKey) || "null");
+    if (saved && JSON.stringify(saved.fields) !== snapshot() && !$("conflict") && !form.querySelector(".error")) {
+      var bar = document.createElement("div");
+      bar.className = "notice notice-warning";
+      bar.setAttribute("role", "status");
+      bar.textContent = "This device has text you typed on " + new Date(saved.at).toLocaleString() + " that was not saved. ";
+      var restore = document.createElement("button");
+      restore.type = "button"; restore.className = "button small"; restore.textContent = "Restore it";
+      restore.addEventListener("click", function () {
+        var f = saved.fields;
+        title.value = f[0]; $("summary").value = f[1]; body.value = f[2]; $("tags").value = f[3]; $("cover_image_id").value = f[4];
+        bar.remove(); schedulePreview(); scheduleAutosave();
+      });
+      var discard = document.createElement("button");
+      discard.type = "button"; discard.className = "link"; discard.textContent = "Discard";
+      discard.addEventListener("click", function () { dropLocalCopy(); bar.remove(); });
+      bar.appendChild(restore); bar.appendChild(document.createTextNode(" ")); bar.appendChild(discard);
+      form.insertBefore(bar, form.querySelector(".editor-grid"));
+    } else if (saved && JSON.stringify(saved.fields) === snapshot()) {
+      dropLocalCopy();
+    }
+  } catch (e) {}
+
+  // Images: upload, then insert Markdown at the cursor (inline) or set the cover.
+  function upload(file) {
+    var data = new FormData();
+    data.append("image", file);
+    data.append("csrf_token", csrf);
+    $("upload-status").textContent = "Uploading " + file.name + "…";
+    return post(form.dataset.uploadUrl, data).then(function (r) {
+      return r.json().then(function (j) {
+        if (!r.ok) throw new Error(j.message || "Upload failed");
+        $("upload-status").textContent = "";
+        return j;
+      });
+    }).catch(function (err) { $("upload-status").textContent = err.message; throw err; });
+  }
+  $("image-input").addEventListener("change", function () {
+    var file = this.files[0];
+    if (!file) return;
+    upload(file).then(function (j) {
+      var at = body.selectionStart || body.value.length;
+      var text = "\n" + j.markdown + "\n";
+      body.value = body.value.slice(0, at) + text + body.value.slice(at);
+      body.dispatchEvent(new Event("input", { bubbles: true }));
+    }).catch(function () {});
+    this.value = "";
+  });
+  $("cover-input").addEventListener("change", function () {
+    var file = this.files[0];
+    if (!file) return;
+    upload(file).then(function (j) {
+      $("cover_image_id").value = String(j.id);
+      $("cover-remove").hidden = false;
+      scheduleAutosave();
+    }).catch(function () {});
+  });
+  $("cover-remove").addEventListener("click", function () {
+    $("cover_image_id").value = ""; $("cover-input").value = ""; this.hidden = true; scheduleAutosave();
+  });
+
+  renderPreview();
+})();
