@@ -32,7 +32,7 @@ class LoginFailed(Exception):
 def normalize_email(email: str) -> str:
     """The canonical form of an address (lower case), or ValidationError('email')."""
     try:
-        result = validate_email((email or "").strip(), check_deliverability=False)
+        result = validate_email((email or "").strip(), check_deliverability=False, globally_deliverable=False)
     except EmailNotValidError as exc:
         raise ValidationError("email", str(exc)) from None
     return result.normalized.lower()

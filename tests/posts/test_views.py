@@ -1,0 +1,138 @@
+"""The editor and post lifecycle over HTTP."""
+
+from __future__ import annotations
+
+import pytest
+
+from hub.posts.models import PostStatus
+
+
+@pytest.fixture
+def author(auth, make_user):
+    return auth.login(make_user())
+
+
+def test_write_and_publish_in_one_step(client, author, session):
+    response = client.post("/write", data={"title": "My first post", "body": "Hello **all**", "action": "publish"})
+    assert response.status_code == 302
+    location = response.headers["Location"]
+    assert location.startswith("/p/") and location.endswith("-my-first-post")
+    page = client.get(location).get_data(as_text=True)
+    assert "<strong>all</strong>" in page
+
+
+def test_publish_without_title_keeps_the_saved_draft(client, author):
+    response = client.post("/write", data={"title": "", "body": "Words I typed", "action": "publish"})
+    assert response.status_code == 302 and "/edit" in response.headers["Location"]
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "not published" in page and "Words I typed" in page
+
+
+def test_validation_error_keeps_typed_text(client, author):
+    response = client.post("/write", data={"title": "x" * 301, "body": "keep me", "action": "save"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "keep me" in html and "300" in html
+
+
+def test_stale_form_save_shows_both_texts_and_409(client, author, make_post, session):
+    post = make_post(author=author, body="base")
+    base = post.current_revision_id
+    client.post(f"/posts/{post.id}/edit", data={"title": "t", "body": "from tab A", "base_revision_id": base, "action": "save"})
+    response = client.post(f"/posts/{post.id}/edit", data={"title": "t", "body": "from tab B", "base_revision_id": base, "action": "save"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert 'id="conflict-theirs">from tab A<' in html and 'id="conflict-mine">from tab B<' in html
+    session.refresh(post)
+    assert post.current_revision.body == "from tab A"
+
+
+def test_autosave_creates_then_updates_and_detects_conflicts(client, author, session):
+    first = client.post("/write/autosave", data={"title": "", "body": "draft one"}).get_json()
+    assert first["number"] == 1 and first["edit_url"] == f"/posts/{first['post_id']}/edit"
+    second = client.post(first["autosave_url"], data={"title": "", "body": "draft two", "base_revision_id": first["revision_id"]})
+    assert second.status_code == 200 and second.get_json()["number"] == 2
+    stale = client.post(first["autosave_url"], data={"title": "", "body": "other tab", "base_revision_id": first["revision_id"]})
+    assert stale.status_code == 409 and stale.get_json()["number"] == 2
+
+
+def test_preview_uses_the_publishing_renderer(client, author):
+    data = client.post("/posts/preview", data={"body": "# Head\n\n<script>alert(1)</script> **b**"}).get_json()
+    assert "<h2>Head</h2>" in data["html"] and "<strong>b</strong>" in data["html"]
+    assert "<script>" not in data["html"]
+    assert data["words"] == 6 and data["minutes"] == 1  # the script tag is shown as text: its words count
+
+
+def test_someone_elses_post_is_forbidden(client, author, make_post):
+    post = make_post(publish=True)
+    assert client.get(f"/posts/{post.id}/edit").status_code == 403
+    assert client.post(f"/posts/{post.id}/edit", data={"title": "x", "body": "y"}).status_code == 403
+    assert client.post(f"/posts/{post.id}/autosave", data={"title": "x", "body": "y"}).status_code == 403
+    assert client.post(f"/posts/{post.id}/unpublish").status_code == 403
+    assert client.get(f"/posts/{post.id}/revisions").status_code == 403
+    assert client.get(f"/posts/{post.id}/takedown").status_code == 403
+
+
+def test_lifecycle_buttons(client, author, make_post, session):
+    post = make_post(author=author)
+    assert client.post(f"/posts/{post.id}/publish").status_code == 302
+    session.refresh(post)
+    assert post.status == PostStatus.PUBLISHED
+    client.post(f"/posts/{post.id}/unpublish")
+    client.post(f"/posts/{post.id}/archive")
+    session.refresh(post)
+    assert post.status == PostStatus.ARCHIVED
+    assert "A post title" in client.get("/posts?archived=1").get_data(as_text=True)
+    assert "A post title" not in client.get("/posts").get_data(as_text=True)
+
+
+def test_schedule_from_the_editor_with_browser_offset(client, author, make_post, session):
+    post = make_post(author=author)
+    response = client.post(f"/posts/{post.id}/edit", data={
+        "title": "A post title", "body": "Some *body* text.", "base_revision_id": post.current_revision_id,
+        "action": "schedule", "publish_at": "2099-01-01T09:00", "tz_offset": "-60",  # UTC+1
+    })
+    assert response.status_code == 302
+    session.refresh(post)
+    assert post.status == PostStatus.SCHEDULED
+    assert post.scheduled_for.isoformat() == "2099-01-01T08:00:00+00:00"
+
+
+def test_takedown_by_comms_is_shown_to_the_author(client, auth, make_user, make_post, session):
+    post = make_post(title="Risky", publish=True)
+    auth.login(make_user(role="comms"))
+    assert client.post(f"/posts/{post.id}/takedown", data={"reason": ""}).status_code == 200
+    assert client.post(f"/posts/{post.id}/takedown", data={"reason": "Customer name"}).status_code == 302
+    assert client.get(f"/p/{post.id}-risky").status_code == 200  # comms still sees it, marked
+    auth.login(post.author)
+    assert "Taken down: Customer name" in client.get("/posts").get_data(as_text=True)
+    assert "Customer name" in client.get(f"/posts/{post.id}/edit").get_data(as_text=True)
+
+
+def test_revisions_compare_and_restore(client, author, make_post, session):
+    post = make_post(author=author, body="line one\nline two")
+    client.post(f"/posts/{post.id}/edit", data={"title": "A post title", "body": "line one\nline 2", "base_revision_id": post.current_revision_id})
+    page = client.get(f"/posts/{post.id}/revisions").get_data(as_text=True)
+    assert "#2" in page and "#1" in page
+    diff = client.get(f"/posts/{post.id}/compare?a=1&b=2").get_data(as_text=True)
+    assert "<del>two</del>" in diff and "<ins>2</ins>" in diff
+    assert client.get(f"/posts/{post.id}/revisions/1").status_code == 200
+    session.refresh(post)
+    response = client.post(f"/posts/{post.id}/revisions/1/restore", data={"base_revision_id": post.current_revision_id})
+    assert response.status_code == 302
+    session.refresh(post)
+    assert post.current_revision.number == 3 and post.current_revision.body == "line one\nline two"
+
+
+def test_my_posts_and_colleagues_feed_with_search(client, author, make_post):
+    make_post(author=author, title="Mine about kafka")
+    make_post(title="Colleague on kafka", publish=True)
+    make_post(title="Colleague draft kafka")
+    mine = client.get("/posts?q=kafka").get_data(as_text=True)
+    assert "Mine about kafka" in mine and "Colleague on kafka" not in mine
+    feed = client.get("/colleagues?q=kafka").get_data(as_text=True)
+    assert "Colleague on kafka" in feed and "Colleague draft" not in feed
+
+
+def test_new_post_requires_sign_in(client):
+    response = client.get("/write")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login?next=")
