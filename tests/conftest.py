@@ -104,7 +104,7 @@ def pg_database() -> Iterator[PgDatabase | None]:
     if not base:
         yield None
         return
-    db = PgDatabase(base, f"hub_test_{_worker_suffix()}")
+    db = PgDatabase(base, f"hub_test_{_worker_suffix()}_{os.getpid()}")  # concurrent runs never collide
     yield db
     db.drop()
 
@@ -133,9 +133,12 @@ def _database_url(backend: dict[str, Any], tmp_path: Path) -> str:
         path = tmp_path / "hub.sqlite3"
         shutil.copyfile(backend["template"], path)
         return f"sqlite:///{path}"
-    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    # DELETE is much faster than TRUNCATE on tables this small; the circular post <-> revision
+    # keys are cut first.
     with backend["engine"].begin() as conn:
-        conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        conn.execute(sa.text("UPDATE post SET current_revision_id = NULL, live_revision_id = NULL, taken_down_revision_id = NULL"))
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(table.delete())
     return backend["url"]
 
 
