@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, with_appcontext
 
 from hub.auth.models import Role
 
@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
 
 
 @click.command("migrate")
+@with_appcontext
 @click.option("--revision", default="head", show_default=True)
 def migrate(revision: str) -> None:
     """Apply database migrations (creates the SQLite file on first run)."""
@@ -32,6 +33,7 @@ def migrate(revision: str) -> None:
 
 
 @click.command("db-revision")
+@with_appcontext
 @click.option("-m", "--message", required=True)
 def db_revision(message: str) -> None:
     """Autogenerate a migration from the models (review it before committing)."""
@@ -43,6 +45,7 @@ def db_revision(message: str) -> None:
 
 
 @click.command("seed")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has people.")
 def seed(if_empty: bool) -> None:
     """Load demo people and posts (sign in as admin@example.com / demo-password)."""
@@ -59,6 +62,7 @@ def seed(if_empty: bool) -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("email")
 @click.option("--name", default="", help="Display name.")
 @click.option("--role", type=click.Choice([r.value for r in Role]), default="employee", show_default=True)
@@ -79,6 +83,7 @@ def create_user(email: str, name: str, role: str, password: str) -> None:
 
 
 @click.command("publish-due")
+@with_appcontext
 def publish_due() -> None:
     """Publish scheduled posts whose time has come (run from cron every minute)."""
     from hub.db import get_session
@@ -91,6 +96,7 @@ def publish_due() -> None:
 
 
 @click.command("about")
+@with_appcontext
 @click.option("--port", default=5000)
 def about(port: int) -> None:
     """Print where hub is served and the demo sign-ins."""
