@@ -17,7 +17,7 @@ def main() -> None:
 
 
 def init_app(app: Flask) -> None:
-    for command in (migrate, db_revision, seed, create_user, publish_due, about):
+    for command in (migrate, db_revision, seed, create_user, publish_due, flush_clicks, about):
         app.cli.add_command(command)
 
 
@@ -93,6 +93,14 @@ def publish_due() -> None:
     ids = publish(db)
     db.commit()
     click.echo(f"Published {len(ids)} scheduled post(s).")
+
+
+@click.command("flush-clicks")
+@with_appcontext
+def flush_clicks() -> None:
+    """Move clicks waiting in this machine's click logs (also of stopped workers) into the database."""
+    count = current_app.extensions["hub.clicklog"].flush_all()
+    click.echo(f"Flushed {count} click(s).")
 
 
 @click.command("about")

@@ -54,3 +54,8 @@ IMAGE_MAX_SIDE = 2400  # larger images are scaled down when re-encoded
 POSTS_PER_PAGE = 20
 # Scheduled posts are published by `hub publish-due` (cron) and, at most once a minute, by requests.
 PUBLISH_DUE_ON_REQUEST = True
+
+# Sharing: clicks are appended to a per-process log and flushed to the database this often.
+CLICK_FLUSH_SECONDS = 1.0
+# Seconds a tracked link's target is cached per process (a takedown shows within this time).
+LINK_CACHE_SECONDS = 10.0

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import BooleanField, EmailField, HiddenField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from hub.auth.models import Role
 
@@ -59,6 +59,8 @@ class ProfileForm(FlaskForm):
     handle_x = StringField("X", validators=[Optional(), Length(max=200)])
     handle_bluesky = StringField("Bluesky", validators=[Optional(), Length(max=200)])
     handle_mastodon = StringField("Mastodon", validators=[Optional(), Length(max=200)], description="@you@your.instance")
+    mastodon_limit = IntegerField("Your Mastodon server's post limit", validators=[Optional(), NumberRange(100, 100_000)],
+                                  description="Leave empty for the usual 500 characters.")
     handle_threads = StringField("Threads", validators=[Optional(), Length(max=200)])
     handle_instagram = StringField("Instagram", validators=[Optional(), Length(max=200)])
     handle_facebook = StringField("Facebook", validators=[Optional(), Length(max=200)])

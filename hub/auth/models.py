@@ -84,6 +84,12 @@ class User(Base):
         parts = [p for p in self.display_name.split() if p]
         return "".join(p[0] for p in parts[:2]).upper() or "?"
 
+    def handle_limit(self, platform: str) -> int | None:
+        for h in self.handles:
+            if h.platform == platform:
+                return h.char_limit
+        return None
+
     def handle_for(self, platform: str) -> str | None:
         for h in self.handles:
             if h.platform == platform:
@@ -104,6 +110,8 @@ class SocialHandle(Base):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
     platform: Mapped[str] = mapped_column(sa.String(32))
     handle: Mapped[str] = mapped_column(sa.String(200))
+    # The character limit of the person's own server, where it differs (Mastodon instances do).
+    char_limit: Mapped[int | None]
 
     user: Mapped[User] = relationship(back_populates="handles")
 

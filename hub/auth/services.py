@@ -294,6 +294,7 @@ class Profile:
     job_title: str
     bio: str
     handles: dict[str, str]
+    mastodon_limit: int | None = None
 
 
 def update_profile(session: Session, actor: User, user: User, data: Profile) -> None:
@@ -315,6 +316,8 @@ def update_profile(session: Session, actor: User, user: User, data: Profile) -> 
             user.handles.append(SocialHandle(platform=platform, handle=handle))
         elif platform in existing:
             user.handles.remove(existing[platform])
+    for handle in user.handles:
+        handle.char_limit = data.mastodon_limit if handle.platform == "mastodon" else None
 
 
 def set_allowed_domains(session: Session, actor: User, domains: list[str]) -> None:

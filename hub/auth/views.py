@@ -154,9 +154,10 @@ def profile():
     if request.method == "GET":
         for platform, _label in HANDLE_PLATFORMS:
             getattr(form, f"handle_{platform}").data = current_user.handle_for(platform) or ""
+        form.mastodon_limit.data = current_user.handle_limit("mastodon")
     if form.validate_on_submit():
         handles = {p: getattr(form, f"handle_{p}").data or "" for p, _ in HANDLE_PLATFORMS}
-        data = services.Profile(form.display_name.data, form.job_title.data or "", form.bio.data or "", handles)
+        data = services.Profile(form.display_name.data, form.job_title.data or "", form.bio.data or "", handles, form.mastodon_limit.data)
         try:
             services.update_profile(get_session(), current_user, current_user, data)
         except ValidationError as exc:

@@ -1,0 +1,248 @@
+"""Benchmark: hub's tracked redirect `/s/<code>` against a bare Flask 302, on SQLite.
+
+Run with `make bench-share` (or `.venv/bin/python bench/share_redirect.py`). It
+
+1. builds a throw-away instance (SQLite, migrated) with one published post and its share links;
+2. serves hub and a bare Flask app that only answers 302 with gunicorn, with the same settings;
+3. loads each with the same generator (wrk from Debian's packages when installed, else a Python
+   keep-alive load generator) at 32 connections, and prints requests/s, p50/p99 latency and
+   the ratio hub/bare;
+4. loads hub again and kills one worker with SIGKILL in the middle, then restarts nothing by
+   hand: gunicorn replaces the worker; after the load it stops gunicorn, ingests the click logs
+   (`hub flush-clicks`) and prints clicks recorded versus redirects answered (every answered
+   redirect must be in the database: recorded >= answered, and recorded <= sent).
+
+Figures are ratios measured in the same run on the same machine; nothing here asserts on time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(port: int, path: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("HEAD", path)
+            conn.getresponse().read()
+            conn.close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"server on port {port} did not start")
+
+
+def gunicorn(app: str, port: int, env: dict[str, str], workers: int, threads: int) -> subprocess.Popen:
+    cmd = [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
+           "--worker-class", "gthread", "--log-level", "warning", "--graceful-timeout", "10", app]
+    return subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def worker_pids(master: int) -> list[int]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(master)], capture_output=True, text=True).stdout
+    return [int(p) for p in out.split()]
+
+
+# --- load generators ---------------------------------------------------------------------------
+
+def run_wrk(url: str, seconds: int, connections: int) -> dict[str, float]:
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+                         capture_output=True, text=True, check=True).stdout
+
+    def ms(label: str) -> float:
+        m = re.search(rf"^\s*{label}\s+([\d.]+)(us|ms|s)\b", out, re.M)
+        if not m:
+            return float("nan")
+        value, unit = float(m.group(1)), m.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    non3xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    bad = int(non3xx.group(1)) if non3xx else 0
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), "p50": ms("50%"), "p99": ms("99%"),
+            "answered": total - bad, "errors": sum(int(g) for g in errors.groups()) if errors else 0}
+
+
+def run_python_load(host: str, port: int, path: str, seconds: int, connections: int) -> dict[str, float]:
+    latencies: list[float] = []
+    answered = [0]
+    errors = [0]
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def worker() -> None:
+        conn = http.client.HTTPConnection(host, port, timeout=10)
+        local: list[float] = []
+        ok = bad = 0
+        while time.monotonic() < stop_at:
+            t0 = time.perf_counter()
+            try:
+                conn.request("GET", path, headers={"User-Agent": "Mozilla/5.0 bench"})
+                resp = conn.getresponse()
+                resp.read()
+                if resp.status == 302:
+                    ok += 1
+                    local.append(time.perf_counter() - t0)
+                else:
+                    bad += 1
+            except (OSError, http.client.HTTPException):
+                bad += 1
+                conn.close()
+                conn = http.client.HTTPConnection(host, port, timeout=10)
+        with lock:
+            latencies.extend(local)
+            answered[0] += ok
+            errors[0] += bad
+
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - started
+    latencies.sort()
+
+    def pct(p: float) -> float:
+        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000 if latencies else float("nan")
+
+    return {"rps": answered[0] / elapsed, "p50": pct(0.50), "p99": pct(0.99), "answered": answered[0], "errors": errors[0]}
+
+
+def load(port: int, path: str, seconds: int, connections: int, tool: str) -> dict[str, float]:
+    if tool == "wrk":
+        return run_wrk(f"http://127.0.0.1:{port}{path}", seconds, connections)
+    return run_python_load("127.0.0.1", port, path, seconds, connections)
+
+
+# --- set-up ------------------------------------------------------------------------------------
+
+def prepare(instance: Path) -> tuple[dict[str, str], str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
+    env.update({"HUB_INSTANCE_PATH": str(instance), "HUB_SECRET_KEY": "bench", "HUB_BASE_URL": "http://127.0.0.1:1",
+                "HUB_PUBLISH_DUE_ON_REQUEST": "false"})
+    subprocess.run([str(BIN / "hub"), "migrate"], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    script = (
+        "from hub import create_app\n"
+        "from hub.db import get_session\n"
+        "from hub.auth.models import Role\n"
+        "from hub.auth.services import create_user\n"
+        "from hub.posts import services as posts\n"
+        "from hub.sharing import services as sharing\n"
+        "app = create_app()\n"
+        "with app.app_context():\n"
+        "    db = get_session()\n"
+        "    user = create_user(db, email='bench@example.com', password='bench password', display_name='Bench', role=Role.EMPLOYEE)\n"
+        "    post = posts.create_draft(db, user, posts.PostInput('Benchmark post', '', 'Body'))\n"
+        "    posts.publish_post(db, post, user)\n"
+        "    links = sharing.links_for(db, post, user)\n"
+        "    db.commit()\n"
+        "    print(links['linkedin'].code)\n"
+    )
+    code = subprocess.run([sys.executable, "-c", script], env=env, cwd=ROOT, check=True, capture_output=True, text=True).stdout.strip()
+    return env, code
+
+
+def count_clicks(env: dict[str, str]) -> int:
+    subprocess.run([str(BIN / "hub"), "flush-clicks"], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    script = ("from hub import create_app\nfrom hub.db import get_session\nimport sqlalchemy as sa\n"
+              "from hub.sharing.models import Click\napp = create_app()\nwith app.app_context():\n"
+              "    print(get_session().scalar(sa.select(sa.func.count()).select_from(Click)))\n")
+    return int(subprocess.run([sys.executable, "-c", script], env=env, cwd=ROOT, check=True, capture_output=True, text=True).stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--tool", choices=["wrk", "python"], default="wrk" if shutil.which("wrk") else "python")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="hub-bench-") as tmp:
+        instance = Path(tmp) / "instance"
+        env, code = prepare(instance)
+        path = f"/s/{code}"
+        hub_port, bare_port = free_port(), free_port()
+        print(f"load: {args.tool}, {args.connections} connections, {args.seconds} s each; gunicorn gthread "
+              f"{args.workers} workers x {args.threads} threads; SQLite at {instance}")
+
+        bare = gunicorn("bench.bare_redirect:app", bare_port, env, args.workers, args.threads)
+        wait_for(bare_port, "/s/x")
+        load(bare_port, "/s/warmup", 2, args.connections, args.tool)
+        base = load(bare_port, "/s/" + code, args.seconds, args.connections, args.tool)
+        stop(bare)
+
+        hub = gunicorn("hub:create_app()", hub_port, env, args.workers, args.threads)
+        wait_for(hub_port, "/robots.txt")
+        load(hub_port, path, 2, args.connections, args.tool)
+        clicks_before = count_clicks(env)
+        result = load(hub_port, path, args.seconds, args.connections, args.tool)
+        stop(hub)
+        clicks = count_clicks(env) - clicks_before
+
+        print(f"{'':24}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
+        print(f"{'bare Flask 302':24}{base['rps']:>10.0f}{base['p50']:>10.2f}{base['p99']:>10.2f}")
+        print(f"{'hub /s/<code>':24}{result['rps']:>10.0f}{result['p50']:>10.2f}{result['p99']:>10.2f}")
+        print(f"ratio hub/bare: {result['rps'] / base['rps']:.2f}  (target >= 0.50; p99 target < 50 ms)")
+        print(f"clicks recorded {clicks} / redirects answered {result['answered']:.0f}")
+
+        # SIGKILL one worker in the middle of the load; gunicorn starts a new one.
+        hub = gunicorn("hub:create_app()", hub_port, env, args.workers, args.threads)
+        wait_for(hub_port, "/robots.txt")
+        before = count_clicks(env)
+        killed: list[int] = []
+
+        def killer() -> None:
+            time.sleep(args.seconds / 2)
+            pids = worker_pids(hub.pid)
+            if pids:
+                os.kill(pids[0], signal.SIGKILL)
+                killed.append(pids[0])
+
+        threading.Thread(target=killer).start()
+        result = load(hub_port, path, args.seconds, args.connections, args.tool)
+        stop(hub)
+        recorded = count_clicks(env) - before
+        verdict = "OK: no answered click lost" if recorded >= result["answered"] else "LOST CLICKS"
+        print(f"kill -9 of worker {killed[0] if killed else '?'} mid-load: redirects answered {result['answered']:.0f}, "
+              f"clicks recorded {recorded}, failed requests {result['errors']:.0f} -> {verdict}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Sharing studio: per-platform share texts, tracked links ``/s/<code>``, clicks, share events."""

@@ -1,0 +1,215 @@
+"""A durable, cheap write path for clicks.
+
+Following a tracked link must be fast (it sits between a reader and the post) and must never
+lose a click, even when a worker is killed with SIGKILL, yet SQLite allows one writer at a time.
+So the redirect does not write to the database. Instead:
+
+1. Each worker process appends one line per click to its own log file with a single
+   ``os.write`` on an ``O_APPEND`` descriptor *before* the 302 is sent. Once that call returns,
+   the bytes are in the kernel's page cache: killing the process cannot lose them.
+2. A flusher thread in each worker rotates its log every ``CLICK_FLUSH_SECONDS`` and inserts the
+   closed file's clicks into the database in one transaction, then deletes the file.
+3. Each click carries a random ``uid`` that is unique in the ``click`` table and inserted with
+   ``ON CONFLICT DO NOTHING``, so ingesting a file twice (a crash between commit and delete)
+   never counts a click twice.
+4. Files of dead workers (their ``flock`` is released by the kernel when the process dies) are
+   picked up by any live worker, and at start-up; ``flush_all()`` does it on demand.
+
+Clicks therefore reach the database within about a second. The log lives in
+``instance/clicklog/``: on several machines each machine flushes its own.
+"""
+
+from __future__ import annotations
+
+import atexit
+import fcntl
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Engine
+
+from hub.sharing.models import Click
+
+
+@dataclass(frozen=True)
+class ClickRecord:
+    uid: str
+    link_id: int
+    post_id: int
+    user_id: int
+    platform: str
+    at: float  # unix time
+    is_bot: bool
+    visitor: str
+
+    def line(self) -> bytes:
+        return (
+            f"{self.uid}\t{self.link_id}\t{self.post_id}\t{self.user_id}\t{self.platform}\t{self.at:.6f}\t"
+            f"{int(self.is_bot)}\t{self.visitor}\n"
+        ).encode()
+
+    @classmethod
+    def parse(cls, line: bytes) -> ClickRecord | None:
+        parts = line.decode("utf-8", "replace").rstrip("\n").split("\t")
+        if len(parts) != 8:
+            return None  # a torn or foreign line: never crash ingestion on it
+        try:
+            return cls(parts[0], int(parts[1]), int(parts[2]), int(parts[3]), parts[4], float(parts[5]), parts[6] == "1", parts[7])
+        except ValueError:
+            return None
+
+
+class ClickLog:
+    """One process's click log; see the module docstring."""
+
+    def __init__(self, directory: Path, engine: Engine, flush_seconds: float = 1.0) -> None:
+        self.directory = directory
+        self.engine = engine
+        self.flush_seconds = flush_seconds
+        self._lock = threading.Lock()
+        self._pid = 0
+        self._fd = -1
+        self._path: Path | None = None
+        self._seq = 0
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+        directory.mkdir(parents=True, exist_ok=True)
+
+    # -- writing ---------------------------------------------------------------------------------
+    def append(self, record: ClickRecord) -> None:
+        """Make ``record`` durable against process death (one write to the page cache)."""
+        data = record.line()
+        with self._lock:
+            if self._pid != os.getpid():
+                self._start_in_this_process()
+            os.write(self._fd, data)
+
+    def ensure_started(self) -> None:
+        """Start this process's log file and flusher thread if they are not running yet."""
+        if self._pid != os.getpid():
+            with self._lock:
+                if self._pid != os.getpid():
+                    self._start_in_this_process()
+
+    def _open_new_file(self) -> None:
+        self._seq += 1
+        path = self.directory / f"{os.getpid()}-{time.time_ns()}-{self._seq}.log"
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        fcntl.flock(fd, fcntl.LOCK_EX)  # held while this process lives: marks the file as active
+        self._fd, self._path = fd, path
+
+    def _start_in_this_process(self) -> None:
+        # After a fork (gunicorn workers) the parent's descriptor and thread are not ours.
+        self._pid = os.getpid()
+        self._open_new_file()
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="hub-click-flusher", daemon=True)
+        self._thread.start()
+        atexit.register(self._flush_at_exit)
+
+    def _flush_at_exit(self) -> None:
+        # A clean exit (gunicorn's SIGTERM) flushes now; after SIGKILL the file waits for a live
+        # process to pick it up as an orphan.
+        if self._pid == os.getpid():
+            try:
+                self.flush_own()
+            except Exception:
+                pass
+
+    # -- flushing --------------------------------------------------------------------------------
+    def _rotate(self) -> tuple[int, Path] | None:
+        with self._lock:
+            if self._pid != os.getpid() or self._path is None:
+                return None
+            if os.fstat(self._fd).st_size == 0:
+                return None
+            old = (self._fd, self._path)
+            self._open_new_file()
+            return old
+
+    def flush_own(self) -> int:
+        """Move this process's logged clicks into the database; returns how many lines were read."""
+        rotated = self._rotate()
+        if rotated is None:
+            return 0
+        fd, path = rotated
+        try:
+            count = self._ingest(path)
+            path.unlink(missing_ok=True)
+        finally:
+            os.close(fd)  # releases the lock; if ingest failed, the file is picked up as an orphan
+        return count
+
+    def flush_orphans(self) -> int:
+        """Ingest the files of processes that are gone (their lock is free)."""
+        total = 0
+        for path in sorted(self.directory.glob("*.log")):
+            if path == self._path:
+                continue
+            try:
+                fd = os.open(path, os.O_RDONLY)
+            except FileNotFoundError:
+                continue
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                continue  # a live writer (or another flusher) holds it
+            try:
+                if path.exists():
+                    total += self._ingest(path)
+                    path.unlink(missing_ok=True)
+            finally:
+                os.close(fd)
+        return total
+
+    def flush_all(self) -> int:
+        """Flush this process's clicks and every orphaned file."""
+        return self.flush_own() + self.flush_orphans()
+
+    def _ingest(self, path: Path) -> int:
+        records = [r for r in (ClickRecord.parse(line) for line in path.read_bytes().splitlines(keepends=True)) if r]
+        insert_clicks(self.engine, records)
+        return len(records)
+
+    def _run(self) -> None:
+        last_orphan_scan = 0.0
+        while not self._stop.wait(self.flush_seconds):
+            try:
+                self.flush_own()
+                if time.monotonic() - last_orphan_scan > 10 * self.flush_seconds:
+                    last_orphan_scan = time.monotonic()
+                    self.flush_orphans()
+            except Exception:  # the database may be briefly locked or down: the files wait
+                pass
+
+    def close(self) -> None:
+        """Stop the flusher and flush what is left (used at shutdown and in tests)."""
+        self._stop.set()
+        if self._thread is not None and self._thread.is_alive():
+            self._thread.join(5)
+        if self._pid == os.getpid():
+            self.flush_all()
+
+
+def insert_clicks(engine: Engine, records: Iterable[ClickRecord], chunk: int = 500) -> None:
+    """Insert clicks, skipping any ``uid`` already stored, in one transaction."""
+    rows = [
+        {"uid": r.uid, "link_id": r.link_id, "post_id": r.post_id, "user_id": r.user_id, "platform": r.platform,
+         "at": datetime.fromtimestamp(r.at, timezone.utc), "is_bot": r.is_bot, "visitor": r.visitor or None}
+        for r in records
+    ]
+    if not rows:
+        return
+    insert: Callable[..., sa.Insert] = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert  # type: ignore[assignment]
+    with engine.begin() as conn:
+        for i in range(0, len(rows), chunk):
+            conn.execute(insert(Click).on_conflict_do_nothing(index_elements=["uid"]), rows[i : i + chunk])

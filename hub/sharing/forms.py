@@ -1,0 +1,21 @@
+"""Forms of the share page (JSON endpoints take the same fields as form data)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+
+class ShareTextForm(FlaskForm):
+    platform = StringField(validators=[DataRequired(), Length(max=16)])
+    text = TextAreaField(validators=[Length(max=70_000)])
+    subject = StringField(validators=[Optional(), Length(max=300)])
+
+
+class ShareEventForm(ShareTextForm):
+    kind = StringField(validators=[DataRequired(), Length(max=16)])
+
+
+class DisclosureForm(FlaskForm):
+    disclosure = StringField("Disclosure line", validators=[Optional(), Length(max=60)])

@@ -1,0 +1,93 @@
+"""Share texts, tracked links, clicks and share events. Clicks and events are append-only facts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hub.auth.models import User
+from hub.db import Base, utcnow
+
+
+class ShareLink(Base):
+    """The tracked short link of one person sharing one post on one platform."""
+
+    __tablename__ = "share_link"
+    __table_args__ = (sa.UniqueConstraint("post_id", "user_id", "platform", name="uq_share_link_post_user_platform"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(16), unique=True)
+    post_id: Mapped[int] = mapped_column(sa.ForeignKey("post.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    platform: Mapped[str] = mapped_column(sa.String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class Click(Base):
+    """One follow of a tracked link. ``uid`` makes ingestion from the click log idempotent;
+    ``visitor`` is a salted hash that rotates daily (no raw address is stored)."""
+
+    __tablename__ = "click"
+    __table_args__ = (
+        sa.Index("ix_click_post_at", "post_id", "at"),
+        sa.Index("ix_click_user_at", "user_id", "at"),
+        sa.Index("ix_click_at", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
+    uid: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    link_id: Mapped[int] = mapped_column(sa.ForeignKey("share_link.id", ondelete="CASCADE"), index=True)
+    post_id: Mapped[int] = mapped_column(sa.ForeignKey("post.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    platform: Mapped[str] = mapped_column(sa.String(16))
+    at: Mapped[datetime]
+    is_bot: Mapped[bool] = mapped_column(default=False)
+    visitor: Mapped[str | None] = mapped_column(sa.String(24))
+
+
+class ShareEvent(Base):
+    """Someone copied a share text or opened a platform's share screen."""
+
+    __tablename__ = "share_event"
+    __table_args__ = (sa.Index("ix_share_event_post_at", "post_id", "at"), sa.Index("ix_share_event_user_at", "user_id", "at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(sa.ForeignKey("post.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    platform: Mapped[str] = mapped_column(sa.String(16))
+    kind: Mapped[str] = mapped_column(sa.String(16))  # copy, intent, webshare
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ShareText(Base):
+    """A person's own wording for one platform. The author's texts are the post's defaults,
+    offered to colleagues as their starting point."""
+
+    __tablename__ = "share_text"
+    __table_args__ = (sa.UniqueConstraint("post_id", "user_id", "platform", name="uq_share_text_post_user_platform"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(sa.ForeignKey("post.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    platform: Mapped[str] = mapped_column(sa.String(16))
+    text: Mapped[str] = mapped_column(sa.Text)
+    subject: Mapped[str | None] = mapped_column(sa.Text)
+    revision_id: Mapped[int | None] = mapped_column(sa.ForeignKey("post_revision.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class Setting(Base):
+    """Site-wide settings that admins change in the app (e.g. the disclosure line)."""
+
+    __tablename__ = "setting"
+
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(sa.Text, default="")
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

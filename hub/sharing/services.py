@@ -1,0 +1,198 @@
+"""Domain verbs for sharing: tracked links, clicks, share events, personal share texts."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from hub import platforms
+from hub.auth.models import User
+from hub.db import utcnow
+from hub.errors import NotFound, PermissionDenied, ValidationError
+from hub.posts.models import Post, PostStatus
+from hub.sharing.bots import is_bot
+from hub.sharing.clicklog import ClickLog, ClickRecord
+from hub.sharing.models import Setting, ShareEvent, ShareLink, ShareText
+
+CODE_LENGTH = 8  # 48 random bits in URL-safe base64: not guessable, and every link is equally long
+EVENT_KINDS = ("copy", "intent", "webshare")
+DISCLOSURE_KEY = "disclosure"
+
+
+def _require_shareable(post: Post) -> None:
+    if not post.is_public:
+        raise NotFound("Only published posts can be shared.")
+
+
+def new_code() -> str:
+    """A random link code of CODE_LENGTH URL-safe characters."""
+    return secrets.token_urlsafe(6)[:CODE_LENGTH]
+
+
+def links_for(session: Session, post: Post, user: User) -> dict[str, ShareLink]:
+    """``user``'s tracked link for every platform of ``post``, created on first use and stable
+    after. Safe under concurrency: a lost insert race re-reads the winner's row."""
+    _require_shareable(post)
+    if not user.is_active:
+        raise PermissionDenied("Deactivated accounts cannot share.")
+    existing = {
+        link.platform: link
+        for link in session.scalars(sa.select(ShareLink).where(ShareLink.post_id == post.id, ShareLink.user_id == user.id))
+    }
+    for platform in platforms.PLATFORMS:
+        if platform in existing:
+            continue
+        for _attempt in range(5):
+            try:
+                with session.begin_nested():
+                    link = ShareLink(code=new_code(), post_id=post.id, user_id=user.id, platform=platform)
+                    session.add(link)
+                existing[platform] = link
+                break
+            except sa.exc.IntegrityError:
+                again = session.scalar(sa.select(ShareLink).where(
+                    ShareLink.post_id == post.id, ShareLink.user_id == user.id, ShareLink.platform == platform))
+                if again is not None:
+                    existing[platform] = again
+                    break
+                # a code collision (1 in 2**48): try a new code
+    return existing
+
+
+def record_share_event(session: Session, post: Post, user: User, platform: str, kind: str) -> ShareEvent:
+    """Note that ``user`` copied a text or opened ``platform``'s share screen for ``post``."""
+    _require_shareable(post)
+    if platform not in platforms.PLATFORMS:
+        raise ValidationError("platform", "Unknown platform.")
+    if kind not in EVENT_KINDS:
+        raise ValidationError("kind", "Unknown kind of share.")
+    event = ShareEvent(post_id=post.id, user_id=user.id, platform=platform, kind=kind)
+    session.add(event)
+    session.flush()
+    return event
+
+
+def save_share_text(session: Session, post: Post, user: User, platform: str, text: str, subject: str | None = None) -> ShareText:
+    """Keep ``user``'s own wording for ``platform``. The author's wording becomes the default
+    colleagues start from. Over-limit texts are refused: they could not be posted."""
+    _require_shareable(post)
+    if platform not in platforms.PLATFORMS:
+        raise ValidationError("platform", "Unknown platform.")
+    text = text.replace("\r\n", "\n")
+    limit = platforms.PLATFORMS[platform].limit
+    if platforms.measure(platform, text) > limit:
+        raise ValidationError("text", f"Too long for {platforms.PLATFORMS[platform].name} ({limit} at most).")
+    row = session.scalar(sa.select(ShareText).where(ShareText.post_id == post.id, ShareText.user_id == user.id, ShareText.platform == platform))
+    if row is None:
+        row = ShareText(post_id=post.id, user_id=user.id, platform=platform, text=text)
+        session.add(row)
+    row.text = text
+    row.subject = subject
+    row.revision_id = post.live_revision_id
+    row.updated_at = utcnow()
+    session.flush()
+    return row
+
+
+def get_setting(session: Session, key: str, default: str = "") -> str:
+    row = session.get(Setting, key)
+    return row.value if row is not None else default
+
+
+def set_disclosure(session: Session, actor: User, value: str) -> None:
+    """Admins set the company disclosure line (e.g. ``#IWorkAtAcme``) added to share texts."""
+    if not actor.is_admin:
+        raise PermissionDenied("Only admins can set the disclosure line.")
+    value = " ".join((value or "").split())
+    if len(value) > 60:
+        raise ValidationError("disclosure", "Keep the disclosure under 60 characters.")
+    row = session.get(Setting, DISCLOSURE_KEY)
+    if row is None:
+        row = Setting(key=DISCLOSURE_KEY)
+        session.add(row)
+    row.value = value
+    row.updated_by_id = actor.id
+    row.updated_at = utcnow()
+
+
+# --- following a tracked link ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinkTarget:
+    link_id: int
+    post_id: int
+    user_id: int
+    platform: str
+    code: str
+    status: PostStatus
+    path: str  # /p/<id>-<slug>
+    campaign: str
+
+
+class LinkCache:
+    """Code -> LinkTarget for a few seconds, so a burst of clicks costs one query.
+
+    A takedown or unpublish is seen by every worker within ``ttl`` seconds."""
+
+    def __init__(self, ttl: float = 10.0, size: int = 20_000) -> None:
+        self.ttl, self.size = ttl, size
+        self._data: dict[str, tuple[float, LinkTarget | None]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, session: Session, code: str) -> LinkTarget | None:
+        now = time.monotonic()
+        hit = self._data.get(code)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        target = _load_target(session, code)
+        with self._lock:
+            if len(self._data) >= self.size:
+                self._data.clear()
+            self._data[code] = (now + self.ttl, target)
+        return target
+
+    def forget(self, code: str) -> None:
+        self._data.pop(code, None)
+
+
+def _load_target(session: Session, code: str) -> LinkTarget | None:
+    if not code or len(code) > 16:
+        return None
+    link = session.scalar(sa.select(ShareLink).where(ShareLink.code == code))
+    if link is None:
+        return None
+    post = session.get(Post, link.post_id)
+    assert post is not None
+    return LinkTarget(link.id, post.id, link.user_id, link.platform, link.code, post.status,
+                      f"/p/{post.id}-{post.slug}", campaign_for(post))
+
+
+def campaign_for(post: Post) -> str:
+    """The utm_campaign of a post's links: its topic's slug when it has one, else its own slug."""
+    topic = getattr(post, "topic", None)
+    return getattr(topic, "slug", None) or post.slug
+
+
+def visitor_hash(secret: str, address: str, user_agent: str, when: datetime) -> str:
+    """A salted hash of the visitor that changes every UTC day: counts unique visitors without
+    storing an address, and cannot be linked across days."""
+    day = when.astimezone(timezone.utc).strftime("%Y-%m-%d")
+    salt = hmac.new(secret.encode(), f"hub.visitor.{day}".encode(), hashlib.sha256).digest()
+    return hmac.new(salt, f"{address}\n{user_agent}".encode(), hashlib.sha256).hexdigest()[:20]
+
+
+def record_click(log: ClickLog, target: LinkTarget, *, user_agent: str, visitor: str) -> bool:
+    """Append one click to the durable click log; returns whether it counted as a bot."""
+    bot = is_bot(user_agent)
+    log.append(ClickRecord(secrets.token_hex(16), target.link_id, target.post_id, target.user_id, target.platform,
+                           time.time(), bot, visitor))
+    return bot

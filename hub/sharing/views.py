@@ -1,0 +1,166 @@
+"""The share page, its JSON helpers, and the tracked redirect ``/s/<code>``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlencode
+
+from flask import Blueprint, Flask, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from hub import platforms
+from hub.db import get_engine, get_session, utcnow
+from hub.errors import PermissionDenied, ValidationError
+from hub.posts.queries import get_post
+from hub.posts.models import PostStatus
+from hub.sharing import queries, services
+from hub.sharing.clicklog import ClickLog
+from hub.sharing.forms import DisclosureForm, ShareEventForm, ShareTextForm
+from hub.web import client_address, commit, show_error
+
+bp = Blueprint("sharing", __name__)
+
+
+def init_app(app: Flask) -> None:
+    """The per-process click log and link cache."""
+    app.extensions["hub.clicklog"] = ClickLog(
+        Path(app.instance_path) / "clicklog", get_engine(app), float(app.config["CLICK_FLUSH_SECONDS"])
+    )
+    app.extensions["hub.linkcache"] = services.LinkCache(float(app.config["LINK_CACHE_SECONDS"]))
+    app.register_blueprint(bp)
+
+
+def _clicklog() -> ClickLog:
+    return current_app.extensions["hub.clicklog"]
+
+
+@bp.get("/s/<code>")
+def follow(code: str):
+    target = current_app.extensions["hub.linkcache"].get(get_session(), code)
+    if target is None:
+        abort(404, "This share link does not exist. Check that it was copied completely.")
+    if target.status == PostStatus.TAKEN_DOWN:
+        abort(410, "This post was taken down by its company.")
+    if target.status != PostStatus.PUBLISHED:
+        abort(404, "This post is not available any more.")
+    if request.method == "GET":
+        agent = request.headers.get("User-Agent", "")
+        visitor = services.visitor_hash(current_app.config["SECRET_KEY"], client_address(), agent, utcnow())
+        services.record_click(_clicklog(), target, user_agent=agent, visitor=visitor)
+    query = urlencode({"utm_source": target.platform, "utm_medium": "social", "utm_campaign": target.campaign, "utm_content": target.code})
+    response = redirect(f"{current_app.config['BASE_URL']}{target.path}?{query}", 302)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _load(post_id: int):  # type: ignore[no-untyped-def]
+    post = get_post(get_session(), post_id)
+    if not post.is_public:
+        abort(404)
+    return post
+
+
+@bp.get("/p/<int:post_id>/share")
+@login_required
+def share(post_id: int):
+    post = _load(post_id)
+    db = get_session()
+    links = services.links_for(db, post, current_user)
+    commit()
+    disclosure = services.get_setting(db, services.DISCLOSURE_KEY)
+    cards = queries.cards(db, post, current_user, links, current_app.config["BASE_URL"], disclosure)
+    warnings = queries.similarity_warnings(db, post, current_user, {c.platform: c.text for c in cards})
+    return render_template("sharing/share.html", post=post, cards=cards, warnings=warnings, platforms=platforms.PLATFORMS,
+                           form=ShareTextForm(), mastodon_instance=_mastodon_instance())
+
+
+def _mastodon_instance() -> str | None:
+    handle = current_user.handle_for("mastodon") or ""
+    parts = handle.lstrip("@").split("@")
+    return parts[1] if len(parts) == 2 and parts[1] else None
+
+
+@bp.post("/p/<int:post_id>/share/measure")
+@login_required
+def measure(post_id: int):
+    """Counts, limits and share links for texts being edited: the page's live counter."""
+    post = _load(post_id)
+    texts = {k[5:]: v for k, v in request.form.items() if k.startswith("text-") and k[5:] in platforms.PLATFORMS}
+    links = services.links_for(get_session(), post, current_user)
+    commit()
+    result = {}
+    for pid, text in texts.items():
+        spec = platforms.PLATFORMS[pid]
+        count = platforms.measure(pid, text)
+        url = queries.link_url(current_app.config["BASE_URL"], links[pid].code)
+        options = {"instance": _mastodon_instance()} if pid == "mastodon" and _mastodon_instance() else {}
+        if request.form.get(f"subject-{pid}"):
+            options["subject"] = request.form[f"subject-{pid}"]
+        result[pid] = {"count": count, "limit": spec.limit, "ok": count <= spec.limit,
+                       "intent": platforms.intent_url(pid, text, url, **options)}
+    warnings = queries.similarity_warnings(get_session(), post, current_user, texts)
+    return jsonify(platforms=result, warnings=[w.__dict__ for w in warnings])
+
+
+@bp.post("/p/<int:post_id>/share/text")
+@login_required
+def save_text(post_id: int):
+    post = _load(post_id)
+    form = ShareTextForm()
+    if not form.validate():
+        return jsonify(error="invalid", fields=form.errors), 422
+    try:
+        services.save_share_text(get_session(), post, current_user, form.platform.data, form.text.data or "", form.subject.data)
+    except ValidationError as exc:
+        get_session().rollback()
+        return jsonify(error="invalid", message=exc.message), 422
+    commit()
+    return jsonify(saved=True)
+
+
+@bp.post("/p/<int:post_id>/share/event")
+@login_required
+def event(post_id: int):
+    """Copy, intent opened, or Web Share: recorded, and the text shared is kept as the person's."""
+    post = _load(post_id)
+    form = ShareEventForm()
+    if not form.validate():
+        return jsonify(error="invalid", fields=form.errors), 422
+    db = get_session()
+    try:
+        services.record_share_event(db, post, current_user, form.platform.data, form.kind.data)
+        if form.text.data:
+            services.save_share_text(db, post, current_user, form.platform.data, form.text.data, form.subject.data)
+    except ValidationError as exc:
+        db.rollback()
+        return jsonify(error="invalid", message=exc.message), 422
+    commit()
+    return jsonify(recorded=True)
+
+
+@bp.route("/admin/sharing", methods=["GET", "POST"])
+@login_required
+def settings():
+    if not current_user.is_admin:
+        raise PermissionDenied("Only admins can change sharing settings.")
+    db = get_session()
+    form = DisclosureForm(disclosure=services.get_setting(db, services.DISCLOSURE_KEY))
+    if form.validate_on_submit():
+        try:
+            services.set_disclosure(db, current_user, form.disclosure.data or "")
+        except ValidationError as exc:
+            show_error(form, exc)
+        else:
+            commit()
+            flash("Sharing settings saved.", "success")
+            return redirect(url_for("sharing.settings"))
+    return render_template("sharing/settings.html", form=form)
+
+
+@bp.before_app_request
+def _start_click_flusher() -> None:
+    """Make sure this process's click flusher runs (it also ingests dead workers' logs)."""
+    log = current_app.extensions.get("hub.clicklog")
+    if log is not None and request.endpoint != "static":
+        log.ensure_started()
