@@ -107,4 +107,6 @@ def import_models() -> None:
     import hub.auth.models  # noqa: F401
     import hub.posts.models  # noqa: F401
     import hub.sharing.models  # noqa: F401
+    import hub.suggestions.models  # noqa: F401
+    import hub.topics.models  # noqa: F401
     import hub.throttle  # noqa: F401

@@ -45,6 +45,9 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     deactivated_at: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
+    # A daily e-mail of unread notifications (hub send-digests), and when the last one went out.
+    digest_opt_in: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    digest_sent_at: Mapped[datetime | None]
 
     handles: Mapped[list[SocialHandle]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="SocialHandle.platform"

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 from hub.auth.models import User
 from hub.db import Base, str_enum, utcnow
 from hub.lib.text import slugify
+from hub.topics.models import Topic
 
 
 class PostStatus(enum.StrEnum):
@@ -59,12 +60,17 @@ class Post(Base):
     taken_down_revision_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("post_revision.id", use_alter=True, name="fk_post_taken_down_revision_id_post_revision")
     )
+    # The topic the post was written for (hub.topics), if any.
+    topic_id: Mapped[int | None] = mapped_column(sa.ForeignKey("topic.id"), index=True)
+    # Colleagues may see and suggest on the unpublished post; published posts are always open.
+    open_for_feedback: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     taken_down_by: Mapped[User | None] = relationship(foreign_keys=[taken_down_by_id])
     current_revision: Mapped[PostRevision | None] = relationship(foreign_keys=[current_revision_id], post_update=True)
     live_revision: Mapped[PostRevision | None] = relationship(foreign_keys=[live_revision_id], post_update=True)
     tags: Mapped[list[Tag]] = relationship(secondary=post_tag, order_by="Tag.name")
+    topic: Mapped[Topic | None] = relationship()
 
     @property
     def is_public(self) -> bool:

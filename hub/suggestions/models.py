@@ -1,0 +1,140 @@
+"""Suggestions, their replies, and notifications.
+
+A suggestion is a comment or a proposed edit, always written against one revision of a post.
+It is a conversation: anyone who can see it replies; the post's author accepts or declines an
+edit; the author or the person who started it resolves the thread. Nothing here changes a post:
+accepting goes through ``hub.posts.services``.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hub.auth.models import User
+from hub.db import Base, str_enum, utcnow
+from hub.posts.models import Post, PostRevision
+from hub.topics.models import Topic
+
+
+class SuggestionKind(enum.StrEnum):
+    COMMENT = "comment"
+    EDIT = "edit"
+
+
+class SuggestionState(enum.StrEnum):
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    RESOLVED = "resolved"
+
+    @property
+    def label(self) -> str:
+        return {"open": "Open", "accepted": "Accepted", "declined": "Declined", "resolved": "Resolved"}[self.value]
+
+
+class Suggestion(Base):
+    __tablename__ = "suggestion"
+    __table_args__ = (sa.Index("ix_suggestion_post_id_state", "post_id", "state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(sa.ForeignKey("post.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    kind: Mapped[SuggestionKind] = mapped_column(str_enum(SuggestionKind))
+    state: Mapped[SuggestionState] = mapped_column(str_enum(SuggestionState), default=SuggestionState.OPEN)
+    # The revision the suggestion was written on (what the colleague saw).
+    base_revision_id: Mapped[int] = mapped_column(sa.ForeignKey("post_revision.id"))
+    message: Mapped[str] = mapped_column(sa.Text, default="")  # the comment, or why the edit
+    quote: Mapped[str | None] = mapped_column(sa.Text)  # the passage a comment is about
+    # A proposed edit: the whole of each field as the colleague would have it.
+    title: Mapped[str | None] = mapped_column(sa.Text)
+    summary: Mapped[str | None] = mapped_column(sa.Text)
+    body: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None]
+    closed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    decline_note: Mapped[str] = mapped_column(sa.Text, default="")
+    # The revision hub appended when the author accepted the edit.
+    applied_revision_id: Mapped[int | None] = mapped_column(sa.ForeignKey("post_revision.id"))
+
+    post: Mapped[Post] = relationship()
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    closed_by: Mapped[User | None] = relationship(foreign_keys=[closed_by_id])
+    base_revision: Mapped[PostRevision] = relationship(foreign_keys=[base_revision_id])
+    applied_revision: Mapped[PostRevision | None] = relationship(foreign_keys=[applied_revision_id])
+    replies: Mapped[list[SuggestionReply]] = relationship(
+        back_populates="suggestion", order_by="SuggestionReply.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_edit(self) -> bool:
+        return self.kind == SuggestionKind.EDIT
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == SuggestionState.OPEN
+
+    @property
+    def changed_fields(self) -> list[str]:
+        """The fields a proposed edit changes, compared with its base revision."""
+        if not self.is_edit:
+            return []
+        base = self.base_revision
+        return [f for f in ("title", "summary", "body") if getattr(self, f) != getattr(base, f)]
+
+    def __repr__(self) -> str:
+        return f"<Suggestion {self.id} {self.kind} {self.state}>"
+
+
+class SuggestionReply(Base):
+    __tablename__ = "suggestion_reply"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    suggestion_id: Mapped[int] = mapped_column(sa.ForeignKey("suggestion.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    suggestion: Mapped[Suggestion] = relationship(back_populates="replies")
+    author: Mapped[User] = relationship()
+
+
+class NotificationKind(enum.StrEnum):
+    SUGGESTION = "suggestion"  # someone suggested an edit or commented on your post
+    REPLY = "reply"  # someone replied in a conversation you are part of
+    ACCEPTED = "accepted"  # your suggestion was accepted
+    DECLINED = "declined"  # your suggestion was declined
+    TOPIC_NEW = "topic_new"  # a new topic in an area you follow
+    TOPIC_POST = "topic_post"  # a post was published for a topic you follow
+    TOPIC_ADDED = "topic_added"  # the topic you proposed is on the board
+
+
+class Notification(Base):
+    """Something someone should know about, shown in the app until read."""
+
+    __tablename__ = "notification"
+    __table_args__ = (sa.Index("ix_notification_user_id_read_at", "user_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    kind: Mapped[NotificationKind] = mapped_column(str_enum(NotificationKind))
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    post_id: Mapped[int | None] = mapped_column(sa.ForeignKey("post.id", ondelete="CASCADE"), index=True)
+    suggestion_id: Mapped[int | None] = mapped_column(sa.ForeignKey("suggestion.id", ondelete="CASCADE"), index=True)
+    topic_id: Mapped[int | None] = mapped_column(sa.ForeignKey("topic.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+    post: Mapped[Post | None] = relationship()
+    suggestion: Mapped[Suggestion | None] = relationship()
+    topic: Mapped[Topic | None] = relationship()
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None
