@@ -24,6 +24,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from hub.auth.views import bp as auth_bp
     from hub.posts.views import bp as posts_bp
     from hub.public.views import bp as public_bp
+    from hub.sharing import views as sharing
 
     db.init_app(app)
     extensions.init_app(app)
@@ -32,6 +33,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(posts_bp)
+    sharing.init_app(app)
     cli.init_app(app)
     errors.init_app(app)
     return app
@@ -52,6 +54,8 @@ def configure_settings(app: Flask, test_config: dict[str, Any] | None) -> None:
 
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
     app.config["BASE_URL"] = str(app.config["BASE_URL"]).rstrip("/")
-    if app.config["BASE_URL"].startswith("https://"):
-        app.config.setdefault("SESSION_COOKIE_SECURE", True)
-        app.config.setdefault("REMEMBER_COOKIE_SECURE", True)
+    # Flask's own default for SESSION_COOKIE_SECURE is False, so a setdefault would never switch
+    # it on: hub.config leaves both at None, meaning "follow BASE_URL".
+    for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        if app.config.get(key) is None:
+            app.config[key] = app.config["BASE_URL"].startswith("https://")

@@ -31,6 +31,32 @@ def link_url(base_url: str, code: str) -> str:
     return f"{base_url}/s/{code}"
 
 
+def limit_for(user: User, platform: str) -> int:
+    """The limit that applies to ``user`` on ``platform``: their own Mastodon server's, if set."""
+    own = user.handle_limit(platform) if platform == "mastodon" else None
+    return platforms.limit_for(platform, limit=own)
+
+
+def mastodon_instance(user: User) -> str | None:
+    """The server of the person's Mastodon handle (``@me@example.social``), if they gave one."""
+    parts = (user.handle_for("mastodon") or "").strip().lstrip("@").split("@")
+    host = parts[1].strip().lower() if len(parts) == 2 else ""
+    return host or None
+
+
+def intent_for(user: User, platform: str, text: str, url: str, subject: str | None) -> str | None:
+    """The share-screen link for ``text``, or None (Instagram; or an unusable Mastodon server)."""
+    options: dict[str, str] = {}
+    if subject:
+        options["subject"] = subject
+    if platform == "mastodon" and mastodon_instance(user):
+        options["instance"] = mastodon_instance(user)  # type: ignore[assignment]
+    try:
+        return platforms.intent_url(platform, text, url, **options)
+    except ValueError:
+        return platforms.intent_url(platform, text, url, **{k: v for k, v in options.items() if k != "instance"})
+
+
 def cards(session: Session, post: Post, user: User, links: dict[str, ShareLink], base_url: str, disclosure: str | None) -> list[Card]:
     """One card per platform with the text ``user`` starts from: their own saved wording, else
     the author's, else hub's proposal written for that platform, each with ``user``'s own link."""
@@ -54,8 +80,8 @@ def cards(session: Session, post: Post, user: User, links: dict[str, ShareLink],
         else:
             proposal = proposals[pid]
             text, subject, source = proposal.text.replace(placeholder, url), proposal.subject, "proposed"
-        result.append(Card(pid, spec.name, spec.limit, text, subject, source, url, platforms.measure(pid, text),
-                           platforms.intent_url(pid, text, url, **({"subject": subject} if subject else {}))))
+        result.append(Card(pid, spec.name, limit_for(user, pid), text, subject, source, url, platforms.measure(pid, text),
+                           intent_for(user, pid, text, url, subject)))
     return result
 
 

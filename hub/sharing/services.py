@@ -87,7 +87,8 @@ def save_share_text(session: Session, post: Post, user: User, platform: str, tex
     if platform not in platforms.PLATFORMS:
         raise ValidationError("platform", "Unknown platform.")
     text = text.replace("\r\n", "\n")
-    limit = platforms.PLATFORMS[platform].limit
+    own = user.handle_limit("mastodon") if platform == "mastodon" else None
+    limit = platforms.limit_for(platform, limit=own)
     if platforms.measure(platform, text) > limit:
         raise ValidationError("text", f"Too long for {platforms.PLATFORMS[platform].name} ({limit} at most).")
     row = session.scalar(sa.select(ShareText).where(ShareText.post_id == post.id, ShareText.user_id == user.id, ShareText.platform == platform))

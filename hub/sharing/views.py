@@ -72,33 +72,26 @@ def share(post_id: int):
     cards = queries.cards(db, post, current_user, links, current_app.config["BASE_URL"], disclosure)
     warnings = queries.similarity_warnings(db, post, current_user, {c.platform: c.text for c in cards})
     return render_template("sharing/share.html", post=post, cards=cards, warnings=warnings, platforms=platforms.PLATFORMS,
-                           form=ShareTextForm(), mastodon_instance=_mastodon_instance())
+                           form=ShareTextForm())
 
 
-def _mastodon_instance() -> str | None:
-    handle = current_user.handle_for("mastodon") or ""
-    parts = handle.lstrip("@").split("@")
-    return parts[1] if len(parts) == 2 and parts[1] else None
+MEASURE_MAX = 70_000  # characters per text: above any platform's limit, and keeps counting cheap
 
 
 @bp.post("/p/<int:post_id>/share/measure")
 @login_required
 def measure(post_id: int):
-    """Counts, limits and share links for texts being edited: the page's live counter."""
+    """Counts, limits, share links and similarity warnings for texts being edited."""
     post = _load(post_id)
-    texts = {k[5:]: v for k, v in request.form.items() if k.startswith("text-") and k[5:] in platforms.PLATFORMS}
+    texts = {k[5:]: v[:MEASURE_MAX] for k, v in request.form.items() if k.startswith("text-") and k[5:] in platforms.PLATFORMS}
     links = services.links_for(get_session(), post, current_user)
     commit()
     result = {}
     for pid, text in texts.items():
-        spec = platforms.PLATFORMS[pid]
-        count = platforms.measure(pid, text)
+        count, limit = platforms.measure(pid, text), queries.limit_for(current_user, pid)
         url = queries.link_url(current_app.config["BASE_URL"], links[pid].code)
-        options = {"instance": _mastodon_instance()} if pid == "mastodon" and _mastodon_instance() else {}
-        if request.form.get(f"subject-{pid}"):
-            options["subject"] = request.form[f"subject-{pid}"]
-        result[pid] = {"count": count, "limit": spec.limit, "ok": count <= spec.limit,
-                       "intent": platforms.intent_url(pid, text, url, **options)}
+        result[pid] = {"count": count, "limit": limit, "ok": count <= limit,
+                       "intent": queries.intent_for(current_user, pid, text, url, request.form.get(f"subject-{pid}") or None)}
     warnings = queries.similarity_warnings(get_session(), post, current_user, texts)
     return jsonify(platforms=result, warnings=[w.__dict__ for w in warnings])
 
