@@ -12,6 +12,7 @@ from hub.auth.models import User
 from hub.errors import NotFound
 from hub.lib import search
 from hub.posts.models import Image, Post, PostEvent, PostRevision, PostStatus, SearchTerm, Tag, post_tag
+from hub.suggestions.models import Suggestion, SuggestionState
 
 
 @dataclass(frozen=True)
@@ -56,12 +57,14 @@ def _paged(session: Session, stmt: sa.Select, page: int, per_page: int) -> Page:
 
 
 def my_posts(session: Session, user: User, *, query: str = "", archived: bool = False, page: int = 1, per_page: int = 20) -> Page:
-    """The author's posts, newest change first; archived ones only when asked for."""
+    """The author's posts: those with open suggestions first, then newest change first;
+    archived ones only when asked for."""
+    has_open = sa.select(Suggestion.id).where(Suggestion.post_id == Post.id, Suggestion.state == SuggestionState.OPEN).exists()
     stmt = (
         sa.select(Post)
         .where(Post.author_id == user.id)
         .options(joinedload(Post.current_revision), joinedload(Post.live_revision))
-        .order_by(Post.updated_at.desc(), Post.id.desc())
+        .order_by(sa.case((has_open, 0), else_=1), Post.updated_at.desc(), Post.id.desc())
     )
     stmt = stmt.where(Post.status == PostStatus.ARCHIVED) if archived else stmt.where(Post.status != PostStatus.ARCHIVED)
     matching = _matching(query, "current")

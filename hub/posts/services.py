@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from blinker import Namespace
 from sqlalchemy.orm import Session
 
 from hub.auth.models import User
@@ -24,6 +25,12 @@ SUMMARY_MAX = 600
 BODY_MAX = 200_000
 TAG_MAX = 40
 TAGS_MAX = 10
+
+_signals = Namespace()
+post_published = _signals.signal("hub.post-published")
+"""Sent as ``post_published.send(post, session=..., first=...)`` each time a post, or a change to
+it, goes live (``first``: it was not live just before). Other domains subscribe instead of this
+module knowing them: hub.topics tells the followers of the post's topic."""
 
 
 @dataclass(frozen=True)
@@ -157,6 +164,36 @@ def save_revision(
     return _append_revision(session, post, actor, data, kind, note)
 
 
+def apply_suggested_revision(
+    session: Session,
+    post: Post,
+    actor: User,
+    suggester: User,
+    *,
+    title: str,
+    summary: str,
+    body: str,
+    base_revision_id: int | None,
+    note: str,
+) -> PostRevision:
+    """Append a revision holding text a colleague suggested, credited to them (kind SUGGESTION).
+
+    Only the author applies it, on top of the current revision: a stale ``base_revision_id``
+    raises Conflict. Tags and cover stay as they are; text identical to the current revision
+    adds nothing and returns it."""
+    _require_author(actor, post)
+    current = post.current_revision
+    assert current is not None
+    if base_revision_id != current.id:
+        raise Conflict(f"The post changed since (revision {current.number}). Nothing was overwritten.", current=current)
+    if current.same_content(clean_title(title), summary, body, current.tags_text, current.cover_image_id):
+        return current
+    data = PostInput(title, summary, body, current.tags_text, current.cover_image_id)
+    revision = _append_revision(session, post, suggester, data, RevisionKind.SUGGESTION, note)
+    _event(session, post, actor, "suggestion_accepted", note)
+    return revision
+
+
 def publish_post(session: Session, post: Post, actor: User) -> None:
     """Make the current revision live, now. No approval step exists."""
     _require_author(actor, post)
@@ -182,6 +219,7 @@ def _publish(session: Session, post: Post, actor: User | None, kind: str | None 
     post.tags = _tags_for(session, revision.tag_names)
     _index(session, post, "live", revision)
     _event(session, post, actor, kind or ("updated" if was_live else "published"))
+    post_published.send(post, session=session, first=not was_live)
 
 
 def _tags_for(session: Session, names: list[str]) -> list[Tag]:

@@ -1,0 +1,220 @@
+"""Reads for suggestions and notifications: conversations, counts, diffs, merge plans, digests."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from hub.auth.models import User, UserStatus
+from hub.errors import NotFound
+from hub.lib.merge import Merge, merge_text, merge_words
+from hub.lib.textdiff import Row, diff
+from hub.posts.models import Post, PostRevision
+from hub.suggestions.models import Notification, NotificationKind, Suggestion, SuggestionReply, SuggestionState
+
+FIELDS = (("title", "Title"), ("summary", "Summary"), ("body", "Body"))
+DIGEST_MIN_INTERVAL = timedelta(hours=20)  # "daily", even if cron runs the command more often
+
+
+def get_suggestion(session: Session, suggestion_id: int) -> Suggestion:
+    """The suggestion with its post, people, base revision and replies, or NotFound."""
+    suggestion = session.scalar(
+        sa.select(Suggestion)
+        .where(Suggestion.id == suggestion_id)
+        .options(
+            joinedload(Suggestion.post).joinedload(Post.author),
+            joinedload(Suggestion.author),
+            joinedload(Suggestion.base_revision),
+            selectinload(Suggestion.replies).joinedload(SuggestionReply.author),
+        )
+    )
+    if suggestion is None:
+        raise NotFound("No such suggestion.")
+    return suggestion
+
+
+def for_post(session: Session, post: Post) -> Sequence[Suggestion]:
+    """Every conversation on ``post``: open ones first, then by latest activity."""
+    return session.scalars(
+        sa.select(Suggestion)
+        .where(Suggestion.post_id == post.id)
+        .options(joinedload(Suggestion.author), joinedload(Suggestion.base_revision),
+                 selectinload(Suggestion.replies).joinedload(SuggestionReply.author))
+        .order_by((Suggestion.state == SuggestionState.OPEN).desc(), Suggestion.last_activity_at.desc(), Suggestion.id.desc())
+    ).all()
+
+
+def open_counts(session: Session, post_ids: Sequence[int]) -> dict[int, int]:
+    """Open suggestions per post, for the posts in ``post_ids`` that have any."""
+    if not post_ids:
+        return {}
+    rows = session.execute(
+        sa.select(Suggestion.post_id, sa.func.count())
+        .where(Suggestion.post_id.in_(list(post_ids)), Suggestion.state == SuggestionState.OPEN)
+        .group_by(Suggestion.post_id)
+    )
+    return {post_id: count for post_id, count in rows}
+
+
+def open_count(session: Session, post: Post) -> int:
+    """How many suggestions on ``post`` are open."""
+    return open_counts(session, [post.id]).get(post.id, 0)
+
+
+@dataclass(frozen=True)
+class FieldDiff:
+    name: str
+    label: str
+    rows: list[Row]
+
+
+def edit_diff(suggestion: Suggestion) -> list[FieldDiff]:
+    """What a proposed edit changes, field by field, against the revision it was written on."""
+    base = suggestion.base_revision
+    return [
+        FieldDiff(name, label, diff(getattr(base, name), getattr(suggestion, name) or "", 3 if name == "body" else None))
+        for name, label in FIELDS
+        if suggestion.is_edit and getattr(suggestion, name) != getattr(base, name)
+    ]
+
+
+@dataclass(frozen=True)
+class FieldMerge:
+    name: str
+    label: str
+    base: str
+    ours: str  # the post's current text
+    theirs: str  # the suggestion
+    merge: Merge
+
+    @property
+    def changed_since(self) -> bool:
+        return self.ours != self.base
+
+    def diffs(self) -> tuple[list[Row], list[Row]]:
+        """(what the author changed since, what the suggestion changes), both from the base."""
+        return diff(self.base, self.ours), diff(self.base, self.theirs)
+
+
+@dataclass(frozen=True)
+class MergePlan:
+    """A suggestion laid over the post's current revision, field by field."""
+
+    current: PostRevision
+    fields: list[FieldMerge]
+
+    @property
+    def clean(self) -> bool:
+        return all(f.merge.clean for f in self.fields)
+
+    @property
+    def conflicts(self) -> list[FieldMerge]:
+        return [f for f in self.fields if not f.merge.clean]
+
+    def text(self, name: str) -> str:
+        return next(f.merge.text for f in self.fields if f.name == name)
+
+
+def merge_plan(suggestion: Suggestion, current: PostRevision) -> MergePlan:
+    """Merge each field three ways: base = the revision the suggestion was written on, ours = the
+    current revision, theirs = the suggestion. A title that conflicts keeps the current title;
+    a summary or body that conflicts carries conflict markers."""
+    base = suggestion.base_revision
+    fields = []
+    for name, label in FIELDS:
+        b, o, t = getattr(base, name), getattr(current, name), getattr(suggestion, name) or ""
+        merged = merge_words(b, o, t) if name == "title" else merge_text(b, o, t)
+        fields.append(FieldMerge(name, label, b, o, t, merged))
+    return MergePlan(current, fields)
+
+
+def participants(session: Session, suggestion: Suggestion) -> set[int]:
+    """Everyone in the conversation: the post's author, who started it, and who replied."""
+    repliers = session.scalars(sa.select(SuggestionReply.author_id).where(SuggestionReply.suggestion_id == suggestion.id))
+    return {suggestion.post.author_id, suggestion.author_id, *repliers}
+
+
+# --- notifications ------------------------------------------------------------------------------
+
+
+def notifications(session: Session, user: User, *, limit: int = 100) -> Sequence[Notification]:
+    """``user``'s notifications, newest first."""
+    return session.scalars(
+        sa.select(Notification)
+        .where(Notification.user_id == user.id)
+        .options(joinedload(Notification.actor), joinedload(Notification.post).joinedload(Post.current_revision),
+                 joinedload(Notification.post).joinedload(Post.live_revision), joinedload(Notification.topic),
+                 joinedload(Notification.suggestion))
+        .order_by(Notification.id.desc())
+        .limit(limit)
+    ).all()
+
+
+def unread_count(session: Session, user_id: int) -> int:
+    """How many of the person's notifications are unread."""
+    return session.scalar(
+        sa.select(sa.func.count()).select_from(Notification).where(Notification.user_id == user_id, Notification.read_at.is_(None))
+    ) or 0
+
+
+def get_notification(session: Session, user: User, notification_id: int) -> Notification:
+    """One of ``user``'s own notifications, or NotFound (others' are never shown)."""
+    notification = session.get(Notification, notification_id)
+    if notification is None or notification.user_id != user.id:
+        raise NotFound("No such notification.")
+    return notification
+
+
+def _post_title(post: Post | None) -> str:
+    if post is None:
+        return "a post"
+    revision = post.live_revision if post.is_public else post.current_revision
+    return f"“{revision.title}”" if revision and revision.title else "an untitled post"
+
+
+def describe(n: Notification) -> str:
+    """One line saying what happened, for the list and the e-mail digest."""
+    who = n.actor.display_name if n.actor else "Someone"
+    post = _post_title(n.post)
+    topic = f"“{n.topic.title}”" if n.topic else "a topic"
+    return {
+        NotificationKind.SUGGESTION: (f"{who} suggested an edit to {post}" if n.suggestion and n.suggestion.is_edit
+                                      else f"{who} commented on {post}"),
+        NotificationKind.REPLY: f"{who} replied in a conversation on {post}",
+        NotificationKind.ACCEPTED: f"{who} accepted your suggestion on {post}",
+        NotificationKind.DECLINED: f"{who} declined your suggestion on {post}",
+        NotificationKind.TOPIC_NEW: f"New topic {topic}" + (f" for {n.topic.audience}" if n.topic and n.topic.audience else ""),
+        NotificationKind.TOPIC_POST: f"{who} published {post} for the topic {topic}",
+        NotificationKind.TOPIC_ADDED: f"{who} added your proposed topic {topic} to the board",
+    }[n.kind]
+
+
+def digests_due(session: Session, now: datetime) -> list[tuple[User, list[Notification]]]:
+    """Each active person who asked for the digest, with the unread notifications that came
+    since their last one (people with nothing new are left out)."""
+    people = session.scalars(
+        sa.select(User).where(
+            User.digest_opt_in.is_(True),
+            User.status == UserStatus.ACTIVE,
+            sa.or_(User.digest_sent_at.is_(None), User.digest_sent_at <= now - DIGEST_MIN_INTERVAL),
+        ).order_by(User.id)
+    ).all()
+    result = []
+    for person in people:
+        stmt = (
+            sa.select(Notification)
+            .where(Notification.user_id == person.id, Notification.read_at.is_(None))
+            .options(joinedload(Notification.actor), joinedload(Notification.post), joinedload(Notification.topic),
+                     joinedload(Notification.suggestion))
+            .order_by(Notification.id)
+        )
+        if person.digest_sent_at is not None:
+            stmt = stmt.where(Notification.created_at > person.digest_sent_at)
+        items = list(session.scalars(stmt))
+        if items:
+            result.append((person, items))
+    return result

@@ -1,0 +1,336 @@
+"""Domain verbs for suggestions and notifications.
+
+Suggestions never gate anything: a post publishes whatever its suggestions say, and a post's
+text changes only when its author accepts an edit (through ``hub.posts.services``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from hub.auth.models import User, UserStatus
+from hub.db import utcnow
+from hub.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from hub.lib.markdown import markdown_to_text
+from hub.lib.merge import has_markers
+from hub.lib.text import clean_title
+from hub.posts import services as posts
+from hub.posts.models import Post, PostRevision, PostStatus
+from hub.suggestions import queries
+from hub.suggestions.models import (
+    Notification,
+    NotificationKind,
+    Suggestion,
+    SuggestionKind,
+    SuggestionReply,
+    SuggestionState,
+)
+from hub.topics.models import Topic
+
+TEXT_MAX = 10_000  # a comment, a reply, a note
+QUOTE_MAX = 1_000
+
+
+# --- who may do what ----------------------------------------------------------------------------
+
+
+def open_for_suggestions(post: Post) -> bool:
+    """Published posts always are; drafts (and scheduled posts) when their author opened them."""
+    if post.is_public:
+        return True
+    return post.open_for_feedback and post.status in (PostStatus.DRAFT, PostStatus.SCHEDULED)
+
+
+def can_see(actor: User, post: Post) -> bool:
+    """Whether ``actor`` sees the conversations on ``post``: its author always, colleagues while
+    the post is open for suggestions."""
+    return bool(actor.is_authenticated and actor.is_active and (actor.id == post.author_id or open_for_suggestions(post)))
+
+
+def can_suggest(actor: User, post: Post) -> bool:
+    """Whether ``actor`` may start a conversation on ``post`` (the author may comment too)."""
+    return bool(actor.is_authenticated and actor.is_active and open_for_suggestions(post))
+
+
+def can_decide(actor: User, suggestion: Suggestion) -> bool:
+    """Only the post's author accepts or declines an edit."""
+    return posts.can_edit(actor, suggestion.post)
+
+
+def can_resolve(actor: User, suggestion: Suggestion) -> bool:
+    """The post's author and whoever started the conversation resolve (and reopen) it."""
+    return bool(actor.is_active and actor.id in (suggestion.post.author_id, suggestion.author_id))
+
+
+def suggestable_revision(post: Post) -> PostRevision:
+    """The revision colleagues see and suggest on: the live one of a published post (never the
+    author's unpublished changes), else the newest."""
+    revision = post.live_revision if post.is_public else post.current_revision
+    assert revision is not None
+    return revision
+
+
+def _require_active(actor: User) -> None:
+    if not actor.is_active:
+        raise PermissionDenied("Deactivated accounts cannot do that.")
+
+
+# --- notifications ------------------------------------------------------------------------------
+
+
+def notify(
+    session: Session,
+    recipients: Iterable[int],
+    kind: NotificationKind,
+    *,
+    actor: User | None,
+    post: Post | None = None,
+    suggestion: Suggestion | None = None,
+    topic: Topic | None = None,
+) -> list[Notification]:
+    """One notification for each active recipient, never for ``actor`` themselves."""
+    ids = set(recipients) - {actor.id if actor else None}
+    if not ids:
+        return []
+    active = session.scalars(sa.select(User.id).where(User.id.in_(ids), User.status == UserStatus.ACTIVE)).all()
+    made = [
+        Notification(user_id=uid, kind=kind, actor_id=actor.id if actor else None, post_id=post.id if post else None,
+                     suggestion_id=suggestion.id if suggestion else None, topic_id=topic.id if topic else None)
+        for uid in sorted(active)
+    ]
+    session.add_all(made)
+    session.flush()
+    return made
+
+
+def mark_read(session: Session, actor: User, notification: Notification | None = None) -> int:
+    """Mark one of ``actor``'s notifications read, or all of them; returns how many changed."""
+    stmt = sa.update(Notification).where(Notification.user_id == actor.id, Notification.read_at.is_(None))
+    if notification is not None:
+        if notification.user_id != actor.id:
+            raise NotFound("No such notification.")
+        stmt = stmt.where(Notification.id == notification.id)
+    changed = session.execute(stmt.values(read_at=utcnow()).execution_options(synchronize_session="fetch")).rowcount
+    return int(changed or 0)
+
+
+def set_digest_sent(session: Session, user: User, when: datetime) -> None:
+    """Remember that ``user``'s digest went out at ``when`` (the next one starts from there)."""
+    user.digest_sent_at = when
+
+
+# --- the post's side ----------------------------------------------------------------------------
+
+
+def set_open_for_feedback(session: Session, post: Post, actor: User, value: bool) -> None:
+    """Open an unpublished post to colleagues' suggestions, or keep it private (author only).
+    Published posts are open whatever this says."""
+    if not posts.can_edit(actor, post):
+        raise PermissionDenied("Only the author decides who sees a draft.")
+    post.open_for_feedback = bool(value)
+
+
+# --- conversations ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SuggestionInput:
+    """A comment (``message``, optionally about ``quote``) or a proposed edit (``title``,
+    ``summary`` and ``body`` in full, with an optional ``message`` saying why)."""
+
+    kind: SuggestionKind
+    base_revision_id: int | None
+    message: str = ""
+    quote: str | None = None
+    title: str | None = None
+    summary: str | None = None
+    body: str | None = None
+
+
+def _squash(text: str) -> str:
+    return " ".join((text or "").split()).casefold()
+
+
+def _check_quote(quote: str | None, revision: PostRevision) -> str | None:
+    quote = (quote or "").strip()
+    if not quote:
+        return None
+    if len(quote) > QUOTE_MAX:
+        raise ValidationError("quote", f"Quote at most {QUOTE_MAX} characters.")
+    haystacks = (revision.title, revision.summary, revision.body, markdown_to_text(revision.body))
+    if not any(_squash(quote) in _squash(h) for h in haystacks):
+        raise ValidationError("quote", "That passage is not in the post. Copy it from the text as it is now.")
+    return quote
+
+
+def submit_suggestion(session: Session, post: Post, actor: User, data: SuggestionInput) -> Suggestion:
+    """Start a conversation on ``post``: a comment, or an edit written on the revision the
+    colleague saw. An edit based on an older revision than the one now shown raises Conflict
+    (carrying the newer revision) so the colleague can look again; nothing is lost."""
+    _require_active(actor)
+    if not can_suggest(actor, post):
+        raise PermissionDenied("This post is private to its author.")
+    revision = suggestable_revision(post)
+    message = (data.message or "").strip()
+    if len(message) > TEXT_MAX:
+        raise ValidationError("message", f"Keep it under {TEXT_MAX:,} characters.")
+    suggestion = Suggestion(post_id=post.id, author_id=actor.id, kind=data.kind, base_revision_id=revision.id, message=message)
+    if data.kind == SuggestionKind.COMMENT:
+        if not message:
+            raise ValidationError("message", "Write your comment.")
+        suggestion.quote = _check_quote(data.quote, revision)
+    else:
+        if actor.id == post.author_id:
+            raise ValidationError(None, "This is your post: change it in the editor.")
+        if data.base_revision_id != revision.id:
+            raise Conflict("The post changed while you were writing. Your text is kept; check it against the new version.",
+                           current=revision)
+        title, summary, body = clean_title(data.title or ""), data.summary or "", data.body or ""
+        if (title, summary, body) == (revision.title, revision.summary, revision.body):
+            raise ValidationError("body", "Change something in the title, summary or body to suggest an edit.")
+        for field, value, limit in (("title", title, posts.TITLE_MAX), ("summary", summary, posts.SUMMARY_MAX), ("body", body, posts.BODY_MAX)):
+            if len(value) > limit:
+                raise ValidationError(field, f"Keep it under {limit:,} characters.")
+        suggestion.title, suggestion.summary, suggestion.body = title, summary, body
+    session.add(suggestion)
+    session.flush()
+    notify(session, [post.author_id], NotificationKind.SUGGESTION, actor=actor, post=post, suggestion=suggestion)
+    return suggestion
+
+
+def reply(session: Session, suggestion: Suggestion, actor: User, body: str) -> SuggestionReply:
+    """Add to a conversation; everyone else in it hears about it."""
+    _require_active(actor)
+    if not can_see(actor, suggestion.post):
+        raise PermissionDenied("This post is private to its author.")
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError("body", "Write your reply.")
+    if len(body) > TEXT_MAX:
+        raise ValidationError("body", f"Keep it under {TEXT_MAX:,} characters.")
+    others = queries.participants(session, suggestion)
+    answer = SuggestionReply(suggestion_id=suggestion.id, author_id=actor.id, body=body)
+    session.add(answer)
+    suggestion.last_activity_at = utcnow()
+    session.flush()
+    visible = [uid for uid in others if uid == suggestion.post.author_id or open_for_suggestions(suggestion.post)]
+    notify(session, visible, NotificationKind.REPLY, actor=actor, post=suggestion.post, suggestion=suggestion)
+    return answer
+
+
+def _require_open_edit(actor: User, suggestion: Suggestion) -> None:
+    if not can_decide(actor, suggestion):
+        raise PermissionDenied("Only the post's author accepts or declines suggestions.")
+    if not suggestion.is_edit:
+        raise ValidationError(None, "A comment has nothing to accept; reply or resolve it instead.")
+    if not suggestion.is_open:
+        raise ValidationError(None, f"This suggestion is already {suggestion.state.label.lower()}.")
+
+
+class MergeNeeded(Conflict):
+    """The post changed since the suggestion was written and the changes overlap: the author
+    merges by hand. ``plan`` holds both sides and a merge with conflict markers."""
+
+    def __init__(self, plan: queries.MergePlan) -> None:
+        super().__init__("The post changed since this was suggested, and the changes overlap. Merge them by hand.",
+                         current=plan.current)
+        self.plan = plan
+
+
+def _close(suggestion: Suggestion, actor: User, state: SuggestionState) -> None:
+    now = utcnow()
+    suggestion.state = state
+    suggestion.closed_at = now
+    suggestion.closed_by_id = actor.id
+    suggestion.last_activity_at = now
+
+
+def _apply(session: Session, suggestion: Suggestion, actor: User, texts: dict[str, str], *, base_revision_id: int | None,
+           how: str, publish: bool) -> PostRevision:
+    post = suggestion.post
+    note = f"Suggestion by {suggestion.author.display_name} accepted by {actor.display_name}{how}"
+    revision = posts.apply_suggested_revision(session, post, actor, suggestion.author, title=texts["title"],
+                                              summary=texts["summary"], body=texts["body"],
+                                              base_revision_id=base_revision_id, note=note)
+    if publish:
+        posts.publish_post(session, post, actor)
+    _close(suggestion, actor, SuggestionState.ACCEPTED)
+    suggestion.applied_revision_id = revision.id
+    notify(session, [suggestion.author_id], NotificationKind.ACCEPTED, actor=actor, post=post, suggestion=suggestion)
+    return revision
+
+
+def accept_suggestion(session: Session, suggestion: Suggestion, actor: User, *, publish: bool = False) -> PostRevision:
+    """Apply a proposed edit as a new revision credited to its suggester (author only), and with
+    ``publish`` make it live. When the post changed since the suggestion's base revision, the
+    changes are merged three ways if they do not overlap; otherwise MergeNeeded is raised and
+    nothing changes."""
+    _require_open_edit(actor, suggestion)
+    current = suggestion.post.current_revision
+    assert current is not None
+    if current.id == suggestion.base_revision_id:
+        texts = {"title": suggestion.title or "", "summary": suggestion.summary or "", "body": suggestion.body or ""}
+        how = ""
+    else:
+        plan = queries.merge_plan(suggestion, current)
+        if not plan.clean:
+            raise MergeNeeded(plan)
+        texts = {name: plan.text(name) for name in ("title", "summary", "body")}
+        how = f" (merged with revision {current.number})"
+    return _apply(session, suggestion, actor, texts, base_revision_id=current.id, how=how, publish=publish)
+
+
+@dataclass(frozen=True)
+class MergedText:
+    title: str
+    summary: str
+    body: str
+
+
+def accept_merged(session: Session, suggestion: Suggestion, actor: User, merged: MergedText, *,
+                  base_revision_id: int | None, publish: bool = False) -> PostRevision:
+    """Apply the author's own merge of a suggestion, credited to the suggester. The merge was
+    made on ``base_revision_id``; if the post changed again since, Conflict."""
+    _require_open_edit(actor, suggestion)
+    for field in ("title", "summary", "body"):
+        if has_markers(getattr(merged, field)):
+            raise ValidationError(field, "Settle the conflict first: keep the text you want and remove the marker lines.")
+    texts = {"title": merged.title, "summary": merged.summary, "body": merged.body}
+    return _apply(session, suggestion, actor, texts, base_revision_id=base_revision_id, how=", merged by hand", publish=publish)
+
+
+def decline_suggestion(session: Session, suggestion: Suggestion, actor: User, note: str = "") -> None:
+    """Decline a proposed edit (author only), optionally saying why; its suggester is told."""
+    _require_open_edit(actor, suggestion)
+    note = (note or "").strip()
+    if len(note) > TEXT_MAX:
+        raise ValidationError("note", f"Keep it under {TEXT_MAX:,} characters.")
+    _close(suggestion, actor, SuggestionState.DECLINED)
+    suggestion.decline_note = note
+    notify(session, [suggestion.author_id], NotificationKind.DECLINED, actor=actor, post=suggestion.post, suggestion=suggestion)
+
+
+def resolve_suggestion(session: Session, suggestion: Suggestion, actor: User) -> None:
+    """Close an open conversation (the post's author or whoever started it)."""
+    if not can_resolve(actor, suggestion):
+        raise PermissionDenied("Only the post's author or whoever started this conversation can resolve it.")
+    if not suggestion.is_open:
+        raise ValidationError(None, f"This conversation is already {suggestion.state.label.lower()}.")
+    _close(suggestion, actor, SuggestionState.RESOLVED)
+
+
+def reopen_suggestion(session: Session, suggestion: Suggestion, actor: User) -> None:
+    """Open a resolved conversation again (accepted and declined edits stay closed)."""
+    if not can_resolve(actor, suggestion):
+        raise PermissionDenied("Only the post's author or whoever started this conversation can reopen it.")
+    if suggestion.state != SuggestionState.RESOLVED:
+        raise ValidationError(None, "Only resolved conversations can be reopened.")
+    suggestion.state = SuggestionState.OPEN
+    suggestion.closed_at = None
+    suggestion.closed_by_id = None
+    suggestion.last_activity_at = utcnow()

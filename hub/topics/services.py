@@ -1,0 +1,289 @@
+"""Domain verbs for topics. Comms and admins run the board; everyone signed in proposes,
+follows and picks up. Proposing and writing are never blocked by the board."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from hub.auth.models import User
+from hub.db import utcnow
+from hub.errors import PermissionDenied, ValidationError
+from hub.lib.markdown import render_markdown
+from hub.lib.text import clean_title, slugify
+from hub.posts import services as posts
+from hub.posts.models import Post
+from hub.posts.services import PostInput, post_published
+from hub.suggestions.models import Notification, NotificationKind
+from hub.suggestions.services import notify
+from hub.topics.models import ALL_AREAS, Topic, TopicFollow, TopicState, area_key
+
+TITLE_MAX = 200
+BRIEF_MAX = 20_000
+AUDIENCE_MAX = 120
+MESSAGES_MAX = 5_000
+HASHTAG_MAX = 60
+HASHTAGS_MAX = 15
+PLATFORMS_MAX = 12
+_HASHTAG = re.compile(r"\w+", re.UNICODE)
+_PLATFORM = re.compile(r"[a-z0-9_]{1,32}")
+
+
+@dataclass(frozen=True)
+class TopicInput:
+    """What a topic says; the form checks shape, these services the rules."""
+
+    title: str
+    brief: str = ""
+    audience: str = ""
+    platforms: tuple[str, ...] = field(default_factory=tuple)
+    key_messages: str = ""
+    hashtags: str = ""
+    useful_until: date | None = None
+
+
+def can_manage(actor: User) -> bool:
+    """Comms and admins manage the board."""
+    return bool(actor.is_authenticated and actor.is_active and actor.is_comms)
+
+
+def can_edit_topic(actor: User, topic: Topic) -> bool:
+    """Comms and admins edit any topic; whoever proposed a topic edits it while it is proposed."""
+    return can_manage(actor) or bool(
+        actor.is_authenticated and actor.is_active and topic.is_proposed and topic.created_by_id == actor.id
+    )
+
+
+def _require_active(actor: User) -> None:
+    if not actor.is_active:
+        raise PermissionDenied("Deactivated accounts cannot do that.")
+
+
+def _require_manager(actor: User) -> None:
+    if not can_manage(actor):
+        raise PermissionDenied("Only comms and admins manage the topic board.")
+
+
+def normalize_hashtags(raw: str) -> list[str]:
+    """Hashtags from text like ``#launch, #WeAreHiring devrel``: without ``#``, de-duplicated
+    ignoring case; ValidationError for one that is not a single word."""
+    seen: set[str] = set()
+    tags: list[str] = []
+    for part in re.split(r"[\s,]+", raw or ""):
+        tag = part.strip().lstrip("#")
+        if not tag:
+            continue
+        if not _HASHTAG.fullmatch(tag):
+            raise ValidationError("hashtags", f"“{part[:30]}” is not a hashtag: use letters, digits and _ only.")
+        if len(tag) > HASHTAG_MAX:
+            raise ValidationError("hashtags", f"Keep each hashtag under {HASHTAG_MAX} characters.")
+        if tag.casefold() not in seen:
+            seen.add(tag.casefold())
+            tags.append(tag)
+    if len(tags) > HASHTAGS_MAX:
+        raise ValidationError("hashtags", f"Suggest at most {HASHTAGS_MAX} hashtags.")
+    return tags
+
+
+def _clean(data: TopicInput, *, today: date, old_until: date | None = None) -> dict[str, Any]:
+    title = " ".join(clean_title(data.title).split())
+    if not title:
+        raise ValidationError("title", "Give the topic a title.")
+    if len(title) > TITLE_MAX:
+        raise ValidationError("title", f"Keep the title under {TITLE_MAX} characters.")
+    if len(data.brief or "") > BRIEF_MAX:
+        raise ValidationError("brief", f"Keep the brief under {BRIEF_MAX:,} characters.")
+    audience = " ".join((data.audience or "").split())
+    if len(audience) > AUDIENCE_MAX:
+        raise ValidationError("audience", f"Keep the audience under {AUDIENCE_MAX} characters.")
+    if len(data.key_messages or "") > MESSAGES_MAX:
+        raise ValidationError("key_messages", f"Keep the key messages under {MESSAGES_MAX:,} characters.")
+    platforms = list(dict.fromkeys(p.strip().lower() for p in data.platforms if p.strip()))
+    if len(platforms) > PLATFORMS_MAX or any(not _PLATFORM.fullmatch(p) for p in platforms):
+        raise ValidationError("platforms", "Pick platforms from the list.")
+    if data.useful_until is not None and data.useful_until < today and data.useful_until != old_until:
+        raise ValidationError("useful_until", "Pick a date from today on, or leave it empty.")
+    return {
+        "title": title,
+        "brief": data.brief or "",
+        "brief_html": render_markdown(data.brief or ""),
+        "audience": audience,
+        "platforms_text": ",".join(platforms),
+        "key_messages": (data.key_messages or "").strip(),
+        "hashtags_text": ",".join(normalize_hashtags(data.hashtags)),
+        "useful_until": data.useful_until,
+    }
+
+
+def _unique_slug(session: Session, title: str, topic_id: int | None = None) -> str:
+    base = slugify(title, 60)
+    taken = set(session.scalars(sa.select(Topic.slug).where(Topic.slug.like(f"{base}%"), Topic.id != (topic_id or 0))))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _new_topic(session: Session, actor: User, data: TopicInput, state: TopicState, today: date) -> Topic:
+    values = _clean(data, today=today)
+    topic = Topic(**values, slug=_unique_slug(session, values["title"]), state=state, created_by_id=actor.id)
+    session.add(topic)
+    session.flush()
+    return topic
+
+
+def create_topic(session: Session, actor: User, data: TopicInput, *, today: date | None = None) -> Topic:
+    """A topic straight onto the board (comms and admins). Followers of its area are told."""
+    _require_manager(actor)
+    topic = _new_topic(session, actor, data, TopicState.OPEN, today or utcnow().date())
+    topic.added_by_id, topic.added_at = actor.id, utcnow()
+    _announce(session, topic, actor)
+    return topic
+
+
+def propose_topic(session: Session, actor: User, data: TopicInput, *, today: date | None = None) -> Topic:
+    """A topic anyone signed in suggests; it shows as proposed until comms adds it to the board.
+    It can be picked up and written about at once."""
+    _require_active(actor)
+    return _new_topic(session, actor, data, TopicState.PROPOSED, today or utcnow().date())
+
+
+def update_topic(session: Session, actor: User, topic: Topic, data: TopicInput, *, today: date | None = None) -> None:
+    """Change what a topic says. Its slug (the utm_campaign of its posts' links) changes with the
+    title only while the topic is proposed and no post was written for it."""
+    if not can_edit_topic(actor, topic):
+        raise PermissionDenied("Only comms and admins (or whoever proposed it, while proposed) can edit this topic.")
+    values = _clean(data, today=today or utcnow().date(), old_until=topic.useful_until)
+    if values["title"] != topic.title and topic.is_proposed and not _has_posts(session, topic):
+        topic.slug = _unique_slug(session, values["title"], topic.id)
+    for key, value in values.items():
+        setattr(topic, key, value)
+    topic.updated_at = utcnow()
+
+
+def _has_posts(session: Session, topic: Topic) -> bool:
+    return session.scalar(sa.select(sa.exists().where(Post.topic_id == topic.id))) or False
+
+
+def add_to_board(session: Session, actor: User, topic: Topic) -> None:
+    """Put a proposed (or closed) topic on the board. The first time, whoever proposed it and the
+    followers of its area are told."""
+    _require_manager(actor)
+    if topic.is_open:
+        return
+    first = topic.added_at is None
+    topic.state = TopicState.OPEN
+    topic.closed_at = None
+    topic.updated_at = utcnow()
+    if first:
+        topic.added_by_id, topic.added_at = actor.id, utcnow()
+        notify(session, [topic.created_by_id], NotificationKind.TOPIC_ADDED, actor=actor, topic=topic)
+        _announce(session, topic, actor, skip={topic.created_by_id})
+
+
+def close_topic(session: Session, actor: User, topic: Topic) -> None:
+    """Take a topic off the board (or turn down a proposal). Posts written for it keep the link."""
+    _require_manager(actor)
+    if not topic.is_closed:
+        topic.state = TopicState.CLOSED
+        topic.closed_at = topic.updated_at = utcnow()
+
+
+def _announce(session: Session, topic: Topic, actor: User, skip: frozenset[int] | set[int] = frozenset()) -> None:
+    areas = [ALL_AREAS] + ([topic.area] if topic.area else [])
+    followers = set(session.scalars(sa.select(TopicFollow.user_id).where(TopicFollow.area.in_(areas)))) - set(skip)
+    notify(session, followers, NotificationKind.TOPIC_NEW, actor=actor, topic=topic)
+
+
+# --- following ----------------------------------------------------------------------------------
+
+
+def follow_topic(session: Session, actor: User, topic: Topic) -> None:
+    """Hear about posts published for ``topic``."""
+    _require_active(actor)
+    exists = session.scalar(sa.select(TopicFollow.id).where(TopicFollow.user_id == actor.id, TopicFollow.topic_id == topic.id))
+    if exists is None:
+        session.add(TopicFollow(user_id=actor.id, topic_id=topic.id))
+        session.flush()
+
+
+def unfollow_topic(session: Session, actor: User, topic: Topic) -> None:
+    """Stop hearing about ``topic``."""
+    session.execute(sa.delete(TopicFollow).where(TopicFollow.user_id == actor.id, TopicFollow.topic_id == topic.id))
+
+
+def _area(raw: str) -> str:
+    area = ALL_AREAS if (raw or "").strip() == ALL_AREAS else area_key(raw)
+    if not area:
+        raise ValidationError("area", "Name the audience to follow.")
+    if len(area) > AUDIENCE_MAX:
+        raise ValidationError("area", f"Keep it under {AUDIENCE_MAX} characters.")
+    return area
+
+
+def follow_area(session: Session, actor: User, raw: str) -> str:
+    """Hear about new topics for an audience (``*``: every new topic). Returns the area as stored."""
+    _require_active(actor)
+    area = _area(raw)
+    exists = session.scalar(sa.select(TopicFollow.id).where(TopicFollow.user_id == actor.id, TopicFollow.area == area))
+    if exists is None:
+        session.add(TopicFollow(user_id=actor.id, area=area))
+        session.flush()
+    return area
+
+
+def unfollow_area(session: Session, actor: User, raw: str) -> None:
+    """Stop hearing about new topics for an audience."""
+    session.execute(sa.delete(TopicFollow).where(TopicFollow.user_id == actor.id, TopicFollow.area == _area(raw)))
+
+
+# --- writing for a topic ------------------------------------------------------------------------
+
+
+def pick_up(session: Session, actor: User, topic: Topic) -> Post:
+    """Start a draft written for ``topic`` (open or proposed; closed topics are done)."""
+    _require_active(actor)
+    if topic.is_closed:
+        raise ValidationError(None, "This topic is closed. You can still write about it: start a post of your own.")
+    post = posts.create_draft(session, actor, PostInput(title=""))
+    post.topic_id = topic.id
+    post.topic = topic
+    return post
+
+
+def link_post(session: Session, actor: User, post: Post, topic: Topic | None) -> None:
+    """Say which topic ``post`` was written for, or none (its author only). Linking a published
+    post tells the topic's followers, once."""
+    if not posts.can_edit(actor, post):
+        raise PermissionDenied("Only the author can change this post.")
+    if topic is not None and topic.is_closed and topic.id != post.topic_id:
+        raise ValidationError("topic_id", "That topic is closed.")
+    post.topic_id = topic.id if topic else None
+    post.topic = topic
+    if topic is not None and post.is_public:
+        _tell_topic_followers(session, post)
+
+
+def _tell_topic_followers(session: Session, post: Post) -> None:
+    """Followers of the post's topic hear about it the first time it is published for it."""
+    topic = post.topic if post.topic is not None else (session.get(Topic, post.topic_id) if post.topic_id else None)
+    if topic is None:
+        return
+    told = session.scalar(sa.select(sa.exists().where(
+        Notification.kind == NotificationKind.TOPIC_POST, Notification.post_id == post.id, Notification.topic_id == topic.id)))
+    if told:
+        return
+    followers = session.scalars(sa.select(TopicFollow.user_id).where(TopicFollow.topic_id == topic.id))
+    author = session.get(User, post.author_id)
+    notify(session, followers, NotificationKind.TOPIC_POST, actor=author, post=post, topic=topic)
+
+
+@post_published.connect
+def _on_published(post: Post, *, session: Session, first: bool = True, **_: Any) -> None:
+    if first and post.topic_id is not None:
+        _tell_topic_followers(session, post)
