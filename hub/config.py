@@ -59,3 +59,5 @@ PUBLISH_DUE_ON_REQUEST = True
 CLICK_FLUSH_SECONDS = 1.0
 # Seconds a tracked link's target is cached per process (a takedown shows within this time).
 LINK_CACHE_SECONDS = 10.0
+# Channels: an official account with no recorded activity for this many days is flagged.
+CHANNEL_INACTIVE_DAYS = 90

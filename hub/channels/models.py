@@ -1,0 +1,196 @@
+"""Official accounts, what happened to them, the checklist of closing one, and requests for new ones.
+
+Nothing here is ever deleted: a closed account stays in the inventory with its history, and a
+request keeps its decision.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hub.auth.models import User
+from hub.db import Base, str_enum, utcnow
+from hub.platforms import PLATFORMS
+
+# Platforms an official account can be on: every platform hub writes for, plus a few it only
+# keeps an inventory of (no farewell drafts for those: hub does not know their rules).
+EXTRA_PLATFORMS = {"youtube": "YouTube", "tiktok": "TikTok", "other": "Other"}
+CHANNEL_PLATFORMS: dict[str, str] = {pid: p.name for pid, p in PLATFORMS.items()} | EXTRA_PLATFORMS
+
+
+def platform_name(platform: str) -> str:
+    """The display name of a channel platform id (the id itself if unknown)."""
+    return CHANNEL_PLATFORMS.get(platform, platform)
+
+
+class ChannelStatus(enum.StrEnum):
+    ACTIVE = "active"
+    DORMANT = "dormant"
+    CLOSING = "closing"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return {"active": "Active", "dormant": "Dormant", "closing": "Closing", "closed": "Closed"}[self.value]
+
+
+class OpenedBy(enum.StrEnum):
+    INTERNAL = "internal"
+    AGENCY = "agency"
+
+    @property
+    def label(self) -> str:
+        return {"internal": "Internal", "agency": "An agency"}[self.value]
+
+
+class Channel(Base):
+    """One official account of the company on one platform."""
+
+    __tablename__ = "channel"
+    __table_args__ = (sa.Index("ix_channel_status_platform", "status", "platform"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(sa.String(32))  # a key of CHANNEL_PLATFORMS
+    handle: Mapped[str] = mapped_column(sa.String(200))
+    url: Mapped[str] = mapped_column(sa.String(500))
+    purpose: Mapped[str] = mapped_column(sa.Text, default="")
+    audience: Mapped[str] = mapped_column(sa.Text, default="")
+    owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    backup_owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    opened_by: Mapped[OpenedBy] = mapped_column(str_enum(OpenedBy), default=OpenedBy.INTERNAL)
+    agency: Mapped[str] = mapped_column(sa.String(200), default="")
+    campaign: Mapped[str] = mapped_column(sa.String(200), default="")
+    campaign_end: Mapped[date | None] = mapped_column(sa.Date)
+    status: Mapped[ChannelStatus] = mapped_column(str_enum(ChannelStatus), default=ChannelStatus.ACTIVE)
+    # The day someone last posted there: entered, or moved on by "record activity".
+    last_activity_on: Mapped[date | None] = mapped_column(sa.Date)
+    # Closing: the account the farewell points to, the farewell as posted, the day it closed.
+    main_channel_id: Mapped[int | None] = mapped_column(sa.ForeignKey("channel.id"))
+    farewell_text: Mapped[str] = mapped_column(sa.Text, default="")
+    closed_on: Mapped[date | None] = mapped_column(sa.Date)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+    backup_owner: Mapped[User | None] = relationship(foreign_keys=[backup_owner_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    main_channel: Mapped[Channel | None] = relationship(remote_side=[id])
+    checklist: Mapped[list[ChannelChecklistItem]] = relationship(
+        back_populates="channel", cascade="all, delete-orphan", order_by="ChannelChecklistItem.key"
+    )
+
+    @property
+    def platform_name(self) -> str:
+        return platform_name(self.platform)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == ChannelStatus.CLOSED
+
+    @property
+    def label(self) -> str:
+        """How people name the account: "@acme on X"."""
+        return f"{self.handle} on {self.platform_name}"
+
+    def looked_after_by(self, user: User) -> bool:
+        """True if ``user`` is the owner or the backup owner."""
+        return user.id is not None and user.id in (self.owner_id, self.backup_owner_id)
+
+    def checklist_done(self) -> set[str]:
+        return {item.key for item in self.checklist}
+
+    def __repr__(self) -> str:
+        return f"<Channel {self.id} {self.platform} {self.handle}>"
+
+
+class ChannelEvent(Base):
+    """What happened to an account and who did it (created, updated, activity, status, closed...)."""
+
+    __tablename__ = "channel_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(sa.ForeignKey("channel.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    link: Mapped[str] = mapped_column(sa.String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    actor: Mapped[User | None] = relationship()
+
+    @property
+    def label(self) -> str:
+        return EVENT_LABELS.get(self.kind, self.kind.replace("_", " ").capitalize())
+
+
+EVENT_LABELS = {
+    "created": "Registered",
+    "updated": "Details changed",
+    "activity": "Activity recorded",
+    "status": "Status changed",
+    "closing_started": "Closing started",
+    "closing_cancelled": "Closing cancelled",
+    "checklist": "Closing checklist updated",
+    "closed": "Closed",
+}
+
+
+class ChannelChecklistItem(Base):
+    """One ticked step of the closing checklist (a row exists only while the step is done)."""
+
+    __tablename__ = "channel_checklist_item"
+
+    channel_id: Mapped[int] = mapped_column(sa.ForeignKey("channel.id", ondelete="CASCADE"), primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    done_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    done_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    channel: Mapped[Channel] = relationship(back_populates="checklist")
+    done_by: Mapped[User | None] = relationship()
+
+
+class RequestStatus(enum.StrEnum):
+    REQUESTED = "requested"
+    APPROVED = "approved"
+    DECLINED = "declined"
+
+    @property
+    def label(self) -> str:
+        return {"requested": "Waiting for comms", "approved": "Approved", "declined": "Declined"}[self.value]
+
+
+class ChannelRequest(Base):
+    """An employee's request for a new official account, and comms' decision on it."""
+
+    __tablename__ = "channel_request"
+    __table_args__ = (sa.Index("ix_channel_request_status_created_at", "status", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    requester_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    platform: Mapped[str] = mapped_column(sa.String(32))
+    handle: Mapped[str] = mapped_column(sa.String(200), default="")  # the name they would like, if any
+    purpose: Mapped[str] = mapped_column(sa.Text)
+    audience: Mapped[str] = mapped_column(sa.Text)
+    status: Mapped[RequestStatus] = mapped_column(str_enum(RequestStatus), default=RequestStatus.REQUESTED)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None]
+    decision_note: Mapped[str] = mapped_column(sa.Text, default="")
+    channel_id: Mapped[int | None] = mapped_column(sa.ForeignKey("channel.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    requester: Mapped[User] = relationship(foreign_keys=[requester_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    channel: Mapped[Channel | None] = relationship()
+
+    @property
+    def platform_name(self) -> str:
+        return platform_name(self.platform)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == RequestStatus.REQUESTED
