@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 # Preview fetchers of the platforms people share to, chat apps, and search or SEO crawlers.
@@ -18,6 +19,7 @@ _BOT = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=4096)  # the same few agents arrive again and again
 def is_bot(user_agent: str | None) -> bool:
     """True for link-preview fetchers, crawlers and scripts; an empty User-Agent counts as a bot."""
     if not user_agent or not user_agent.strip():

@@ -36,6 +36,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 
+from hub.insights.rollups import roll_up
 from hub.sharing.models import Click
 
 
@@ -201,7 +202,7 @@ class ClickLog:
 
 
 def insert_clicks(engine: Engine, records: Iterable[ClickRecord], chunk: int = 500) -> None:
-    """Insert clicks, skipping any ``uid`` already stored, in one transaction."""
+    """Insert clicks, skipping any ``uid`` already stored, in one transaction (with their rollups)."""
     rows = [
         {"uid": r.uid, "link_id": r.link_id, "post_id": r.post_id, "user_id": r.user_id, "platform": r.platform,
          "at": datetime.fromtimestamp(r.at, timezone.utc), "is_bot": r.is_bot, "visitor": r.visitor or None}
@@ -211,5 +212,6 @@ def insert_clicks(engine: Engine, records: Iterable[ClickRecord], chunk: int = 5
         return
     insert: Callable[..., sa.Insert] = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert  # type: ignore[assignment]
     with engine.begin() as conn:
+        roll_up(conn, rows)  # daily rollups for the dashboards; skips uids already stored, as the insert does
         for i in range(0, len(rows), chunk):
             conn.execute(insert(Click).on_conflict_do_nothing(index_elements=["uid"]), rows[i : i + chunk])

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import itertools
+import os
 import hmac
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
+from urllib.parse import urlencode
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -138,28 +143,36 @@ class LinkTarget:
     path: str  # /p/<id>-<slug>
     campaign: str
 
+    def location(self, base_url: str) -> str:
+        """The post's canonical URL with the UTM parameters of this link (no personal data)."""
+        query = urlencode({"utm_source": self.platform, "utm_medium": "social", "utm_campaign": self.campaign,
+                           "utm_content": self.code})
+        return f"{base_url}{self.path}?{query}"
+
 
 class LinkCache:
-    """Code -> LinkTarget for a few seconds, so a burst of clicks costs one query.
-
-    A takedown or unpublish is seen by every worker within ``ttl`` seconds."""
+    """Code -> (LinkTarget, redirect location) for a few seconds, so a burst of clicks costs one
+    query and no string building. A takedown or unpublish is seen by every worker within ``ttl``
+    seconds."""
 
     def __init__(self, ttl: float = 10.0, size: int = 20_000) -> None:
         self.ttl, self.size = ttl, size
-        self._data: dict[str, tuple[float, LinkTarget | None]] = {}
+        self._data: dict[str, tuple[float, LinkTarget | None, str]] = {}
         self._lock = threading.Lock()
 
-    def get(self, session: Session, code: str) -> LinkTarget | None:
+    def get(self, session_factory: Callable[[], Session], code: str, base_url: str) -> tuple[LinkTarget | None, str]:
+        """The target of ``code`` and its redirect location (loaded with a session only on a miss)."""
         now = time.monotonic()
         hit = self._data.get(code)
         if hit is not None and hit[0] > now:
-            return hit[1]
-        target = _load_target(session, code)
+            return hit[1], hit[2]
+        target = _load_target(session_factory(), code)
+        location = target.location(base_url) if target is not None else ""
         with self._lock:
             if len(self._data) >= self.size:
                 self._data.clear()
-            self._data[code] = (now + self.ttl, target)
-        return target
+            self._data[code] = (now + self.ttl, target, location)
+        return target, location
 
     def forget(self, code: str) -> None:
         self._data.pop(code, None)
@@ -183,17 +196,38 @@ def campaign_for(post: Post) -> str:
     return getattr(topic, "slug", None) or post.slug
 
 
+@functools.lru_cache(maxsize=4)
+def _daily_salt(secret: str, day: int) -> bytes:
+    return hmac.new(secret.encode(), f"hub.visitor.{day}".encode(), hashlib.sha256).digest()
+
+
 def visitor_hash(secret: str, address: str, user_agent: str, when: datetime) -> str:
     """A salted hash of the visitor that changes every UTC day: counts unique visitors without
     storing an address, and cannot be linked across days."""
-    day = when.astimezone(timezone.utc).strftime("%Y-%m-%d")
-    salt = hmac.new(secret.encode(), f"hub.visitor.{day}".encode(), hashlib.sha256).digest()
+    salt = _daily_salt(secret, int(when.timestamp() // 86400))
     return hmac.new(salt, f"{address}\n{user_agent}".encode(), hashlib.sha256).hexdigest()[:20]
+
+
+class _ClickIds:
+    """Unique click ids without a system call per click: a random per-process prefix and a counter."""
+
+    def __init__(self) -> None:
+        self._pid = 0
+        self._prefix = ""
+        self._counter = itertools.count()
+
+    def next(self) -> str:
+        if self._pid != os.getpid():  # a forked worker must not repeat its parent's ids
+            self._pid, self._prefix, self._counter = os.getpid(), secrets.token_hex(10), itertools.count()
+        return f"{self._prefix}{next(self._counter):012x}"
+
+
+_click_ids = _ClickIds()
 
 
 def record_click(log: ClickLog, target: LinkTarget, *, user_agent: str, visitor: str) -> bool:
     """Append one click to the durable click log; returns whether it counted as a bot."""
     bot = is_bot(user_agent)
-    log.append(ClickRecord(secrets.token_hex(16), target.link_id, target.post_id, target.user_id, target.platform,
+    log.append(ClickRecord(_click_ids.next(), target.link_id, target.post_id, target.user_id, target.platform,
                            time.time(), bot, visitor))
     return bot

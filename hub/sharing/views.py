@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urlencode
-
-from flask import Blueprint, Flask, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from hub import platforms
@@ -36,7 +34,12 @@ def _clicklog() -> ClickLog:
 
 @bp.get("/s/<code>")
 def follow(code: str):
-    target = current_app.extensions["hub.linkcache"].get(get_session(), code)
+    """Record the click durably, then redirect to the post with UTM parameters.
+
+    The hot path is a dictionary look-up (LinkCache), a hash of the visitor, and one append to
+    the click log; the database is touched only on a cache miss. Bots are redirected too, and
+    counted apart. HEAD requests are answered without counting."""
+    target, location = current_app.extensions["hub.linkcache"].get(get_session, code, current_app.config["BASE_URL"])
     if target is None:
         abort(404, "This share link does not exist. Check that it was copied completely.")
     if target.status == PostStatus.TAKEN_DOWN:
@@ -47,11 +50,7 @@ def follow(code: str):
         agent = request.headers.get("User-Agent", "")
         visitor = services.visitor_hash(current_app.config["SECRET_KEY"], client_address(), agent, utcnow())
         services.record_click(_clicklog(), target, user_agent=agent, visitor=visitor)
-    query = urlencode({"utm_source": target.platform, "utm_medium": "social", "utm_campaign": target.campaign, "utm_content": target.code})
-    response = redirect(f"{current_app.config['BASE_URL']}{target.path}?{query}", 302)
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Robots-Tag"] = "noindex"
-    return response
+    return Response("", 302, {"Location": location, "Cache-Control": "no-store", "X-Robots-Tag": "noindex"})
 
 
 def _load(post_id: int):  # type: ignore[no-untyped-def]
