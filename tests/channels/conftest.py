@@ -1,0 +1,39 @@
+"""Factories for official accounts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+
+from hub.channels import services
+from hub.channels.models import Channel
+
+TODAY = date(2025, 6, 15)
+
+
+@pytest.fixture
+def comms(make_user: Callable[..., Any]) -> Any:
+    return make_user(role="comms", name="Cleo Comms")
+
+
+@pytest.fixture
+def make_channel(session: Any, comms: Any) -> Callable[..., Channel]:
+    """Register (and commit) an account: ``make_channel(handle="@acme", platform="x", owner=user, ...)``."""
+    counter = iter(range(1, 10_000))
+
+    def make(handle: str | None = None, platform: str = "x", owner: Any = None, actor: Any = None, **kw: Any) -> Channel:
+        n = next(counter)
+        handle = handle or f"@acme{n}"
+        data = services.ChannelInput(
+            platform=platform, handle=handle, url=kw.pop("url", f"https://example.com/{handle.lstrip('@')}"),
+            purpose=kw.pop("purpose", "Company news"), audience=kw.pop("audience", "Customers"),
+            owner_id=owner.id if owner is not None else None, **kw,
+        )
+        channel = services.create_channel(session, actor or comms, data, today=TODAY)
+        session.commit()
+        return channel
+
+    return make
