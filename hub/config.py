@@ -14,7 +14,9 @@ ALLOWED_EMAIL_DOMAINS = ""
 SITE_NAME = "hub"
 SITE_TAGLINE = "Stories from the people who build it."
 
-# Sessions and cookies. SESSION_COOKIE_SECURE is switched on when BASE_URL is https.
+# Sessions and cookies. The Secure flags follow BASE_URL (on for https) unless set here.
+SESSION_COOKIE_SECURE: bool | None = None
+REMEMBER_COOKIE_SECURE: bool | None = None
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 REMEMBER_COOKIE_HTTPONLY = True

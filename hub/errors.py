@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 
@@ -86,7 +86,11 @@ def init_app(app: Flask) -> None:
         if exc.code is None or exc.code < 400:
             return exc
         message = exc.description if exc.code in (400, 403, 404, 410, 413, 429) else ""
-        response = _render(exc.code, message or "")
+        response = make_response(_render(exc.code, message or ""))
+        # Keep the headers the status needs (Allow on a 405, Retry-After on a 429...).
+        for name, value in exc.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
         return response
 
     @app.errorhandler(Exception)

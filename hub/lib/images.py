@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import warnings
 from dataclasses import dataclass
 
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
@@ -29,24 +30,46 @@ def clean_image(raw: bytes, *, max_bytes: int, max_pixels: int, max_side: int) -
     if not raw:
         raise ImageRejected("The file is empty.")
     if len(raw) > max_bytes:
-        raise ImageRejected(f"Images can be at most {max_bytes // (1024 * 1024)} MB.")
+        raise ImageRejected(f"Images can be at most {_size(max_bytes)}.")
     head = raw[:512].lstrip().lower()
     if head.startswith((b"<svg", b"<?xml", b"<!doctype", b"<html")):
         raise ImageRejected("SVG and HTML files are not accepted; upload PNG, JPEG, GIF or WebP.")
     try:
-        with Image.open(io.BytesIO(raw)) as probe:
-            fmt = probe.format
-            width, height = probe.size
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        with warnings.catch_warnings():
+            # Pillow warns (and past twice its limit, raises) on huge pixel counts: a refusal here.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(raw)) as probe:
+                fmt = probe.format
+                width, height = probe.size
+                frames = getattr(probe, "n_frames", 1) if fmt in {"GIF", "WEBP"} else 1
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageRejected(f"The image is too large (more than {max_pixels:,} pixels).") from None
+    except (UnidentifiedImageError, OSError, ValueError, EOFError, SyntaxError):
         raise ImageRejected("This is not an image hub can read; upload PNG, JPEG, GIF or WebP.") from None
     if fmt not in FORMATS:
         raise ImageRejected(f"{fmt} images are not accepted; upload PNG, JPEG, GIF or WebP.")
     if width * height > max_pixels or width < 1 or height < 1:
         raise ImageRejected(f"The image is too large ({width}×{height} pixels).")
+    if frames * width * height > max_pixels:
+        # Every frame is decoded: a small file of many large frames is a decompression bomb too.
+        raise ImageRejected(f"The animation is too large ({frames} frames of {width}×{height} pixels).")
     try:
         return _reencode(raw, fmt, max_side)
     except (OSError, ValueError, Image.DecompressionBombError, SyntaxError):
         raise ImageRejected("The image file is damaged and could not be read.") from None
+
+
+def _size(n: int) -> str:
+    return f"{n / (1024 * 1024):g} MB" if n >= 1024 * 1024 else f"{max(1, n // 1024)} KB"
+
+
+# The only decoded ``info`` an encoder may see: palette transparency, needed to draw the pixels.
+_KEEP_INFO = {"transparency"}
+
+
+def _without_metadata(img: Image.Image) -> Image.Image:
+    img.info = {k: v for k, v in img.info.items() if k in _KEEP_INFO}
+    return img
 
 
 def _reencode(raw: bytes, fmt: str, max_side: int) -> CleanImage:
@@ -59,7 +82,7 @@ def _reencode(raw: bytes, fmt: str, max_side: int) -> CleanImage:
             for frame in ImageSequence.Iterator(im):
                 f = frame.convert("RGBA")
                 f.thumbnail((max_side, max_side))
-                frames.append(f)
+                frames.append(_without_metadata(f))
                 durations.append(frame.info.get("duration", 100))
             first = frames[0]
             first.save(out, format=fmt, save_all=True, append_images=frames[1:], duration=durations, loop=0, disposal=2)
@@ -68,6 +91,8 @@ def _reencode(raw: bytes, fmt: str, max_side: int) -> CleanImage:
             im.load()
             img = ImageOps.exif_transpose(im) if fmt == "JPEG" else im.copy()
             img.thumbnail((max_side, max_side))
+            # Pillow's encoders write some of ``info`` back (JPEG and GIF comments, ICC profiles).
+            img = _without_metadata(img)
             if fmt == "JPEG":
                 img = img.convert("RGB")
                 img.save(out, format="JPEG", quality=85, optimize=True)

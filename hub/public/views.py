@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -13,6 +15,14 @@ from hub.posts import queries, services
 from hub.posts.models import Post, PostStatus
 
 bp = Blueprint("public", __name__)
+
+# Characters XML 1.0 cannot carry at all, not even as references (C0 controls, U+FFFE...). A
+# post may hold them; one in a feed would make the whole document unreadable to feed readers.
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_response(xml: str, mimetype: str) -> Response:
+    return Response(_NOT_XML.sub("", xml), mimetype=mimetype)
 
 
 def absolute(endpoint: str, **values: object) -> str:
@@ -68,7 +78,7 @@ def tag(slug: str):
 def feed():
     page = queries.published(get_session(), per_page=30)
     xml = render_template("public/feed.xml", posts=page.items, absolute=absolute)
-    return Response(xml, mimetype="application/atom+xml")
+    return _xml_response(xml, "application/atom+xml")
 
 
 @bp.get("/sitemap.xml")
@@ -76,7 +86,7 @@ def sitemap():
     db = get_session()
     xml = render_template("public/sitemap.xml", posts=queries.all_public_for_sitemap(db),
                           authors=queries.public_authors(db), absolute=absolute)
-    return Response(xml, mimetype="application/xml")
+    return _xml_response(xml, "application/xml")
 
 
 @bp.get("/robots.txt")
