@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from flask import Flask, current_app
 
 from hub.lib.timeutil import iso
 
 
-def _date(value: datetime | None, fmt: str = "%d %b %Y") -> str:
-    return value.astimezone(timezone.utc).strftime(fmt) if value else ""
+def _date(value: date | datetime | None, fmt: str = "%d %b %Y") -> str:
+    """A date (or a datetime, shown in UTC) as e.g. 24 Nov 2026."""
+    if isinstance(value, datetime):
+        value = value.astimezone(timezone.utc)
+    return value.strftime(fmt) if value else ""
 
 
 def _datetime(value: datetime | None) -> str:
