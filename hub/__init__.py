@@ -25,6 +25,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from hub.posts.views import bp as posts_bp
     from hub.public.views import bp as public_bp
     from hub.sharing import views as sharing
+    from hub.channels.views import bp as channels_bp
+    from hub.strategy.views import bp as strategy_bp
 
     db.init_app(app)
     extensions.init_app(app)
@@ -34,6 +36,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(posts_bp)
     sharing.init_app(app)
+    app.register_blueprint(channels_bp)
+    app.register_blueprint(strategy_bp)
     cli.init_app(app)
     errors.init_app(app)
     return app

@@ -10,6 +10,7 @@ import pytest
 
 from hub.channels import services
 from hub.channels.models import Channel
+from hub.db import utcnow
 
 TODAY = date(2025, 6, 15)
 
@@ -32,7 +33,7 @@ def make_channel(session: Any, comms: Any) -> Callable[..., Channel]:
             purpose=kw.pop("purpose", "Company news"), audience=kw.pop("audience", "Customers"),
             owner_id=owner.id if owner is not None else None, **kw,
         )
-        channel = services.create_channel(session, actor or comms, data, today=TODAY)
+        channel = services.create_channel(session, actor or comms, data, today=max(TODAY, utcnow().date()))
         session.commit()
         return channel
 

@@ -1,0 +1,392 @@
+"""The inventory of official accounts, an account's page, the closing steps, requests, the CSV export."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from hub.channels import queries, services
+from hub.channels.farewell import draft_farewells
+from hub.channels.forms import (
+    ActivityForm,
+    ApproveForm,
+    ChannelForm,
+    ChecklistForm,
+    CloseForm,
+    ConfirmForm,
+    DeclineForm,
+    RequestForm,
+    StartClosingForm,
+    StatusForm,
+)
+from hub.channels.health import WARNING_LABELS
+from hub.channels.models import CHANNEL_PLATFORMS, Channel, ChannelRequest, ChannelStatus, OpenedBy
+from hub.db import get_session, utcnow
+from hub.errors import PermissionDenied, ValidationError
+from hub.lib.mail import send_mail
+from hub.web import commit, show_error
+
+bp = Blueprint("channels", __name__)
+
+
+def today() -> date:
+    """Today in UTC: the day health rules and dates are judged on."""
+    return utcnow().date()
+
+
+def inactive_days() -> int:
+    return int(current_app.config["CHANNEL_INACTIVE_DAYS"])
+
+
+def require_manager() -> None:
+    if not services.can_manage(current_user):
+        raise PermissionDenied("Only comms and admins can manage the company's accounts.")
+
+
+def load_channel(channel_id: int, *, manage: bool = True) -> Channel:
+    """The account, or 404; 403 unless the current user manages accounts (or, with
+    ``manage=False``, looks after this one)."""
+    channel = queries.get_channel(get_session(), channel_id)
+    if not (services.can_manage(current_user) or (not manage and channel.looked_after_by(current_user))):
+        raise PermissionDenied("Only comms, admins and the account's owners can see this account.")
+    return channel
+
+
+def _input(form: ChannelForm) -> services.ChannelInput:
+    return services.ChannelInput(
+        platform=form.platform.data or "", handle=form.handle.data or "", url=form.url.data or "",
+        purpose=form.purpose.data or "", audience=form.audience.data or "", owner_id=form.owner_id.data,
+        backup_owner_id=form.backup_owner_id.data, opened_by=OpenedBy(form.opened_by.data or "internal"),
+        agency=form.agency.data or "", campaign=form.campaign.data or "", campaign_end=form.campaign_end.data,
+        last_activity_on=form.last_activity_on.data,
+    )
+
+
+# --- inventory ------------------------------------------------------------------------------------
+
+
+@bp.get("/channels")
+@login_required
+def inventory():
+    require_manager()
+    db = get_session()
+    args = {k: request.args.get(k) or None for k in ("status", "platform", "problem")}
+    rows = queries.inventory(db, today=today(), inactive_days=inactive_days(), **args)
+    summary = queries.health_summary(db, today=today(), inactive_days=inactive_days())
+    return render_template("channels/inventory.html", rows=rows, summary=summary, filters=args, statuses=list(ChannelStatus),
+                           platforms=CHANNEL_PLATFORMS, problems=WARNING_LABELS, inactive_days=inactive_days())
+
+
+@bp.get("/channels.csv")
+@login_required
+def export_csv():
+    require_manager()
+    rows = queries.inventory(get_session(), today=today(), inactive_days=inactive_days())
+    response = Response(queries.inventory_csv(rows), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="channels-{today():%Y-%m-%d}.csv"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/channels/new", methods=["GET", "POST"])
+@login_required
+def new():
+    require_manager()
+    db = get_session()
+    form = ChannelForm()
+    form.set_people(queries.people(db))
+    if form.validate_on_submit():
+        try:
+            channel = services.create_channel(db, current_user, _input(form), today=today())
+        except ValidationError as exc:
+            show_error(form, exc)
+        else:
+            commit()
+            flash(f"{channel.label} is in the inventory.", "success")
+            return redirect(url_for("channels.detail", channel_id=channel.id))
+    return render_template("channels/form.html", form=form, channel=None, request_=None)
+
+
+@bp.get("/channels/<int:channel_id>")
+@login_required
+def detail(channel_id: int):
+    channel = load_channel(channel_id, manage=False)
+    db = get_session()
+    return render_template(
+        "channels/detail.html", channel=channel, events=queries.events(db, channel),
+        warnings=queries.channel_health(channel, today=today(), inactive_days=inactive_days()),
+        activity_form=ActivityForm(on=today()), status_form=StatusForm(status=channel.status.value),
+        confirm=ConfirmForm(), can_manage=services.can_manage(current_user), checklist=services.CHECKLIST,
+    )
+
+
+@bp.route("/channels/<int:channel_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(channel_id: int):
+    require_manager()
+    channel = load_channel(channel_id)
+    db = get_session()
+    form = ChannelForm(obj=channel if request.method == "GET" else None)
+    if request.method == "GET":
+        form.opened_by.data = channel.opened_by.value
+    form.set_people(queries.people(db), keep=[channel.owner, channel.backup_owner])
+    if form.validate_on_submit():
+        try:
+            changed = services.update_channel(db, current_user, channel, _input(form), today=today())
+        except ValidationError as exc:
+            show_error(form, exc)
+        else:
+            commit()
+            flash("Saved." if changed else "Nothing changed.", "success" if changed else "info")
+            return redirect(url_for("channels.detail", channel_id=channel.id))
+    return render_template("channels/form.html", form=form, channel=channel, request_=None)
+
+
+def _back(channel: Channel, endpoint: str = "channels.detail") -> Response:
+    return redirect(url_for(endpoint, channel_id=channel.id))
+
+
+@bp.post("/channels/<int:channel_id>/status")
+@login_required
+def set_status(channel_id: int):
+    channel = load_channel(channel_id)
+    form = StatusForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.set_status(get_session(), current_user, channel, ChannelStatus(form.status.data), form.note.data or "")
+    except ValidationError as exc:
+        show_error(None, exc)
+    else:
+        commit()
+        flash(f"Status: {channel.status.label}.", "success")
+    return _back(channel)
+
+
+@bp.post("/channels/<int:channel_id>/reopen")
+@login_required
+def reopen(channel_id: int):
+    channel = load_channel(channel_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.set_status(get_session(), current_user, channel, ChannelStatus.ACTIVE, "Reopened.")
+    commit()
+    flash("The account is active again.", "success")
+    return _back(channel)
+
+
+@bp.post("/channels/<int:channel_id>/activity")
+@login_required
+def record_activity(channel_id: int):
+    channel = load_channel(channel_id, manage=False)
+    form = ActivityForm()
+    if not form.validate_on_submit():
+        flash("Give the date of the post (and a full https:// link, if any).", "error")
+        return _back(channel)
+    try:
+        services.record_activity(get_session(), current_user, channel, form.on.data, today=today(),
+                                 link=form.link.data or "", note=form.note.data or "")
+    except ValidationError as exc:
+        show_error(None, exc)
+    else:
+        commit()
+        flash("Activity recorded.", "success")
+    return _back(channel)
+
+
+# --- closing --------------------------------------------------------------------------------------
+
+
+def _farewell_date() -> date | None:
+    try:
+        return date.fromisoformat(request.args.get("on", ""))
+    except ValueError:
+        return None
+
+
+@bp.get("/channels/<int:channel_id>/close")
+@login_required
+def close(channel_id: int):
+    require_manager()
+    channel = load_channel(channel_id)
+    db = get_session()
+    context: dict[str, object] = {"channel": channel, "checklist": services.CHECKLIST, "confirm": ConfirmForm()}
+    if channel.status == ChannelStatus.CLOSING:
+        closes_on = _farewell_date()
+        drafts = draft_farewells(services.farewell_facts(channel, closes_on=closes_on))
+        own = drafts.get(channel.platform)
+        context |= {
+            "drafts": drafts, "own": own, "closes_on": closes_on, "done": channel.checklist_done(),
+            "checklist_form": ChecklistForm(farewell_text=channel.farewell_text or (own.text if own else "")),
+            "close_form": CloseForm(closed_on=today()),
+        }
+    elif channel.status != ChannelStatus.CLOSED:
+        form = StartClosingForm()
+        choices = services.main_account_choices(db, channel)
+        form.set_accounts(choices)
+        context |= {"start_form": form, "choices": choices}
+    return render_template("channels/close.html", **context)
+
+
+@bp.post("/channels/<int:channel_id>/close/start")
+@login_required
+def start_closing(channel_id: int):
+    require_manager()
+    channel = load_channel(channel_id)
+    db = get_session()
+    form = StartClosingForm()
+    form.set_accounts(services.main_account_choices(db, channel))
+    if not form.validate_on_submit():
+        flash("Pick the account to send followers to.", "error")
+        return _back(channel, "channels.close")
+    try:
+        services.start_closing(db, current_user, channel, queries.get_channel(db, form.main_channel_id.data))
+    except ValidationError as exc:
+        show_error(None, exc)
+    else:
+        commit()
+        flash("Closing started. Post the farewell, then work through the checklist.", "success")
+    return _back(channel, "channels.close")
+
+
+@bp.post("/channels/<int:channel_id>/close/checklist")
+@login_required
+def save_checklist(channel_id: int):
+    require_manager()
+    channel = load_channel(channel_id)
+    form = ChecklistForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.save_checklist(get_session(), current_user, channel, request.form.getlist("done"),
+                                farewell_text=form.farewell_text.data)
+    except ValidationError as exc:
+        show_error(None, exc)
+    else:
+        commit()
+        flash("Checklist saved.", "success")
+    return _back(channel, "channels.close")
+
+
+@bp.post("/channels/<int:channel_id>/close/finish")
+@login_required
+def finish_closing(channel_id: int):
+    require_manager()
+    channel = load_channel(channel_id)
+    form = CloseForm()
+    if not form.validate_on_submit():
+        flash("Give the date the account was closed.", "error")
+        return _back(channel, "channels.close")
+    try:
+        services.close_channel(get_session(), current_user, channel, form.closed_on.data, today=today(), note=form.note.data or "")
+    except ValidationError as exc:
+        show_error(None, exc)
+        return _back(channel, "channels.close")
+    commit()
+    flash(f"{channel.label} is closed. It stays in the inventory with its history.", "success")
+    return _back(channel)
+
+
+@bp.post("/channels/<int:channel_id>/close/cancel")
+@login_required
+def cancel_closing(channel_id: int):
+    require_manager()
+    channel = load_channel(channel_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.cancel_closing(get_session(), current_user, channel)
+    commit()
+    flash("Closing cancelled: the account is active again.", "success")
+    return _back(channel)
+
+
+# --- requests -------------------------------------------------------------------------------------
+
+
+@bp.route("/channels/request", methods=["GET", "POST"])
+@login_required
+def request_new():
+    db = get_session()
+    form = RequestForm()
+    if form.validate_on_submit():
+        data = services.RequestInput(form.platform.data, form.purpose.data, form.audience.data, form.handle.data or "")
+        try:
+            services.request_channel(db, current_user, data)
+        except ValidationError as exc:
+            show_error(form, exc)
+        else:
+            commit()
+            flash("Request sent. Comms will get back to you here and by e-mail.", "success")
+            return redirect(url_for("channels.request_new"))
+    return render_template("channels/request.html", form=form, mine=queries.requests(db, requester=current_user),
+                           looked_after=queries.looked_after_by(db, current_user))
+
+
+@bp.get("/channels/requests")
+@login_required
+def requests():
+    require_manager()
+    return render_template("channels/requests.html", requests=queries.requests(get_session()), decline_form=DeclineForm())
+
+
+def _tell_requester(req: ChannelRequest) -> None:
+    decision = "approved" if req.channel_id else "declined"
+    lines = [f"Hello {req.requester.display_name},", "",
+             f"{req.decided_by.display_name if req.decided_by else 'Comms'} {decision} your request for a "
+             f"{req.platform_name} account{(' (' + req.handle + ')') if req.handle else ''}."]
+    if req.decision_note:
+        lines += ["", req.decision_note]
+    lines += ["", current_app.config["BASE_URL"] + url_for("channels.request_new")]
+    send_mail(current_app.config, current_app.instance_path, to=req.requester.email,
+              subject=f"Your request for a {req.platform_name} account was {decision}", body="\n".join(lines) + "\n")
+
+
+@bp.route("/channels/requests/<int:request_id>/approve", methods=["GET", "POST"])
+@login_required
+def approve(request_id: int):
+    require_manager()
+    db = get_session()
+    req = queries.get_request(db, request_id)
+    if not req.is_open:
+        flash(f"This request was already {req.status.value}.", "info")
+        return redirect(url_for("channels.requests"))
+    form = ApproveForm()
+    if request.method == "GET":
+        form.platform.data, form.handle.data = req.platform, req.handle
+        form.purpose.data, form.audience.data = req.purpose, req.audience
+        form.owner_id.data = req.requester_id if req.requester.is_active else None
+    form.set_people(queries.people(db))
+    if form.validate_on_submit():
+        try:
+            channel = services.approve_request(db, current_user, req, _input(form), today=today(), note=form.note.data or "")
+        except ValidationError as exc:
+            show_error(form, exc)
+        else:
+            commit()
+            _tell_requester(req)
+            flash(f"{channel.label} is in the inventory; {req.requester.display_name} was told.", "success")
+            return redirect(url_for("channels.detail", channel_id=channel.id))
+    return render_template("channels/form.html", form=form, channel=None, request_=req)
+
+
+@bp.post("/channels/requests/<int:request_id>/decline")
+@login_required
+def decline(request_id: int):
+    require_manager()
+    db = get_session()
+    req = queries.get_request(db, request_id)
+    form = DeclineForm()
+    if not form.validate_on_submit():
+        flash("Tell the requester why.", "error")
+        return redirect(url_for("channels.requests"))
+    try:
+        services.decline_request(db, current_user, req, form.note.data)
+    except ValidationError as exc:
+        show_error(None, exc)
+    else:
+        commit()
+        _tell_requester(req)
+        flash(f"Declined; {req.requester.display_name} was told.", "success")
+    return redirect(url_for("channels.requests"))

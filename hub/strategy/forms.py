@@ -1,0 +1,33 @@
+"""Forms for the strategy: they check shape; the services check rules."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DecimalField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from hub.platforms import PLATFORMS
+from hub.strategy.models import ALL_PLATFORMS, KpiMetric
+from hub.strategy.services import BODY_MAX, NOTE_MAX, TARGET_MAX
+
+
+class SectionForm(FlaskForm):
+    body = TextAreaField("Text (Markdown)", validators=[Length(max=BODY_MAX)])
+    note = StringField("What changed (optional)", validators=[Optional(), Length(max=NOTE_MAX)])
+    base_revision_id = HiddenField()
+
+
+class RestoreForm(FlaskForm):
+    base_revision_id = HiddenField()
+
+
+class KpiTargetForm(FlaskForm):
+    platform = SelectField("Platform", choices=[SelectChoice(ALL_PLATFORMS, "All platforms")] + [SelectChoice(p.id, p.name) for p in PLATFORMS.values()])
+    metric = SelectField("Measure", choices=[SelectChoice(m.value, m.label) for m in KpiMetric])
+    target = DecimalField("Target per month", places=None, validators=[DataRequired(), NumberRange(min=0, max=TARGET_MAX)])
+    note = StringField("Why this number (optional)", validators=[Optional(), Length(max=NOTE_MAX)])
+
+
+class ConfirmForm(FlaskForm):
+    """A form with only its CSRF token, for buttons that POST."""

@@ -1,0 +1,206 @@
+"""Views of official accounts: who sees what, forms that keep what was typed, CSV, the closing steps."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from hub.auth import services as people
+from hub.channels import services
+from hub.channels.models import Channel, ChannelRequest, ChannelStatus, RequestStatus
+from hub.db import utcnow
+
+
+@pytest.fixture
+def today() -> date:
+    return utcnow().date()
+
+
+MANAGER_PAGES = ["/channels", "/channels.csv", "/channels/new", "/channels/requests", "/channels/{id}/edit", "/channels/{id}/close"]
+
+
+@pytest.mark.parametrize("path", MANAGER_PAGES)
+def test_employees_get_403_on_manager_pages(client, auth, make_user, make_channel, path):
+    channel = make_channel()
+    auth.login(make_user())
+    assert client.get(path.format(id=channel.id)).status_code == 403
+
+
+@pytest.mark.parametrize("path", MANAGER_PAGES + ["/channels/request", "/channels/{id}"])
+def test_signed_out_people_are_sent_to_sign_in(client, make_channel, path):
+    channel = make_channel()
+    response = client.get(path.format(id=channel.id))
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("path", ["/channels/{id}/status", "/channels/{id}/close/start", "/channels/{id}/close/checklist",
+                                  "/channels/{id}/close/finish", "/channels/{id}/close/cancel", "/channels/{id}/reopen"])
+def test_employees_cannot_post_manager_actions(client, auth, make_user, make_channel, path):
+    channel = make_channel(owner=(owner := make_user()))
+    auth.login(owner)  # even the owner: managing is for comms
+    assert client.post(path.format(id=channel.id), data={"status": "dormant"}).status_code == 403
+
+
+def test_inventory_shows_accounts_with_their_health(client, auth, comms, make_user, make_channel, session, today):
+    owner, admin = make_user(name="Olga Owner"), make_user(role="admin")
+    channel = make_channel(handle="@acme_summer", owner=owner, last_activity_on=today)
+    make_channel(handle="@quiet", last_activity_on=today - timedelta(days=200), purpose="")
+    people.deactivate(session, admin, owner)
+    session.commit()
+    auth.login(comms)
+    page = client.get("/channels").get_data(as_text=True)
+    assert "@acme_summer" in page and "Orphaned: Olga Owner was deactivated" in page
+    assert "No activity for 200 days" in page and "No owner" in page and "No purpose" in page
+    assert 'id="channel-health"' in page
+    table = client.get("/channels?problem=owner_left").get_data(as_text=True).split('id="inventory"')[1]
+    assert "@acme_summer" in table and "@quiet" not in table
+    assert client.get(f"/channels/{channel.id}").status_code == 200
+
+
+def test_inactive_days_come_from_config(app, client, auth, comms, make_channel, today):
+    make_channel(handle="@recent", last_activity_on=today - timedelta(days=40))
+    auth.login(comms)
+    assert "No activity for 40 days" not in client.get("/channels").get_data(as_text=True)
+    app.config["CHANNEL_INACTIVE_DAYS"] = 30
+    assert "No activity for 40 days" in client.get("/channels").get_data(as_text=True)
+
+
+def test_register_an_account(client, auth, comms, make_user, session):
+    owner = make_user(name="Olga Owner")
+    auth.login(comms)
+    assert client.get("/channels/new").status_code == 200
+    response = client.post("/channels/new", data={
+        "platform": "linkedin", "handle": "Acme", "url": "https://www.linkedin.com/company/acme", "purpose": "News",
+        "audience": "Customers", "owner_id": str(owner.id), "backup_owner_id": "", "opened_by": "internal",
+        "campaign_end": "", "last_activity_on": "2025-01-02"})
+    channel = session.scalars(sa.select(Channel)).one()
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/channels/{channel.id}")
+    assert (channel.owner_id, channel.last_activity_on) == (owner.id, date(2025, 1, 2))
+
+
+def test_a_refused_registration_keeps_what_was_typed(client, auth, comms, session):
+    auth.login(comms)
+    response = client.post("/channels/new", data={"platform": "x", "handle": "@acme", "url": "not a url", "purpose": "My purpose text",
+                                                  "audience": "", "owner_id": "", "backup_owner_id": "", "opened_by": "internal"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Give the full address" in page and "My purpose text" in page
+    assert session.scalars(sa.select(Channel)).all() == []
+
+
+def test_edit_keeps_a_deactivated_owner_selectable(client, auth, comms, make_user, make_channel, session):
+    owner, admin = make_user(name="Olga Owner"), make_user(role="admin")
+    channel = make_channel(owner=owner)
+    people.deactivate(session, admin, owner)
+    session.commit()
+    auth.login(comms)
+    page = client.get(f"/channels/{channel.id}/edit").get_data(as_text=True)
+    assert "Olga Owner (deactivated)" in page
+
+
+def test_status_and_activity(client, auth, comms, make_user, make_channel, session, today):
+    owner = make_user()
+    channel = make_channel(owner=owner)
+    auth.login(comms)
+    assert client.post(f"/channels/{channel.id}/status", data={"status": "dormant", "note": ""}).status_code == 302
+    assert session.get(Channel, channel.id).status == ChannelStatus.DORMANT
+    auth.login(owner)  # the owner records activity, and sees the account's page
+    assert client.get(f"/channels/{channel.id}").status_code == 200
+    response = client.post(f"/channels/{channel.id}/activity", data={"on": today.isoformat(), "link": "https://x.com/a/1", "note": "hi"})
+    assert response.status_code == 302
+    assert session.get(Channel, channel.id).last_activity_on == today
+    tomorrow = (today + timedelta(days=1)).isoformat()
+    client.post(f"/channels/{channel.id}/activity", data={"on": tomorrow})
+    assert "cannot be in the future" in client.get(f"/channels/{channel.id}").get_data(as_text=True)
+
+
+def test_others_cannot_see_or_record_on_an_account(client, auth, make_user, make_channel):
+    channel = make_channel(owner=make_user())
+    auth.login(make_user())
+    assert client.get(f"/channels/{channel.id}").status_code == 403
+    assert client.post(f"/channels/{channel.id}/activity", data={"on": "2025-01-01"}).status_code == 403
+
+
+def test_missing_accounts_are_404(client, auth, comms):
+    auth.login(comms)
+    assert client.get("/channels/999").status_code == 404
+
+
+def test_csv_export(client, auth, comms, make_channel):
+    make_channel(handle="=cmd|' /C calc'!A0", platform="x", url="https://x.com/acme")
+    auth.login(comms)
+    response = client.get("/channels.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="channels-')
+    body = response.get_data(as_text=True)
+    assert body.startswith("id,platform,handle,url,status") and "'=cmd" in body
+
+
+def test_the_closing_steps(client, auth, comms, make_channel, session, today):
+    main = make_channel(handle="@acme", platform="linkedin", url="https://www.linkedin.com/company/acme")
+    closing = make_channel(handle="@acme_summer", platform="x")
+    auth.login(comms)
+    page = client.get(f"/channels/{closing.id}/close").get_data(as_text=True)
+    assert "Where should followers go?" in page and "@acme on LinkedIn" in page
+    assert client.post(f"/channels/{closing.id}/close/start", data={"main_channel_id": str(main.id)}).status_code == 302
+    page = client.get(f"/channels/{closing.id}/close?on=2030-01-31").get_data(as_text=True)
+    assert "Follow @acme on LinkedIn" in page or "follow @acme on LinkedIn" in page
+    assert "31 January 2030" in page and page.count('class="farewell"') == 10
+    client.post(f"/channels/{closing.id}/close/finish", data={"closed_on": today.isoformat()})
+    assert session.get(Channel, closing.id).status == ChannelStatus.CLOSING  # checklist not done
+    response = client.post(f"/channels/{closing.id}/close/checklist",
+                           data={"done": list(services.CHECKLIST_KEYS), "farewell_text": "Bye! https://www.linkedin.com/company/acme"})
+    assert response.status_code == 302
+    response = client.post(f"/channels/{closing.id}/close/finish", data={"closed_on": today.isoformat(), "note": ""})
+    assert response.headers["Location"].endswith(f"/channels/{closing.id}")
+    closed = session.get(Channel, closing.id)
+    assert (closed.status, closed.closed_on, closed.farewell_text) == (ChannelStatus.CLOSED, today, "Bye! https://www.linkedin.com/company/acme")
+    page = client.get(f"/channels/{closing.id}").get_data(as_text=True)
+    assert "Closed" in page and "Reopen" in page
+
+
+def test_a_farewell_too_long_for_its_platform_is_not_saved(client, auth, comms, make_channel, session):
+    main, closing = make_channel(platform="linkedin"), make_channel(platform="x")
+    auth.login(comms)
+    client.post(f"/channels/{closing.id}/close/start", data={"main_channel_id": str(main.id)})
+    client.post(f"/channels/{closing.id}/close/checklist", data={"farewell_text": "word " * 100})
+    assert session.get(Channel, closing.id).farewell_text == ""
+    assert "Too long for X" in client.get(f"/channels/{closing.id}/close").get_data(as_text=True)
+
+
+def test_request_approve_and_decline_with_mail(app, client, auth, comms, make_user, session):
+    employee = make_user(name="Emma Employee")
+    auth.login(employee)
+    assert client.get("/channels/request").status_code == 200
+    client.post("/channels/request", data={"platform": "tiktok", "handle": "@acme_builds", "purpose": "Show the workshop", "audience": "Students"})
+    client.post("/channels/request", data={"platform": "x", "handle": "", "purpose": "Jobs", "audience": "Engineers"})
+    first, second = session.scalars(sa.select(ChannelRequest).order_by(ChannelRequest.id)).all()
+    auth.login(comms)
+    page = client.get("/channels/requests").get_data(as_text=True)
+    assert "Show the workshop" in page and "Emma Employee" in page
+    form = client.get(f"/channels/requests/{first.id}/approve").get_data(as_text=True)
+    owner_select = re.search(r'<select[^>]*id="owner_id".*?</select>', form, re.S).group(0)
+    assert "@acme_builds" in form and re.search(rf'<option selected value="{employee.id}">Emma Employee', owner_select)
+    response = client.post(f"/channels/requests/{first.id}/approve", data={
+        "platform": "tiktok", "handle": "@acme_builds", "url": "https://www.tiktok.com/@acme_builds", "purpose": "Show the workshop",
+        "audience": "Students", "owner_id": str(employee.id), "backup_owner_id": "", "opened_by": "internal", "note": "Enjoy"})
+    assert response.status_code == 302
+    assert client.post(f"/channels/requests/{second.id}/decline", data={"note": "Use @acme for jobs."}).status_code == 302
+    session.expire_all()
+    assert (first.status, second.status) == (RequestStatus.APPROVED, RequestStatus.DECLINED)
+    outbox = sorted((Path(app.instance_path) / "outbox").glob("*.eml"))
+    assert len(outbox) == 2 and "approved" in outbox[0].read_text() + outbox[1].read_text()
+    auth.login(employee)
+    mine = client.get("/channels/request").get_data(as_text=True)
+    assert "Use @acme for jobs." in mine and "Approved" in mine and "Declined" in mine
+    assert client.get(f"/channels/requests/{first.id}/approve").status_code == 403
+
+
+def test_a_request_without_purpose_keeps_what_was_typed(client, auth, make_user, session):
+    auth.login(make_user())
+    response = client.post("/channels/request", data={"platform": "x", "purpose": "", "audience": "My audience"})
+    assert response.status_code == 200 and "My audience" in response.get_data(as_text=True)
+    assert session.scalars(sa.select(ChannelRequest)).all() == []
