@@ -24,6 +24,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from hub.auth.views import bp as auth_bp
     from hub.posts.views import bp as posts_bp
     from hub.public.views import bp as public_bp
+    from hub.suggestions.views import bp as suggestions_bp
+    from hub.topics.views import bp as topics_bp
     from hub.sharing import views as sharing
     from hub.channels.views import bp as channels_bp
     from hub.strategy.views import bp as strategy_bp
@@ -35,6 +37,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(posts_bp)
+    app.register_blueprint(suggestions_bp)
+    app.register_blueprint(topics_bp)
     sharing.init_app(app)
     app.register_blueprint(channels_bp)
     app.register_blueprint(strategy_bp)

@@ -17,7 +17,7 @@ def main() -> None:
 
 
 def init_app(app: Flask) -> None:
-    for command in (migrate, db_revision, seed, create_user, publish_due, flush_clicks, about):
+    for command in (migrate, db_revision, seed, create_user, publish_due, flush_clicks, send_digests, about):
         app.cli.add_command(command)
 
 
@@ -101,6 +101,29 @@ def flush_clicks() -> None:
     """Move clicks waiting in this machine's click logs (also of stopped workers) into the database."""
     count = current_app.extensions["hub.clicklog"].flush_all()
     click.echo(f"Flushed {count} click(s).")
+
+
+@click.command("send-digests")
+@with_appcontext
+def send_digests() -> None:
+    """E-mail each person who asked for the digest their unread notifications (run daily from cron)."""
+    from flask import url_for
+
+    from hub.db import get_session, utcnow
+    from hub.lib.mail import send_mail
+    from hub.suggestions import queries, services
+    from hub.suggestions.views import notification_url
+
+    db, cfg, now, sent = get_session(), current_app.config, utcnow(), 0
+    with current_app.test_request_context(base_url=cfg["BASE_URL"]):  # for url_for outside a request
+        for person, items in queries.digests_due(db, now):
+            subject, body = queries.digest_text(person, items, site_name=cfg["SITE_NAME"], profile_url=cfg["BASE_URL"] + url_for("auth.profile"),
+                                                link=lambda n: cfg["BASE_URL"] + notification_url(n))
+            send_mail(cfg, current_app.instance_path, to=person.email, subject=subject, body=body)
+            services.set_digest_sent(db, person, now)
+            db.commit()  # one by one: a failure later never sends these again
+            sent += 1
+    click.echo(f"Sent {sent} digest(s).")
 
 
 @click.command("about")

@@ -65,6 +65,7 @@ class ProfileForm(FlaskForm):
     handle_instagram = StringField("Instagram", validators=[Optional(), Length(max=200)])
     handle_facebook = StringField("Facebook", validators=[Optional(), Length(max=200)])
     handle_reddit = StringField("Reddit", validators=[Optional(), Length(max=200)])
+    digest_opt_in = BooleanField("E-mail me a daily digest of my unread notifications")
 
 
 class InviteForm(FlaskForm):

@@ -295,6 +295,7 @@ class Profile:
     bio: str
     handles: dict[str, str]
     mastodon_limit: int | None = None
+    digest_opt_in: bool | None = None  # None leaves the setting as it is
 
 
 def update_profile(session: Session, actor: User, user: User, data: Profile) -> None:
@@ -318,6 +319,8 @@ def update_profile(session: Session, actor: User, user: User, data: Profile) -> 
             user.handles.remove(existing[platform])
     for handle in user.handles:
         handle.char_limit = data.mastodon_limit if handle.platform == "mastodon" else None
+    if data.digest_opt_in is not None:
+        user.digest_opt_in = data.digest_opt_in
 
 
 def set_allowed_domains(session: Session, actor: User, domains: list[str]) -> None:

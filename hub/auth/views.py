@@ -157,7 +157,8 @@ def profile():
         form.mastodon_limit.data = current_user.handle_limit("mastodon")
     if form.validate_on_submit():
         handles = {p: getattr(form, f"handle_{p}").data or "" for p, _ in HANDLE_PLATFORMS}
-        data = services.Profile(form.display_name.data, form.job_title.data or "", form.bio.data or "", handles, form.mastodon_limit.data)
+        data = services.Profile(form.display_name.data, form.job_title.data or "", form.bio.data or "", handles, form.mastodon_limit.data,
+                                digest_opt_in=bool(form.digest_opt_in.data))
         try:
             services.update_profile(get_session(), current_user, current_user, data)
         except ValidationError as exc:

@@ -16,6 +16,7 @@ from hub.lib.timeutil import parse_local
 from hub.posts import queries, services
 from hub.posts.forms import ImageForm, PostForm, PreviewForm, RestoreForm, TakedownForm
 from hub.posts.models import Post, RevisionKind
+from hub.suggestions import queries as suggestion_queries
 from hub.web import commit, show_error
 
 bp = Blueprint("posts", __name__)
@@ -49,7 +50,8 @@ def _base_id(form: PostForm) -> int | None:
 def mine():
     archived = request.args.get("archived") == "1"
     page = queries.my_posts(get_session(), current_user, query=request.args.get("q", ""), archived=archived, page=request.args.get("page", 1, type=int))
-    return render_template("posts/mine.html", page=page, q=request.args.get("q", ""), archived=archived)
+    open_suggestions = suggestion_queries.open_counts(get_session(), [p.id for p in page.items])
+    return render_template("posts/mine.html", page=page, q=request.args.get("q", ""), archived=archived, open_suggestions=open_suggestions)
 
 
 @bp.route("/colleagues")

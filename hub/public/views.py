@@ -8,11 +8,13 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from flask_login import current_user
 
 from hub.auth.services import get_user
-from hub.db import get_session
+from hub.db import get_session, utcnow
 from hub.lib.markdown import markdown_to_text
 from hub.lib.text import excerpt
 from hub.posts import queries, services
 from hub.posts.models import Post, PostStatus
+from hub.suggestions import queries as suggestion_queries
+from hub.topics.queries import home_topics
 
 bp = Blueprint("public", __name__)
 
@@ -34,7 +36,9 @@ def absolute(endpoint: str, **values: object) -> str:
 def home():
     page = queries.published(get_session(), query=request.args.get("q", ""), page=request.args.get("page", 1, type=int),
                              per_page=current_app.config["POSTS_PER_PAGE"])
-    return render_template("public/home.html", page=page, q=request.args.get("q", ""))
+    today = utcnow().date()
+    topics = home_topics(get_session(), today) if current_user.is_authenticated else []  # open topics, for colleagues
+    return render_template("public/home.html", page=page, q=request.args.get("q", ""), topics=topics, today=today)
 
 
 @bp.get("/p/<int:post_id>")
@@ -53,7 +57,8 @@ def post(post_id: int, slug: str | None = None):
         return redirect(url_for("public.post", post_id=post.id, slug=post.slug), 301)
     revision = post.current_revision if preview else post.live_revision
     description = revision.summary.strip() or excerpt(markdown_to_text(revision.body), 200)
-    return render_template("public/post.html", post=post, rev=revision, preview=preview, description=description,
+    feedback = suggestion_queries.feedback_summary(get_session(), post, current_user)
+    return render_template("public/post.html", post=post, rev=revision, preview=preview, description=description, feedback=feedback,
                            canonical=absolute("public.post", post_id=post.id, slug=post.slug))
 
 

@@ -12,6 +12,7 @@ from hub.auth.models import User
 from hub.posts.models import Post
 from hub.rewrite import NEAR_DUPLICATE_THRESHOLD, propose, similarity
 from hub.sharing.models import ShareLink, ShareText
+from hub.topics.queries import topic_share_context
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,10 @@ def cards(session: Session, post: Post, user: User, links: dict[str, ShareLink],
     author = _texts(session, post.id, post.author_id) if post.author_id != user.id else {}
     author_links = {l.platform: l for l in session.scalars(sa.select(ShareLink).where(ShareLink.post_id == post.id, ShareLink.user_id == post.author_id))}
     placeholder = link_url(base_url, "x" * len(next(iter(links.values())).code))
+    hashtags, audience = topic_share_context(session, post)
     proposals = propose(revision.title, revision.body, url=placeholder, summary=revision.summary, tags=tuple(revision.tag_names),
-                        disclosure=disclosure or None)
+                        disclosure=disclosure or None, topic=post.topic.title if post.topic else None,
+                        hashtags=hashtags, audience=audience)
     result = []
     for pid, spec in platforms.PLATFORMS.items():
         url = link_url(base_url, links[pid].code)

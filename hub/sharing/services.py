@@ -192,8 +192,7 @@ def _load_target(session: Session, code: str) -> LinkTarget | None:
 
 def campaign_for(post: Post) -> str:
     """The utm_campaign of a post's links: its topic's slug when it has one, else its own slug."""
-    topic = getattr(post, "topic", None)
-    return getattr(topic, "slug", None) or post.slug
+    return post.topic.slug if post.topic is not None else post.slug
 
 
 @functools.lru_cache(maxsize=4)

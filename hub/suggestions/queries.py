@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -13,7 +14,8 @@ from hub.auth.models import User, UserStatus
 from hub.errors import NotFound
 from hub.lib.merge import Merge, merge_text, merge_words
 from hub.lib.textdiff import Row, diff
-from hub.posts.models import Post, PostRevision
+from hub.posts.models import Post, PostRevision, PostStatus
+from hub.suggestions import rules
 from hub.suggestions.models import Notification, NotificationKind, Suggestion, SuggestionReply, SuggestionState
 
 FIELDS = (("title", "Title"), ("summary", "Summary"), ("body", "Body"))
@@ -63,6 +65,39 @@ def open_counts(session: Session, post_ids: Sequence[int]) -> dict[int, int]:
 def open_count(session: Session, post: Post) -> int:
     """How many suggestions on ``post`` are open."""
     return open_counts(session, [post.id]).get(post.id, 0)
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """What a post's page says about its conversations, for someone who may see them."""
+
+    open_count: int
+    can_suggest: bool
+    is_author: bool
+
+    @property
+    def label(self) -> str:
+        return f"{self.open_count} open suggestion{'' if self.open_count == 1 else 's'}"
+
+
+def feedback_summary(session: Session, post: Post, user: Any) -> Feedback | None:
+    """Open suggestions on ``post`` and whether ``user`` may add one; None for people who may
+    not see its conversations (readers who are not signed in, colleagues on private drafts)."""
+    if not rules.can_see(user, post):
+        return None
+    return Feedback(open_count(session, post), rules.can_suggest(user, post), user.id == post.author_id)
+
+
+def open_drafts(session: Session, viewer: User, limit: int = 100) -> Sequence[Post]:
+    """Colleagues' unpublished posts that their authors opened for feedback, newest change first."""
+    return session.scalars(
+        sa.select(Post)
+        .where(Post.open_for_feedback.is_(True), Post.status.in_([PostStatus.DRAFT, PostStatus.SCHEDULED]),
+               Post.author_id != viewer.id)
+        .options(joinedload(Post.current_revision), joinedload(Post.author))
+        .order_by(Post.updated_at.desc(), Post.id.desc())
+        .limit(limit)
+    ).all()
 
 
 @dataclass(frozen=True)
@@ -218,3 +253,15 @@ def digests_due(session: Session, now: datetime) -> list[tuple[User, list[Notifi
         if items:
             result.append((person, items))
     return result
+
+
+def digest_text(person: User, items: Sequence[Notification], *, site_name: str, link: Any, profile_url: str) -> tuple[str, str]:
+    """The subject and plain-text body of ``person``'s digest; ``link(notification)`` gives each
+    item's absolute address."""
+    count = len(items)
+    subject = f"{count} new on {site_name}" if count != 1 else f"1 new thing on {site_name}"
+    lines = [f"Hello {person.display_name},", "", "Here is what happened since your last digest:", ""]
+    for n in items:
+        lines += [f"- {describe(n)}", f"  {link(n)}"]
+    lines += ["", f"You get this at most once a day because you asked for it. Switch it off on your profile: {profile_url}", ""]
+    return subject, "\n".join(lines)

@@ -20,8 +20,9 @@ from hub.lib.markdown import markdown_to_text
 from hub.lib.merge import has_markers
 from hub.lib.text import clean_title
 from hub.posts import services as posts
-from hub.posts.models import Post, PostRevision, PostStatus
+from hub.posts.models import Post, PostRevision
 from hub.suggestions import queries
+from hub.suggestions.rules import can_see, can_suggest, open_for_suggestions, suggestable_revision  # noqa: F401 (re-exported)
 from hub.suggestions.models import (
     Notification,
     NotificationKind,
@@ -39,24 +40,6 @@ QUOTE_MAX = 1_000
 # --- who may do what ----------------------------------------------------------------------------
 
 
-def open_for_suggestions(post: Post) -> bool:
-    """Published posts always are; drafts (and scheduled posts) when their author opened them."""
-    if post.is_public:
-        return True
-    return post.open_for_feedback and post.status in (PostStatus.DRAFT, PostStatus.SCHEDULED)
-
-
-def can_see(actor: User, post: Post) -> bool:
-    """Whether ``actor`` sees the conversations on ``post``: its author always, colleagues while
-    the post is open for suggestions."""
-    return bool(actor.is_authenticated and actor.is_active and (actor.id == post.author_id or open_for_suggestions(post)))
-
-
-def can_suggest(actor: User, post: Post) -> bool:
-    """Whether ``actor`` may start a conversation on ``post`` (the author may comment too)."""
-    return bool(actor.is_authenticated and actor.is_active and open_for_suggestions(post))
-
-
 def can_decide(actor: User, suggestion: Suggestion) -> bool:
     """Only the post's author accepts or declines an edit."""
     return posts.can_edit(actor, suggestion.post)
@@ -65,14 +48,6 @@ def can_decide(actor: User, suggestion: Suggestion) -> bool:
 def can_resolve(actor: User, suggestion: Suggestion) -> bool:
     """The post's author and whoever started the conversation resolve (and reopen) it."""
     return bool(actor.is_active and actor.id in (suggestion.post.author_id, suggestion.author_id))
-
-
-def suggestable_revision(post: Post) -> PostRevision:
-    """The revision colleagues see and suggest on: the live one of a published post (never the
-    author's unpublished changes), else the newest."""
-    revision = post.live_revision if post.is_public else post.current_revision
-    assert revision is not None
-    return revision
 
 
 def _require_active(actor: User) -> None:

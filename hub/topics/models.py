@@ -9,7 +9,7 @@ The area ``*`` means every new topic.
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -18,6 +18,7 @@ from hub.auth.models import User
 from hub.db import Base, str_enum, utcnow
 
 ALL_AREAS = "*"
+CLOSING_SOON = timedelta(days=14)  # a topic this close to its "useful until" date is closing soon
 
 
 def area_key(audience: str | None) -> str:
@@ -94,6 +95,9 @@ class Topic(Base):
 
     def past_useful_date(self, today: date) -> bool:
         return self.useful_until is not None and self.useful_until < today
+
+    def closing_soon(self, today: date) -> bool:
+        return self.useful_until is not None and today <= self.useful_until <= today + CLOSING_SOON
 
     @property
     def status_label(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
@@ -15,8 +15,6 @@ from hub.errors import NotFound
 from hub.posts.models import Post, PostStatus
 from hub.sharing.models import Click, ShareEvent
 from hub.topics.models import ALL_AREAS, Topic, TopicFollow, TopicState
-
-CLOSING_SOON = timedelta(days=14)
 
 
 def get_topic(session: Session, topic_id: int) -> Topic:
@@ -32,7 +30,7 @@ def get_topic(session: Session, topic_id: int) -> Topic:
 def _closing_first(topics: Sequence[Topic], today: date) -> list[Topic]:
     """Topics closing within two weeks first (soonest first), then the rest newest first."""
     def key(t: Topic) -> tuple[int, int, float]:
-        soon = t.useful_until is not None and t.useful_until <= today + CLOSING_SOON
+        soon = t.closing_soon(today)
         order = (t.useful_until - today).days if soon and t.useful_until else 0
         when = (t.added_at or t.created_at).timestamp()
         return (0 if soon else 1, order, -when)

@@ -147,3 +147,19 @@ def test_disclosure_appears_in_proposals(client, auth, session, shared, make_use
     auth.login(sharer)
     html = client.get(f"/p/{post.id}/share").get_data(as_text=True)
     assert html.count("#IWorkAtAcme") >= 5
+
+
+def test_topic_hashtags_and_slug_flow_into_sharing(client, auth, session, make_user, make_post):
+    from hub.topics import services as topics
+
+    comms = make_user(role="comms")
+    topic = topics.create_topic(session, comms, topics.TopicInput("Open source week", hashtags="OpenSourceWeek", audience="Developers"))
+    post = make_post(title="Our first upstream patch", body="We fixed a bug upstream. It took a week.", publish=True)
+    post.topic_id = topic.id
+    session.commit()
+    sharer = auth.login(make_user())
+    html = client.get(f"/p/{post.id}/share").get_data(as_text=True)
+    assert "#OpenSourceWeek" in html
+    code = services.links_for(session, post, sharer)["x"].code
+    location = client.get(f"/s/{code}", headers={"User-Agent": BROWSER}).headers["Location"]
+    assert parse_qs(urlsplit(location).query)["utm_campaign"] == [topic.slug]

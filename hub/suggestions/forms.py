@@ -1,0 +1,57 @@
+"""Forms for suggestions: they check shape; the services check rules."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField, TextAreaField
+from wtforms.validators import Length, Optional
+
+from hub.posts.services import BODY_MAX, SUMMARY_MAX, TITLE_MAX
+from hub.suggestions.services import QUOTE_MAX, TEXT_MAX
+
+
+class CommentForm(FlaskForm):
+    quote = TextAreaField("About this passage (optional)", validators=[Optional(), Length(max=QUOTE_MAX)],
+                          description="Select text in the post to quote it, or paste it here.")
+    message = TextAreaField("Your comment", validators=[Length(max=TEXT_MAX)])
+
+
+class EditSuggestionForm(FlaskForm):
+    title = StringField("Title", validators=[Length(max=TITLE_MAX)])
+    summary = TextAreaField("Summary", validators=[Length(max=SUMMARY_MAX)])
+    body = TextAreaField("Body (Markdown)", validators=[Length(max=BODY_MAX)])
+    message = TextAreaField("Why (optional)", validators=[Optional(), Length(max=TEXT_MAX)])
+    base_revision_id = HiddenField()
+
+
+class ReplyForm(FlaskForm):
+    body = TextAreaField("Reply", validators=[Length(max=TEXT_MAX)])
+
+
+class DeclineForm(FlaskForm):
+    note = TextAreaField("Note for the suggester (optional)", validators=[Optional(), Length(max=TEXT_MAX)])
+
+
+class AcceptForm(FlaskForm):
+    """Accept an edit; the pressed button sends ``publish=1`` to make the change live too."""
+
+    publish = HiddenField()
+
+
+class MergeForm(FlaskForm):
+    title = TextAreaField("Title", validators=[Length(max=TITLE_MAX)])
+    summary = TextAreaField("Summary", validators=[Length(max=SUMMARY_MAX)])
+    body = TextAreaField("Body (Markdown)", validators=[Length(max=BODY_MAX)])
+    base_revision_id = HiddenField()
+    publish = HiddenField()
+
+
+class FeedbackForm(FlaskForm):
+    """Open a draft to colleagues' suggestions (``open=1``) or keep it private (``open=0``)."""
+
+    open = HiddenField()
+    back = HiddenField()  # "suggestions" returns to the conversations page, else the editor
+
+
+class ConfirmForm(FlaskForm):
+    """A button that needs only its CSRF token."""

@@ -1,0 +1,191 @@
+"""The topic board, topic pages, proposing, following and picking a topic up."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from hub.auth.forms import HANDLE_PLATFORMS
+from hub.db import get_session, utcnow
+from hub.errors import PermissionDenied, ValidationError
+from hub.posts import queries as post_queries
+from hub.posts import services as post_services
+from hub.topics import queries, services
+from hub.topics.forms import AreaForm, ConfirmForm, LinkTopicForm, TopicForm
+from hub.topics.models import Topic
+from hub.web import commit, show_error
+
+bp = Blueprint("topics", __name__, url_prefix="/topics")
+
+
+def _input(form: TopicForm) -> services.TopicInput:
+    return services.TopicInput(
+        title=form.title.data or "",
+        brief=form.brief.data or "",
+        audience=form.audience.data or "",
+        platforms=tuple(form.platforms.data or ()),
+        key_messages=form.key_messages.data or "",
+        hashtags=form.hashtags.data or "",
+        useful_until=form.useful_until.data,
+    )
+
+
+def _editor(form: TopicForm, heading: str, topic: Topic | None = None) -> str:
+    return render_template("topics/edit.html", form=form, heading=heading, topic=topic, areas=queries.areas(get_session()))
+
+
+@bp.get("")
+@login_required
+def board():
+    db = get_session()
+    today = utcnow().date()
+    return render_template("topics/board.html", board=queries.board(db, today), today=today, follows=queries.follows(db, current_user),
+                           areas=queries.areas(db), area_form=AreaForm(), confirm=ConfirmForm(),
+                           can_manage=services.can_manage(current_user))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    if not services.can_manage(current_user):
+        raise PermissionDenied("Only comms and admins put topics on the board. You can propose one.")
+    form = TopicForm()
+    if form.validate_on_submit():
+        try:
+            topic = services.create_topic(get_session(), current_user, _input(form))
+        except ValidationError as exc:
+            show_error(form, exc)
+        else:
+            commit()
+            flash("The topic is on the board.", "success")
+            return redirect(url_for("topics.show", topic_id=topic.id))
+    return _editor(form, "New topic")
+
+
+@bp.route("/propose", methods=["GET", "POST"])
+@login_required
+def propose():
+    form = TopicForm()
+    if form.validate_on_submit():
+        try:
+            topic = services.propose_topic(get_session(), current_user, _input(form))
+        except ValidationError as exc:
+            show_error(form, exc)
+        else:
+            commit()
+            flash("Proposed. Comms will see it; you can start writing right away.", "success")
+            return redirect(url_for("topics.show", topic_id=topic.id))
+    return _editor(form, "Propose a topic")
+
+
+@bp.get("/<int:topic_id>")
+@login_required
+def show(topic_id: int):
+    db = get_session()
+    topic = queries.get_topic(db, topic_id)
+    return render_template("topics/show.html", topic=topic, posts=queries.posts_for_topic(db, topic),
+                           drafts=queries.drafts_for_topic(db, topic, current_user), follows=queries.follows(db, current_user),
+                           confirm=ConfirmForm(), today=utcnow().date(), can_manage=services.can_manage(current_user),
+                           can_edit=services.can_edit_topic(current_user, topic))
+
+
+@bp.route("/<int:topic_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(topic_id: int):
+    topic = queries.get_topic(get_session(), topic_id)
+    if not services.can_edit_topic(current_user, topic):
+        raise PermissionDenied("Only comms and admins (or whoever proposed it, while proposed) can edit this topic.")
+    form = TopicForm(obj=topic if request.method == "GET" else None)
+    if request.method == "GET":
+        form.platforms.data, form.hashtags.data = list(topic.platforms), ", ".join(f"#{t}" for t in topic.hashtags)
+    if form.validate_on_submit():
+        try:
+            services.update_topic(get_session(), current_user, topic, _input(form))
+        except ValidationError as exc:
+            show_error(form, exc)
+        else:
+            commit()
+            flash("Topic saved.", "success")
+            return redirect(url_for("topics.show", topic_id=topic.id))
+    return _editor(form, "Edit topic", topic)
+
+
+@bp.post("/<int:topic_id>/<any(add, close, follow, unfollow):action>")
+@login_required
+def act(topic_id: int, action: str):
+    topic = queries.get_topic(get_session(), topic_id)
+    if ConfirmForm().validate_on_submit():
+        verb = {"add": services.add_to_board, "close": services.close_topic,
+                "follow": services.follow_topic, "unfollow": services.unfollow_topic}[action]
+        verb(get_session(), current_user, topic)
+        commit()
+        flash({"add": "On the board. Followers of its audience are told.", "close": "Closed.",
+               "follow": "Following: you hear about posts written for it.", "unfollow": "Not following any more."}[action], "success")
+    return redirect(url_for("topics.show", topic_id=topic.id))
+
+
+@bp.post("/areas/<any(follow, unfollow):action>")
+@login_required
+def area(action: str):
+    form = AreaForm()
+    if form.validate_on_submit():
+        try:
+            if action == "follow":
+                name = services.follow_area(get_session(), current_user, form.area.data or "")
+                flash("You hear about every new topic." if name == "*" else f"You hear about new topics for “{name}”.", "success")
+            else:
+                services.unfollow_area(get_session(), current_user, form.area.data or "")
+                flash("Not following that any more.", "success")
+        except ValidationError as exc:
+            show_error(None, exc)
+        else:
+            commit()
+    return redirect(url_for("topics.board"))
+
+
+@bp.post("/<int:topic_id>/pick-up")
+@login_required
+def pick_up(topic_id: int):
+    topic = queries.get_topic(get_session(), topic_id)
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("topics.show", topic_id=topic.id))
+    try:
+        post = services.pick_up(get_session(), current_user, topic)
+    except ValidationError as exc:
+        show_error(None, exc)
+        return redirect(url_for("topics.show", topic_id=topic.id))
+    commit()
+    flash("A draft for this topic. The brief is beside the editor.", "success")
+    return redirect(url_for("posts.edit", post_id=post.id))
+
+
+@bp.route("/for-post/<int:post_id>", methods=["GET", "POST"])
+@login_required
+def link(post_id: int):
+    db = get_session()
+    post = post_queries.get_post(db, post_id)
+    if not post_services.can_edit(current_user, post):
+        raise PermissionDenied("Only the author can change this post.")
+    form = LinkTopicForm(topic_id=str(post.topic_id or ""))
+    form.topic_id.choices = [SelectChoice("", "No topic")] + [
+        SelectChoice(str(t.id), f"{t.title} (proposed)" if t.is_proposed else t.title) for t in queries.linkable_topics(db, post.topic_id)]
+    if form.validate_on_submit():
+        topic = queries.get_topic(db, int(form.topic_id.data)) if form.topic_id.data else None
+        try:
+            services.link_post(db, current_user, post, topic)
+        except ValidationError as exc:
+            show_error(form, exc)
+        else:
+            commit()
+            flash(f"Written for “{topic.title}”." if topic else "No topic now.", "success")
+            return redirect(url_for("posts.edit", post_id=post.id))
+    return render_template("topics/link.html", post=post, form=form)
+
+
+_PLATFORM_NAMES = dict(HANDLE_PLATFORMS)
+
+
+@bp.app_template_filter("platform_name")
+def _platform_name(platform_id: str) -> str:
+    return _PLATFORM_NAMES.get(platform_id, platform_id)
