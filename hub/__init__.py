@@ -29,6 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from hub.sharing import views as sharing
     from hub.channels.views import bp as channels_bp
     from hub.strategy.views import bp as strategy_bp
+    from hub.insights import views as insights
 
     db.init_app(app)
     extensions.init_app(app)
@@ -42,6 +43,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     sharing.init_app(app)
     app.register_blueprint(channels_bp)
     app.register_blueprint(strategy_bp)
+    insights.init_app(app)
     cli.init_app(app)
     errors.init_app(app)
     return app

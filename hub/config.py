@@ -63,3 +63,7 @@ CLICK_FLUSH_SECONDS = 1.0
 LINK_CACHE_SECONDS = 10.0
 # Channels: an official account with no recorded activity for this many days is flagged.
 CHANNEL_INACTIVE_DAYS = 90
+
+# Listening: readers' feedback forms accepted per client address and window (seconds).
+FEEDBACK_MAX_PER_ADDRESS = 5
+FEEDBACK_WINDOW_SECONDS = 10 * 60

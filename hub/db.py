@@ -106,6 +106,7 @@ def import_models() -> None:
     """Import every domain's models so that ``Base.metadata`` is complete (Alembic, create_all)."""
     import hub.auth.models  # noqa: F401
     import hub.channels.models  # noqa: F401
+    import hub.insights.models  # noqa: F401
     import hub.posts.models  # noqa: F401
     import hub.sharing.models  # noqa: F401
     import hub.strategy.models  # noqa: F401

@@ -66,6 +66,7 @@ class ProfileForm(FlaskForm):
     handle_facebook = StringField("Facebook", validators=[Optional(), Length(max=200)])
     handle_reddit = StringField("Reddit", validators=[Optional(), Length(max=200)])
     digest_opt_in = BooleanField("E-mail me a daily digest of my unread notifications")
+    leaderboard_opt_out = BooleanField("Show me as “Anonymous colleague” on the leaderboard")
 
 
 class InviteForm(FlaskForm):

@@ -48,6 +48,8 @@ class User(Base):
     # A daily e-mail of unread notifications (hub send-digests), and when the last one went out.
     digest_opt_in: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     digest_sent_at: Mapped[datetime | None]
+    # Shown as "Anonymous colleague" on the insights leaderboard (when admins switch it on).
+    leaderboard_opt_out: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     handles: Mapped[list[SocialHandle]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="SocialHandle.platform"

@@ -296,6 +296,7 @@ class Profile:
     handles: dict[str, str]
     mastodon_limit: int | None = None
     digest_opt_in: bool | None = None  # None leaves the setting as it is
+    leaderboard_opt_out: bool | None = None  # None leaves the setting as it is
 
 
 def update_profile(session: Session, actor: User, user: User, data: Profile) -> None:
@@ -321,6 +322,8 @@ def update_profile(session: Session, actor: User, user: User, data: Profile) -> 
         handle.char_limit = data.mastodon_limit if handle.platform == "mastodon" else None
     if data.digest_opt_in is not None:
         user.digest_opt_in = data.digest_opt_in
+    if data.leaderboard_opt_out is not None:
+        user.leaderboard_opt_out = data.leaderboard_opt_out
 
 
 def set_allowed_domains(session: Session, actor: User, domains: list[str]) -> None:

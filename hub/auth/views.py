@@ -158,7 +158,8 @@ def profile():
     if form.validate_on_submit():
         handles = {p: getattr(form, f"handle_{p}").data or "" for p, _ in HANDLE_PLATFORMS}
         data = services.Profile(form.display_name.data, form.job_title.data or "", form.bio.data or "", handles, form.mastodon_limit.data,
-                                digest_opt_in=bool(form.digest_opt_in.data))
+                                digest_opt_in=bool(form.digest_opt_in.data),
+                                leaderboard_opt_out=bool(form.leaderboard_opt_out.data))
         try:
             services.update_profile(get_session(), current_user, current_user, data)
         except ValidationError as exc:

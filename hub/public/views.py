@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from hub.auth.services import get_user
 from hub.db import get_session, utcnow
+from hub.insights.views import listening_context
 from hub.lib.markdown import markdown_to_text
 from hub.lib.text import excerpt
 from hub.posts import queries, services
@@ -59,7 +60,8 @@ def post(post_id: int, slug: str | None = None):
     description = revision.summary.strip() or excerpt(markdown_to_text(revision.body), 200)
     feedback = suggestion_queries.feedback_summary(get_session(), post, current_user)
     return render_template("public/post.html", post=post, rev=revision, preview=preview, description=description, feedback=feedback,
-                           canonical=absolute("public.post", post_id=post.id, slug=post.slug))
+                           canonical=absolute("public.post", post_id=post.id, slug=post.slug),
+                           listening=None if preview else listening_context(post))
 
 
 @bp.get("/a/<int:user_id>")

@@ -1,0 +1,38 @@
+"""Forms for listening and the dashboards: they check shape; the services check rules."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
+from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from hub.insights.models import FeedbackStatus
+from hub.insights.services import EMAIL_MAX, MESSAGE_MAX, NAME_MAX, NOTE_MAX, RESPONSE_MAX
+
+
+class FeedbackForm(FlaskForm):
+    """A reader's feedback. ``website`` is a honeypot: hidden from people, filled by robots."""
+
+    message = TextAreaField("Your message", validators=[DataRequired("Write a few words for the author."), Length(max=MESSAGE_MAX)])
+    name = StringField("Name (optional)", validators=[Optional(), Length(max=NAME_MAX)])
+    email = EmailField("E-mail (optional, only the author and the comms team see it)",
+                       validators=[Optional(), Length(max=EMAIL_MAX)])
+    website = StringField("Leave this field empty", validators=[Optional(), Length(max=500)])
+
+
+STATUS_CHOICES = [SelectChoice(s.value, s.label) for s in FeedbackStatus]
+
+
+class FeedbackUpdateForm(FlaskForm):
+    status = SelectField("Status", choices=STATUS_CHOICES)
+    internal_note = TextAreaField("Internal note (the author and comms only)", validators=[Optional(), Length(max=NOTE_MAX)])
+    public_response = TextAreaField(
+        "Public response", validators=[Optional(), Length(max=RESPONSE_MAX)],
+        description="Shown under the post as “You said, we did”, with today's date and the reader's message "
+                    "(never their name or e-mail). Leave empty to answer privately.",
+    )
+
+
+class LeaderboardForm(FlaskForm):
+    enabled = BooleanField("Show a leaderboard of clicks per share to everyone")

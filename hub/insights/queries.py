@@ -1,0 +1,582 @@
+"""KPI reads: the company dashboard, each person's "my shares", and the listening numbers.
+
+Definitions (what the dashboards and their CSV files mean):
+
+- **Human clicks**: follows of tracked links by browsers; link-preview fetchers and crawlers
+  (``click.is_bot``) are counted apart as **previews**.
+- **Unique visitors**: distinct visitors of each UTC day, summed over the days of the range. The
+  visitor hash rotates daily (no reader can be followed across days), so a reader who comes
+  back on three days is three visitors. Each breakdown (day, platform, post, person) counts its
+  own distinct visitors; a topic's visitors are the sum of its posts'.
+- **Shares**: share events (text copied, share screen opened, Web Share), a person's intent to
+  post. **Clicks per share** = human clicks / shares over the same range and breakdown.
+- **Posts written**: posts first published in the range. **People who shared**: distinct
+  people with at least one share event in the range, out of the active accounts.
+- Date ranges are whole UTC days, both ends included.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from hub import platforms
+from hub.auth.models import User, UserStatus
+from hub.errors import PermissionDenied, ValidationError
+from hub.insights.models import ClickRollup, Feedback, FeedbackStatus, RollupScope
+from hub.insights.rollups import day_of
+from hub.lib.text import slugify
+from hub.posts.models import Post, PostRevision
+from hub.sharing.models import Setting, ShareEvent
+
+DEFAULT_DAYS = 30
+MAX_DAYS = 732  # two years, leap day included
+# The leaderboard ranks by clicks per share; fewer shares than this in the range and a person
+# is not ranked (one lucky share with one click would otherwise top it at 1.0).
+MIN_SHARES_TO_RANK = 3
+LEADERBOARD_SIZE = 10
+LEADERBOARD_KEY = "leaderboard_enabled"
+TOP_POSTS = 10
+ANONYMOUS = "Anonymous colleague"
+
+
+# --- date ranges ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """Whole UTC days from ``start`` to ``end``, both included."""
+
+    start: date
+    end: date
+
+    @property
+    def days(self) -> list[date]:
+        return [self.start + timedelta(days=i) for i in range((self.end - self.start).days + 1)]
+
+    @property
+    def length(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def start_at(self) -> datetime:
+        """The first instant of the range (aware UTC)."""
+        return datetime.combine(self.start, time(), timezone.utc)
+
+    @property
+    def end_before(self) -> datetime:
+        """The first instant after the range (aware UTC): ranges are ``[start_at, end_before)``."""
+        return datetime.combine(self.end + timedelta(days=1), time(), timezone.utc)
+
+
+def default_range(today: date, days: int = DEFAULT_DAYS) -> DateRange:
+    """The last ``days`` days, today included."""
+    return DateRange(today - timedelta(days=days - 1), today)
+
+
+def parse_range(start: str | None, end: str | None, today: date) -> DateRange:
+    """A range from ``?start=YYYY-MM-DD&end=YYYY-MM-DD``; a missing end is today, a missing
+    start is 30 days before the end. Raises ValidationError on anything else."""
+    def parse(value: str, name: str) -> date:
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValidationError(name, f"“{value[:20]}” is not a date: use YYYY-MM-DD.") from None
+
+    end_day = parse(end, "end") if end and end.strip() else today
+    start_day = parse(start, "start") if start and start.strip() else end_day - timedelta(days=DEFAULT_DAYS - 1)
+    if start_day > end_day:
+        raise ValidationError("start", "The start date must be on or before the end date.")
+    if (end_day - start_day).days + 1 > MAX_DAYS:
+        raise ValidationError("start", f"Choose at most {MAX_DAYS} days.")
+    return DateRange(start_day, end_day)
+
+
+# --- results -------------------------------------------------------------------------------------
+
+
+def ratio(numerator: int, denominator: int) -> float | None:
+    """``numerator / denominator``, or None when there is nothing to divide by."""
+    return numerator / denominator if denominator else None
+
+
+@dataclass
+class Counts:
+    """Human clicks, their visitors, previews and shares of one row of a breakdown."""
+
+    clicks: int = 0
+    visitors: int = 0
+    previews: int = 0
+    shares: int = 0
+
+    @property
+    def clicks_per_share(self) -> float | None:
+        return ratio(self.clicks, self.shares)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.clicks or self.previews or self.shares)
+
+
+@dataclass(frozen=True)
+class Totals:
+    clicks: int
+    visitors: int
+    previews: int
+    shares: int
+    copies: int
+    intents: int  # share screens opened, Web Share included
+    posts_written: int
+    authors: int
+    sharers: int
+    people: int  # active accounts (the company view) or 1 (my shares)
+
+    @property
+    def clicks_per_share(self) -> float | None:
+        return ratio(self.clicks, self.shares)
+
+    @property
+    def participation(self) -> float | None:
+        return ratio(self.sharers, self.people)
+
+
+@dataclass(frozen=True)
+class DayRow:
+    day: date
+    counts: Counts
+
+
+@dataclass(frozen=True)
+class PlatformRow:
+    platform: str
+    name: str
+    counts: Counts
+
+
+@dataclass(frozen=True)
+class PostRow:
+    post_id: int
+    title: str
+    slug: str
+    author: str
+    topic_id: int | None
+    counts: Counts
+    series: tuple[int, ...] = ()  # human clicks per day (the displayed rows only)
+
+
+@dataclass(frozen=True)
+class TopicRow:
+    topic_id: int | None
+    title: str
+    posts: int
+    counts: Counts
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    user_id: int
+    name: str
+    counts: Counts
+
+
+@dataclass(frozen=True)
+class LeaderRow:
+    rank: int
+    user_id: int
+    name: str  # ANONYMOUS for people who opted out (except to themselves)
+    clicks: int
+    shares: int
+    clicks_per_share: float
+    is_viewer: bool
+
+
+@dataclass(frozen=True)
+class Leaderboard:
+    rows: tuple[LeaderRow, ...]  # the top LEADERBOARD_SIZE
+    viewer: LeaderRow | None  # the viewer's own row when ranked (whether or not in the top)
+    ranked: int  # how many people had enough shares to be ranked
+    min_shares: int = MIN_SHARES_TO_RANK
+
+
+@dataclass(frozen=True)
+class Listening:
+    received: int
+    responded: int  # got a first response (status change or public answer)
+    waiting: int  # still new
+    acted_on: int  # acting on it, or done
+    median_first_response: timedelta | None
+    by_status: tuple[tuple[FeedbackStatus, int], ...]
+
+    @property
+    def acted_share(self) -> float | None:
+        return ratio(self.acted_on, self.received)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """Everything one dashboard page (or one of its CSV files) shows."""
+
+    range: DateRange
+    user_id: int | None  # None: the whole company; else one person's shares
+    totals: Totals
+    days: tuple[DayRow, ...]
+    platforms: tuple[PlatformRow, ...]
+    posts: tuple[PostRow, ...]  # by human clicks, most first
+    topics: tuple[TopicRow, ...]
+    people: tuple[PersonRow, ...]  # the company view only
+    top_posts: tuple[PostRow, ...]  # by clicks per share
+    listening: Listening
+    leaderboard: Leaderboard | None  # None when switched off
+    series_for: frozenset[int] = field(default_factory=frozenset)  # posts that carry a sparkline
+
+    @property
+    def is_mine(self) -> bool:
+        return self.user_id is not None
+
+
+# --- switches --------------------------------------------------------------------------------------
+
+
+def leaderboard_enabled(session: Session) -> bool:
+    """Whether an admin switched the leaderboard on (it is off by default)."""
+    row = session.get(Setting, LEADERBOARD_KEY)
+    return row is not None and row.value == "1"
+
+
+def can_see_company(viewer: User) -> bool:
+    """Comms and admins see everyone's numbers; everyone sees their own."""
+    return bool(viewer.is_authenticated and viewer.is_active and viewer.is_comms)
+
+
+# --- the dashboard --------------------------------------------------------------------------------
+
+
+def dashboard(session: Session, viewer: User, rng: DateRange, *, mine: bool, sparklines: int = 50) -> Dashboard:
+    """The company dashboard (``mine=False``: comms and admins only) or ``viewer``'s own
+    ("my shares") over ``rng``. Sparklines are computed for the ``sparklines`` posts with the
+    most clicks."""
+    if not mine and not can_see_company(viewer):
+        raise PermissionDenied("Only comms and admins see the company's numbers.")
+    user_id = viewer.id if mine else None
+    shares = _shares(session, rng, user_id)
+
+    days = _by_day(session, rng, user_id, shares)
+    by_platform = _by_key(session, rng, user_id, RollupScope.USER_PLATFORM if mine else RollupScope.PLATFORM,
+                          ClickRollup.platform, shares.by_platform)
+    by_post = _by_key(session, rng, user_id, RollupScope.USER_POST if mine else RollupScope.POST, ClickRollup.post_id,
+                      shares.by_post)
+    by_user = {} if mine else _by_key(session, rng, None, RollupScope.USER, ClickRollup.user_id, shares.by_user)
+
+    post_info = _post_info(session, by_post)
+    post_rows = sorted(
+        (PostRow(pid, *post_info.get(pid, ("(deleted post)", "post", "", None)), counts) for pid, counts in by_post.items()),
+        key=lambda r: (-r.counts.clicks, -r.counts.shares, r.post_id),
+    )
+    spark_ids = [r.post_id for r in post_rows[:sparklines]]
+    series = _series(session, rng, user_id, spark_ids)
+    post_rows = [PostRow(r.post_id, r.title, r.slug, r.author, r.topic_id, r.counts, series.get(r.post_id, ())) if r.post_id in series
+                 else r for r in post_rows]
+
+    platform_rows = sorted(
+        (PlatformRow(pid, platforms.PLATFORMS[pid].name if pid in platforms.PLATFORMS else pid, counts) for pid, counts in by_platform.items()),
+        key=lambda r: (-r.counts.clicks, -r.counts.shares, r.name),
+    )
+    names = _names(session, by_user)
+    people_rows = sorted((PersonRow(uid, names.get(uid, ("(unknown)", False))[0], counts) for uid, counts in by_user.items()),
+                         key=lambda r: (-r.counts.clicks, -r.counts.shares, r.name))
+
+    totals = Totals(
+        clicks=sum(d.counts.clicks for d in days),
+        visitors=sum(d.counts.visitors for d in days),
+        previews=sum(d.counts.previews for d in days),
+        shares=shares.total,
+        copies=shares.by_kind.get("copy", 0),
+        intents=shares.by_kind.get("intent", 0) + shares.by_kind.get("webshare", 0),
+        **_written(session, rng, user_id),
+        sharers=len(shares.by_user),
+        people=1 if mine else _active_people(session),
+    )
+    top = sorted((r for r in post_rows if r.counts.shares), key=lambda r: (-(r.counts.clicks_per_share or 0), -r.counts.clicks, r.post_id))
+    board = None
+    if leaderboard_enabled(session):
+        if mine:
+            everyone = _shares(session, rng, None)
+            board = _leaderboard(session, _by_key(session, rng, None, RollupScope.USER, ClickRollup.user_id, everyone.by_user), viewer)
+        else:
+            board = _leaderboard(session, by_user, viewer)
+    return Dashboard(
+        range=rng,
+        user_id=user_id,
+        totals=totals,
+        days=tuple(days),
+        platforms=tuple(platform_rows),
+        posts=tuple(post_rows),
+        topics=tuple(_topics(session, post_rows)),
+        people=tuple(people_rows),
+        top_posts=tuple(top[:TOP_POSTS]),
+        listening=listening(session, rng, author_id=user_id),
+        leaderboard=board,
+        series_for=frozenset(series),
+    )
+
+
+@dataclass
+class _Shares:
+    total: int = 0
+    by_kind: dict[str, int] = field(default_factory=dict)
+    by_day: dict[date, int] = field(default_factory=dict)
+    by_platform: dict[str, int] = field(default_factory=dict)
+    by_post: dict[int, int] = field(default_factory=dict)
+    by_user: dict[int, int] = field(default_factory=dict)
+
+
+def _shares(session: Session, rng: DateRange, user_id: int | None) -> _Shares:
+    """Share events in the range, counted per day, platform, post, person and kind."""
+    day = day_of(session.get_bind().dialect.name, ShareEvent.at).label("day")
+    stmt = (
+        sa.select(day, ShareEvent.platform, ShareEvent.post_id, ShareEvent.user_id, ShareEvent.kind, sa.func.count())
+        .where(ShareEvent.at >= rng.start_at, ShareEvent.at < rng.end_before)
+        .group_by(day, ShareEvent.platform, ShareEvent.post_id, ShareEvent.user_id, ShareEvent.kind)
+    )
+    if user_id is not None:
+        stmt = stmt.where(ShareEvent.user_id == user_id)
+    result = _Shares()
+    for raw_day, platform, post_id, uid, kind, n in session.execute(stmt):
+        d = raw_day if isinstance(raw_day, date) else date.fromisoformat(raw_day)
+        result.total += n
+        result.by_kind[kind] = result.by_kind.get(kind, 0) + n
+        result.by_day[d] = result.by_day.get(d, 0) + n
+        result.by_platform[platform] = result.by_platform.get(platform, 0) + n
+        result.by_post[post_id] = result.by_post.get(post_id, 0) + n
+        result.by_user[uid] = result.by_user.get(uid, 0) + n
+    return result
+
+
+def _rollup_stmt(rng: DateRange, scope: RollupScope, user_id: int | None, *keys: sa.ColumnElement) -> sa.Select:  # type: ignore[type-arg]
+    stmt = (
+        sa.select(*keys, ClickRollup.is_bot, sa.func.sum(ClickRollup.clicks), sa.func.sum(ClickRollup.visitors))
+        .where(ClickRollup.scope == scope.value, ClickRollup.day >= rng.start, ClickRollup.day <= rng.end)
+        .group_by(*keys, ClickRollup.is_bot)
+    )
+    if user_id is not None:
+        stmt = stmt.where(ClickRollup.user_id == user_id)
+    return stmt
+
+
+def _add(counts: Counts, is_bot: bool, clicks: int, visitors: int) -> None:
+    if is_bot:
+        counts.previews += int(clicks)
+    else:
+        counts.clicks += int(clicks)
+        counts.visitors += int(visitors)
+
+
+def _by_day(session: Session, rng: DateRange, user_id: int | None, shares: _Shares) -> list[DayRow]:
+    """One row for every day of the range, empty days included (charts need them)."""
+    scope = RollupScope.USER if user_id is not None else RollupScope.SITE
+    counts = {d: Counts(shares=shares.by_day.get(d, 0)) for d in rng.days}
+    for day, is_bot, clicks, visitors in session.execute(_rollup_stmt(rng, scope, user_id, ClickRollup.day)):
+        if day in counts:
+            _add(counts[day], is_bot, clicks, visitors)
+    return [DayRow(d, c) for d, c in counts.items()]
+
+
+def _by_key(session: Session, rng: DateRange, user_id: int | None, scope: RollupScope, key: sa.ColumnElement,  # type: ignore[type-arg]
+            shares: dict) -> dict:  # type: ignore[type-arg]
+    """Counts per value of ``key`` (platform, post or person) with their shares; rows with
+    neither clicks nor shares are left out."""
+    out: dict = defaultdict(Counts)  # type: ignore[type-arg]
+    for value, is_bot, clicks, visitors in session.execute(_rollup_stmt(rng, scope, user_id, key)):
+        _add(out[value], is_bot, clicks, visitors)
+    for value, n in shares.items():
+        out[value].shares += n
+    return dict(out)
+
+
+def _post_info(session: Session, posts: Iterable[int]) -> dict[int, tuple[str, str, str, int | None]]:
+    """post id -> (title, slug, author's name, topic id) for the posts shown."""
+    ids = sorted(posts)
+    info: dict[int, tuple[str, str, str, int | None]] = {}
+    topic_col = getattr(Post, "topic_id", sa.null())
+    for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
+        rows = session.execute(
+            sa.select(Post.id, PostRevision.title, User.display_name, topic_col)
+            .join(PostRevision, PostRevision.id == sa.func.coalesce(Post.live_revision_id, Post.current_revision_id))
+            .join(User, User.id == Post.author_id)
+            .where(Post.id.in_(chunk))
+        )
+        for pid, title, author, topic_id in rows:
+            info[pid] = (title or "Untitled", slugify(title or "", 80), author, topic_id)
+    return info
+
+
+def _series(session: Session, rng: DateRange, user_id: int | None, post_ids: Sequence[int]) -> dict[int, tuple[int, ...]]:
+    """Human clicks per day of the range for each of ``post_ids``."""
+    if not post_ids:
+        return {}
+    scope = RollupScope.USER_POST if user_id is not None else RollupScope.POST
+    index = {d: i for i, d in enumerate(rng.days)}
+    series = {pid: [0] * rng.length for pid in post_ids}
+    stmt = (
+        sa.select(ClickRollup.post_id, ClickRollup.day, sa.func.sum(ClickRollup.clicks))
+        .where(ClickRollup.scope == scope.value, ClickRollup.day >= rng.start, ClickRollup.day <= rng.end,
+               ClickRollup.is_bot == sa.false(), ClickRollup.post_id.in_(list(post_ids)))
+        .group_by(ClickRollup.post_id, ClickRollup.day)
+    )
+    if user_id is not None:
+        stmt = stmt.where(ClickRollup.user_id == user_id)
+    for pid, day, clicks in session.execute(stmt):
+        if day in index:
+            series[pid][index[day]] = int(clicks)
+    return {pid: tuple(values) for pid, values in series.items()}
+
+
+def _topics(session: Session, posts: Sequence[PostRow]) -> list[TopicRow]:
+    """The post rows summed per topic ("No topic" for posts written for none)."""
+    from hub.topics.models import Topic
+
+    grouped: dict[int | None, list[PostRow]] = defaultdict(list)
+    for row in posts:
+        grouped[row.topic_id].append(row)
+    ids = [tid for tid in grouped if tid is not None]
+    titles = {tid: title for tid, title in session.execute(sa.select(Topic.id, Topic.title).where(Topic.id.in_(ids)))} if ids else {}
+    rows = []
+    for tid, members in grouped.items():
+        counts = Counts(
+            clicks=sum(r.counts.clicks for r in members), visitors=sum(r.counts.visitors for r in members),
+            previews=sum(r.counts.previews for r in members), shares=sum(r.counts.shares for r in members),
+        )
+        rows.append(TopicRow(tid, titles.get(tid, "No topic") if tid is not None else "No topic", len(members), counts))
+    return sorted(rows, key=lambda r: (-r.counts.clicks, -r.counts.shares, r.topic_id is None, r.title))
+
+
+def _names(session: Session, user_ids: Iterable[int]) -> dict[int, tuple[str, bool]]:
+    """user id -> (display name, opted out of the leaderboard)."""
+    ids = sorted(user_ids)
+    if not ids:
+        return {}
+    opt_out = getattr(User, "leaderboard_opt_out", sa.false())
+    out: dict[int, tuple[str, bool]] = {}
+    for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
+        for uid, name, hidden in session.execute(sa.select(User.id, User.display_name, opt_out).where(User.id.in_(chunk))):
+            out[uid] = (name, bool(hidden))
+    return out
+
+
+def _written(session: Session, rng: DateRange, author_id: int | None) -> dict[str, int]:
+    stmt = sa.select(sa.func.count(Post.id), sa.func.count(sa.distinct(Post.author_id))).where(
+        Post.first_published_at >= rng.start_at, Post.first_published_at < rng.end_before)
+    if author_id is not None:
+        stmt = stmt.where(Post.author_id == author_id)
+    posts, authors = session.execute(stmt).one()
+    return {"posts_written": int(posts), "authors": int(authors)}
+
+
+def _active_people(session: Session) -> int:
+    return int(session.scalar(sa.select(sa.func.count(User.id)).where(User.status == UserStatus.ACTIVE)) or 0)
+
+
+def _leaderboard(session: Session, by_user: dict[int, Counts], viewer: User) -> Leaderboard:
+    """People ranked by clicks per share (at least MIN_SHARES_TO_RANK shares), then by clicks."""
+    eligible = {uid: c for uid, c in by_user.items() if c.shares >= MIN_SHARES_TO_RANK}
+    names = _names(session, eligible)
+    ordered = sorted(eligible.items(), key=lambda kv: (-(kv[1].clicks / kv[1].shares), -kv[1].clicks, kv[0]))
+    rows: list[LeaderRow] = []
+    mine = None
+    for rank, (uid, c) in enumerate(ordered, start=1):
+        name, hidden = names.get(uid, ("(unknown)", False))
+        is_viewer = uid == viewer.id
+        shown = name if (is_viewer or not hidden) else ANONYMOUS
+        row = LeaderRow(rank, uid if not hidden or is_viewer else 0, shown, c.clicks, c.shares, c.clicks / c.shares, is_viewer)
+        if rank <= LEADERBOARD_SIZE:
+            rows.append(row)
+        if is_viewer:
+            mine = row
+    return Leaderboard(tuple(rows), mine, len(ordered))
+
+
+# --- listening --------------------------------------------------------------------------------------
+
+
+def listening(session: Session, rng: DateRange, *, author_id: int | None = None) -> Listening:
+    """Feedback received in the range (on ``author_id``'s posts, or all): how much, how fast
+    the first response came (median over the feedback that got one), and the share acted on."""
+    stmt = sa.select(Feedback.status, Feedback.created_at, Feedback.first_response_at).where(
+        Feedback.created_at >= rng.start_at, Feedback.created_at < rng.end_before)
+    if author_id is not None:
+        stmt = stmt.join(Post, Post.id == Feedback.post_id).where(Post.author_id == author_id)
+    rows = session.execute(stmt).all()
+    delays = [first - created for _status, created, first in rows if first is not None]
+    by_status = {s: 0 for s in FeedbackStatus}
+    for status, _created, _first in rows:
+        by_status[FeedbackStatus(status)] += 1
+    median = timedelta(seconds=statistics.median(d.total_seconds() for d in delays)) if delays else None
+    return Listening(
+        received=len(rows),
+        responded=len(delays),
+        waiting=by_status[FeedbackStatus.NEW],
+        acted_on=sum(n for s, n in by_status.items() if s.is_acted_on),
+        median_first_response=median,
+        by_status=tuple(by_status.items()),
+    )
+
+
+# --- the feedback inbox and the public answers ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Inbox:
+    items: tuple[Feedback, ...]
+    status: FeedbackStatus | None  # the filter (None: every status)
+    counts: tuple[tuple[FeedbackStatus, int], ...]  # per status, over everything the viewer sees
+    page: int
+    has_next: bool
+
+
+def _visible_feedback(viewer: User) -> sa.Select:  # type: ignore[type-arg]
+    stmt = sa.select(Feedback).join(Post, Post.id == Feedback.post_id)
+    if not can_see_company(viewer):
+        stmt = stmt.where(Post.author_id == viewer.id)
+    return stmt
+
+
+def inbox(session: Session, viewer: User, status: FeedbackStatus | None = None, page: int = 1, per_page: int = 30) -> Inbox:
+    """Feedback the viewer handles, newest first: on their own posts, or all of it for comms."""
+    from sqlalchemy.orm import joinedload
+
+    page = max(1, page)
+    stmt = _visible_feedback(viewer).options(joinedload(Feedback.post).joinedload(Post.live_revision),
+                                             joinedload(Feedback.post).joinedload(Post.current_revision))
+    if status is not None:
+        stmt = stmt.where(Feedback.status == status)
+    rows = session.scalars(stmt.order_by(Feedback.created_at.desc(), Feedback.id.desc()).limit(per_page + 1)
+                           .offset((page - 1) * per_page)).unique().all()
+    base = _visible_feedback(viewer).with_only_columns(Feedback.status, sa.func.count()).group_by(Feedback.status)
+    found = {FeedbackStatus(s): n for s, n in session.execute(base)}
+    counts = tuple((s, found.get(s, 0)) for s in FeedbackStatus)
+    return Inbox(tuple(rows[:per_page]), status, counts, page, len(rows) > per_page)
+
+
+def get_feedback(session: Session, viewer: User, feedback_id: int) -> Feedback:
+    """One piece of feedback the viewer may handle; NotFound otherwise (its existence is not revealed)."""
+    from hub.errors import NotFound
+
+    feedback = session.get(Feedback, feedback_id)
+    if feedback is None or not (can_see_company(viewer) or (viewer.is_active and feedback.post.author_id == viewer.id)):
+        raise NotFound("No such feedback.")
+    return feedback
+
+
+def public_responses(session: Session, post_id: int) -> list[Feedback]:
+    """The feedback on a post that got a public response ("You said, we did"), newest answer first."""
+    return list(session.scalars(
+        sa.select(Feedback)
+        .where(Feedback.post_id == post_id, Feedback.public_response != "")
+        .order_by(Feedback.responded_at.desc(), Feedback.id.desc())
+    ))

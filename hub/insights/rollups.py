@@ -1,0 +1,165 @@
+"""Daily click rollups: kept current as clicks are ingested, and rebuildable from ``click``.
+
+One row per UTC day, scope (see ``RollupScope``), key and human/bot: how many clicks, and how
+many *distinct visitors*. The visitor hash rotates every UTC day (``hub.sharing.services.visitor_hash``),
+so a reader cannot be followed from one day to the next: "unique visitors" over a date range is
+the number of distinct visitors of each day, summed over the days. Each scope keeps its own exact
+daily count, so a reader who follows two links of the same post on one day is one visitor of
+that post, of the site and of that day, but one visitor of each platform they came from.
+
+Ingestion (``hub.sharing.clicklog.insert_clicks``) calls ``roll_up`` in its transaction *before*
+inserting a batch: clicks whose ``uid`` is already stored are skipped there, exactly as the
+insert's ``ON CONFLICT DO NOTHING`` skips them, so ingesting a log file twice never counts a
+click twice. On PostgreSQL a transaction-level advisory lock makes concurrent flushes from
+several workers roll up one after the other, so a visitor is never counted new by both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection, Engine
+
+from hub.insights.models import ClickRollup, RollupScope
+from hub.sharing.models import Click
+
+# An arbitrary constant naming hub's rollup lock among PostgreSQL advisory locks.
+ADVISORY_LOCK_KEY = 0x6875625F726F6C6C  # "hub_roll"
+
+CellKey = tuple[int, int, str]  # (post_id, user_id, platform) with 0 / "" where the scope has none
+
+KEYS: dict[RollupScope, Callable[[int, int, str], CellKey]] = {
+    RollupScope.SITE: lambda post, user, platform: (0, 0, ""),
+    RollupScope.PLATFORM: lambda post, user, platform: (0, 0, platform),
+    RollupScope.POST: lambda post, user, platform: (post, 0, ""),
+    RollupScope.USER: lambda post, user, platform: (0, user, ""),
+    RollupScope.USER_POST: lambda post, user, platform: (post, user, ""),
+    RollupScope.USER_PLATFORM: lambda post, user, platform: (0, user, platform),
+}
+_CHUNK = 500
+
+
+def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def utc_day(at: datetime) -> date:
+    """The UTC calendar day of an aware datetime."""
+    return at.astimezone(timezone.utc).date()
+
+
+def roll_up(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> int:
+    """Add the clicks in ``rows`` (dicts shaped like ``click`` rows, about to be inserted in
+    this transaction) to the rollups; uids already in ``click`` are skipped. Returns how many
+    clicks were rolled up."""
+    if not rows:
+        return 0
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(ADVISORY_LOCK_KEY)))
+    uids = list(dict.fromkeys(r["uid"] for r in rows))
+    stored: set[str] = set()
+    for chunk in _chunks(uids):
+        stored.update(conn.scalars(sa.select(Click.uid).where(Click.uid.in_(chunk))))
+    fresh: dict[str, Mapping[str, Any]] = {}
+    for row in rows:
+        if row["uid"] not in stored and row["uid"] not in fresh:
+            fresh[row["uid"]] = row
+    if not fresh:
+        return 0
+
+    # Which (cell, visitor) pairs earlier clicks already account for.
+    seen: set[tuple[Any, ...]] = set()
+    visitors = sorted({r["visitor"] for r in fresh.values() if r["visitor"]})
+    for chunk in _chunks(visitors):
+        earlier = conn.execute(
+            sa.select(Click.visitor, Click.post_id, Click.user_id, Click.platform, Click.at, Click.is_bot)
+            .where(Click.visitor.in_(chunk))
+        )
+        for visitor, post_id, user_id, platform, at, is_bot in earlier:
+            day = utc_day(at)
+            for scope, key in KEYS.items():
+                seen.add((scope.value, day, *key(post_id, user_id, platform), bool(is_bot), visitor))
+
+    cells: dict[tuple[Any, ...], list[int]] = {}
+    for row in fresh.values():
+        day = utc_day(row["at"])
+        for scope, key in KEYS.items():
+            cell = (scope.value, day, *key(row["post_id"], row["user_id"], row["platform"]), bool(row["is_bot"]))
+            counts = cells.setdefault(cell, [0, 0])
+            counts[0] += 1
+            visitor = row["visitor"]
+            if visitor and (*cell, visitor) not in seen:
+                seen.add((*cell, visitor))
+                counts[1] += 1
+    _upsert(conn, cells)
+    return len(fresh)
+
+
+def _upsert(conn: Connection, cells: Mapping[tuple[Any, ...], list[int]]) -> None:
+    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    table = ClickRollup.__table__
+    stmt = insert(table)  # type: ignore[operator]
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["scope", "day", "post_id", "user_id", "platform", "is_bot"],
+        set_={"clicks": table.c.clicks + stmt.excluded.clicks, "visitors": table.c.visitors + stmt.excluded.visitors},
+    )
+    params = [
+        {"scope": scope, "day": day, "post_id": post_id, "user_id": user_id, "platform": platform, "is_bot": is_bot,
+         "clicks": counts[0], "visitors": counts[1]}
+        for (scope, day, post_id, user_id, platform, is_bot), counts in sorted(cells.items(), key=lambda kv: kv[0])
+    ]
+    for chunk in _chunks(params):
+        conn.execute(stmt, list(chunk))
+
+
+def day_of(dialect_name: str, column: Any) -> sa.ColumnElement[Any]:
+    """SQL for the UTC day of a timestamp column (SQLite stores naive UTC text)."""
+    if dialect_name == "postgresql":
+        return sa.cast(sa.func.timezone("UTC", column), sa.Date)
+    return sa.func.date(column)
+
+
+def rebuild(engine: Engine, start: date | None = None, end: date | None = None) -> int:
+    """Recompute the rollups of the days from ``start`` to ``end`` (inclusive; default: all)
+    from the ``click`` table, in one transaction. Returns the number of rollup rows written."""
+    table = ClickRollup.__table__
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.select(sa.func.pg_advisory_xact_lock(ADVISORY_LOCK_KEY)))
+        delete = table.delete()
+        where = []
+        if start is not None:
+            delete = delete.where(table.c.day >= start)
+            where.append(Click.at >= datetime.combine(start, time(), timezone.utc))
+        if end is not None:
+            delete = delete.where(table.c.day <= end)
+            where.append(Click.at < datetime.combine(end + timedelta(days=1), time(), timezone.utc))
+        conn.execute(delete)
+        day = day_of(conn.dialect.name, Click.at)
+        columns = {
+            "post_id": Click.post_id, "user_id": Click.user_id, "platform": Click.platform,
+        }
+        written = 0
+        for scope in RollupScope:
+            kept = {RollupScope.SITE: (), RollupScope.PLATFORM: ("platform",), RollupScope.POST: ("post_id",),
+                    RollupScope.USER: ("user_id",), RollupScope.USER_POST: ("post_id", "user_id"),
+                    RollupScope.USER_PLATFORM: ("user_id", "platform")}[scope]
+            values = {name: (columns[name] if name in kept else sa.literal("" if name == "platform" else 0))
+                      for name in ("post_id", "user_id", "platform")}
+            group = [day, *(columns[name] for name in kept), Click.is_bot]
+            select = (
+                sa.select(sa.literal(scope.value), day, values["post_id"], values["user_id"], values["platform"], Click.is_bot,
+                          sa.func.count(), sa.func.count(sa.distinct(Click.visitor)))
+                .where(*where)
+                .group_by(*group)
+            )
+            result = conn.execute(table.insert().from_select(
+                ["scope", "day", "post_id", "user_id", "platform", "is_bot", "clicks", "visitors"], select))
+            written += max(result.rowcount or 0, 0)
+        return written

@@ -1,0 +1,158 @@
+"""Domain verbs for listening (reader feedback and the answers to it) and the leaderboard switch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy.orm import Session
+
+from hub import throttle
+from hub.auth.models import User
+from hub.db import utcnow
+from hub.errors import DomainError, NotFound, PermissionDenied, ValidationError
+from hub.insights.models import Feedback, FeedbackStatus
+from hub.insights.queries import LEADERBOARD_KEY
+from hub.posts.models import Post
+from hub.sharing.models import Setting
+
+NAME_MAX = 120
+EMAIL_MAX = 254
+MESSAGE_MIN = 3
+MESSAGE_MAX = 5_000
+NOTE_MAX = 5_000
+RESPONSE_MAX = 5_000
+
+
+class TooManyRequests(DomainError):
+    """The rate limit for this address is used up; nothing was stored."""
+
+    status = 429
+
+
+@dataclass(frozen=True)
+class FeedbackInput:
+    """What a reader typed; ``website`` is the honeypot field people never see."""
+
+    message: str
+    name: str = ""
+    email: str = ""
+    website: str = ""
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    key: str  # e.g. "feedback:addr:<client address>"
+    limit: int
+    window: int  # seconds
+
+
+def _clean_line(value: str, field: str, limit: int) -> str:
+    value = " ".join((value or "").split())
+    if len(value) > limit:
+        raise ValidationError(field, f"Keep it under {limit} characters.")
+    return value
+
+
+def submit_feedback(session: Session, post: Post, data: FeedbackInput, rate: RateLimit) -> Feedback:
+    """Store a reader's feedback on a published post and tell its author. Raises
+    ValidationError (message, name, e-mail, honeypot) or TooManyRequests; nothing is stored then."""
+    if not post.is_public:
+        raise NotFound("Feedback goes to published posts only.")
+    if throttle.blocked(session, rate.key, rate.limit, rate.window):
+        raise TooManyRequests("You have sent a lot of feedback in a short time. Wait a few minutes and send it again: "
+                              "your message is still here.")
+    if (data.website or "").strip():
+        throttle.hit(session, rate.key, rate.window)  # robots fill every field; count them
+        raise ValidationError("website", "Leave the last field empty (it is there to catch robots) and send again.")
+    message = (data.message or "").replace("\r\n", "\n").strip()
+    if len(message) < MESSAGE_MIN:
+        raise ValidationError("message", "Write a few words for the author.")
+    if len(message) > MESSAGE_MAX:
+        raise ValidationError("message", f"Keep it under {MESSAGE_MAX} characters.")
+    name = _clean_line(data.name, "name", NAME_MAX)
+    email = _clean_line(data.email, "email", EMAIL_MAX)
+    if email:
+        try:
+            email = validate_email(email, check_deliverability=False).normalized
+        except EmailNotValidError:
+            raise ValidationError("email", "That e-mail address does not look right. Correct it, or leave it empty.") from None
+    throttle.hit(session, rate.key, rate.window)
+    feedback = Feedback(post_id=post.id, name=name, email=email, message=message)
+    session.add(feedback)
+    session.flush()
+    notify_new_feedback(session, feedback, post)
+    return feedback
+
+
+def notify_new_feedback(session: Session, feedback: Feedback, post: Post) -> None:
+    """Tell the post's author about new feedback, in the app (hub.suggestions' notifications)."""
+    from hub.suggestions import services as suggestions
+    from hub.suggestions.models import NotificationKind
+
+    kind = getattr(NotificationKind, "FEEDBACK", None)
+    if kind is None:  # an older hub.suggestions without the feedback kind
+        return
+    suggestions.notify(session, [post.author_id], kind, actor=None, post=post)
+
+
+def can_handle(actor: User, feedback: Feedback) -> bool:
+    """The post's author, comms and admins read and answer feedback."""
+    return bool(actor.is_authenticated and actor.is_active and (actor.is_comms or feedback.post.author_id == actor.id))
+
+
+def _require_handler(actor: User, feedback: Feedback) -> None:
+    if not can_handle(actor, feedback):
+        raise PermissionDenied("Only the post's author and comms can handle its feedback.")
+
+
+@dataclass(frozen=True)
+class FeedbackUpdate:
+    status: FeedbackStatus
+    internal_note: str = ""
+    public_response: str = ""
+
+
+def update_feedback(session: Session, actor: User, feedback: Feedback, data: FeedbackUpdate) -> Feedback:
+    """Change the status, internal note and public response. The first change away from "new"
+    (or the first public response) is the first response; a public response is dated when its
+    text changes, and shown under the post."""
+    _require_handler(actor, feedback)
+    note = (data.internal_note or "").replace("\r\n", "\n").strip()
+    response = (data.public_response or "").replace("\r\n", "\n").strip()
+    if len(note) > NOTE_MAX:
+        raise ValidationError("internal_note", f"Keep the note under {NOTE_MAX} characters.")
+    if len(response) > RESPONSE_MAX:
+        raise ValidationError("public_response", f"Keep the response under {RESPONSE_MAX} characters.")
+    status = FeedbackStatus(data.status)
+    if status == FeedbackStatus.NEW and response:
+        status = FeedbackStatus.ACKNOWLEDGED  # answering publicly is acknowledging
+    now = utcnow()
+    changed = status != feedback.status or note != feedback.internal_note or response != feedback.public_response
+    if not changed:
+        return feedback
+    if response != feedback.public_response:
+        feedback.responded_at = now if response else None
+    if feedback.first_response_at is None and (status != FeedbackStatus.NEW or response):
+        feedback.first_response_at = now
+    feedback.status = status
+    feedback.internal_note = note
+    feedback.public_response = response
+    feedback.handled_by_id = actor.id
+    feedback.updated_at = now
+    session.flush()
+    return feedback
+
+
+def set_leaderboard(session: Session, actor: User, enabled: bool) -> None:
+    """Admins switch the leaderboard on or off (it is off until they do)."""
+    if not actor.is_admin:
+        raise PermissionDenied("Only admins can switch the leaderboard on or off.")
+    row = session.get(Setting, LEADERBOARD_KEY)
+    if row is None:
+        row = Setting(key=LEADERBOARD_KEY)
+        session.add(row)
+    row.value = "1" if enabled else ""
+    row.updated_by_id = actor.id
+    row.updated_at = utcnow()
+    session.flush()

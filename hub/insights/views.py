@@ -1,0 +1,202 @@
+"""Dashboards (company and "my shares"), their CSV exports, the feedback inbox, and the
+readers' feedback form under every public post."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+import click
+from flask import Blueprint, Flask, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from hub.db import get_engine, get_session, utcnow
+from hub.errors import ValidationError
+from hub.insights import charts, queries, rollups, services, tables
+from hub.insights.forms import FeedbackForm, FeedbackUpdateForm, LeaderboardForm
+from hub.insights.models import Feedback, FeedbackStatus
+from hub.lib.csvexport import to_csv
+from hub.posts.models import Post
+from hub.posts.queries import get_post
+from hub.web import client_address, commit, show_error
+
+bp = Blueprint("insights", __name__, cli_group="insights")
+
+
+def init_app(app: Flask) -> None:
+    """Register the blueprint (routes, and the ``hub insights`` commands)."""
+    app.register_blueprint(bp)
+
+
+@bp.app_template_filter("duration")
+def duration(value: timedelta | None) -> str:
+    """A short human duration: ``45 min``, ``5.5 h``, ``3.2 days``; ``–`` for none."""
+    if value is None:
+        return "–"
+    minutes = value.total_seconds() / 60
+    if minutes < 90:
+        return f"{max(minutes, 0):.0f} min"
+    if minutes < 48 * 60:
+        return f"{minutes / 60:.1f} h"
+    return f"{minutes / 1440:.1f} days"
+
+
+# --- dashboards ------------------------------------------------------------------------------------
+
+
+def _range() -> tuple[queries.DateRange, str | None]:
+    """The requested date range, or the default one and the reason the request's was refused."""
+    today = utcnow().date()
+    try:
+        return queries.parse_range(request.args.get("start"), request.args.get("end"), today), None
+    except ValidationError as exc:
+        return queries.default_range(today), exc.message
+
+
+def _dashboard(mine: bool) -> queries.Dashboard:
+    rng, error = _range()
+    if error:
+        abort(400, error)
+    return queries.dashboard(get_session(), current_user, rng, mine=mine)
+
+
+@bp.get("/insights/")
+@login_required
+def dashboard():
+    return _render_dashboard(mine=False)
+
+
+@bp.get("/insights/me")
+@login_required
+def mine():
+    return _render_dashboard(mine=True)
+
+
+def _render_dashboard(mine: bool):  # type: ignore[no-untyped-def]
+    rng, error = _range()
+    d = queries.dashboard(get_session(), current_user, rng, mine=mine)
+    leaderboard_form = LeaderboardForm(enabled=d.leaderboard is not None) if current_user.is_admin and not mine else None
+    today = utcnow().date()
+    presets = [(f"Last {n} days", queries.default_range(today, n)) for n in (7, 30, 90)]
+    return render_template("insights/dashboard.html", d=d, charts=charts, range_error=error, presets=presets,
+                           tables=tables.available(d), leaderboard_form=leaderboard_form,
+                           query={"start": rng.start.isoformat(), "end": rng.end.isoformat()}), 400 if error else 200
+
+
+@bp.get("/insights/export/<name>.csv", defaults={"mine": False}, endpoint="export")
+@bp.get("/insights/me/export/<name>.csv", defaults={"mine": True}, endpoint="export_mine")
+@login_required
+def export(name: str, mine: bool):
+    d = _dashboard(mine)
+    if name not in tables.available(d):
+        abort(404, "No such table on this dashboard.")
+    header, rows = tables.TABLES[name](d)
+    filename = f"hub-{'my-shares' if mine else 'insights'}-{name}-{d.range.start}-to-{d.range.end}.csv"
+    return Response(to_csv(header, rows), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+
+
+@bp.post("/insights/leaderboard")
+@login_required
+def leaderboard():
+    form = LeaderboardForm()
+    if form.validate_on_submit():
+        services.set_leaderboard(get_session(), current_user, bool(form.enabled.data))
+        commit()
+        flash("The leaderboard is on." if form.enabled.data else "The leaderboard is off.", "success")
+    return redirect(url_for("insights.dashboard", start=request.args.get("start"), end=request.args.get("end")))
+
+
+# --- the feedback inbox ----------------------------------------------------------------------------
+
+
+@bp.get("/insights/feedback")
+@login_required
+def inbox():
+    raw = request.args.get("status", "")
+    status = FeedbackStatus(raw) if raw in FeedbackStatus._value2member_map_ else None
+    box = queries.inbox(get_session(), current_user, status, page=request.args.get("page", 1, type=int))
+    return render_template("insights/inbox.html", box=box, statuses=list(FeedbackStatus))
+
+
+@bp.route("/insights/feedback/<int:feedback_id>", methods=["GET", "POST"])
+@login_required
+def handle(feedback_id: int):
+    db = get_session()
+    feedback = queries.get_feedback(db, current_user, feedback_id)
+    form = FeedbackUpdateForm(obj=feedback, status=feedback.status.value) if request.method == "GET" else FeedbackUpdateForm()
+    if form.validate_on_submit():
+        data = services.FeedbackUpdate(FeedbackStatus(form.status.data), form.internal_note.data or "", form.public_response.data or "")
+        try:
+            services.update_feedback(db, current_user, feedback, data)
+        except ValidationError as exc:
+            show_error(form, exc)
+        else:
+            commit()
+            flash("Feedback updated." + (" The response is public under the post." if feedback.has_public_response else ""), "success")
+            return redirect(url_for("insights.handle", feedback_id=feedback.id))
+    return render_template("insights/feedback.html", feedback=feedback, post=feedback.post, form=form)
+
+
+# --- readers' feedback -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PostListening:
+    """What the public post page shows below the article: the form and the public answers."""
+
+    form: FeedbackForm
+    responses: list[Feedback]
+
+
+def listening_context(post: Post) -> PostListening:
+    """The feedback form and "You said, we did" answers for a public post's page."""
+    return PostListening(FeedbackForm(formdata=None), queries.public_responses(get_session(), post.id))
+
+
+def _feedback_post(post_id: int) -> Post:
+    post = get_post(get_session(), post_id)
+    if not post.is_public:
+        abort(404)
+    return post
+
+
+@bp.route("/p/<int:post_id>/feedback", methods=["GET", "POST"])
+def feedback(post_id: int):
+    post = _feedback_post(post_id)
+    form = FeedbackForm()
+    status = 200
+    if form.validate_on_submit():
+        cfg = current_app.config
+        rate = services.RateLimit(f"feedback:addr:{client_address()}", int(cfg["FEEDBACK_MAX_PER_ADDRESS"]),
+                                  int(cfg["FEEDBACK_WINDOW_SECONDS"]))
+        data = services.FeedbackInput(form.message.data or "", form.name.data or "", form.email.data or "", form.website.data or "")
+        try:
+            services.submit_feedback(get_session(), post, data, rate)
+        except ValidationError as exc:
+            show_error(form, exc)
+            status = 422
+        except services.TooManyRequests as exc:
+            get_session().rollback()
+            flash(exc.message, "error")
+            status = 429
+        else:
+            commit()
+            flash("Thank you: your feedback went to the author.", "success")
+            return redirect(url_for("public.post", post_id=post.id, slug=post.slug, _anchor="feedback"))
+    elif request.method == "POST":
+        status = 422
+    return render_template("insights/feedback_form.html", post=post, form=form), status
+
+
+# --- commands ----------------------------------------------------------------------------------------
+
+
+@bp.cli.command("rebuild")
+@click.option("--start", default=None, help="First day to rebuild (YYYY-MM-DD); default: all.")
+@click.option("--end", default=None, help="Last day to rebuild (YYYY-MM-DD); default: all.")
+def rebuild_command(start: str | None, end: str | None) -> None:
+    """Recompute the daily click rollups from the clicks (after a restore, or to check them)."""
+    from datetime import date
+
+    written = rollups.rebuild(get_engine(), date.fromisoformat(start) if start else None, date.fromisoformat(end) if end else None)
+    click.echo(f"Click rollups rebuilt: {written} rows.")

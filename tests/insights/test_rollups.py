@@ -1,0 +1,104 @@
+"""Daily rollups: kept current at ingestion, idempotent, and equal to a rebuild from the clicks."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from hub.db import get_engine
+from hub.insights import rollups
+from hub.insights.models import ClickRollup
+from hub.sharing import services as sharing
+
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36"
+
+
+def table(session):  # type: ignore[no-untyped-def]
+    session.expire_all()
+    return sorted(
+        (r.scope, r.day, r.post_id, r.user_id, r.platform, r.is_bot, r.clicks, r.visitors)
+        for r in session.scalars(sa.select(ClickRollup))
+    )
+
+
+def site(session, day):  # type: ignore[no-untyped-def]
+    return {(r[5], r[6], r[7]) for r in table(session) if r[0] == "site" and r[1] == day}
+
+
+def test_ingesting_the_same_clicks_twice_counts_them_once(session, shared, activity):
+    _post, _sharer, links = shared
+    records = activity.records(links["x"], "2026-05-01 12:00:00", "r1", n=3)
+    activity.ingest(records)
+    before = table(session)
+    activity.ingest(records)  # a crash between commit and delete: the file is read again
+    activity.ingest(records[:1] + activity.records(links["x"], "2026-05-01 13:00:00", "r2"))
+    assert site(session, date(2026, 5, 1)) == {(False, 4, 2)}
+    assert len(before) == len(table(session))
+
+
+def test_a_returning_visitor_counts_once_per_day_and_cell_across_flushes(session, shared, activity):
+    _post, _sharer, links = shared
+    activity.click(links["x"], "2026-05-01 08:00:00", "r1")
+    activity.click(links["x"], "2026-05-01 09:00:00", "r1")
+    activity.click(links["linkedin"], "2026-05-01 10:00:00", "r1")
+    activity.click(links["linkedin"], "2026-05-02 10:00:00", "r1")
+    rows = table(session)
+    platform = {(r[1], r[4]): (r[6], r[7]) for r in rows if r[0] == "platform"}
+    assert platform == {(date(2026, 5, 1), "x"): (2, 1), (date(2026, 5, 1), "linkedin"): (1, 1),
+                        (date(2026, 5, 2), "linkedin"): (1, 1)}
+    assert site(session, date(2026, 5, 1)) == {(False, 3, 1)}
+
+
+def test_clicks_without_a_visitor_hash_count_as_clicks_only(session, shared, activity):
+    _post, _sharer, links = shared
+    activity.click(links["x"], "2026-05-01 08:00:00", "")
+    assert site(session, date(2026, 5, 1)) == {(False, 1, 0)}
+
+
+def test_rebuild_gives_what_ingestion_kept(app, session, known):
+    kept = table(session)
+    assert kept
+    session.commit()
+    rollups.rebuild(get_engine(app))
+    assert table(session) == kept
+    rollups.rebuild(get_engine(app), date(2026, 3, 2), date(2026, 3, 2))  # one day only
+    assert table(session) == kept
+
+
+def test_rebuild_of_some_days_leaves_the_others(app, session, known):
+    session.execute(sa.update(ClickRollup).values(clicks=99))
+    session.commit()
+    rollups.rebuild(get_engine(app), date(2026, 3, 1), date(2026, 3, 1))
+    rows = table(session)
+    assert {r[6] for r in rows if r[1] == date(2026, 3, 2)} == {99}
+    assert 99 not in {r[6] for r in rows if r[1] == date(2026, 3, 1)}
+
+
+def test_following_a_link_reaches_the_rollup_through_the_click_log(client, session, shared, clicks):
+    _post, sharer, links = shared
+    client.get(f"/s/{links['linkedin'].code}", headers={"User-Agent": BROWSER})
+    client.get(f"/s/{links['linkedin'].code}", headers={"User-Agent": "LinkedInBot/1.0"})
+    assert len(clicks()) == 2
+    rows = [r for r in table(session) if r[0] == "user_plat"]
+    assert [(r[3], r[4], r[5], r[6], r[7]) for r in rows] == [(sharer.id, "linkedin", False, 1, 1), (sharer.id, "linkedin", True, 1, 1)]
+
+
+def test_the_rebuild_command(runner, session, known):
+    session.commit()
+    result = runner.invoke(args=["insights", "rebuild", "--start", "2026-03-01", "--end", "2026-03-03"])
+    assert result.exit_code == 0, result.output
+    assert "rebuilt" in result.output
+    assert site(session, date(2026, 3, 1)) == {(False, 4, 2)}
+
+
+def test_visitor_hash_is_per_day():
+    a = sharing.visitor_hash("k", "1.2.3.4", "UA", rollups_day("2026-05-01 23:59:59"))
+    b = sharing.visitor_hash("k", "1.2.3.4", "UA", rollups_day("2026-05-02 00:00:00"))
+    assert a != b  # the reason unique visitors are summed per day
+
+
+def rollups_day(text: str):  # type: ignore[no-untyped-def]
+    from tests.insights.conftest import at
+
+    return at(text)
