@@ -111,6 +111,7 @@ class NotificationKind(enum.StrEnum):
     TOPIC_NEW = "topic_new"  # a new topic in an area you follow
     TOPIC_POST = "topic_post"  # a post was published for a topic you follow
     TOPIC_ADDED = "topic_added"  # the topic you proposed is on the board
+    FEEDBACK = "feedback"  # a reader left feedback on your post (hub.insights)
 
 
 class Notification(Base):

@@ -225,6 +225,7 @@ def describe(n: Notification) -> str:
         NotificationKind.TOPIC_NEW: f"New topic {topic}" + (f" for {n.topic.audience}" if n.topic and n.topic.audience else ""),
         NotificationKind.TOPIC_POST: f"{who} published {post} for the topic {topic}",
         NotificationKind.TOPIC_ADDED: f"{who} added your proposed topic {topic} to the board",
+        NotificationKind.FEEDBACK: f"A reader left feedback on {post}",
     }[n.kind]
 
 

@@ -254,6 +254,8 @@ def notification_url(n: Notification, **kw: Any) -> str:
         return url_for("public.post", post_id=n.post_id, slug=n.post.slug, **kw)
     if n.topic_id is not None:
         return url_for("topics.show", topic_id=n.topic_id, **kw)
+    if n.kind == NotificationKind.FEEDBACK:
+        return url_for("insights.inbox", **kw)
     return url_for("suggestions.notifications", **kw)
 
 

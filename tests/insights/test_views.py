@@ -199,6 +199,10 @@ def test_the_author_answers_in_the_inbox_and_the_post_shows_it(client, auth, ses
     assert client.get(f"/insights/feedback/{feedback.id}").status_code == 404
     assert "Please share" not in client.get("/insights/feedback").get_data(as_text=True)
     auth.login(post.author)
+    notes = client.get("/notifications").get_data(as_text=True)
+    assert "A reader left feedback on “Why we moved”" in notes
+    [note] = re.findall(r"/notifications/(\d+)/open", notes)
+    assert client.post(f"/notifications/{note}/open").headers["Location"] == "/insights/feedback"
     inbox = client.get("/insights/feedback").get_data(as_text=True)
     assert "Please share the &lt;b&gt;numbers&lt;/b&gt;" in inbox and "r@example.org" in inbox
     response = client.post(f"/insights/feedback/{feedback.id}", data={
