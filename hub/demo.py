@@ -16,6 +16,7 @@ from hub.auth.services import create_user
 from hub.db import utcnow
 from hub.posts import services as posts
 from hub.posts.services import PostInput
+from hub.topics.services import TopicInput, create_topic, propose_topic
 
 DEMO_PASSWORD = "demo-password"
 DEMO_PEOPLE = [
@@ -85,4 +86,20 @@ def seed_demo(session: Session) -> None:
         if publish:
             posts.publish_post(session, post, author)
             post.published_at = post.first_published_at = utcnow() - timedelta(days=len(POSTS) - i)
+        else:
+            post.open_for_feedback = True  # colleagues can suggest before it is published
+    _demo_topics(session, people)
     session.flush()
+
+
+def _demo_topics(session: Session, people: dict[str, User]) -> None:
+    """A topic on the board and a colleague's proposal, so the board is not empty on first start."""
+    create_topic(session, people["comms@example.com"], TopicInput(
+        "What you love about working here",
+        brief="We are hiring in three teams. Tell people, in your own words, **what a good day here looks like**: "
+              "the work, the people, what you learned. No need to mention the open roles.",
+        audience="Job seekers", platforms=("linkedin", "bluesky", "mastodon"), hashtags="#hiring, #LifeAtWork",
+        key_messages="Small teams that own what they build\nhttps://example.com/careers"))
+    propose_topic(session, people["jonas@example.com"], TopicInput(
+        "Customer stories from this quarter", brief="A customer problem we solved together, with their permission.",
+        audience="Customers", platforms=("linkedin",)))
