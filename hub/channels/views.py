@@ -31,6 +31,15 @@ from hub.web import commit, show_error
 bp = Blueprint("channels", __name__)
 
 
+@bp.app_context_processor
+def _channel_health() -> dict[str, object]:
+    """``channel_health`` (a HealthSummary) for comms on the company insights dashboard, so
+    the accounts that need attention show there too; other pages cost no query."""
+    if request.endpoint != "insights.dashboard" or not (current_user.is_authenticated and services.can_manage(current_user)):
+        return {}
+    return {"channel_health": queries.health_summary(get_session(), today=today(), inactive_days=inactive_days())}
+
+
 def today() -> date:
     """Today in UTC: the day health rules and dates are judged on."""
     return utcnow().date()

@@ -17,6 +17,7 @@ from hub.insights.models import Feedback, FeedbackStatus
 from hub.lib.csvexport import to_csv
 from hub.posts.models import Post
 from hub.posts.queries import get_post
+from hub.strategy.queries import kpi_progress
 from hub.web import client_address, commit, show_error
 
 bp = Blueprint("insights", __name__, cli_group="insights")
@@ -79,6 +80,7 @@ def _render_dashboard(mine: bool):  # type: ignore[no-untyped-def]
     presets = [(f"Last {n} days", queries.default_range(today, n)) for n in (7, 30, 90)]
     return render_template("insights/dashboard.html", d=d, charts=charts, range_error=error, presets=presets,
                            tables=tables.available(d), leaderboard_form=leaderboard_form,
+                           kpi_targets=[] if mine else kpi_progress(get_session(), d),
                            query={"start": rng.start.isoformat(), "end": rng.end.isoformat()}), 400 if error else 200
 
 

@@ -4,6 +4,8 @@ For other domains:
 
 - ``kpi_targets(session)`` -> ``[Target(platform, platform_name, metric, metric_label, period, target)]``:
   what insights shows beside the actual figures (``platform`` is a platform id or ``"all"``).
+- ``kpi_progress(session, dashboard)`` -> ``[TargetProgress]``: those targets beside a company
+  dashboard's figures, monthly targets scaled to its date range.
 - ``writing_guidance(session)`` -> ``Guidance(tone_html, platforms)`` (``.platform_html`` maps id -> HTML): what the editor and the
   share page show beside the text (both already sanitized HTML).
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, undefer
@@ -177,3 +180,71 @@ def writing_guidance(session: Session, *, platforms: bool = True) -> Guidance:
 
     found = tuple(PlatformGuidance(p, spec.name, html(platform_key(p))) for p, spec in PLATFORMS.items()) if platforms else ()
     return Guidance(html("tone"), tuple(g for g in found if g.html))
+
+
+# --- targets beside the actual figures -----------------------------------------------------------
+
+DAYS_PER_MONTH = 365.25 / 12
+# Targets that add up over time (scaled to the dashboard's range); the others are rates or
+# distinct people, compared as they are.
+ADDITIVE_METRICS = frozenset({KpiMetric.HUMAN_CLICKS.value, KpiMetric.SHARES.value, KpiMetric.POSTS_PUBLISHED.value})
+
+
+@dataclass(frozen=True)
+class TargetProgress:
+    """A KPI target beside the figure it aims at, over a dashboard's date range."""
+
+    target: Target
+    actual: float | None  # None: the dashboard has no such figure (e.g. posts per platform)
+    expected: float  # the monthly target scaled to the range (additive metrics) or the target itself
+    scaled: bool
+
+    @property
+    def share(self) -> float | None:
+        """How much of the target was reached (1.0 = exactly), or None."""
+        if self.actual is None or not self.expected:
+            return None
+        return self.actual / self.expected
+
+    @property
+    def met(self) -> bool | None:
+        return None if self.actual is None else self.actual >= self.expected
+
+    @property
+    def expected_display(self) -> str:
+        value = self.expected
+        return f"{value:,.0f}" if self.scaled or float(value).is_integer() else f"{value:,.2f}".rstrip("0")
+
+
+def _actual(metric: str, counts: Any, totals: Any | None) -> float | None:
+    if metric == KpiMetric.HUMAN_CLICKS.value:
+        return counts.clicks
+    if metric == KpiMetric.SHARES.value:
+        return counts.shares
+    if metric == KpiMetric.CLICKS_PER_SHARE.value:
+        return counts.clicks_per_share
+    if totals is None:  # per platform, the dashboard counts neither posts nor people
+        return None
+    return totals.posts_written if metric == KpiMetric.POSTS_PUBLISHED.value else totals.sharers
+
+
+def kpi_progress(session: Session, dashboard: Any) -> list[TargetProgress]:
+    """Every KPI target beside the actual figure of a ``hub.insights`` company dashboard.
+
+    Reads ``dashboard.totals`` (clicks, shares, clicks_per_share, posts_written, sharers),
+    ``dashboard.platforms`` (rows with ``platform`` and ``counts``) and ``dashboard.range.length``
+    (days). Monthly targets of additive metrics are scaled to the range's length."""
+    days = dashboard.range.length
+    by_platform = {row.platform: row.counts for row in dashboard.platforms}
+    result = []
+    for target in kpi_targets(session):
+        if target.platform == "all":
+            actual = _actual(target.metric, dashboard.totals, dashboard.totals)
+        elif target.platform in by_platform:
+            actual = _actual(target.metric, by_platform[target.platform], None)
+        else:  # nothing happened there in the range
+            actual = 0 if target.metric in (KpiMetric.HUMAN_CLICKS.value, KpiMetric.SHARES.value) else None
+        scaled = target.metric in ADDITIVE_METRICS
+        expected = target.target * days / DAYS_PER_MONTH if scaled else target.target
+        result.append(TargetProgress(target, actual, expected, scaled))
+    return result
