@@ -13,9 +13,12 @@ from sqlalchemy.orm import Session
 
 from hub.auth.models import AllowedDomain, Role, User
 from hub.auth.services import create_user
+from hub.channels import services as channels
+from hub.channels.models import OpenedBy
 from hub.db import utcnow
 from hub.posts import services as posts
 from hub.posts.services import PostInput
+from hub.strategy import services as strategy
 from hub.topics.services import TopicInput, create_topic, propose_topic
 
 DEMO_PASSWORD = "demo-password"
@@ -89,6 +92,8 @@ def seed_demo(session: Session) -> None:
         else:
             post.open_for_feedback = True  # colleagues can suggest before it is published
     _demo_topics(session, people)
+    _demo_channels(session, people)
+    _demo_strategy(session, people)
     session.flush()
 
 
@@ -103,3 +108,52 @@ def _demo_topics(session: Session, people: dict[str, User]) -> None:
     propose_topic(session, people["jonas@example.com"], TopicInput(
         "Customer stories from this quarter", brief="A customer problem we solved together, with their permission.",
         audience="Customers", platforms=("linkedin",)))
+
+
+def _demo_channels(session: Session, people: dict[str, User]) -> None:
+    """A few official accounts, two of them needing attention, and an employee's request."""
+    today = utcnow().date()
+    comms, admin, jonas = people["comms@example.com"], people["admin@example.com"], people["jonas@example.com"]
+    for data in (
+        channels.ChannelInput("linkedin", "Acme", "https://www.linkedin.com/company/acme", "Our main account: news, jobs and "
+                              "the stories employees write here.", "Customers, candidates and partners", comms.id, admin.id,
+                              last_activity_on=today - timedelta(days=2)),
+        channels.ChannelInput("x", "@acme", "https://x.com/acme", "Product news and quick answers.", "Customers and tech press",
+                              comms.id, jonas.id, last_activity_on=today - timedelta(days=9)),
+        channels.ChannelInput("instagram", "@acme_summerfest", "https://www.instagram.com/acme_summerfest",
+                              "Photos from the summer festival stand.", "Festival visitors", jonas.id, None, OpenedBy.AGENCY,
+                              "Brightside Media", "Summer festival", today - timedelta(days=120), today - timedelta(days=150)),
+        channels.ChannelInput("mastodon", "@acme@mastodon.social", "https://mastodon.social/@acme"),
+    ):
+        channels.create_channel(session, comms, data, today=today)
+    channels.request_channel(session, people["maria@example.com"], channels.RequestInput(
+        "bluesky", "Engineering notes: what we build and how, for people who might join us.", "Engineers", "@eng.acme.example"))
+
+
+STRATEGY = {
+    "audiences": "## Candidates\nEngineers and customer people deciding where to work next. They want to know what a normal "
+                 "day is like.\n\n## Customers\nTeams who use our product. They care about what changes for them and when.",
+    "channels": "- **LinkedIn (Acme)**: our main account. Everything important lands here first.\n"
+                "- **X (@acme)**: product news and quick answers.\n"
+                "- **Your own accounts**: your voice, your network. Share what you find worth sharing; never because you must.",
+    "tone": "Write like you talk to a colleague you respect: **plain words, short sentences, one idea at a time.** "
+            "Say what you learned, not how great we are. Questions are welcome; hype is not.",
+    "kpis": "We count people who came to read (human clicks), not likes. A good month is one where more colleagues "
+            "shared something they cared about.",
+    "risk": "You can post about your work, what you learned and our public news. **Check first** only for numbers that "
+            "are not public, customers' names (ask them), and anything about unreleased products. Unsure? Ask Cleo: "
+            "we answer within a day. A small mistake is fixed with an edit, not a crisis.",
+    "platform-linkedin": "Lead with what you learned in the first two lines; LinkedIn cuts the rest. Tag colleagues "
+                         "only if they were part of it.",
+    "platform-x": "One idea per post. Two hashtags at most.",
+}
+
+
+def _demo_strategy(session: Session, people: dict[str, User]) -> None:
+    """A filled-in strategy with targets, so the strategy page and the guidance are not empty."""
+    comms = people["comms@example.com"]
+    for key, body in STRATEGY.items():
+        strategy.save_section(session, comms, key, body, base_revision_id=None)
+    for platform, metric, target in (("all", "human_clicks", 2000), ("linkedin", "human_clicks", 1200),
+                                     ("all", "shares", 150), ("all", "clicks_per_share", 3)):
+        strategy.set_kpi_target(session, comms, platform=platform, metric=metric, target=target)
