@@ -22,7 +22,6 @@ from hub.lib.text import clean_title
 from hub.posts import services as posts
 from hub.posts.models import Post, PostRevision
 from hub.suggestions import queries
-from hub.suggestions.rules import can_see, can_suggest, open_for_suggestions, suggestable_revision  # noqa: F401 (re-exported)
 from hub.suggestions.models import (
     Notification,
     NotificationKind,
@@ -31,6 +30,7 @@ from hub.suggestions.models import (
     SuggestionReply,
     SuggestionState,
 )
+from hub.suggestions.rules import can_see, can_suggest, open_for_suggestions, suggestable_revision  # noqa: F401 (re-exported)
 from hub.topics.models import Topic
 
 TEXT_MAX = 10_000  # a comment, a reply, a note
