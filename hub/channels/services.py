@@ -27,6 +27,7 @@ from hub.channels.models import (
 )
 from hub.db import utcnow
 from hub.errors import PermissionDenied, ValidationError
+from hub.platforms import PLATFORMS, measure
 
 HANDLE_MAX = 200
 URL_MAX = 500
@@ -279,8 +280,6 @@ def save_checklist(session: Session, actor: User, channel: Channel, done: set[st
 
     The farewell must fit the account's platform, as that platform counts (where hub knows it).
     """
-    from hub.platforms import PLATFORMS, measure
-
     _require_manager(actor)
     if channel.status != ChannelStatus.CLOSING:
         raise ValidationError(None, "Start closing the account first.")

@@ -82,6 +82,15 @@ def test_register_an_account(client, auth, comms, make_user, session):
     assert (channel.owner_id, channel.last_activity_on) == (owner.id, date(2025, 1, 2))
 
 
+def test_what_people_type_is_shown_as_text(client, auth, comms, make_channel):
+    channel = make_channel(handle="<script>alert(1)</script>", purpose="<img src=x onerror=alert(2)>")
+    auth.login(comms)
+    for path in ("/channels", f"/channels/{channel.id}"):
+        page = client.get(path).get_data(as_text=True)
+        assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+        assert "<img src=x" not in page
+
+
 def test_a_refused_registration_keeps_what_was_typed(client, auth, comms, session):
     auth.login(comms)
     response = client.post("/channels/new", data={"platform": "x", "handle": "@acme", "url": "not a url", "purpose": "My purpose text",
@@ -204,3 +213,24 @@ def test_a_request_without_purpose_keeps_what_was_typed(client, auth, make_user,
     response = client.post("/channels/request", data={"platform": "x", "purpose": "", "audience": "My audience"})
     assert response.status_code == 200 and "My audience" in response.get_data(as_text=True)
     assert session.scalars(sa.select(ChannelRequest)).all() == []
+
+
+class TestCsrf:
+    @pytest.fixture
+    def app_config(self):  # type: ignore[no-untyped-def]
+        return {"WTF_CSRF_ENABLED": True}
+
+    def test_every_post_needs_a_token(self, client, auth, comms, make_user, make_channel, session):
+        main, channel = make_channel(), make_channel()
+        req = services.request_channel(session, make_user(), services.RequestInput("x", "Jobs", "Engineers"))
+        session.commit()
+        auth.login(comms)
+        for path in ("/channels/new", f"/channels/{channel.id}/edit", f"/channels/{channel.id}/status", f"/channels/{channel.id}/reopen",
+                     f"/channels/{channel.id}/activity", f"/channels/{channel.id}/close/start", f"/channels/{channel.id}/close/checklist",
+                     f"/channels/{channel.id}/close/finish", f"/channels/{channel.id}/close/cancel", "/channels/request",
+                     f"/channels/requests/{req.id}/approve", f"/channels/requests/{req.id}/decline",
+                     "/strategy/tone/edit", "/strategy/kpis", "/strategy/tone/revisions/1/restore", "/strategy/kpis/1/remove"):
+            assert client.post(path, data={"main_channel_id": str(main.id), "status": "dormant", "on": "2025-01-01", "note": "x",
+                                           "body": "x", "platform": "x", "purpose": "p", "audience": "a"}).status_code == 400, path
+        session.expire_all()
+        assert session.get(Channel, channel.id).status == ChannelStatus.ACTIVE and req.status == RequestStatus.REQUESTED
