@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install bench-share clean
+.PHONY: run test install bench-share bench-dashboard clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ test: $(STAMP)
 
 bench-share: $(STAMP)
 	$(BIN)/python bench/share_redirect.py
+
+## bench-dashboard: insights dashboards at 1,000,000 clicks on SQLite and PostgreSQL (HUB_BENCH_PG_URL)
+bench-dashboard: $(STAMP)
+	$(BIN)/python bench/dashboard.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -42,7 +42,8 @@ def _id(value: str) -> str:
 
 
 def _fmt(x: float) -> str:
-    return f"{x:.1f}".rstrip("0").rstrip(".")
+    text = "%.1f" % x
+    return text[:-2] if text.endswith(".0") else text
 
 
 def timeline(days: Sequence[date], human: Sequence[int], previews: Sequence[int], *, chart_id: str = "timeline",
@@ -140,15 +141,18 @@ def bars(rows: Sequence[tuple[str, int, int]], *, chart_id: str = "platforms", t
 
 
 def sparkline(values: Sequence[int], *, width: int = 120, height: int = 28) -> Markup:
-    """A small line of clicks per day, labelled with its total and its best day."""
+    """A small line of clicks per day, labelled with its total and its best day. Coordinates are
+    integers in tenths of a pixel (the viewBox is ten times the drawn size)."""
     total = sum(values)
     label = f"{plural(total, 'human click', 'human clicks')} over {plural(len(values), 'day', 'days')}; best day {max(values, default=0):,}"
     top = max([*values, 1])
     n = len(values)
-    step = (width - 4) / max(n - 1, 1)
-    points = " ".join(f"{_fmt(2 + i * step)},{_fmt(height - 3 - (v / top) * (height - 6))}" for i, v in enumerate(values))
+    w, h = width * 10, height * 10
+    step = (w - 40) / max(n - 1, 1)
+    base, k = h - 30, (h - 60) / top
+    points = " ".join([f"{20 + int(i * step)},{int(base - v * k)}" for i, v in enumerate(values)])
     line = f'<polyline class="spark-line" points="{points}"/>' if n > 1 else ""
     return Markup(
-        f'<svg class="spark" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-label="{escape(label)}">'
-        f'<title>{escape(label)}</title><line class="spark-base" x1="2" x2="{width - 2}" y1="{height - 3}" y2="{height - 3}"/>{line}</svg>'
+        f'<svg class="spark" viewBox="0 0 {w} {h}" width="{width}" height="{height}" role="img" aria-label="{escape(label)}">'
+        f'<title>{escape(label)}</title><line class="spark-base" x1="20" x2="{w - 20}" y1="{base}" y2="{base}"/>{line}</svg>'
     )

@@ -28,6 +28,18 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
 
+@bp.app_template_filter("kpi")
+def kpi(value: int) -> str:
+    """A count with thousands separators: ``12,345``."""
+    return f"{value:,}"
+
+
+@bp.app_template_filter("cps")
+def clicks_per_share(value: float | None) -> str:
+    """Clicks per share with two decimals, or a dash when there were no shares."""
+    return "–" if value is None else f"{value:.2f}"
+
+
 @bp.app_template_filter("duration")
 def duration(value: timedelta | None) -> str:
     """A short human duration: ``45 min``, ``5.5 h``, ``3.2 days``; ``–`` for none."""
