@@ -10,8 +10,9 @@ that post, of the site and of that day, but one visitor of each platform they ca
 Ingestion (``hub.sharing.clicklog.insert_clicks``) calls ``roll_up`` in its transaction *before*
 inserting a batch: clicks whose ``uid`` is already stored are skipped there, exactly as the
 insert's ``ON CONFLICT DO NOTHING`` skips them, so ingesting a log file twice never counts a
-click twice. On PostgreSQL a transaction-level advisory lock makes concurrent flushes from
-several workers roll up one after the other, so a visitor is never counted new by both.
+click twice. Concurrent flushes from several workers roll up one after the other (an advisory
+lock on PostgreSQL, the write lock taken up front on SQLite), so a visitor is never counted new
+by both.
 """
 
 from __future__ import annotations
@@ -61,8 +62,7 @@ def roll_up(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> int:
     clicks were rolled up."""
     if not rows:
         return 0
-    if conn.dialect.name == "postgresql":
-        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(ADVISORY_LOCK_KEY)))
+    _serialize(conn)
     uids = list(dict.fromkeys(r["uid"] for r in rows))
     stored: set[str] = set()
     for chunk in _chunks(uids):
@@ -102,6 +102,19 @@ def roll_up(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> int:
     return len(fresh)
 
 
+def _serialize(conn: Connection) -> None:
+    """Make concurrent roll-ups (one flusher per worker) run one after the other, each seeing
+    what the previous one committed: PostgreSQL takes a transaction-level advisory lock; SQLite
+    takes its write lock now (``BEGIN IMMEDIATE``) rather than at the first insert, since
+    pysqlite would otherwise run the reads above outside the transaction."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(ADVISORY_LOCK_KEY)))
+    elif conn.dialect.name == "sqlite":
+        raw = conn.connection.dbapi_connection
+        if raw is not None and not raw.in_transaction:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def _upsert(conn: Connection, cells: Mapping[tuple[Any, ...], list[int]]) -> None:
     insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
     table = ClickRollup.__table__
@@ -131,8 +144,7 @@ def rebuild(engine: Engine, start: date | None = None, end: date | None = None) 
     from the ``click`` table, in one transaction. Returns the number of rollup rows written."""
     table = ClickRollup.__table__
     with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(sa.select(sa.func.pg_advisory_xact_lock(ADVISORY_LOCK_KEY)))
+        _serialize(conn)
         delete = table.delete()
         where = []
         if start is not None:

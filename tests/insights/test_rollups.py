@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 import sqlalchemy as sa
 
 from hub.db import get_engine
@@ -102,3 +103,44 @@ def rollups_day(text: str):  # type: ignore[no-untyped-def]
     from tests.insights.conftest import at
 
     return at(text)
+
+
+def test_a_roll_up_reads_under_the_lock_that_serializes_concurrent_flushes(app, session, shared, activity, monkeypatch):
+    """Two workers flushing the same reader's clicks at once must not both count them as a new
+    visitor: the roll-up takes a lock the other flusher waits for *before* it reads."""
+    import sqlite3
+
+    _post, _sharer, links = shared
+    session.commit()
+    engine = get_engine(app)
+
+    def locked_elsewhere() -> bool:
+        if engine.dialect.name == "sqlite":
+            other = sqlite3.connect(engine.url.database, timeout=0)
+            try:
+                other.execute("BEGIN IMMEDIATE")
+                other.rollback()
+                return False
+            except sqlite3.OperationalError as exc:
+                return "locked" in str(exc)
+            finally:
+                other.close()
+        with engine.connect() as other:
+            return bool(other.scalar(sa.text(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1 "
+                "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+                "AND classid::bigint = :high AND objid::bigint = :low"),
+                {"high": rollups.ADVISORY_LOCK_KEY >> 32, "low": rollups.ADVISORY_LOCK_KEY & 0xFFFFFFFF}))
+
+    seen: list[bool] = []
+    real_chunks = rollups._chunks
+
+    def chunks(items, size=500):  # type: ignore[no-untyped-def]
+        if not seen:
+            seen.append(locked_elsewhere())  # the first read of the roll-up
+        return real_chunks(items, size)
+
+    monkeypatch.setattr(rollups, "_chunks", chunks)
+    activity.click(links["x"], "2026-05-01 08:00:00", "r1")
+    assert seen == [True]
+    assert not locked_elsewhere()  # released with the transaction
