@@ -64,7 +64,7 @@ def submit_feedback(session: Session, post: Post, data: FeedbackInput, rate: Rat
                               "your message is still here.")
     if (data.website or "").strip():
         throttle.hit(session, rate.key, rate.window)  # robots fill every field; count them
-        raise ValidationError("website", "Leave the last field empty (it is there to catch robots) and send again.")
+        raise ValidationError("website", "Leave this field empty (it is there to catch robots) and send again.")
     message = (data.message or "").replace("\r\n", "\n").strip()
     if len(message) < MESSAGE_MIN:
         raise ValidationError("message", "Write a few words for the author.")

@@ -160,7 +160,7 @@ def test_feedback_is_sent_and_the_reader_comes_back_to_the_post(client, session,
 @pytest.mark.parametrize(("data", "error"), [
     ({"message": "", "name": "Ann Typed", "email": "ann@example.org"}, "Write a few words"),
     ({"message": "Long thoughts typed carefully", "name": "Ann Typed", "email": "ann@@example"}, "does not look right"),
-    ({"message": "Long thoughts typed carefully", "name": "Ann Typed", "website": "http://x"}, "Leave the last field empty"),
+    ({"message": "Long thoughts typed carefully", "name": "Ann Typed", "website": "http://x"}, "it is there to catch robots"),
 ])
 def test_refused_feedback_keeps_everything_typed(client, session, post, data, error):
     response = client.post(f"/p/{post.id}/feedback", data=data)
@@ -170,6 +170,10 @@ def test_refused_feedback_keeps_everything_typed(client, session, post, data, er
     assert 'value="Ann Typed"' in html
     if data["message"]:
         assert "Long thoughts typed carefully</textarea>" in html
+    if "website" in data:  # a browser filled the hidden field: now it shows, with why
+        assert re.search(r'<div class="field has-error">\s*<label for="website">', html)
+    else:
+        assert re.search(r'<div class="visually-hidden" aria-hidden="true">\s*<label for="website">', html)
     assert stored(session) == []
 
 
