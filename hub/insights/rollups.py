@@ -74,18 +74,25 @@ def roll_up(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> int:
     if not fresh:
         return 0
 
-    # Which (cell, visitor) pairs earlier clicks already account for.
+    # Which (cell, visitor) pairs earlier clicks of the same days already account for. DISTINCT
+    # in SQL keeps this small even for a visitor with thousands of clicks (a whole office behind
+    # one address and browser): Python only sees each (visitor, post, person, platform, day) once.
     seen: set[tuple[Any, ...]] = set()
     visitors = sorted({r["visitor"] for r in fresh.values() if r["visitor"]})
+    days = sorted({utc_day(r["at"]) for r in fresh.values()})
+    since = datetime.combine(days[0], time(), timezone.utc)
+    until = datetime.combine(days[-1] + timedelta(days=1), time(), timezone.utc)
+    day = day_of(conn.dialect.name, Click.at)
     for chunk in _chunks(visitors):
         earlier = conn.execute(
-            sa.select(Click.visitor, Click.post_id, Click.user_id, Click.platform, Click.at, Click.is_bot)
-            .where(Click.visitor.in_(chunk))
+            sa.select(Click.visitor, Click.post_id, Click.user_id, Click.platform, day, Click.is_bot)
+            .where(Click.visitor.in_(chunk), Click.at >= since, Click.at < until)
+            .distinct()
         )
-        for visitor, post_id, user_id, platform, at, is_bot in earlier:
-            day = utc_day(at)
+        for visitor, post_id, user_id, platform, on, is_bot in earlier:
+            on = on if isinstance(on, date) else date.fromisoformat(on)
             for scope, key in _KEYS:
-                seen.add((scope, day, *key(post_id, user_id, platform), bool(is_bot), visitor))
+                seen.add((scope, on, *key(post_id, user_id, platform), bool(is_bot), visitor))
 
     cells: dict[tuple[Any, ...], list[int]] = {}
     for row in fresh.values():
