@@ -24,16 +24,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from hub import platforms
 from hub.auth.models import User, UserStatus
-from hub.errors import PermissionDenied, ValidationError
+from hub.errors import NotFound, PermissionDenied, ValidationError
 from hub.insights.models import ClickRollup, Feedback, FeedbackStatus, RollupScope
 from hub.insights.rollups import day_of
 from hub.lib.text import slugify
 from hub.posts.models import Post, PostRevision
 from hub.sharing.models import Setting, ShareEvent
+from hub.topics.models import Topic
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 732  # two years, leap day included
@@ -404,10 +405,9 @@ def _post_info(session: Session, posts: Iterable[int]) -> dict[int, tuple[str, s
     """post id -> (title, slug, author's name, topic id) for the posts shown."""
     ids = sorted(posts)
     info: dict[int, tuple[str, str, str, int | None]] = {}
-    topic_col = getattr(Post, "topic_id", sa.null())
     for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
         rows = session.execute(
-            sa.select(Post.id, PostRevision.title, User.display_name, topic_col)
+            sa.select(Post.id, PostRevision.title, User.display_name, Post.topic_id)
             .join(PostRevision, PostRevision.id == sa.func.coalesce(Post.live_revision_id, Post.current_revision_id))
             .join(User, User.id == Post.author_id)
             .where(Post.id.in_(chunk))
@@ -440,8 +440,6 @@ def _series(session: Session, rng: DateRange, user_id: int | None, post_ids: Seq
 
 def _topics(session: Session, posts: Sequence[PostRow]) -> list[TopicRow]:
     """The post rows summed per topic ("No topic" for posts written for none)."""
-    from hub.topics.models import Topic
-
     grouped: dict[int | None, list[PostRow]] = defaultdict(list)
     for row in posts:
         grouped[row.topic_id].append(row)
@@ -462,10 +460,9 @@ def _names(session: Session, user_ids: Iterable[int]) -> dict[int, tuple[str, bo
     ids = sorted(user_ids)
     if not ids:
         return {}
-    opt_out = getattr(User, "leaderboard_opt_out", sa.false())
     out: dict[int, tuple[str, bool]] = {}
     for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
-        for uid, name, hidden in session.execute(sa.select(User.id, User.display_name, opt_out).where(User.id.in_(chunk))):
+        for uid, name, hidden in session.execute(sa.select(User.id, User.display_name, User.leaderboard_opt_out).where(User.id.in_(chunk))):
             out[uid] = (name, bool(hidden))
     return out
 
@@ -549,8 +546,6 @@ def _visible_feedback(viewer: User) -> sa.Select:  # type: ignore[type-arg]
 
 def inbox(session: Session, viewer: User, status: FeedbackStatus | None = None, page: int = 1, per_page: int = 30) -> Inbox:
     """Feedback the viewer handles, newest first: on their own posts, or all of it for comms."""
-    from sqlalchemy.orm import joinedload
-
     page = max(1, page)
     stmt = _visible_feedback(viewer).options(joinedload(Feedback.post).joinedload(Post.live_revision),
                                              joinedload(Feedback.post).joinedload(Post.current_revision))
@@ -566,8 +561,6 @@ def inbox(session: Session, viewer: User, status: FeedbackStatus | None = None, 
 
 def get_feedback(session: Session, viewer: User, feedback_id: int) -> Feedback:
     """One piece of feedback the viewer may handle; NotFound otherwise (its existence is not revealed)."""
-    from hub.errors import NotFound
-
     feedback = session.get(Feedback, feedback_id)
     if feedback is None or not (can_see_company(viewer) or (viewer.is_active and feedback.post.author_id == viewer.id)):
         raise NotFound("No such feedback.")

@@ -28,6 +28,7 @@ def _hours(delta: timedelta | None) -> str:
 
 
 def summary(d: Dashboard) -> Table:
+    """The key numbers, one measure a row."""
     t, li = d.totals, d.listening
     rows: list[list[object]] = [
         ["start", d.range.start], ["end", d.range.end],
@@ -42,38 +43,46 @@ def summary(d: Dashboard) -> Table:
 
 
 def days(d: Dashboard) -> Table:
+    """Clicks over time, one day a row."""
     return ["day", *COUNT_HEADER], [[r.day, *_counts(r.counts)] for r in d.days]
 
 
 def platforms(d: Dashboard) -> Table:
+    """One platform a row."""
     return ["platform", *COUNT_HEADER], [[r.name, *_counts(r.counts)] for r in d.platforms]
 
 
 def posts(d: Dashboard) -> Table:
+    """Every post with clicks or shares in the range."""
     return (["post_id", "title", "author", *COUNT_HEADER],
             [[r.post_id, r.title, r.author, *_counts(r.counts)] for r in d.posts])
 
 
 def top_posts(d: Dashboard) -> Table:
+    """The posts with the most clicks per share."""
     return (["rank", "post_id", "title", "author", *COUNT_HEADER],
             [[i, r.post_id, r.title, r.author, *_counts(r.counts)] for i, r in enumerate(d.top_posts, start=1)])
 
 
 def topics(d: Dashboard) -> Table:
+    """One topic a row ("No topic" included)."""
     return ["topic", "posts", *COUNT_HEADER], [[r.title, r.posts, *_counts(r.counts)] for r in d.topics]
 
 
 def people(d: Dashboard) -> Table:
+    """One person a row (the company view)."""
     return ["person", *COUNT_HEADER], [[r.name, *_counts(r.counts)] for r in d.people]
 
 
 def leaderboard(d: Dashboard) -> Table:
+    """The leaderboard as shown (people who opted out stay anonymous)."""
     board = d.leaderboard
     rows = [] if board is None else [[r.rank, r.name, r.clicks, r.shares, _cps(r.clicks_per_share)] for r in board.rows]
     return ["rank", "person", "human_clicks", "shares", "clicks_per_share"], rows
 
 
 def feedback(d: Dashboard) -> Table:
+    """Feedback received in the range, per status."""
     return ["status", "feedback"], [[status.label, n] for status, n in d.listening.by_status]
 
 

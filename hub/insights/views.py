@@ -76,12 +76,14 @@ def _dashboard(mine: bool) -> queries.Dashboard:
 @bp.get("/insights/")
 @login_required
 def dashboard():
+    """The company dashboard (comms and admins)."""
     return _render_dashboard(mine=False)
 
 
 @bp.get("/insights/me")
 @login_required
 def mine():
+    """"My shares": what the signed-in person's own shares achieved."""
     return _render_dashboard(mine=True)
 
 
@@ -101,6 +103,7 @@ def _render_dashboard(mine: bool):  # type: ignore[no-untyped-def]
 @bp.get("/insights/me/export/<name>.csv", defaults={"mine": True}, endpoint="export_mine")
 @login_required
 def export(name: str, mine: bool):
+    """One table of the dashboard as a CSV download, in full."""
     d = _dashboard(mine)
     if name not in tables.available(d):
         abort(404, "No such table on this dashboard.")
@@ -113,6 +116,7 @@ def export(name: str, mine: bool):
 @bp.post("/insights/leaderboard")
 @login_required
 def leaderboard():
+    """Admins switch the leaderboard on or off."""
     form = LeaderboardForm()
     if form.validate_on_submit():
         services.set_leaderboard(get_session(), current_user, bool(form.enabled.data))
@@ -127,6 +131,7 @@ def leaderboard():
 @bp.get("/insights/feedback")
 @login_required
 def inbox():
+    """Readers' feedback the signed-in person handles, filtered by status."""
     raw = request.args.get("status", "")
     status = FeedbackStatus(raw) if raw in FeedbackStatus._value2member_map_ else None
     box = queries.inbox(get_session(), current_user, status, page=request.args.get("page", 1, type=int))
@@ -136,6 +141,7 @@ def inbox():
 @bp.route("/insights/feedback/<int:feedback_id>", methods=["GET", "POST"])
 @login_required
 def handle(feedback_id: int):
+    """One piece of feedback: its status, internal note and public response."""
     db = get_session()
     feedback = queries.get_feedback(db, current_user, feedback_id)
     form = FeedbackUpdateForm(obj=feedback, status=feedback.status.value) if request.method == "GET" else FeedbackUpdateForm()
@@ -177,6 +183,7 @@ def _feedback_post(post_id: int) -> Post:
 
 @bp.route("/p/<int:post_id>/feedback", methods=["GET", "POST"])
 def feedback(post_id: int):
+    """A reader sends feedback on a post; refused input comes back as typed."""
     post = _feedback_post(post_id)
     form = FeedbackForm()
     status = 200
