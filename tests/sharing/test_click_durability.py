@@ -58,7 +58,7 @@ class Gunicorn:
                 pass
             finally:
                 conn.close()
-            time.sleep(0.05)
+            threading.Event().wait(0.05)  # poll until gunicorn answers, up to the deadline
         self.stop()
         raise RuntimeError("gunicorn did not start")
 
