@@ -11,6 +11,7 @@ from hub import platforms
 from hub.auth.models import User
 from hub.posts.models import Post
 from hub.rewrite import NEAR_DUPLICATE_THRESHOLD, propose, similarity
+from hub.sharing import services
 from hub.sharing.models import ShareLink, ShareText
 from hub.topics.queries import topic_share_context
 
@@ -30,12 +31,6 @@ class Card:
 
 def link_url(base_url: str, code: str) -> str:
     return f"{base_url}/s/{code}"
-
-
-def limit_for(user: User, platform: str) -> int:
-    """The limit that applies to ``user`` on ``platform``: their own Mastodon server's, if set."""
-    own = user.handle_limit(platform) if platform == "mastodon" else None
-    return platforms.limit_for(platform, limit=own)
 
 
 def mastodon_instance(user: User) -> str | None:
@@ -65,12 +60,15 @@ def cards(session: Session, post: Post, user: User, links: dict[str, ShareLink],
     assert revision is not None
     own = _texts(session, post.id, user.id)
     author = _texts(session, post.id, post.author_id) if post.author_id != user.id else {}
-    author_links = {l.platform: l for l in session.scalars(sa.select(ShareLink).where(ShareLink.post_id == post.id, ShareLink.user_id == post.author_id))}
+    author_links = {link.platform: link for link in session.scalars(
+        sa.select(ShareLink).where(ShareLink.post_id == post.id, ShareLink.user_id == post.author_id))} if author else {}
     placeholder = link_url(base_url, "x" * len(next(iter(links.values())).code))
-    hashtags, audience = topic_share_context(session, post)
-    proposals = propose(revision.title, revision.body, url=placeholder, summary=revision.summary, tags=tuple(revision.tag_names),
-                        disclosure=disclosure or None, topic=post.topic.title if post.topic else None,
-                        hashtags=hashtags, audience=audience)
+    proposals = {}
+    if any(pid not in own and pid not in author for pid in platforms.PLATFORMS):  # someone still needs hub's draft
+        hashtags, audience = topic_share_context(session, post)
+        proposals = propose(revision.title, revision.body, url=placeholder, summary=revision.summary,
+                            tags=tuple(revision.tag_names), disclosure=disclosure or None,
+                            topic=post.topic.title if post.topic else None, hashtags=hashtags, audience=audience)
     result = []
     for pid, spec in platforms.PLATFORMS.items():
         url = link_url(base_url, links[pid].code)
@@ -83,7 +81,7 @@ def cards(session: Session, post: Post, user: User, links: dict[str, ShareLink],
         else:
             proposal = proposals[pid]
             text, subject, source = proposal.text.replace(placeholder, url), proposal.subject, "proposed"
-        result.append(Card(pid, spec.name, limit_for(user, pid), text, subject, source, url, platforms.measure(pid, text),
+        result.append(Card(pid, spec.name, services.limit_for(user, pid), text, subject, source, url, platforms.measure(pid, text),
                            intent_for(user, pid, text, url, subject)))
     return result
 

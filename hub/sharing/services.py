@@ -92,8 +92,7 @@ def save_share_text(session: Session, post: Post, user: User, platform: str, tex
     if platform not in platforms.PLATFORMS:
         raise ValidationError("platform", "Unknown platform.")
     text = text.replace("\r\n", "\n")
-    own = user.handle_limit("mastodon") if platform == "mastodon" else None
-    limit = platforms.limit_for(platform, limit=own)
+    limit = limit_for(user, platform)
     if platforms.measure(platform, text) > limit:
         raise ValidationError("text", f"Too long for {platforms.PLATFORMS[platform].name} ({limit} at most).")
     row = session.scalar(sa.select(ShareText).where(ShareText.post_id == post.id, ShareText.user_id == user.id, ShareText.platform == platform))
@@ -106,6 +105,12 @@ def save_share_text(session: Session, post: Post, user: User, platform: str, tex
     row.updated_at = utcnow()
     session.flush()
     return row
+
+
+def limit_for(user: User, platform: str) -> int:
+    """The limit that applies to ``user`` on ``platform``: their own Mastodon server's, if set."""
+    own = user.handle_limit(platform) if platform == "mastodon" else None
+    return platforms.limit_for(platform, limit=own)
 
 
 def get_setting(session: Session, key: str, default: str = "") -> str:

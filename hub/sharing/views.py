@@ -87,7 +87,7 @@ def measure(post_id: int):
     commit()
     result = {}
     for pid, text in texts.items():
-        count, limit = platforms.measure(pid, text), queries.limit_for(current_user, pid)
+        count, limit = platforms.measure(pid, text), services.limit_for(current_user, pid)
         url = queries.link_url(current_app.config["BASE_URL"], links[pid].code)
         result[pid] = {"count": count, "limit": limit, "ok": count <= limit,
                        "intent": queries.intent_for(current_user, pid, text, url, request.form.get(f"subject-{pid}") or None)}

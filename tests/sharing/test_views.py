@@ -163,3 +163,21 @@ def test_topic_hashtags_and_slug_flow_into_sharing(client, auth, session, make_u
     code = services.links_for(session, post, sharer)["x"].code
     location = client.get(f"/s/{code}", headers={"User-Agent": BROWSER}).headers["Location"]
     assert parse_qs(urlsplit(location).query)["utm_campaign"] == [topic.slug]
+
+
+def test_keep_as_my_version_and_mastodon_server_limit(client, auth, session, shared):
+    post, sharer, _links = shared
+    auth.login(sharer)
+    assert client.post(f"/p/{post.id}/share/text", data={"platform": "x", "text": "a" * 281}).status_code == 422
+    assert client.post(f"/p/{post.id}/share/text", data={"platform": "x", "text": "Mine, in my words"}).status_code == 200
+    assert "Mine, in my words" in client.get(f"/p/{post.id}/share").get_data(as_text=True)
+    # a person's own Mastodon server may allow more than 500
+    from hub.auth import services as auth_services
+
+    auth_services.update_profile(session, sharer, sharer, auth_services.Profile(
+        sharer.display_name, "", "", {"mastodon": "@sam@big.example"}, mastodon_limit=1000))
+    session.commit()
+    data = client.post(f"/p/{post.id}/share/measure", data={"text-mastodon": "b" * 800}).get_json()
+    assert data["platforms"]["mastodon"]["limit"] == 1000 and data["platforms"]["mastodon"]["ok"]
+    assert data["platforms"]["mastodon"]["intent"].startswith("https://big.example/share?")
+    assert client.post(f"/p/{post.id}/share/text", data={"platform": "mastodon", "text": "b" * 800}).status_code == 200
