@@ -81,6 +81,16 @@ def can_edit(actor: User, post: Post) -> bool:
     return actor.is_active and actor.id == post.author_id
 
 
+def can_take_down(actor: User) -> bool:
+    """Comms and admins may take a published post down after the fact."""
+    return actor.is_active and actor.is_comms
+
+
+def can_review(actor: User, post: Post) -> bool:
+    """The author and comms see a post's history and its text while it is not public."""
+    return can_edit(actor, post) or can_take_down(actor)
+
+
 def _require_author(actor: User, post: Post) -> None:
     if not can_edit(actor, post):
         raise PermissionDenied("Only the author can change this post.")
@@ -321,7 +331,7 @@ def take_down(session: Session, post: Post, actor: User, reason: str) -> None:
     """Comms and admins remove a published post after the fact, with a reason the author sees.
 
     The author may publish again once they have changed the post."""
-    if not (actor.is_comms and actor.is_active):
+    if not can_take_down(actor):
         raise PermissionDenied("Only comms and admins can take a post down.")
     reason = (reason or "").strip()
     if not reason:

@@ -22,11 +22,14 @@ from hub.web import commit, show_error
 bp = Blueprint("posts", __name__)
 
 
-def load_post(post_id: int, *, edit: bool = False) -> Post:
-    """The post, or 404; with ``edit``, 403 unless the current user may edit it."""
+def load_post(post_id: int, *, edit: bool = False, review: bool = False) -> Post:
+    """The post, or 404; with ``edit``, 403 unless the current user may edit it; with
+    ``review``, 403 unless they may see its history (the author and comms)."""
     post = queries.get_post(get_session(), post_id)
     if edit and not services.can_edit(current_user, post):
         raise PermissionDenied("Only the author can change this post.")
+    if review and not services.can_review(current_user, post):
+        raise PermissionDenied("Only the author and comms can see a post's history.")
     return post
 
 
@@ -207,7 +210,7 @@ def lifecycle(post_id: int, action: str):
 @login_required
 def takedown(post_id: int):
     post = load_post(post_id)
-    if not current_user.is_comms:
+    if not services.can_take_down(current_user):
         raise PermissionDenied("Only comms and admins can take a post down.")
     form = TakedownForm()
     if form.validate_on_submit():
@@ -222,16 +225,10 @@ def takedown(post_id: int):
     return render_template("posts/takedown.html", form=form, post=post)
 
 
-def _require_history_access(post: Post) -> None:
-    if not (services.can_edit(current_user, post) or current_user.is_comms):
-        raise PermissionDenied("Only the author and comms can see a post's history.")
-
-
 @bp.get("/posts/<int:post_id>/revisions")
 @login_required
 def revisions(post_id: int):
-    post = load_post(post_id)
-    _require_history_access(post)
+    post = load_post(post_id, review=True)
     db = get_session()
     return render_template("posts/revisions.html", post=post, revisions=queries.revisions(db, post),
                            events=queries.events(db, post), form=RestoreForm(base_revision_id=post.current_revision_id))
@@ -240,8 +237,7 @@ def revisions(post_id: int):
 @bp.get("/posts/<int:post_id>/revisions/<int:number>")
 @login_required
 def revision(post_id: int, number: int):
-    post = load_post(post_id)
-    _require_history_access(post)
+    post = load_post(post_id, review=True)
     rev = queries.revision(get_session(), post, number)
     return render_template("posts/revision.html", post=post, rev=rev, form=RestoreForm(base_revision_id=post.current_revision_id))
 
@@ -249,8 +245,7 @@ def revision(post_id: int, number: int):
 @bp.get("/posts/<int:post_id>/compare")
 @login_required
 def compare(post_id: int):
-    post = load_post(post_id)
-    _require_history_access(post)
+    post = load_post(post_id, review=True)
     db = get_session()
     current = post.current_revision.number
     a = queries.revision(db, post, request.args.get("a", max(1, current - 1), type=int))

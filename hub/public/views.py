@@ -48,7 +48,7 @@ def post(post_id: int, slug: str | None = None):
     post = queries.get_post(get_session(), post_id)
     preview = False
     if not post.is_public:
-        if current_user.is_authenticated and (services.can_edit(current_user, post) or current_user.is_comms):
+        if current_user.is_authenticated and services.can_review(current_user, post):
             preview = True  # the author (or comms) sees the unpublished post, marked as such
         elif post.status == PostStatus.TAKEN_DOWN:
             abort(410, "This post was taken down.")

@@ -136,3 +136,12 @@ def test_my_posts_and_colleagues_feed_with_search(client, author, make_post):
 def test_new_post_requires_sign_in(client):
     response = client.get("/write")
     assert response.status_code == 302 and response.headers["Location"].startswith("/login?next=")
+
+
+def test_comms_may_review_history_but_not_edit(client, auth, make_user, make_post):
+    post = make_post(title="Reviewed")
+    auth.login(make_user(role="comms"))
+    assert client.get(f"/posts/{post.id}/revisions").status_code == 200
+    assert client.get(f"/posts/{post.id}/compare?a=1&b=1").status_code == 200
+    assert client.get(f"/posts/{post.id}/edit").status_code == 403
+    assert client.post(f"/posts/{post.id}/revisions/1/restore").status_code == 403
