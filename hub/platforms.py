@@ -42,6 +42,7 @@ __all__ = [
     "PLATFORMS",
     "Platform",
     "find_hashtags",
+    "hashtag_spans",
     "find_links",
     "fits",
     "grapheme_count",
@@ -660,13 +661,35 @@ def fits(platform_id: str, text: str, *, spoiler: str = "", limit: int | None = 
 
 # --- Hashtags, links and problems -------------------------------------------------------------------------
 
-_HASHTAG = re.compile(r"(?<![\w&#/＃])[#＃](\w+)")
+_HASH_MARK = re.compile("[#＃]")
+_ZWNJ = "\u200c"
+
+
+def _hashtag_char(char: str) -> bool:
+    # Letters, marks and digits of any script (Devanagari's vowel signs are marks), "_" and ZWNJ.
+    return unicodedata.category(char)[0] in "LMN" or char in ("_", _ZWNJ)
+
+
+def hashtag_spans(text: str) -> list[tuple[int, int]]:
+    """Where the hashtags of ``text`` are (``#`` included), in order: ``#`` not after a word
+    character, ``&``, ``/`` or another ``#`` (so not ``C#``, ``&#39;`` or a URL's ``/#part``),
+    then word characters with at least one letter (``#2024`` is not a hashtag)."""
+    spans: list[tuple[int, int]] = []
+    for mark in _HASH_MARK.finditer(text):
+        start = mark.start()
+        if start > 0 and (_hashtag_char(text[start - 1]) or text[start - 1] in "&#/＃"):
+            continue
+        end = start + 1
+        while end < len(text) and _hashtag_char(text[end]):
+            end += 1
+        if any(unicodedata.category(ch).startswith("L") for ch in text[start + 1 : end]):
+            spans.append((start, end))
+    return spans
 
 
 def find_hashtags(text: str) -> list[str]:
-    """The hashtags in ``text``, without ``#``, in order: ``#word`` not inside a word, a URL or ``&#39;``;
-    all-digit tags (``#1``) are not hashtags."""
-    return [tag for tag in _HASHTAG.findall(text) if not tag.isdigit()]
+    """The hashtags in ``text``, without ``#``, in order (see ``hashtag_spans``)."""
+    return [text[start + 1 : end] for start, end in hashtag_spans(text)]
 
 
 def _count(n: int, what: str) -> str:

@@ -300,6 +300,8 @@ def test_problems_name_hashtags_links_and_titles() -> None:
 
 def test_find_hashtags() -> None:
     assert find_hashtags("#One two #Three, C# &#39; #1 https://e.com/#frag ＃four") == ["One", "Three", "four"]
+    # marks belong to the word (Devanagari vowel signs); a tag needs a letter
+    assert find_hashtags("#हिन्दी #_1 #a_1 #2024") == ["हिन्दी", "a_1"]
 
 
 # --- Share links ----------------------------------------------------------------------------------------

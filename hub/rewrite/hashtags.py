@@ -8,14 +8,11 @@ from collections.abc import Iterable
 
 from ugrapheme import grapheme_len
 
+from hub.platforms import hashtag_spans
+
 MAX_HASHTAG_GRAPHEMES = 50
 _ZWNJ = "\u200c"
 _APOSTROPHES_RE = re.compile("['’ʼ`´]")
-_HASH_RE = re.compile("[#＃]")
-
-
-def _is_word_char(char: str) -> bool:
-    return unicodedata.category(char)[0] in "LMN" or char in ("_", _ZWNJ)
 
 
 def _words(text: str) -> list[str]:
@@ -71,20 +68,9 @@ def merge_hashtags(*groups: Iterable[str]) -> tuple[str, ...]:
 
 
 def find_hashtags(text: str) -> list[str]:
-    """The hashtags in ``text``: ``#`` (not after a word character) followed by word characters
-    with at least one letter, as platforms link them (``C#`` and ``#2024`` are not hashtags)."""
-    found: list[str] = []
-    for mark in _HASH_RE.finditer(text):
-        start = mark.start()
-        if start > 0 and _is_word_char(text[start - 1]):
-            continue
-        end = start + 1
-        while end < len(text) and _is_word_char(text[end]):
-            end += 1
-        name = text[start + 1 : end]
-        if any(unicodedata.category(ch).startswith("L") for ch in name):
-            found.append(text[start:end])
-    return found
+    """The hashtags in ``text`` with their ``#``, as platforms link them: the one rule of
+    ``hub.platforms.hashtag_spans`` (``C#`` and ``#2024`` are not hashtags)."""
+    return [text[start:end] for start, end in hashtag_spans(text)]
 
 
 def split_camel_case(hashtag: str) -> str:

@@ -37,12 +37,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
 from hub.rewrite.hashtags import find_hashtags
-from hub.rewrite.text import has_no_space_chars, is_no_space_char
+from hub.rewrite.text import has_no_space_chars, is_no_space_char, remove_urls
 
 NEAR_DUPLICATE_THRESHOLD = 0.5
 SHINGLE_SIZE = 3
 
-_URL_RE = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S+", re.IGNORECASE)
 _BARE_LINK_RE = re.compile(r"\b[\w-]+(?:\.[\w-]+)+/\S*")
 _MENTION_RE = re.compile(r"(?<!\w)@\w+(?:@[\w.-]+)?")
 
@@ -51,7 +50,7 @@ def normalize(text: str) -> str:
     """The text as compared: NFKC, case-folded, without URLs, hashtags, mentions,
     punctuation, symbols or emoji, with single spaces."""
     text = unicodedata.normalize("NFKC", text).casefold()
-    text = _URL_RE.sub(" ", text)
+    text = remove_urls(text)
     text = _BARE_LINK_RE.sub(" ", text)
     for hashtag in sorted(set(find_hashtags(text)), key=len, reverse=True):
         text = text.replace(hashtag, " ")
