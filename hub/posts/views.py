@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from hub.db import get_session
 from hub.errors import Conflict, PermissionDenied, ValidationError
 from hub.lib.markdown import markdown_to_text, reading_minutes, render_markdown, word_count
-from hub.lib.textdiff import diff
+from hub.lib.textdiff import diff, has_changes
 from hub.lib.timeutil import parse_local
 from hub.posts import queries, services
 from hub.posts.forms import ImageForm, PostForm, PreviewForm, RestoreForm, TakedownForm
@@ -250,8 +250,9 @@ def compare(post_id: int):
     current = post.current_revision.number
     a = queries.revision(db, post, request.args.get("a", max(1, current - 1), type=int))
     b = queries.revision(db, post, request.args.get("b", current, type=int))
-    fields = [(name, diff(getattr(a, attr), getattr(b, attr))) for name, attr in
-              (("Title", "title"), ("Summary", "summary"), ("Tags", "tags_text"), ("Body", "body"))]
+    fields = [(name, rows, has_changes(rows)) for name, rows in
+              ((name, diff(getattr(a, attr), getattr(b, attr))) for name, attr in
+               (("Title", "title"), ("Summary", "summary"), ("Tags", "tags_text"), ("Body", "body")))]
     return render_template("posts/compare.html", post=post, a=a, b=b, fields=fields, revisions=queries.revisions(db, post))
 
 

@@ -13,7 +13,7 @@ from hub.insights.views import listening_context
 from hub.lib.markdown import markdown_to_text
 from hub.lib.text import excerpt
 from hub.posts import queries, services
-from hub.posts.models import Post, PostStatus
+from hub.posts.models import PostStatus
 from hub.suggestions import queries as suggestion_queries
 from hub.topics.queries import home_topics
 
@@ -110,7 +110,3 @@ def robots():
         "",
     ])
     return Response(body, mimetype="text/plain")
-
-
-def post_url(post: Post) -> str:
-    return absolute("public.post", post_id=post.id, slug=post.slug)
