@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from hub.auth import services
@@ -31,8 +31,6 @@ bp = Blueprint("auth", __name__)
 
 
 def _start_session(user: User, remember: bool = False) -> None:
-    from flask import session
-
     session.clear()  # a new session on sign-in: nothing from before carries over
     login_user(user, remember=remember)
 
@@ -84,8 +82,6 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    from flask import session
-
     logout_user()
     session.clear()
     flash("You are signed out.", "info")
