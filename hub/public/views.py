@@ -6,11 +6,11 @@ import re
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from hub.auth.services import get_user
 from hub.db import get_session, utcnow
 from hub.insights.views import listening_context
-from hub.lib.markdown import markdown_to_text
 from hub.lib.text import excerpt
 from hub.posts import queries, services
 from hub.posts.models import PostStatus
@@ -57,7 +57,8 @@ def post(post_id: int, slug: str | None = None):
     if not preview and slug != post.slug:
         return redirect(url_for("public.post", post_id=post.id, slug=post.slug), 301)
     revision = post.current_revision if preview else post.live_revision
-    description = revision.summary.strip() or excerpt(markdown_to_text(revision.body), 200)
+    # From the stored, sanitized HTML: a post page never parses Markdown.
+    description = revision.summary.strip() or excerpt(Markup(revision.body_html).striptags(), 200)
     feedback = suggestion_queries.feedback_summary(get_session(), post, current_user)
     return render_template("public/post.html", post=post, rev=revision, preview=preview, description=description, feedback=feedback,
                            canonical=absolute("public.post", post_id=post.id, slug=post.slug),

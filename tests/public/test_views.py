@@ -127,3 +127,16 @@ def test_unknown_pages_are_friendly_404s(client, path):
     assert response.status_code == 404
     assert "Not found" in response.get_data(as_text=True)
     assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_post_page_serves_stored_html_without_markdown(client, make_post, monkeypatch):
+    post = make_post(title="Stored", body="Some **stored** text. " * 20, publish=True)
+
+    def refuse(*_args, **_kwargs):  # noqa: ANN002, ANN003
+        raise AssertionError("a post page parsed Markdown")
+
+    monkeypatch.setattr("markdown_it.MarkdownIt.parse", refuse)
+    monkeypatch.setattr("markdown_it.MarkdownIt.render", refuse)
+    html = client.get(f"/p/{post.id}-stored").get_data(as_text=True)
+    assert "<strong>stored</strong>" in html
+    assert '<meta name="description" content="Some stored text. Some stored text.' in html
