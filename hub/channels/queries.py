@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload
 
-from hub.auth.models import User
+from hub.auth.models import User, UserStatus
 from hub.channels.health import WARNING_LABELS, HealthWarning, health
 from hub.channels.models import Channel, ChannelEvent, ChannelRequest, ChannelStatus, RequestStatus
 from hub.errors import NotFound
@@ -54,12 +54,18 @@ def get_channel(session: Session, channel_id: int) -> Channel:
     """The account with ``channel_id`` (owners loaded), or NotFound."""
     channel = session.scalar(
         sa.select(Channel).where(Channel.id == channel_id)
-        .options(joinedload(Channel.owner), joinedload(Channel.backup_owner), joinedload(Channel.main_channel),
-                 selectinload(Channel.checklist))
+        .options(joinedload(Channel.owner), joinedload(Channel.backup_owner), joinedload(Channel.main_channel))
     )
     if channel is None:
         raise NotFound("No such account.")
     return channel
+
+
+def _rows(session: Session, *where: sa.ColumnElement[bool], today: date, inactive_days: int) -> list[ChannelRow]:
+    """Accounts with their warnings, active first and closed last: one query, owners joined."""
+    stmt = (sa.select(Channel).where(*where).options(joinedload(Channel.owner), joinedload(Channel.backup_owner))
+            .order_by(_STATUS_ORDER, Channel.platform, sa.func.lower(Channel.handle), Channel.id))
+    return [ChannelRow(c, channel_health(c, today=today, inactive_days=inactive_days)) for c in session.scalars(stmt)]
 
 
 def inventory(
@@ -72,20 +78,22 @@ def inventory(
     problem: str | None = None,
 ) -> list[ChannelRow]:
     """Every account with its warnings: active first, closed last; filtered by ``status``,
-    ``platform`` and ``problem`` (a warning code, or ``"any"``)."""
-    stmt = sa.select(Channel).options(joinedload(Channel.owner), joinedload(Channel.backup_owner),
-                                      selectinload(Channel.main_channel))
-    if status:
-        stmt = stmt.where(Channel.status == status)
-    if platform:
-        stmt = stmt.where(Channel.platform == platform)
-    stmt = stmt.order_by(_STATUS_ORDER, Channel.platform, sa.func.lower(Channel.handle), Channel.id)
-    rows = [ChannelRow(c, channel_health(c, today=today, inactive_days=inactive_days)) for c in session.scalars(stmt).unique()]
-    if problem == "any":
-        rows = [r for r in rows if r.warnings]
-    elif problem:
-        rows = [r for r in rows if problem in r.codes]
-    return rows
+    ``platform`` and ``problem`` (a warning code, or ``"any"``).
+
+    One query: the whole inventory is read (it is small), so the main account a closing one
+    points to is already in the session when the CSV names it."""
+    return filter_rows(_rows(session, today=today, inactive_days=inactive_days), status=status, platform=platform, problem=problem)
+
+
+def filter_rows(
+    rows: list[ChannelRow], *, status: str | None = None, platform: str | None = None, problem: str | None = None
+) -> list[ChannelRow]:
+    """The ``rows`` with ``status``, on ``platform``, and with the warning ``problem`` (``"any"``: with some warning)."""
+    return [
+        r for r in rows
+        if (not status or r.channel.status == status) and (not platform or r.channel.platform == platform)
+        and (not problem or (bool(r.warnings) if problem == "any" else problem in r.codes))
+    ]
 
 
 @dataclass(frozen=True)
@@ -102,14 +110,19 @@ class HealthSummary:
         return [(code, WARNING_LABELS.get(code, code), n) for code, n in self.counts.items()]
 
 
-def health_summary(session: Session, *, today: date, inactive_days: int) -> HealthSummary:
-    """Accounts (not closed) with warnings, the number of each warning, and open requests."""
-    rows = inventory(session, today=today, inactive_days=inactive_days)
+def summarize(rows: list[ChannelRow], open_requests: int) -> HealthSummary:
+    """The summary of an inventory's ``rows`` (closed accounts are left out: they are history)."""
     live = [r for r in rows if r.channel.status != ChannelStatus.CLOSED]
     attention = [r for r in live if r.warnings]
     counts = Counter(w.code for r in attention for w in r.warnings)
     ordered = {code: counts[code] for code in WARNING_LABELS if counts[code]}
-    return HealthSummary(attention, ordered, len(live), count_open_requests(session))
+    return HealthSummary(attention, ordered, len(live), open_requests)
+
+
+def health_summary(session: Session, *, today: date, inactive_days: int) -> HealthSummary:
+    """Accounts (not closed) with warnings, the number of each warning, and open requests: two queries."""
+    rows = _rows(session, Channel.status != ChannelStatus.CLOSED, today=today, inactive_days=inactive_days)
+    return summarize(rows, count_open_requests(session))
 
 
 def events(session: Session, channel: Channel) -> list[ChannelEvent]:
@@ -131,8 +144,6 @@ def looked_after_by(session: Session, user: User) -> list[Channel]:
 
 def people(session: Session) -> list[User]:
     """People who can own an account: everyone active, by name."""
-    from hub.auth.models import UserStatus
-
     return list(session.scalars(sa.select(User).where(User.status == UserStatus.ACTIVE).order_by(sa.func.lower(User.display_name))))
 
 
@@ -146,7 +157,8 @@ def get_request(session: Session, request_id: int) -> ChannelRequest:
 
 def requests(session: Session, *, open_only: bool = False, requester: User | None = None, limit: int = 100) -> list[ChannelRequest]:
     """Requests, open ones first, newest first; only ``requester``'s when given."""
-    stmt = sa.select(ChannelRequest).options(joinedload(ChannelRequest.requester), joinedload(ChannelRequest.decided_by))
+    stmt = sa.select(ChannelRequest).options(joinedload(ChannelRequest.requester), joinedload(ChannelRequest.decided_by),
+                                             joinedload(ChannelRequest.channel))
     if open_only:
         stmt = stmt.where(ChannelRequest.status == RequestStatus.REQUESTED)
     if requester is not None:

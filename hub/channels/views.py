@@ -82,8 +82,9 @@ def inventory():
     require_manager()
     db = get_session()
     args = {k: request.args.get(k) or None for k in ("status", "platform", "problem")}
-    rows = queries.inventory(db, today=today(), inactive_days=inactive_days(), **args)
-    summary = queries.health_summary(db, today=today(), inactive_days=inactive_days())
+    everything = queries.inventory(db, today=today(), inactive_days=inactive_days())
+    summary = queries.summarize(everything, queries.count_open_requests(db))
+    rows = queries.filter_rows(everything, **args)
     return render_template("channels/inventory.html", rows=rows, summary=summary, filters=args, statuses=list(ChannelStatus),
                            platforms=CHANNEL_PLATFORMS, problems=WARNING_LABELS, inactive_days=inactive_days())
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from hub.channels import services
 from hub.channels.models import Channel
-from hub.db import utcnow
+from hub.db import get_engine, utcnow
 
 TODAY = date(2025, 6, 15)
 
@@ -38,3 +40,24 @@ def make_channel(session: Any, comms: Any) -> Callable[..., Channel]:
         return channel
 
     return make
+
+
+@pytest.fixture
+def statements(app: Any) -> Callable[[], AbstractContextManager[list[str]]]:
+    """``with statements() as run: ...``: ``run`` lists the SQL the app sent inside the block."""
+    engine = get_engine(app)
+
+    @contextmanager
+    def record() -> Iterator[list[str]]:
+        run: list[str] = []
+
+        def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            run.append(statement)
+
+        sa.event.listen(engine, "before_cursor_execute", note)
+        try:
+            yield run
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", note)
+
+    return record

@@ -234,3 +234,53 @@ class TestCsrf:
                                            "body": "x", "platform": "x", "purpose": "p", "audience": "a"}).status_code == 400, path
         session.expire_all()
         assert session.get(Channel, channel.id).status == ChannelStatus.ACTIVE and req.status == RequestStatus.REQUESTED
+
+
+def test_pages_send_as_many_statements_for_many_accounts_as_for_one(client, auth, comms, make_user, make_channel, session,
+                                                                     statements, today):
+    """No statement per account or per request: the inventory, the CSV (naming main accounts) and both request pages."""
+    employee = make_user()
+
+    def grow(n: int) -> None:
+        main, closing = make_channel(), make_channel(owner=employee)
+        services.start_closing(session, comms, closing, main)
+        req = services.request_channel(session, employee, services.RequestInput("x", "Jobs", "Engineers"))
+        services.approve_request(session, comms, req, services.ChannelInput(
+            platform="bluesky", handle=f"@jobs{n}", url=f"https://bsky.app/profile/jobs{n}"), today=today)
+        services.request_channel(session, employee, services.RequestInput("x", "More jobs", "Engineers"))
+        session.commit()
+
+    def count() -> dict[str, int]:
+        sent = {}
+        for who, path in ((comms, "/channels"), (comms, "/channels.csv"), (comms, "/channels/requests"), (employee, "/channels/request")):
+            auth.login(who)
+            with statements() as run:
+                assert client.get(path).status_code == 200
+            sent[path] = len(run)
+        return sent
+
+    grow(0)
+    one = count()
+    for n in range(1, 4):
+        grow(n)
+    assert count() == one
+
+
+def test_channel_health_costs_the_dashboard_two_statements_and_other_pages_none(client, auth, comms, make_channel, session,
+                                                                              statements):
+    main = make_channel(handle="@vague", purpose="")
+    services.start_closing(session, comms, make_channel(), main)
+    session.commit()
+
+    def channel_sql(path: str) -> tuple[str, list[str]]:
+        with statements() as run:
+            page = client.get(path).get_data(as_text=True)
+        return page, [s for s in run if re.search(r"\bFROM channel(_request)?\b", s)]
+
+    auth.login(comms)
+    page, sql = channel_sql("/insights/")
+    assert 'id="channel-health"' in page and "@vague on X" in page
+    assert len(sql) == 2  # the accounts with their owners, and the open requests
+    assert len(channel_sql("/channels")[1]) == 2  # the inventory page reads the accounts once for its table and summary
+    for path in ("/insights/me", "/posts", "/strategy"):
+        assert channel_sql(path)[1] == [], path

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from hub.strategy import services
+from hub.strategy import queries, services
 from hub.strategy.models import KpiTarget, StrategyRevision
 
 
@@ -115,8 +115,22 @@ def test_tone_and_platform_guidance_show_on_the_share_page(client, auth, make_us
     assert 'id="guidance-linkedin"' in page and "Tag at most three colleagues" in page
 
 
-def test_other_pages_do_not_query_the_guidance(client, auth, make_user, comms, session):
+def test_only_the_editor_and_the_share_page_read_the_guidance(client, auth, make_user, comms, make_post, session, monkeypatch):
+    post = make_post(publish=True)
     services.save_section(session, comms, "tone", "Write like you *talk*.", base_revision_id=None)
     session.commit()
+    calls: list[bool] = []
+    real = queries.writing_guidance
+
+    def spy(db, *, platforms=True):  # type: ignore[no-untyped-def]
+        calls.append(platforms)
+        return real(db, platforms=platforms)
+
+    monkeypatch.setattr(queries, "writing_guidance", spy)
     auth.login(make_user())
-    assert "strategy-guidance" not in client.get("/posts").get_data(as_text=True)
+    for path in ("/posts", "/strategy", "/channels/request", "/insights/me"):
+        assert "strategy-guidance" not in client.get(path).get_data(as_text=True), path
+    assert calls == []
+    client.get("/write")
+    client.get(f"/p/{post.id}/share")
+    assert calls == [False, True]  # the tone beside the editor; the platforms' guidance too on the share page
