@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import groupby
+from operator import attrgetter
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
 from hub.auth.models import User, UserStatus
 from hub.errors import NotFound
@@ -126,10 +128,6 @@ class FieldMerge:
     theirs: str  # the suggestion
     merge: Merge
 
-    @property
-    def changed_since(self) -> bool:
-        return self.ours != self.base
-
     def diffs(self) -> tuple[list[Row], list[Row]]:
         """(what the author changed since, what the suggestion changes), both from the base."""
         return diff(self.base, self.ours), diff(self.base, self.theirs)
@@ -176,16 +174,21 @@ def participants(session: Session, suggestion: Suggestion) -> set[int]:
 # --- notifications ------------------------------------------------------------------------------
 
 
+# What describe() and notification_url() read, loaded with the notifications.
+_DESCRIBED = (
+    joinedload(Notification.actor),
+    joinedload(Notification.post).joinedload(Post.current_revision),
+    joinedload(Notification.post).joinedload(Post.live_revision),
+    joinedload(Notification.topic),
+    joinedload(Notification.suggestion),
+)
+
+
 def notifications(session: Session, user: User, *, limit: int = 100) -> Sequence[Notification]:
     """``user``'s notifications, newest first."""
     return session.scalars(
-        sa.select(Notification)
-        .where(Notification.user_id == user.id)
-        .options(joinedload(Notification.actor), joinedload(Notification.post).joinedload(Post.current_revision),
-                 joinedload(Notification.post).joinedload(Post.live_revision), joinedload(Notification.topic),
-                 joinedload(Notification.suggestion))
-        .order_by(Notification.id.desc())
-        .limit(limit)
+        sa.select(Notification).where(Notification.user_id == user.id).options(*_DESCRIBED)
+        .order_by(Notification.id.desc()).limit(limit)
     ).all()
 
 
@@ -231,29 +234,21 @@ def describe(n: Notification) -> str:
 
 def digests_due(session: Session, now: datetime) -> list[tuple[User, list[Notification]]]:
     """Each active person who asked for the digest, with the unread notifications that came
-    since their last one (people with nothing new are left out)."""
-    people = session.scalars(
-        sa.select(User).where(
+    since their last one (people with nothing new are left out). One query for everyone."""
+    rows = session.scalars(
+        sa.select(Notification)
+        .join(Notification.user)
+        .where(
             User.digest_opt_in.is_(True),
             User.status == UserStatus.ACTIVE,
             sa.or_(User.digest_sent_at.is_(None), User.digest_sent_at <= now - DIGEST_MIN_INTERVAL),
-        ).order_by(User.id)
-    ).all()
-    result = []
-    for person in people:
-        stmt = (
-            sa.select(Notification)
-            .where(Notification.user_id == person.id, Notification.read_at.is_(None))
-            .options(joinedload(Notification.actor), joinedload(Notification.post), joinedload(Notification.topic),
-                     joinedload(Notification.suggestion))
-            .order_by(Notification.id)
+            Notification.read_at.is_(None),
+            sa.or_(User.digest_sent_at.is_(None), Notification.created_at > User.digest_sent_at),
         )
-        if person.digest_sent_at is not None:
-            stmt = stmt.where(Notification.created_at > person.digest_sent_at)
-        items = list(session.scalars(stmt))
-        if items:
-            result.append((person, items))
-    return result
+        .options(contains_eager(Notification.user), *_DESCRIBED)
+        .order_by(User.id, Notification.id)
+    )
+    return [(person, list(items)) for person, items in groupby(rows, key=attrgetter("user"))]
 
 
 def digest_text(person: User, items: Sequence[Notification], *, site_name: str, link: Any, profile_url: str) -> tuple[str, str]:

@@ -319,3 +319,48 @@ def test_archived_and_taken_down_posts_close_to_new_suggestions(session, publish
     assert published.status == PostStatus.TAKEN_DOWN
     with pytest.raises(PermissionDenied):
         services.submit_suggestion(session, published, colleague, comment())
+
+
+def test_digests_take_unread_news_since_the_last_digest_in_one_query(session, published, colleague, make_user):
+    from datetime import timedelta
+
+    from hub.db import utcnow
+
+    now = utcnow()
+    fresh, returning, recent, quiet, silent, gone = (make_user(name=n) for n in ("Fresh", "Back", "Recent", "Quiet", "Silent", "Gone"))
+    for person in (fresh, returning, recent, quiet, gone):
+        person.digest_opt_in = True
+    returning.digest_sent_at, recent.digest_sent_at = now - timedelta(days=1), now - timedelta(hours=1)
+    s = services.submit_suggestion(session, published, colleague, comment("one"))
+
+    def tell(person, *, age=timedelta(0), read=False):
+        [n] = services.notify(session, [person.id], NotificationKind.REPLY, actor=colleague, post=published, suggestion=s)
+        n.created_at = now - age
+        n.read_at = now if read else None
+        return n.id
+
+    expected = {fresh.id: [tell(fresh, age=timedelta(days=3)), tell(fresh)], returning.id: [tell(returning)]}
+    tell(fresh, read=True)
+    tell(returning, age=timedelta(days=2))  # came before their last digest
+    for person in (recent, silent, gone):  # a digest an hour ago; never asked; left
+        tell(person)
+    auth.deactivate(session, make_user(role="admin"), gone)
+    session.commit()
+    session.expunge_all()
+
+    statements = []
+
+    def record(_conn, _cursor, statement, *_rest):
+        statements.append(statement)
+
+    engine = session.get_bind()
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        due = queries.digests_due(session, now)
+        lines = [queries.describe(n) for _person, items in due for n in items]
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    assert {person.id: [n.id for n in items] for person, items in due} == expected
+    assert [person.display_name for person, _items in due] == ["Fresh", "Back"]
+    assert lines == ["Cole League replied in a conversation on “Shipping”"] * 3
+    assert len(statements) == 1, statements
