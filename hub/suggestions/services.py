@@ -198,7 +198,9 @@ def reply(session: Session, suggestion: Suggestion, actor: User, body: str) -> S
     return answer
 
 
-def _require_open_edit(actor: User, suggestion: Suggestion) -> None:
+def require_open_edit(actor: User, suggestion: Suggestion) -> None:
+    """PermissionDenied unless ``actor`` decides on ``suggestion`` (the post's author);
+    ValidationError unless it is an edit still open to accept, merge or decline."""
     if not can_decide(actor, suggestion):
         raise PermissionDenied("Only the post's author accepts or declines suggestions.")
     if not suggestion.is_edit:
@@ -245,7 +247,7 @@ def accept_suggestion(session: Session, suggestion: Suggestion, actor: User, *, 
     ``publish`` make it live. When the post changed since the suggestion's base revision, the
     changes are merged three ways if they do not overlap; otherwise MergeNeeded is raised and
     nothing changes."""
-    _require_open_edit(actor, suggestion)
+    require_open_edit(actor, suggestion)
     current = suggestion.post.current_revision
     assert current is not None
     if current.id == suggestion.base_revision_id:
@@ -271,7 +273,7 @@ def accept_merged(session: Session, suggestion: Suggestion, actor: User, merged:
                   base_revision_id: int | None, publish: bool = False) -> PostRevision:
     """Apply the author's own merge of a suggestion, credited to the suggester. The merge was
     made on ``base_revision_id``; if the post changed again since, Conflict."""
-    _require_open_edit(actor, suggestion)
+    require_open_edit(actor, suggestion)
     for field in ("title", "summary", "body"):
         if has_markers(getattr(merged, field)):
             raise ValidationError(field, "Settle the conflict first: keep the text you want and remove the marker lines.")
@@ -281,7 +283,7 @@ def accept_merged(session: Session, suggestion: Suggestion, actor: User, merged:
 
 def decline_suggestion(session: Session, suggestion: Suggestion, actor: User, note: str = "") -> None:
     """Decline a proposed edit (author only), optionally saying why; its suggester is told."""
-    _require_open_edit(actor, suggestion)
+    require_open_edit(actor, suggestion)
     note = (note or "").strip()
     if len(note) > TEXT_MAX:
         raise ValidationError("note", f"Keep it under {TEXT_MAX:,} characters.")

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
 
 from hub.db import get_session
-from hub.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from hub.errors import Conflict, NotFound, ValidationError
 from hub.posts import queries as post_queries
 from hub.posts.models import Post
 from hub.suggestions import queries, services
@@ -46,11 +46,17 @@ def load_suggestion(suggestion_id: int) -> Suggestion:
     return suggestion
 
 
+def _base_id(form: EditSuggestionForm | MergeForm) -> int | None:
+    """The revision the form was written on, from its hidden field (None when unreadable)."""
+    raw = form.base_revision_id.data or ""
+    return int(raw) if raw.isdigit() else None
+
+
 def _post_page(post: Post, comment_form: CommentForm | None = None, status: int = 200) -> tuple[str, int]:
     db = get_session()
     return render_template("suggestions/post.html", post=post, revision=services.suggestable_revision(post),
                            threads=queries.for_post(db, post), form=comment_form or CommentForm(),
-                           feedback_form=FeedbackForm(), can_suggest=services.can_suggest(current_user, post)), status
+                           can_suggest=services.can_suggest(current_user, post)), status
 
 
 @bp.get("/colleagues/drafts")
@@ -94,8 +100,7 @@ def propose_edit(post_id: int):
     if request.method == "GET":
         form.base_revision_id.data = str(revision.id)
     if form.validate_on_submit():
-        base = int(form.base_revision_id.data) if (form.base_revision_id.data or "").isdigit() else None
-        data = services.SuggestionInput(SuggestionKind.EDIT, base, form.message.data or "", title=form.title.data or "",
+        data = services.SuggestionInput(SuggestionKind.EDIT, _base_id(form), form.message.data or "", title=form.title.data or "",
                                         summary=form.summary.data or "", body=form.body.data or "")
         try:
             suggestion = services.submit_suggestion(get_session(), post, current_user, data)
@@ -117,7 +122,7 @@ def propose_edit(post_id: int):
 def thread(suggestion_id: int):
     suggestion = load_suggestion(suggestion_id)
     return render_template("suggestions/thread.html", s=suggestion, post=suggestion.post, diffs=queries.edit_diff(suggestion),
-                           reply_form=ReplyForm(), accept_form=AcceptForm(), decline_form=DeclineForm(), confirm=ConfirmForm(),
+                           reply_form=ReplyForm(), decline_form=DeclineForm(),
                            can_decide=services.can_decide(current_user, suggestion),
                            can_resolve=services.can_resolve(current_user, suggestion))
 
@@ -171,10 +176,10 @@ def _accepted(post: Post, published: bool) -> Response:
 @login_required
 def merge(suggestion_id: int):
     suggestion = load_suggestion(suggestion_id)
-    if not services.can_decide(current_user, suggestion):
-        raise PermissionDenied("Only the post's author merges suggestions.")
-    if not suggestion.is_open:
-        flash(f"This suggestion is already {suggestion.state.label.lower()}.", "info")
+    try:
+        services.require_open_edit(current_user, suggestion)
+    except ValidationError as exc:
+        flash(exc.message, "info")
         return redirect(url_for("suggestions.thread", suggestion_id=suggestion_id))
     plan = queries.merge_plan(suggestion, suggestion.post.current_revision)
     form = MergeForm()
@@ -182,12 +187,11 @@ def merge(suggestion_id: int):
         form.title.data, form.summary.data, form.body.data = plan.text("title"), plan.text("summary"), plan.text("body")
         form.base_revision_id.data = str(plan.current.id)
     elif form.validate_on_submit():
-        base = int(form.base_revision_id.data) if (form.base_revision_id.data or "").isdigit() else None
         merged = services.MergedText(form.title.data or "", form.summary.data or "", form.body.data or "")
+        publish = form.publish.data == "1"
         try:
-            services.accept_merged(get_session(), suggestion, current_user, merged, base_revision_id=base,
-                                   publish=form.publish.data == "1")
-            return _accepted(suggestion.post, form.publish.data == "1")
+            services.accept_merged(get_session(), suggestion, current_user, merged, base_revision_id=_base_id(form), publish=publish)
+            return _accepted(suggestion.post, publish)
         except Conflict:
             get_session().rollback()
             flash("The post changed again while you merged. Your merge is below; compare it with the newest text.", "error")
@@ -262,8 +266,7 @@ def notification_url(n: Notification, **kw: Any) -> str:
 @bp.get("/notifications")
 @login_required
 def notifications():
-    return render_template("suggestions/notifications.html", items=queries.notifications(get_session(), current_user),
-                           confirm=ConfirmForm())
+    return render_template("suggestions/notifications.html", items=queries.notifications(get_session(), current_user))
 
 
 @bp.post("/notifications/<int:notification_id>/open")

@@ -106,6 +106,21 @@ def test_overlapping_changes_go_to_the_hand_merge(client, auth, post, colleague,
     assert post.current_revision.created_by_id == colleague.id
 
 
+@pytest.mark.parametrize("what", ["comment", "declined edit"])
+def test_only_open_edits_have_a_merge_page(client, auth, post, colleague, author, session, what):
+    if what == "comment":
+        s = services.submit_suggestion(session, post, colleague, SuggestionInput(SuggestionKind.COMMENT, None, "Nice"))
+    else:
+        s = suggest(session, post, colleague)
+        services.decline_suggestion(session, s, author)
+    session.commit()
+    auth.login(author)
+    for response in (client.get(f"/suggestions/{s.id}/merge"),
+                     client.post(f"/suggestions/{s.id}/merge", data={"title": "", "summary": "", "body": "", "publish": "0"})):
+        assert response.status_code == 302 and response.headers["Location"] == f"/suggestions/{s.id}"
+    assert post.current_revision.body == BODY
+
+
 def test_comment_reply_decline_resolve(client, auth, post, colleague, author, session):
     auth.login(colleague)
     response = client.post(f"/posts/{post.id}/suggestions/comment", data={"quote": "ship on Fridy", "message": "Which Friday?"})
