@@ -14,7 +14,7 @@ from hub.auth.models import User
 from hub.errors import NotFound
 from hub.posts.models import Post, PostStatus
 from hub.sharing.models import Click, ShareEvent
-from hub.topics.models import ALL_AREAS, Topic, TopicFollow, TopicState
+from hub.topics.models import ALL_AREAS, Topic, TopicFollow, TopicState, area_key
 
 
 def get_topic(session: Session, topic_id: int) -> Topic:
@@ -132,11 +132,8 @@ def follows(session: Session, user: User) -> Follows:
 
 def areas(session: Session) -> list[str]:
     """The audiences of topics that are not closed, as areas people can follow."""
-    rows = session.scalars(sa.select(Topic.audience).where(Topic.state != TopicState.CLOSED, Topic.audience != "")).all()
-    seen: dict[str, str] = {}
-    for audience in rows:
-        seen.setdefault(" ".join(audience.split()).casefold(), audience)
-    return sorted(seen)
+    audiences = session.scalars(sa.select(Topic.audience).where(Topic.state != TopicState.CLOSED, Topic.audience != ""))
+    return sorted({area_key(audience) for audience in audiences})
 
 
 def topic_share_context(session: Session, post: Post) -> tuple[tuple[str, ...], str | None]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -31,8 +34,24 @@ def _input(form: TopicForm) -> services.TopicInput:
     )
 
 
-def _editor(form: TopicForm, heading: str, topic: Topic | None = None) -> str:
-    return render_template("topics/edit.html", form=form, heading=heading, topic=topic, areas=queries.areas(get_session()))
+def _editor(form: TopicForm, heading: str, submit: str, topic: Topic | None = None) -> str:
+    return render_template("topics/edit.html", form=form, heading=heading, submit=submit, topic=topic,
+                           areas=queries.areas(get_session()))
+
+
+def _create(verb: Callable[..., Topic], heading: str, submit: str, done: str) -> ResponseReturnValue:
+    """The new-topic form, handing a valid one to ``verb`` (create or propose)."""
+    form = TopicForm()
+    if form.validate_on_submit():
+        try:
+            topic = verb(get_session(), current_user, _input(form))
+        except ValidationError as exc:
+            show_error(form, exc)
+        else:
+            commit()
+            flash(done, "success")
+            return redirect(url_for("topics.show", topic_id=topic.id))
+    return _editor(form, heading, submit)
 
 
 @bp.get("")
@@ -41,8 +60,7 @@ def board():
     db = get_session()
     today = utcnow().date()
     return render_template("topics/board.html", board=queries.board(db, today), today=today, follows=queries.follows(db, current_user),
-                           areas=queries.areas(db), area_form=AreaForm(), confirm=ConfirmForm(),
-                           can_manage=services.can_manage(current_user))
+                           areas=queries.areas(db), can_manage=services.can_manage(current_user))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -50,33 +68,14 @@ def board():
 def new():
     if not services.can_manage(current_user):
         raise PermissionDenied("Only comms and admins put topics on the board. You can propose one.")
-    form = TopicForm()
-    if form.validate_on_submit():
-        try:
-            topic = services.create_topic(get_session(), current_user, _input(form))
-        except ValidationError as exc:
-            show_error(form, exc)
-        else:
-            commit()
-            flash("The topic is on the board.", "success")
-            return redirect(url_for("topics.show", topic_id=topic.id))
-    return _editor(form, "New topic")
+    return _create(services.create_topic, "New topic", "Put it on the board", "The topic is on the board.")
 
 
 @bp.route("/propose", methods=["GET", "POST"])
 @login_required
 def propose():
-    form = TopicForm()
-    if form.validate_on_submit():
-        try:
-            topic = services.propose_topic(get_session(), current_user, _input(form))
-        except ValidationError as exc:
-            show_error(form, exc)
-        else:
-            commit()
-            flash("Proposed. Comms will see it; you can start writing right away.", "success")
-            return redirect(url_for("topics.show", topic_id=topic.id))
-    return _editor(form, "Propose a topic")
+    return _create(services.propose_topic, "Propose a topic", "Propose",
+                   "Proposed. Comms will see it; you can start writing right away.")
 
 
 @bp.get("/<int:topic_id>")
@@ -86,7 +85,7 @@ def show(topic_id: int):
     topic = queries.get_topic(db, topic_id)
     return render_template("topics/show.html", topic=topic, posts=queries.posts_for_topic(db, topic),
                            drafts=queries.drafts_for_topic(db, topic, current_user), follows=queries.follows(db, current_user),
-                           confirm=ConfirmForm(), today=utcnow().date(), can_manage=services.can_manage(current_user),
+                           today=utcnow().date(), can_manage=services.can_manage(current_user),
                            can_edit=services.can_edit_topic(current_user, topic))
 
 
@@ -108,7 +107,7 @@ def edit(topic_id: int):
             commit()
             flash("Topic saved.", "success")
             return redirect(url_for("topics.show", topic_id=topic.id))
-    return _editor(form, "Edit topic", topic)
+    return _editor(form, "Edit topic", "Save", topic)
 
 
 @bp.post("/<int:topic_id>/<any(add, close, follow, unfollow):action>")
