@@ -1,5 +1,6 @@
 """Peer suggestions and topics in a real browser: a colleague proposes an edit that the author
-accepts from a notification; comms posts a topic that an employee picks up and publishes."""
+accepts from a notification, or quotes a passage they selected in a comment; comms posts a topic
+that an employee picks up and publishes."""
 
 from __future__ import annotations
 
@@ -85,6 +86,29 @@ def test_colleague_suggests_an_edit_author_accepts_from_the_notification(signed_
     assert stored is not None
     latest = queries.revisions(session, stored)[0]
     assert (latest.kind, latest.created_by_id, stored.live_revision_id) == (RevisionKind.SUGGESTION, colleague.id, latest.id)
+
+
+def test_colleague_quotes_a_selected_passage_in_a_comment(signed_in_page, make_user, make_post, session):
+    post = make_post(title="How we ship", body="We ship on Fridy.\n\nOur team is small.", publish=True)
+    post_id = post.id
+    fresh(session)
+
+    page, _ = signed_in_page()
+    page.goto(f"/posts/{post_id}/suggestions")
+    button = page.locator("#quote-selection")
+    expect(button).to_be_hidden()
+    page.locator(".page-head h1").select_text()  # outside the post's text: nothing to quote
+    expect(button).to_be_hidden()
+    page.locator("#suggest-source .post-body p").nth(1).select_text()
+    expect(button).to_be_visible()
+    button.click()
+    expect(page.locator("#quote")).to_have_value("Our team is small.")
+    expect(page.locator("#message")).to_be_focused()
+    page.locator("#message").fill("How small?")
+    page.get_by_role("button", name="Comment", exact=True).click()
+    expect(page).to_have_url(THREAD_URL)
+    expect(page.locator("#suggestion-quote")).to_have_text("Our team is small.")
+    expect(page.locator("#suggestion-message")).to_have_text("How small?")
 
 
 def test_comms_topic_is_picked_up_written_with_the_brief_and_listed(signed_in_page, make_user, session):
