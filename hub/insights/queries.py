@@ -20,11 +20,11 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload
 
 from hub import platforms
 from hub.auth.models import User, UserStatus
@@ -33,7 +33,8 @@ from hub.insights.models import ClickRollup, Feedback, FeedbackStatus, RollupSco
 from hub.insights.rollups import day_of
 from hub.lib.text import slugify
 from hub.posts.models import Post, PostRevision
-from hub.sharing.models import Setting, ShareEvent
+from hub.sharing.models import ShareEvent
+from hub.sharing.services import get_setting
 from hub.topics.models import Topic
 
 DEFAULT_DAYS = 30
@@ -119,10 +120,6 @@ class Counts:
     @property
     def clicks_per_share(self) -> float | None:
         return ratio(self.clicks, self.shares)
-
-    @property
-    def is_empty(self) -> bool:
-        return not (self.clicks or self.previews or self.shares)
 
 
 @dataclass(frozen=True)
@@ -234,7 +231,6 @@ class Dashboard:
     top_posts: tuple[PostRow, ...]  # by clicks per share
     listening: Listening
     leaderboard: Leaderboard | None  # None when switched off
-    series_for: frozenset[int] = field(default_factory=frozenset)  # posts that carry a sparkline
 
     @property
     def is_mine(self) -> bool:
@@ -246,13 +242,17 @@ class Dashboard:
 
 def leaderboard_enabled(session: Session) -> bool:
     """Whether an admin switched the leaderboard on (it is off by default)."""
-    row = session.get(Setting, LEADERBOARD_KEY)
-    return row is not None and row.value == "1"
+    return get_setting(session, LEADERBOARD_KEY) == "1"
 
 
 def can_see_company(viewer: User) -> bool:
     """Comms and admins see everyone's numbers; everyone sees their own."""
     return bool(viewer.is_authenticated and viewer.is_active and viewer.is_comms)
+
+
+def can_handle(viewer: User, feedback: Feedback) -> bool:
+    """The post's author, comms and admins read and answer its feedback."""
+    return bool(viewer.is_authenticated and viewer.is_active and (viewer.is_comms or feedback.post.author_id == viewer.id))
 
 
 # --- the dashboard --------------------------------------------------------------------------------
@@ -267,22 +267,19 @@ def dashboard(session: Session, viewer: User, rng: DateRange, *, mine: bool, spa
     user_id = viewer.id if mine else None
     shares = _shares(session, rng, user_id)
 
-    days = _by_day(session, rng, user_id, shares)
-    by_platform = _by_key(session, rng, user_id, RollupScope.USER_PLATFORM if mine else RollupScope.PLATFORM,
-                          ClickRollup.platform, shares.by_platform)
-    by_post = _by_key(session, rng, user_id, RollupScope.USER_POST if mine else RollupScope.POST, ClickRollup.post_id,
-                      shares.by_post)
-    by_user = {} if mine else _by_key(session, rng, None, RollupScope.USER, ClickRollup.user_id, shares.by_user)
+    by_day = _by_key(session, rng, user_id, ClickRollup.day, shares.by_day)
+    days = [DayRow(d, by_day.get(d, Counts())) for d in rng.days]  # every day: charts need the empty ones
+    by_platform = _by_key(session, rng, user_id, ClickRollup.platform, shares.by_platform)
+    by_post = _by_key(session, rng, user_id, ClickRollup.post_id, shares.by_post)
+    by_user = {} if mine else _by_key(session, rng, None, ClickRollup.user_id, shares.by_user)
 
     post_info = _post_info(session, by_post)
     post_rows = sorted(
         (PostRow(pid, *post_info.get(pid, ("(deleted post)", "post", "", None)), counts) for pid, counts in by_post.items()),
         key=lambda r: (-r.counts.clicks, -r.counts.shares, r.post_id),
     )
-    spark_ids = [r.post_id for r in post_rows[:sparklines]]
-    series = _series(session, rng, user_id, spark_ids)
-    post_rows = [PostRow(r.post_id, r.title, r.slug, r.author, r.topic_id, r.counts, series.get(r.post_id, ())) if r.post_id in series
-                 else r for r in post_rows]
+    series = _series(session, rng, user_id, [r.post_id for r in post_rows[:sparklines]])
+    post_rows = [replace(r, series=series[r.post_id]) if r.post_id in series else r for r in post_rows]
 
     platform_rows = sorted(
         (PlatformRow(pid, platforms.PLATFORMS[pid].name if pid in platforms.PLATFORMS else pid, counts) for pid, counts in by_platform.items()),
@@ -305,12 +302,9 @@ def dashboard(session: Session, viewer: User, rng: DateRange, *, mine: bool, spa
     )
     top = sorted((r for r in post_rows if r.counts.shares), key=lambda r: (-(r.counts.clicks_per_share or 0), -r.counts.clicks, r.post_id))
     board = None
-    if leaderboard_enabled(session):
-        if mine:
-            everyone = _shares(session, rng, None)
-            board = _leaderboard(session, _by_key(session, rng, None, RollupScope.USER, ClickRollup.user_id, everyone.by_user), viewer)
-        else:
-            board = _leaderboard(session, by_user, viewer)
+    if leaderboard_enabled(session):  # it ranks everyone, on "my shares" too
+        everyone = _by_key(session, rng, None, ClickRollup.user_id, _share_counts(session, rng, None, ShareEvent.user_id)) if mine else by_user
+        board = _leaderboard(session, everyone, viewer)
     return Dashboard(
         range=rng,
         user_id=user_id,
@@ -323,7 +317,6 @@ def dashboard(session: Session, viewer: User, rng: DateRange, *, mine: bool, spa
         top_posts=tuple(top[:TOP_POSTS]),
         listening=listening(session, rng, author_id=user_id),
         leaderboard=board,
-        series_for=frozenset(series),
     )
 
 
@@ -337,33 +330,46 @@ class _Shares:
     by_user: dict[int, int] = field(default_factory=dict)
 
 
-def _shares(session: Session, rng: DateRange, user_id: int | None) -> _Shares:
-    """Share events in the range, counted per day, platform, post, person and kind (one small
-    aggregate query each, read through ``ix_share_event_at``)."""
-    day = day_of(session.get_bind().dialect.name, ShareEvent.at)
-    where = [ShareEvent.at >= rng.start_at, ShareEvent.at < rng.end_before]
+def _share_counts(session: Session, rng: DateRange, user_id: int | None, key: sa.ColumnElement) -> dict:  # type: ignore[type-arg]
+    """Share events in the range (``user_id``'s, or everyone's) per value of ``key``: one small
+    aggregate query, read through ``ix_share_event_at``."""
+    stmt = sa.select(key, sa.func.count()).where(ShareEvent.at >= rng.start_at, ShareEvent.at < rng.end_before).group_by(key)
     if user_id is not None:
-        where.append(ShareEvent.user_id == user_id)
+        stmt = stmt.where(ShareEvent.user_id == user_id)
+    return {k: int(n) for k, n in session.execute(stmt)}
 
-    def grouped(key: sa.ColumnElement) -> dict:  # type: ignore[type-arg]
-        return {k: int(n) for k, n in session.execute(sa.select(key, sa.func.count()).where(*where).group_by(key))}
 
-    result = _Shares()
-    result.by_kind = grouped(ShareEvent.kind)
+def _shares(session: Session, rng: DateRange, user_id: int | None) -> _Shares:
+    """Share events in the range, counted per kind, day, platform, post and person."""
+    result = _Shares(by_kind=_share_counts(session, rng, user_id, ShareEvent.kind))
     result.total = sum(result.by_kind.values())
     if not result.total:
         return result
-    result.by_day = {(d if isinstance(d, date) else date.fromisoformat(d)): n for d, n in grouped(day).items()}
-    result.by_platform = grouped(ShareEvent.platform)
-    result.by_post = grouped(ShareEvent.post_id)
-    result.by_user = grouped(ShareEvent.user_id)
+    day = day_of(session.get_bind().dialect.name, ShareEvent.at)
+    result.by_day = {(d if isinstance(d, date) else date.fromisoformat(d)): n for d, n in _share_counts(session, rng, user_id, day).items()}
+    result.by_platform = _share_counts(session, rng, user_id, ShareEvent.platform)
+    result.by_post = _share_counts(session, rng, user_id, ShareEvent.post_id)
+    result.by_user = _share_counts(session, rng, user_id, ShareEvent.user_id)
     return result
 
 
-def _rollup_stmt(rng: DateRange, scope: RollupScope, user_id: int | None, *keys: sa.ColumnElement) -> sa.Select:  # type: ignore[type-arg]
+# The rollup scope that answers each breakdown: (its column, whether for one person's links).
+_SCOPES = {
+    ("day", False): RollupScope.SITE, ("day", True): RollupScope.USER,
+    ("platform", False): RollupScope.PLATFORM, ("platform", True): RollupScope.USER_PLATFORM,
+    ("post_id", False): RollupScope.POST, ("post_id", True): RollupScope.USER_POST,
+    ("user_id", False): RollupScope.USER,
+}
+
+
+def _rollup_stmt(rng: DateRange, user_id: int | None, key: InstrumentedAttribute, *more: InstrumentedAttribute) -> sa.Select:  # type: ignore[type-arg]
+    """Clicks and visitors per ``key`` (then ``more``) and human/bot over the range, read from
+    the scope that keeps ``key``'s breakdown (``user_id``: that person's links only)."""
+    keys = (key, *more)
     stmt = (
         sa.select(*keys, ClickRollup.is_bot, sa.func.sum(ClickRollup.clicks), sa.func.sum(ClickRollup.visitors))
-        .where(ClickRollup.scope == scope.value, ClickRollup.day >= rng.start, ClickRollup.day <= rng.end)
+        .where(ClickRollup.scope == _SCOPES[key.key, user_id is not None].value,
+               ClickRollup.day >= rng.start, ClickRollup.day <= rng.end)
         .group_by(*keys, ClickRollup.is_bot)
     )
     if user_id is not None:
@@ -371,31 +377,18 @@ def _rollup_stmt(rng: DateRange, scope: RollupScope, user_id: int | None, *keys:
     return stmt
 
 
-def _add(counts: Counts, is_bot: bool, clicks: int, visitors: int) -> None:
-    if is_bot:
-        counts.previews += int(clicks)
-    else:
-        counts.clicks += int(clicks)
-        counts.visitors += int(visitors)
-
-
-def _by_day(session: Session, rng: DateRange, user_id: int | None, shares: _Shares) -> list[DayRow]:
-    """One row for every day of the range, empty days included (charts need them)."""
-    scope = RollupScope.USER if user_id is not None else RollupScope.SITE
-    counts = {d: Counts(shares=shares.by_day.get(d, 0)) for d in rng.days}
-    for day, is_bot, clicks, visitors in session.execute(_rollup_stmt(rng, scope, user_id, ClickRollup.day)):
-        if day in counts:
-            _add(counts[day], is_bot, clicks, visitors)
-    return [DayRow(d, c) for d, c in counts.items()]
-
-
-def _by_key(session: Session, rng: DateRange, user_id: int | None, scope: RollupScope, key: sa.ColumnElement,  # type: ignore[type-arg]
+def _by_key(session: Session, rng: DateRange, user_id: int | None, key: InstrumentedAttribute,  # type: ignore[type-arg]
             shares: dict) -> dict:  # type: ignore[type-arg]
-    """Counts per value of ``key`` (platform, post or person) with their shares; rows with
-    neither clicks nor shares are left out."""
+    """Counts per value of ``key`` (day, platform, post or person) with their ``shares``; values
+    with neither clicks nor shares are left out."""
     out: dict = defaultdict(Counts)  # type: ignore[type-arg]
-    for value, is_bot, clicks, visitors in session.execute(_rollup_stmt(rng, scope, user_id, key)):
-        _add(out[value], is_bot, clicks, visitors)
+    for value, is_bot, clicks, visitors in session.execute(_rollup_stmt(rng, user_id, key)):
+        counts = out[value]
+        if is_bot:
+            counts.previews += int(clicks)
+        else:
+            counts.clicks += int(clicks)
+            counts.visitors += int(visitors)
     for value, n in shares.items():
         out[value].shares += n
     return dict(out)
@@ -421,20 +414,12 @@ def _series(session: Session, rng: DateRange, user_id: int | None, post_ids: Seq
     """Human clicks per day of the range for each of ``post_ids``."""
     if not post_ids:
         return {}
-    scope = RollupScope.USER_POST if user_id is not None else RollupScope.POST
     index = {d: i for i, d in enumerate(rng.days)}
     series = {pid: [0] * rng.length for pid in post_ids}
-    stmt = (
-        sa.select(ClickRollup.post_id, ClickRollup.day, sa.func.sum(ClickRollup.clicks))
-        .where(ClickRollup.scope == scope.value, ClickRollup.day >= rng.start, ClickRollup.day <= rng.end,
-               ClickRollup.is_bot == sa.false(), ClickRollup.post_id.in_(list(post_ids)))
-        .group_by(ClickRollup.post_id, ClickRollup.day)
-    )
-    if user_id is not None:
-        stmt = stmt.where(ClickRollup.user_id == user_id)
-    for pid, day, clicks in session.execute(stmt):
-        if day in index:
-            series[pid][index[day]] = int(clicks)
+    stmt = _rollup_stmt(rng, user_id, ClickRollup.post_id, ClickRollup.day).where(
+        ClickRollup.is_bot == sa.false(), ClickRollup.post_id.in_(list(post_ids)))
+    for pid, day, _bot, clicks, _visitors in session.execute(stmt):
+        series[pid][index[day]] = int(clicks)
     return {pid: tuple(values) for pid, values in series.items()}
 
 
@@ -562,7 +547,7 @@ def inbox(session: Session, viewer: User, status: FeedbackStatus | None = None, 
 def get_feedback(session: Session, viewer: User, feedback_id: int) -> Feedback:
     """One piece of feedback the viewer may handle; NotFound otherwise (its existence is not revealed)."""
     feedback = session.get(Feedback, feedback_id)
-    if feedback is None or not (can_see_company(viewer) or (viewer.is_active and feedback.post.author_id == viewer.id)):
+    if feedback is None or not can_handle(viewer, feedback):
         raise NotFound("No such feedback.")
     return feedback
 

@@ -42,6 +42,12 @@ KEYS: dict[RollupScope, Callable[[int, int, str], CellKey]] = {
     RollupScope.USER_POST: lambda post, user, platform: (post, user, ""),
     RollupScope.USER_PLATFORM: lambda post, user, platform: (0, user, platform),
 }
+# The same, as the columns ``rebuild`` groups by.
+KEPT: dict[RollupScope, tuple[str, ...]] = {
+    RollupScope.SITE: (), RollupScope.PLATFORM: ("platform",), RollupScope.POST: ("post_id",),
+    RollupScope.USER: ("user_id",), RollupScope.USER_POST: ("post_id", "user_id"),
+    RollupScope.USER_PLATFORM: ("user_id", "platform"),
+}
 _CHUNK = 500
 _KEYS = [(scope.value, key) for scope, key in KEYS.items()]  # plain strings: read in the hot loop
 
@@ -150,39 +156,26 @@ def rebuild(engine: Engine, start: date | None = None, end: date | None = None) 
     """Recompute the rollups of the days from ``start`` to ``end`` (inclusive; default: all)
     from the ``click`` table, in one transaction. Returns the number of rollup rows written."""
     table = ClickRollup.__table__
+    days, clicks = [], []
+    if start is not None:
+        days.append(table.c.day >= start)
+        clicks.append(Click.at >= datetime.combine(start, time(), timezone.utc))
+    if end is not None:
+        days.append(table.c.day <= end)
+        clicks.append(Click.at < datetime.combine(end + timedelta(days=1), time(), timezone.utc))
+    columns = {"post_id": Click.post_id, "user_id": Click.user_id, "platform": Click.platform}
+    unused = {"post_id": sa.literal(0), "user_id": sa.literal(0), "platform": sa.literal("")}
     with engine.begin() as conn:
         _serialize(conn)
-        delete = table.delete()
-        where = []
-        if start is not None:
-            delete = delete.where(table.c.day >= start)
-            where.append(Click.at >= datetime.combine(start, time(), timezone.utc))
-        if end is not None:
-            delete = delete.where(table.c.day <= end)
-            where.append(Click.at < datetime.combine(end + timedelta(days=1), time(), timezone.utc))
-        conn.execute(delete)
+        conn.execute(table.delete().where(*days))
         day = day_of(conn.dialect.name, Click.at)
-        columns = {
-            "post_id": Click.post_id, "user_id": Click.user_id, "platform": Click.platform,
-        }
-        for scope in RollupScope:
-            kept = {RollupScope.SITE: (), RollupScope.PLATFORM: ("platform",), RollupScope.POST: ("post_id",),
-                    RollupScope.USER: ("user_id",), RollupScope.USER_POST: ("post_id", "user_id"),
-                    RollupScope.USER_PLATFORM: ("user_id", "platform")}[scope]
-            values = {name: (columns[name] if name in kept else sa.literal("" if name == "platform" else 0))
-                      for name in ("post_id", "user_id", "platform")}
-            group = [day, *(columns[name] for name in kept), Click.is_bot]
+        for scope, kept in KEPT.items():
             select = (
-                sa.select(sa.literal(scope.value), day, values["post_id"], values["user_id"], values["platform"], Click.is_bot,
+                sa.select(sa.literal(scope.value), day, *(columns[c] if c in kept else unused[c] for c in columns), Click.is_bot,
                           sa.func.count(), sa.func.count(sa.distinct(Click.visitor)))
-                .where(*where)
-                .group_by(*group)
+                .where(*clicks)
+                .group_by(day, *(columns[c] for c in kept), Click.is_bot)
             )
             conn.execute(table.insert().from_select(
                 ["scope", "day", "post_id", "user_id", "platform", "is_bot", "clicks", "visitors"], select))
-        count = sa.select(sa.func.count()).select_from(table)
-        if start is not None:
-            count = count.where(table.c.day >= start)
-        if end is not None:
-            count = count.where(table.c.day <= end)
-        return int(conn.scalar(count) or 0)
+        return int(conn.scalar(sa.select(sa.func.count()).select_from(table).where(*days)) or 0)

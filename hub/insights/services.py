@@ -12,9 +12,11 @@ from hub.auth.models import User
 from hub.db import utcnow
 from hub.errors import DomainError, NotFound, PermissionDenied, ValidationError
 from hub.insights.models import Feedback, FeedbackStatus
-from hub.insights.queries import LEADERBOARD_KEY
+from hub.insights.queries import LEADERBOARD_KEY, can_handle
 from hub.posts.models import Post
 from hub.sharing.models import Setting
+from hub.suggestions import services as suggestions
+from hub.suggestions.models import NotificationKind
 
 NAME_MAX = 120
 EMAIL_MAX = 254
@@ -87,23 +89,7 @@ def submit_feedback(session: Session, post: Post, data: FeedbackInput, rate: Rat
 
 def notify_new_feedback(session: Session, feedback: Feedback, post: Post) -> None:
     """Tell the post's author about new feedback, in the app (hub.suggestions' notifications)."""
-    from hub.suggestions import services as suggestions
-    from hub.suggestions.models import NotificationKind
-
-    kind = getattr(NotificationKind, "FEEDBACK", None)
-    if kind is None:  # an older hub.suggestions without the feedback kind
-        return
-    suggestions.notify(session, [post.author_id], kind, actor=None, post=post)
-
-
-def can_handle(actor: User, feedback: Feedback) -> bool:
-    """The post's author, comms and admins read and answer feedback."""
-    return bool(actor.is_authenticated and actor.is_active and (actor.is_comms or feedback.post.author_id == actor.id))
-
-
-def _require_handler(actor: User, feedback: Feedback) -> None:
-    if not can_handle(actor, feedback):
-        raise PermissionDenied("Only the post's author and comms can handle its feedback.")
+    suggestions.notify(session, [post.author_id], NotificationKind.FEEDBACK, actor=None, post=post)
 
 
 @dataclass(frozen=True)
@@ -117,7 +103,8 @@ def update_feedback(session: Session, actor: User, feedback: Feedback, data: Fee
     """Change the status, internal note and public response. The first change away from "new"
     (or the first public response) is the first response; a public response is dated when its
     text changes, and shown under the post."""
-    _require_handler(actor, feedback)
+    if not can_handle(actor, feedback):
+        raise PermissionDenied("Only the post's author and comms can handle its feedback.")
     note = (data.internal_note or "").replace("\r\n", "\n").strip()
     response = (data.public_response or "").replace("\r\n", "\n").strip()
     if len(note) > NOTE_MAX:
