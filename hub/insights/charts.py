@@ -108,10 +108,10 @@ def timeline(days: Sequence[date], human: Sequence[int], previews: Sequence[int]
     return Markup("".join(parts))
 
 
-def bars(rows: Sequence[tuple[str, int, int]], *, chart_id: str = "platforms", title: str = "Clicks by platform",
-         width: int = 720) -> Markup:
-    """Horizontal bars of human clicks per label, with the previews written after each bar.
-    ``rows`` are ``(label, human clicks, previews)``."""
+def bars(labels: Sequence[str], human: Sequence[int], previews: Sequence[int], *, chart_id: str = "platforms",
+         title: str = "Clicks by platform", width: int = 720) -> Markup:
+    """Horizontal bars of human clicks per label, with the previews written after each bar."""
+    rows = list(zip(labels, human, previews, strict=True))
     cid = _id(chart_id)
     label_w, value_w, row_h, pad = 120, 190, 28, 8
     height = max(len(rows), 1) * row_h + 2 * pad

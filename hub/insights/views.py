@@ -4,7 +4,7 @@ readers' feedback form under every public post."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 import click
 from flask import Blueprint, Flask, Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -132,10 +132,9 @@ def leaderboard():
 @login_required
 def inbox():
     """Readers' feedback the signed-in person handles, filtered by status."""
-    raw = request.args.get("status", "")
-    status = FeedbackStatus(raw) if raw in FeedbackStatus._value2member_map_ else None
+    status = request.args.get("status", type=FeedbackStatus)  # None for every status (or an unknown one)
     box = queries.inbox(get_session(), current_user, status, page=request.args.get("page", 1, type=int))
-    return render_template("insights/inbox.html", box=box, statuses=list(FeedbackStatus))
+    return render_template("insights/inbox.html", box=box)
 
 
 @bp.route("/insights/feedback/<int:feedback_id>", methods=["GET", "POST"])
@@ -181,6 +180,13 @@ def _feedback_post(post_id: int) -> Post:
     return post
 
 
+def _feedback_rate() -> services.RateLimit:
+    """The feedback rate limit of the requesting address."""
+    cfg = current_app.config
+    return services.RateLimit(f"feedback:addr:{client_address()}", int(cfg["FEEDBACK_MAX_PER_ADDRESS"]),
+                              int(cfg["FEEDBACK_WINDOW_SECONDS"]))
+
+
 @bp.route("/p/<int:post_id>/feedback", methods=["GET", "POST"])
 def feedback(post_id: int):
     """A reader sends feedback on a post; refused input comes back as typed."""
@@ -188,12 +194,9 @@ def feedback(post_id: int):
     form = FeedbackForm()
     status = 200
     if form.validate_on_submit():
-        cfg = current_app.config
-        rate = services.RateLimit(f"feedback:addr:{client_address()}", int(cfg["FEEDBACK_MAX_PER_ADDRESS"]),
-                                  int(cfg["FEEDBACK_WINDOW_SECONDS"]))
         data = services.FeedbackInput(form.message.data or "", form.name.data or "", form.email.data or "", form.website.data or "")
         try:
-            services.submit_feedback(get_session(), post, data, rate)
+            services.submit_feedback(get_session(), post, data, _feedback_rate())
         except ValidationError as exc:
             show_error(form, exc)
             status = 422
@@ -218,7 +221,5 @@ def feedback(post_id: int):
 @click.option("--end", default=None, help="Last day to rebuild (YYYY-MM-DD); default: all.")
 def rebuild_command(start: str | None, end: str | None) -> None:
     """Recompute the daily click rollups from the clicks (after a restore, or to check them)."""
-    from datetime import date
-
     written = rollups.rebuild(get_engine(), date.fromisoformat(start) if start else None, date.fromisoformat(end) if end else None)
     click.echo(f"Click rollups rebuilt: {written} rows.")

@@ -11,6 +11,7 @@ from hub.db import get_engine
 from hub.insights import rollups
 from hub.insights.models import ClickRollup
 from hub.sharing import services as sharing
+from tests.insights.conftest import at
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36"
 
@@ -94,15 +95,9 @@ def test_the_rebuild_command(runner, session, known):
 
 
 def test_visitor_hash_is_per_day():
-    a = sharing.visitor_hash("k", "1.2.3.4", "UA", rollups_day("2026-05-01 23:59:59"))
-    b = sharing.visitor_hash("k", "1.2.3.4", "UA", rollups_day("2026-05-02 00:00:00"))
+    a = sharing.visitor_hash("k", "1.2.3.4", "UA", at("2026-05-01 23:59:59"))
+    b = sharing.visitor_hash("k", "1.2.3.4", "UA", at("2026-05-02 00:00:00"))
     assert a != b  # the reason unique visitors are summed per day
-
-
-def rollups_day(text: str):  # type: ignore[no-untyped-def]
-    from tests.insights.conftest import at
-
-    return at(text)
 
 
 def test_a_roll_up_reads_under_the_lock_that_serializes_concurrent_flushes(app, session, shared, activity, monkeypatch):

@@ -5,11 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import timedelta
+from html import unescape
+from urllib.parse import parse_qs
 
 import pytest
 import sqlalchemy as sa
 
 from hub.insights.models import Feedback, FeedbackStatus
+from hub.insights.views import duration
 from tests.insights.conftest import at
 
 RANGE = {"start": "2026-03-01", "end": "2026-03-03"}
@@ -229,6 +233,31 @@ def test_inbox_filters_by_status_and_comms_see_all(client, auth, session, post, 
     assert "Waiting one" in html and "Done one" not in html
     html = client.get("/insights/feedback?status=bogus").get_data(as_text=True)
     assert "Waiting one" in html and "Done one" in html
+
+
+def pager_links(html):  # type: ignore[no-untyped-def]
+    nav = re.search(r'<nav class="pager".*?</nav>', html, re.S)
+    links = re.findall(r'href="/insights/feedback\?([^"]*)">([^<]*)</a>', nav.group(0)) if nav else []
+    return {text: parse_qs(unescape(query)) for query, text in links}
+
+
+def test_inbox_pages_keep_the_status_filter(client, auth, post, activity):
+    for i in range(31):
+        activity.feedback(post, f"2026-03-01 10:{i:02d}:00", message=f"Message number {i}")
+    auth.login(post.author)
+    first = client.get("/insights/feedback?status=new").get_data(as_text=True)
+    assert first.count('class="card pad feedback-item"') == 30 and "Message number 30" in first and "Message number 0<" not in first
+    assert pager_links(first) == {"Older →": {"page": ["2"], "status": ["new"]}}
+    second = client.get("/insights/feedback?status=new&page=2").get_data(as_text=True)
+    assert second.count('class="card pad feedback-item"') == 1 and "Message number 0<" in second
+    assert pager_links(second) == {"← Newer": {"page": ["1"], "status": ["new"]}}
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    (None, "–"), (timedelta(minutes=45), "45 min"), (timedelta(hours=5, minutes=30), "5.5 h"), (timedelta(days=3, hours=5), "3.2 days"),
+])
+def test_durations_are_short_and_human(value, shown):
+    assert duration(value) == shown
 
 
 def test_invalid_status_is_refused(client, auth, session, post, activity):
