@@ -56,7 +56,8 @@ def can_record_activity(actor: User, channel: Channel) -> bool:
     return actor.is_active and (actor.is_comms or channel.looked_after_by(actor))
 
 
-def _require_manager(actor: User) -> None:
+def require_manager(actor: User) -> None:
+    """PermissionDenied unless ``actor`` may manage accounts (see ``can_manage``)."""
     if not can_manage(actor):
         raise PermissionDenied("Only comms and admins can manage the company's accounts.")
 
@@ -164,7 +165,7 @@ def _duplicate(session: Session, platform: str, handle: str, exclude: int | None
 
 def create_channel(session: Session, actor: User, data: ChannelInput, *, today: date, note: str = "") -> Channel:
     """Register an official account (comms and admins); ``note`` goes into its history."""
-    _require_manager(actor)
+    require_manager(actor)
     values = _checked(session, data, today=today)
     if _duplicate(session, str(values["platform"]), str(values["handle"])) is not None:
         raise ValidationError("handle", "This account is already in the inventory.")
@@ -188,7 +189,7 @@ def update_channel(session: Session, actor: User, channel: Channel, data: Channe
     A closed account is history: reopen it first. An owner who has left may stay on the
     record while other details change, but nobody deactivated can be newly made owner.
     """
-    _require_manager(actor)
+    require_manager(actor)
     if channel.is_closed:
         raise ValidationError(None, "This account is closed. Reopen it to change its details.")
     values = _checked(session, data, today=today, current=channel)
@@ -206,7 +207,7 @@ def update_channel(session: Session, actor: User, channel: Channel, data: Channe
 def set_status(session: Session, actor: User, channel: Channel, status: ChannelStatus, note: str = "") -> None:
     """Mark an account active or dormant, or reopen a closed one. Closing goes through the
     closing flow (``start_closing`` ... ``close_channel``)."""
-    _require_manager(actor)
+    require_manager(actor)
     status = ChannelStatus(status)
     if status in (ChannelStatus.CLOSING, ChannelStatus.CLOSED):
         raise ValidationError("status", "Close an account with the closing steps, so followers are told where to go.")
@@ -252,7 +253,7 @@ def main_account_choices(session: Session, channel: Channel) -> list[Channel]:
 
 def start_closing(session: Session, actor: User, channel: Channel, main: Channel) -> None:
     """Step 1 of closing: choose the account to send followers to; the account is now "closing"."""
-    _require_manager(actor)
+    require_manager(actor)
     if channel.status in (ChannelStatus.CLOSING, ChannelStatus.CLOSED):
         raise ValidationError(None, f"This account is already {channel.status.label.lower()}.")
     if main.id == channel.id or main.status != ChannelStatus.ACTIVE:
@@ -280,7 +281,7 @@ def save_checklist(session: Session, actor: User, channel: Channel, done: set[st
 
     The farewell must fit the account's platform, as that platform counts (where hub knows it).
     """
-    _require_manager(actor)
+    require_manager(actor)
     if channel.status != ChannelStatus.CLOSING:
         raise ValidationError(None, "Start closing the account first.")
     unknown = set(done) - set(CHECKLIST_KEYS)
@@ -312,12 +313,12 @@ def close_channel(session: Session, actor: User, channel: Channel, closed_on: da
     """Step 3 of closing: mark the account closed on ``closed_on``, once every step is done.
 
     Nothing is deleted: the account, its history and its farewell stay in the inventory."""
-    _require_manager(actor)
+    require_manager(actor)
     if channel.status != ChannelStatus.CLOSING:
         raise ValidationError(None, "Start closing the account first.")
-    missing = [label for key, label in CHECKLIST if key not in channel.checklist_done()]
-    if missing:
-        raise ValidationError(None, f"Finish the checklist first ({len(missing)} step{'s' if len(missing) != 1 else ''} left).")
+    left = len(set(CHECKLIST_KEYS) - channel.checklist_done())
+    if left:
+        raise ValidationError(None, f"Finish the checklist first ({left} step{'s' if left != 1 else ''} left).")
     if closed_on > today:
         raise ValidationError("closed_on", "Mark it closed once it is: the date cannot be in the future.")
     channel.status = ChannelStatus.CLOSED
@@ -328,7 +329,7 @@ def close_channel(session: Session, actor: User, channel: Channel, closed_on: da
 
 def cancel_closing(session: Session, actor: User, channel: Channel) -> None:
     """Stop closing an account: it becomes active again; the ticked steps are kept."""
-    _require_manager(actor)
+    require_manager(actor)
     if channel.status != ChannelStatus.CLOSING:
         return
     channel.status = ChannelStatus.ACTIVE
@@ -382,7 +383,7 @@ def _decide(request: ChannelRequest, actor: User, status: RequestStatus, note: s
 
 def approve_request(session: Session, actor: User, request: ChannelRequest, data: ChannelInput, *, today: date, note: str = "") -> Channel:
     """Create the account asked for (comms and admins), and keep the decision with the request."""
-    _require_manager(actor)
+    require_manager(actor)
     if not request.is_open:
         raise ValidationError(None, f"This request was already {request.status.value}.")
     channel = create_channel(session, actor, data, today=today, note=f"Requested by {request.requester.display_name}.")
@@ -393,7 +394,7 @@ def approve_request(session: Session, actor: User, request: ChannelRequest, data
 
 def decline_request(session: Session, actor: User, request: ChannelRequest, note: str) -> None:
     """Say no to a request, with a reason the requester sees."""
-    _require_manager(actor)
+    require_manager(actor)
     if not (note or "").strip():
         raise ValidationError("note", "Tell the requester why, and what they could do instead.")
     _decide(request, actor, RequestStatus.DECLINED, note)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -49,18 +50,31 @@ def inactive_days() -> int:
     return int(current_app.config["CHANNEL_INACTIVE_DAYS"])
 
 
-def require_manager() -> None:
-    if not services.can_manage(current_user):
-        raise PermissionDenied("Only comms and admins can manage the company's accounts.")
-
-
 def load_channel(channel_id: int, *, manage: bool = True) -> Channel:
-    """The account, or 404; 403 unless the current user manages accounts (or, with
-    ``manage=False``, looks after this one)."""
+    """The account; 403 unless the current user manages accounts (or, with ``manage=False``,
+    looks after this one), then 404 if there is no such account."""
+    if manage:
+        services.require_manager(current_user)
     channel = queries.get_channel(get_session(), channel_id)
-    if not (services.can_manage(current_user) or (not manage and channel.looked_after_by(current_user))):
+    if not (services.can_manage(current_user) or channel.looked_after_by(current_user)):
         raise PermissionDenied("Only comms, admins and the account's owners can see this account.")
     return channel
+
+
+def _apply(call: Callable[[], object], success: str) -> bool:
+    """Run one service call: commit and flash ``success``, or flash its ValidationError. True if done."""
+    try:
+        call()
+    except ValidationError as exc:
+        show_error(None, exc)
+        return False
+    commit()
+    flash(success, "success")
+    return True
+
+
+def _back(channel: Channel, endpoint: str = "channels.detail") -> Response:
+    return redirect(url_for(endpoint, channel_id=channel.id))
 
 
 def _input(form: ChannelForm) -> services.ChannelInput:
@@ -79,7 +93,7 @@ def _input(form: ChannelForm) -> services.ChannelInput:
 @bp.get("/channels")
 @login_required
 def inventory():
-    require_manager()
+    services.require_manager(current_user)
     db = get_session()
     args = {k: request.args.get(k) or None for k in ("status", "platform", "problem")}
     everything = queries.inventory(db, today=today(), inactive_days=inactive_days())
@@ -92,7 +106,7 @@ def inventory():
 @bp.get("/channels.csv")
 @login_required
 def export_csv():
-    require_manager()
+    services.require_manager(current_user)
     rows = queries.inventory(get_session(), today=today(), inactive_days=inactive_days())
     response = Response(queries.inventory_csv(rows), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="channels-{today():%Y-%m-%d}.csv"'
@@ -103,7 +117,7 @@ def export_csv():
 @bp.route("/channels/new", methods=["GET", "POST"])
 @login_required
 def new():
-    require_manager()
+    services.require_manager(current_user)
     db = get_session()
     form = ChannelForm()
     form.set_people(queries.people(db))
@@ -128,19 +142,16 @@ def detail(channel_id: int):
         "channels/detail.html", channel=channel, events=queries.events(db, channel),
         warnings=queries.channel_health(channel, today=today(), inactive_days=inactive_days()),
         activity_form=ActivityForm(on=today()), status_form=StatusForm(status=channel.status.value),
-        confirm=ConfirmForm(), can_manage=services.can_manage(current_user), checklist=services.CHECKLIST,
+        can_manage=services.can_manage(current_user),
     )
 
 
 @bp.route("/channels/<int:channel_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(channel_id: int):
-    require_manager()
     channel = load_channel(channel_id)
     db = get_session()
     form = ChannelForm(obj=channel if request.method == "GET" else None)
-    if request.method == "GET":
-        form.opened_by.data = channel.opened_by.value
     form.set_people(queries.people(db), keep=[channel.owner, channel.backup_owner])
     if form.validate_on_submit():
         try:
@@ -154,10 +165,6 @@ def edit(channel_id: int):
     return render_template("channels/form.html", form=form, channel=channel, request_=None)
 
 
-def _back(channel: Channel, endpoint: str = "channels.detail") -> Response:
-    return redirect(url_for(endpoint, channel_id=channel.id))
-
-
 @bp.post("/channels/<int:channel_id>/status")
 @login_required
 def set_status(channel_id: int):
@@ -165,13 +172,8 @@ def set_status(channel_id: int):
     form = StatusForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        services.set_status(get_session(), current_user, channel, ChannelStatus(form.status.data), form.note.data or "")
-    except ValidationError as exc:
-        show_error(None, exc)
-    else:
-        commit()
-        flash(f"Status: {channel.status.label}.", "success")
+    status = ChannelStatus(form.status.data)
+    _apply(lambda: services.set_status(get_session(), current_user, channel, status, form.note.data or ""), f"Status: {status.label}.")
     return _back(channel)
 
 
@@ -181,9 +183,8 @@ def reopen(channel_id: int):
     channel = load_channel(channel_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    services.set_status(get_session(), current_user, channel, ChannelStatus.ACTIVE, "Reopened.")
-    commit()
-    flash("The account is active again.", "success")
+    _apply(lambda: services.set_status(get_session(), current_user, channel, ChannelStatus.ACTIVE, "Reopened."),
+           "The account is active again.")
     return _back(channel)
 
 
@@ -194,15 +195,9 @@ def record_activity(channel_id: int):
     form = ActivityForm()
     if not form.validate_on_submit():
         flash("Give the date of the post (and a full https:// link, if any).", "error")
-        return _back(channel)
-    try:
-        services.record_activity(get_session(), current_user, channel, form.on.data, today=today(),
-                                 link=form.link.data or "", note=form.note.data or "")
-    except ValidationError as exc:
-        show_error(None, exc)
     else:
-        commit()
-        flash("Activity recorded.", "success")
+        _apply(lambda: services.record_activity(get_session(), current_user, channel, form.on.data, today=today(),
+                                                link=form.link.data or "", note=form.note.data or ""), "Activity recorded.")
     return _back(channel)
 
 
@@ -219,10 +214,8 @@ def _farewell_date() -> date | None:
 @bp.get("/channels/<int:channel_id>/close")
 @login_required
 def close(channel_id: int):
-    require_manager()
     channel = load_channel(channel_id)
-    db = get_session()
-    context: dict[str, object] = {"channel": channel, "checklist": services.CHECKLIST, "confirm": ConfirmForm()}
+    context: dict[str, object] = {"channel": channel, "checklist": services.CHECKLIST}
     if channel.status == ChannelStatus.CLOSING:
         closes_on = _farewell_date()
         drafts = draft_farewells(services.farewell_facts(channel, closes_on=closes_on))
@@ -234,7 +227,7 @@ def close(channel_id: int):
         }
     elif channel.status != ChannelStatus.CLOSED:
         form = StartClosingForm()
-        choices = services.main_account_choices(db, channel)
+        choices = services.main_account_choices(get_session(), channel)
         form.set_accounts(choices)
         context |= {"start_form": form, "choices": choices}
     return render_template("channels/close.html", **context)
@@ -243,72 +236,51 @@ def close(channel_id: int):
 @bp.post("/channels/<int:channel_id>/close/start")
 @login_required
 def start_closing(channel_id: int):
-    require_manager()
     channel = load_channel(channel_id)
     db = get_session()
     form = StartClosingForm()
     form.set_accounts(services.main_account_choices(db, channel))
     if not form.validate_on_submit():
         flash("Pick the account to send followers to.", "error")
-        return _back(channel, "channels.close")
-    try:
-        services.start_closing(db, current_user, channel, queries.get_channel(db, form.main_channel_id.data))
-    except ValidationError as exc:
-        show_error(None, exc)
     else:
-        commit()
-        flash("Closing started. Post the farewell, then work through the checklist.", "success")
+        _apply(lambda: services.start_closing(db, current_user, channel, queries.get_channel(db, form.main_channel_id.data)),
+               "Closing started. Post the farewell, then work through the checklist.")
     return _back(channel, "channels.close")
 
 
 @bp.post("/channels/<int:channel_id>/close/checklist")
 @login_required
 def save_checklist(channel_id: int):
-    require_manager()
     channel = load_channel(channel_id)
     form = ChecklistForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        services.save_checklist(get_session(), current_user, channel, request.form.getlist("done"),
-                                farewell_text=form.farewell_text.data)
-    except ValidationError as exc:
-        show_error(None, exc)
-    else:
-        commit()
-        flash("Checklist saved.", "success")
+    _apply(lambda: services.save_checklist(get_session(), current_user, channel, request.form.getlist("done"),
+                                           farewell_text=form.farewell_text.data), "Checklist saved.")
     return _back(channel, "channels.close")
 
 
 @bp.post("/channels/<int:channel_id>/close/finish")
 @login_required
 def finish_closing(channel_id: int):
-    require_manager()
     channel = load_channel(channel_id)
     form = CloseForm()
     if not form.validate_on_submit():
         flash("Give the date the account was closed.", "error")
         return _back(channel, "channels.close")
-    try:
-        services.close_channel(get_session(), current_user, channel, form.closed_on.data, today=today(), note=form.note.data or "")
-    except ValidationError as exc:
-        show_error(None, exc)
-        return _back(channel, "channels.close")
-    commit()
-    flash(f"{channel.label} is closed. It stays in the inventory with its history.", "success")
-    return _back(channel)
+    closed = _apply(lambda: services.close_channel(get_session(), current_user, channel, form.closed_on.data, today=today(),
+                                                   note=form.note.data or ""),
+                    f"{channel.label} is closed. It stays in the inventory with its history.")
+    return _back(channel, "channels.detail" if closed else "channels.close")
 
 
 @bp.post("/channels/<int:channel_id>/close/cancel")
 @login_required
 def cancel_closing(channel_id: int):
-    require_manager()
     channel = load_channel(channel_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    services.cancel_closing(get_session(), current_user, channel)
-    commit()
-    flash("Closing cancelled: the account is active again.", "success")
+    _apply(lambda: services.cancel_closing(get_session(), current_user, channel), "Closing cancelled: the account is active again.")
     return _back(channel)
 
 
@@ -337,7 +309,7 @@ def request_new():
 @bp.get("/channels/requests")
 @login_required
 def requests():
-    require_manager()
+    services.require_manager(current_user)
     return render_template("channels/requests.html", requests=queries.requests(get_session()), decline_form=DeclineForm())
 
 
@@ -353,20 +325,22 @@ def _tell_requester(req: ChannelRequest) -> None:
               subject=f"Your request for a {req.platform_name} account was {decision}", body="\n".join(lines) + "\n")
 
 
+def _proposed(req: ChannelRequest) -> dict[str, object]:
+    """The account as asked for, to start the approval form from: its requester owns it, if still here."""
+    return {"platform": req.platform, "handle": req.handle, "purpose": req.purpose, "audience": req.audience,
+            "owner_id": req.requester_id if req.requester.is_active else None}
+
+
 @bp.route("/channels/requests/<int:request_id>/approve", methods=["GET", "POST"])
 @login_required
 def approve(request_id: int):
-    require_manager()
+    services.require_manager(current_user)
     db = get_session()
     req = queries.get_request(db, request_id)
     if not req.is_open:
         flash(f"This request was already {req.status.value}.", "info")
         return redirect(url_for("channels.requests"))
-    form = ApproveForm()
-    if request.method == "GET":
-        form.platform.data, form.handle.data = req.platform, req.handle
-        form.purpose.data, form.audience.data = req.purpose, req.audience
-        form.owner_id.data = req.requester_id if req.requester.is_active else None
+    form = ApproveForm(data=_proposed(req) if request.method == "GET" else None)
     form.set_people(queries.people(db))
     if form.validate_on_submit():
         try:
@@ -384,7 +358,7 @@ def approve(request_id: int):
 @bp.post("/channels/requests/<int:request_id>/decline")
 @login_required
 def decline(request_id: int):
-    require_manager()
+    services.require_manager(current_user)
     db = get_session()
     req = queries.get_request(db, request_id)
     form = DeclineForm()

@@ -28,7 +28,8 @@ def can_edit(actor: User) -> bool:
     return actor.is_authenticated and actor.is_active and actor.is_comms
 
 
-def _require_editor(actor: User) -> None:
+def require_editor(actor: User) -> None:
+    """PermissionDenied unless ``actor`` may write the strategy (see ``can_edit``)."""
     if not can_edit(actor):
         raise PermissionDenied("Only comms and admins can change the strategy.")
 
@@ -52,7 +53,7 @@ def save_section(
     Raises Conflict (carrying the newer revision) when someone saved since that base; saving
     exactly the current text adds nothing and returns the current revision.
     """
-    _require_editor(actor)
+    require_editor(actor)
     body = (body or "").replace("\r\n", "\n")
     if len(body) > BODY_MAX:
         raise ValidationError("body", f"Keep a section under {BODY_MAX:,} characters.")
@@ -97,7 +98,7 @@ def set_kpi_target(
 ) -> KpiTarget:
     """Set the target for ``metric`` per ``period`` on ``platform`` (or ``all``), replacing any
     earlier target for the same three."""
-    _require_editor(actor)
+    require_editor(actor)
     if platform != ALL_PLATFORMS and platform not in PLATFORMS:
         raise ValidationError("platform", "Pick a platform from the list.")
     try:
@@ -122,6 +123,6 @@ def set_kpi_target(
 
 def remove_kpi_target(session: Session, actor: User, target: KpiTarget) -> None:
     """Drop a target the strategy no longer aims for."""
-    _require_editor(actor)
+    require_editor(actor)
     session.delete(target)
     session.flush()

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from hub.db import get_session
-from hub.errors import Conflict, PermissionDenied, ValidationError
+from hub.errors import Conflict, ValidationError
 from hub.lib.textdiff import diff
 from hub.strategy import queries, services
 from hub.strategy.forms import ConfirmForm, KpiTargetForm, RestoreForm, SectionForm
@@ -31,11 +31,6 @@ def _writing_guidance() -> dict[str, Any]:
     return {"writing_guidance": queries.writing_guidance(get_session(), platforms=with_platforms)}
 
 
-def require_editor() -> None:
-    if not services.can_edit(current_user):
-        raise PermissionDenied("Only comms and admins can change the strategy.")
-
-
 def _base_id(raw: str | None) -> int | None:
     return int(raw) if raw and str(raw).isdigit() else None
 
@@ -51,7 +46,7 @@ def page():
 @bp.route("/strategy/<key>/edit", methods=["GET", "POST"])
 @login_required
 def edit(key: str):
-    require_editor()
+    services.require_editor(current_user)
     db = get_session()
     view = queries.section_view(db, key)
     form = SectionForm()
@@ -104,7 +99,7 @@ def revision(key: str, number: int):
 @bp.post("/strategy/<key>/revisions/<int:number>/restore")
 @login_required
 def restore(key: str, number: int):
-    require_editor()
+    services.require_editor(current_user)
     view = _section(key)
     form = RestoreForm()
     if not form.validate_on_submit():
@@ -125,7 +120,7 @@ def restore(key: str, number: int):
 @bp.route("/strategy/kpis", methods=["GET", "POST"])
 @login_required
 def kpis():
-    require_editor()
+    services.require_editor(current_user)
     db = get_session()
     form = KpiTargetForm()
     if form.validate_on_submit():
@@ -138,13 +133,13 @@ def kpis():
             commit()
             flash("Target saved.", "success")
             return redirect(url_for("strategy.kpis"))
-    return render_template("strategy/kpis.html", form=form, targets=queries.kpi_targets(db), confirm=ConfirmForm())
+    return render_template("strategy/kpis.html", form=form, targets=queries.kpi_targets(db))
 
 
 @bp.post("/strategy/kpis/<int:target_id>/remove")
 @login_required
 def remove_kpi(target_id: int):
-    require_editor()
+    services.require_editor(current_user)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     db = get_session()

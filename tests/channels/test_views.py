@@ -158,8 +158,10 @@ def test_the_closing_steps(client, auth, comms, make_channel, session, today):
     page = client.get(f"/channels/{closing.id}/close?on=2030-01-31").get_data(as_text=True)
     assert "Follow @acme on LinkedIn" in page or "follow @acme on LinkedIn" in page
     assert "31 January 2030" in page and page.count('class="farewell"') == 10
-    client.post(f"/channels/{closing.id}/close/finish", data={"closed_on": today.isoformat()})
+    response = client.post(f"/channels/{closing.id}/close/finish", data={"closed_on": today.isoformat()})
+    assert response.headers["Location"].endswith(f"/channels/{closing.id}/close")
     assert session.get(Channel, closing.id).status == ChannelStatus.CLOSING  # checklist not done
+    assert "Finish the checklist first (6 steps left)." in client.get(f"/channels/{closing.id}/close").get_data(as_text=True)
     response = client.post(f"/channels/{closing.id}/close/checklist",
                            data={"done": list(services.CHECKLIST_KEYS), "farewell_text": "Bye! https://www.linkedin.com/company/acme"})
     assert response.status_code == 302
@@ -234,6 +236,31 @@ class TestCsrf:
                                            "body": "x", "platform": "x", "purpose": "p", "audience": "a"}).status_code == 400, path
         session.expire_all()
         assert session.get(Channel, channel.id).status == ChannelStatus.ACTIVE and req.status == RequestStatus.REQUESTED
+
+    def test_the_buttons_carry_a_token_that_works(self, client, auth, comms, make_channel, session, today):
+        main, channel = make_channel(), make_channel()
+        services.start_closing(session, comms, channel, main)
+        session.commit()
+        auth.login(comms)
+
+        def press(page_path: str, action: str) -> int:
+            form = re.search(rf'<form[^>]*action="{re.escape(action)}".*?</form>', client.get(page_path).get_data(as_text=True), re.S)
+            token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form.group(0)).group(1)
+            return client.post(action, data={"csrf_token": token}).status_code
+
+        for page_path in (f"/channels/{channel.id}/close", f"/channels/{channel.id}"):  # stop closing, on both pages
+            assert press(page_path, f"/channels/{channel.id}/close/cancel") == 302
+            session.expire_all()
+            assert session.get(Channel, channel.id).status == ChannelStatus.ACTIVE
+            services.start_closing(session, comms, session.get(Channel, channel.id), session.get(Channel, main.id))
+            session.commit()
+        closing = session.get(Channel, channel.id)
+        services.save_checklist(session, comms, closing, services.CHECKLIST_KEYS)
+        services.close_channel(session, comms, closing, today, today=today)
+        session.commit()
+        assert press(f"/channels/{channel.id}", f"/channels/{channel.id}/reopen") == 302
+        session.expire_all()
+        assert session.get(Channel, channel.id).status == ChannelStatus.ACTIVE
 
 
 def test_pages_send_as_many_statements_for_many_accounts_as_for_one(client, auth, comms, make_user, make_channel, session,

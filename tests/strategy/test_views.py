@@ -3,6 +3,8 @@ and the tone of voice beside the editor and the share page."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -134,3 +136,21 @@ def test_only_the_editor_and_the_share_page_read_the_guidance(client, auth, make
     client.get("/write")
     client.get(f"/p/{post.id}/share")
     assert calls == [False, True]  # the tone beside the editor; the platforms' guidance too on the share page
+
+
+class TestCsrf:
+    @pytest.fixture
+    def app_config(self):  # type: ignore[no-untyped-def]
+        return {"WTF_CSRF_ENABLED": True}
+
+    def test_the_remove_button_carries_a_token_that_works(self, client, auth, comms, session):
+        target = services.set_kpi_target(session, comms, platform="all", metric="shares", target=10)
+        session.commit()
+        auth.login(comms)
+        action = f"/strategy/kpis/{target.id}/remove"
+        page = client.get("/strategy/kpis").get_data(as_text=True)
+        form = re.search(rf'<form[^>]*action="{re.escape(action)}".*?</form>', page, re.S).group(0)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form).group(1)
+        assert client.post(action).status_code == 400
+        assert client.post(action, data={"csrf_token": token}).status_code == 302
+        assert session.scalars(sa.select(KpiTarget)).all() == []
