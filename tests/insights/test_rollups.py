@@ -58,19 +58,26 @@ def test_clicks_without_a_visitor_hash_count_as_clicks_only(session, shared, act
     assert site(session, date(2026, 5, 1)) == {(False, 1, 0)}
 
 
+def spoil(session, day=None):  # type: ignore[no-untyped-def]
+    """Overwrite the counts (of one day, or all), so that only a rebuild can bring them back."""
+    stmt = sa.update(ClickRollup).values(clicks=99, visitors=99)
+    session.execute(stmt if day is None else stmt.where(ClickRollup.day == day))
+    session.commit()
+
+
 def test_rebuild_gives_what_ingestion_kept(app, session, known):
     kept = table(session)
     assert kept
-    session.commit()
+    spoil(session)
     rollups.rebuild(get_engine(app))
     assert table(session) == kept
+    spoil(session, date(2026, 3, 2))
     rollups.rebuild(get_engine(app), date(2026, 3, 2), date(2026, 3, 2))  # one day only
     assert table(session) == kept
 
 
 def test_rebuild_of_some_days_leaves_the_others(app, session, known):
-    session.execute(sa.update(ClickRollup).values(clicks=99))
-    session.commit()
+    spoil(session)
     rollups.rebuild(get_engine(app), date(2026, 3, 1), date(2026, 3, 1))
     rows = table(session)
     assert {r[6] for r in rows if r[1] == date(2026, 3, 2)} == {99}
@@ -87,7 +94,7 @@ def test_following_a_link_reaches_the_rollup_through_the_click_log(client, sessi
 
 
 def test_the_rebuild_command(runner, session, known):
-    session.commit()
+    spoil(session)
     result = runner.invoke(args=["insights", "rebuild", "--start", "2026-03-01", "--end", "2026-03-03"])
     assert result.exit_code == 0, result.output
     assert "rebuilt" in result.output

@@ -12,6 +12,7 @@ from urllib.parse import parse_qs
 import pytest
 import sqlalchemy as sa
 
+from hub.insights import queries, services
 from hub.insights.models import Feedback, FeedbackStatus
 from hub.insights.views import duration
 from tests.insights.conftest import at
@@ -133,6 +134,21 @@ def test_admins_switch_the_leaderboard_and_people_can_opt_out(client, auth, know
     html = client.get("/insights/me", query_string=RANGE).get_data(as_text=True)
     assert "Anonymous colleague" in html and "Bob Builder" not in html
     assert rows(client.get("/insights/me/export/leaderboard.csv", query_string=RANGE))[1][1] == "Anonymous colleague"
+
+
+def test_the_leaderboard_shows_the_top_ten_and_tells_the_viewer_their_rank(client, auth, session, known, make_user, activity):
+    services.set_leaderboard(session, make_user(role="admin"), True)
+    sharers = [make_user(name=f"Sharer {i:02d}") for i in range(11)]
+    for person in sharers:
+        for _ in range(queries.MIN_SHARES_TO_RANK):
+            activity.share(known.p3, person, "x", "copy", "2026-03-02 12:00:00")  # no clicks: 0 per share
+    auth.login(sharers[-1])  # the newest account: last of the ties
+    html = client.get("/insights/me", query_string=RANGE).get_data(as_text=True)
+    board = re.search(r'<table class="table" id="table-leaderboard">.*?</table>', html, re.S).group(0)
+    assert board.count("<tr>") + board.count('<tr class="is-you">') == 1 + queries.LEADERBOARD_SIZE
+    assert "Bob Builder" in board and "Sharer 10" not in board  # 1.0 per share first; the viewer is 12th
+    assert "You are number 12 of 12." in html  # Alice has too few shares to be ranked
+    assert len(rows(client.get("/insights/me/export/leaderboard.csv", query_string=RANGE))) == 1 + queries.LEADERBOARD_SIZE
 
 
 # --- readers' feedback ------------------------------------------------------------------------------
