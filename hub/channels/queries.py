@@ -29,10 +29,6 @@ class ChannelRow:
     warnings: list[HealthWarning] = field(default_factory=list)
 
     @property
-    def healthy(self) -> bool:
-        return not self.warnings
-
-    @property
     def codes(self) -> set[str]:
         return {w.code for w in self.warnings}
 
@@ -155,12 +151,10 @@ def get_request(session: Session, request_id: int) -> ChannelRequest:
     return request
 
 
-def requests(session: Session, *, open_only: bool = False, requester: User | None = None, limit: int = 100) -> list[ChannelRequest]:
+def requests(session: Session, *, requester: User | None = None, limit: int = 100) -> list[ChannelRequest]:
     """Requests, open ones first, newest first; only ``requester``'s when given."""
     stmt = sa.select(ChannelRequest).options(joinedload(ChannelRequest.requester), joinedload(ChannelRequest.decided_by),
                                              joinedload(ChannelRequest.channel))
-    if open_only:
-        stmt = stmt.where(ChannelRequest.status == RequestStatus.REQUESTED)
     if requester is not None:
         stmt = stmt.where(ChannelRequest.requester_id == requester.id)
     open_first = sa.case((ChannelRequest.status == RequestStatus.REQUESTED, 0), else_=1)

@@ -33,12 +33,19 @@ def platform_key(platform: str) -> str:
     return PLATFORM_PREFIX + platform
 
 
+def _platform_name(key: str) -> str:
+    platform = key[len(PLATFORM_PREFIX):]
+    return PLATFORMS[platform].name if platform in PLATFORMS else platform
+
+
 def section_title(key: str) -> str:
     """The title of the section with ``key`` (a platform's guidance: "Guidance for LinkedIn")."""
-    if key.startswith(PLATFORM_PREFIX):
-        platform = PLATFORMS.get(key[len(PLATFORM_PREFIX):])
-        return f"Guidance for {platform.name if platform else key[len(PLATFORM_PREFIX):]}"
-    return SECTIONS[key][0]
+    return f"Guidance for {_platform_name(key)}" if key.startswith(PLATFORM_PREFIX) else SECTIONS[key][0]
+
+
+def section_hint(key: str) -> str:
+    """What belongs in the section with ``key`` (a platform's guidance: "How we post on LinkedIn.")."""
+    return f"How we post on {_platform_name(key)}." if key.startswith(PLATFORM_PREFIX) else SECTIONS[key][1]
 
 
 def is_known_key(key: str) -> bool:
@@ -63,10 +70,6 @@ class StrategySection(Base):
     @property
     def title(self) -> str:
         return section_title(self.key)
-
-    @property
-    def platform(self) -> str | None:
-        return self.key[len(PLATFORM_PREFIX):] if self.key.startswith(PLATFORM_PREFIX) else None
 
 
 class StrategyRevision(Base):

@@ -22,7 +22,6 @@ from sqlalchemy.orm import Session, joinedload, undefer
 from hub.errors import NotFound
 from hub.platforms import PLATFORMS
 from hub.strategy.models import (
-    PLATFORM_PREFIX,
     SECTIONS,
     KpiMetric,
     KpiTarget,
@@ -30,6 +29,7 @@ from hub.strategy.models import (
     StrategySection,
     is_known_key,
     platform_key,
+    section_hint,
     section_title,
 )
 
@@ -65,26 +65,26 @@ def _load(session: Session, keys: list[str] | None = None) -> dict[str, Strategy
     return {s.key: s for s in session.scalars(stmt).unique()}
 
 
+def _views(session: Session, keys: list[str]) -> list[SectionView]:
+    loaded = _load(session, keys)
+    return [SectionView(key, section_title(key), section_hint(key), loaded.get(key)) for key in keys]
+
+
 def sections(session: Session) -> list[SectionView]:
     """The strategy's main parts in reading order, written or not."""
-    loaded = _load(session, list(SECTIONS))
-    return [SectionView(key, title, hint, loaded.get(key)) for key, (title, hint) in SECTIONS.items()]
+    return _views(session, list(SECTIONS))
 
 
 def platform_sections(session: Session) -> list[SectionView]:
     """The guidance for each platform hub writes for, written or not, in PLATFORMS order."""
-    keys = [platform_key(p) for p in PLATFORMS]
-    loaded = _load(session, keys)
-    return [SectionView(k, section_title(k), f"How we post on {PLATFORMS[k[len(PLATFORM_PREFIX):]].name}.", loaded.get(k))
-            for k in keys]
+    return _views(session, [platform_key(p) for p in PLATFORMS])
 
 
 def section_view(session: Session, key: str) -> SectionView:
     """One part of the strategy by key, or NotFound for a key that is not part of it."""
     if not is_known_key(key):
         raise NotFound("No such part of the strategy.")
-    hint = SECTIONS[key][1] if key in SECTIONS else f"How we post on {section_title(key).removeprefix('Guidance for ')}."
-    return SectionView(key, section_title(key), hint, _load(session, [key]).get(key))
+    return _views(session, [key])[0]
 
 
 def revisions(session: Session, section: StrategySection) -> list[StrategyRevision]:

@@ -123,3 +123,15 @@ def test_writing_guidance(session, comms):
     assert list(guidance.platform_html) == ["x"] and "Short and direct." in guidance.platform_html["x"]
     assert [g.name for g in guidance.platforms] == ["X"]
     assert queries.writing_guidance(session, platforms=False).platforms == ()
+
+
+def test_every_part_has_a_title_and_a_hint_written_or_not(session, comms):
+    services.save_section(session, comms, "platform-linkedin", "Tag colleagues sparingly.", base_revision_id=None)
+    session.commit()
+    assert [(v.key, v.title, v.is_empty) for v in queries.sections(session)][:2] == [
+        ("audiences", "Audiences", True), ("channels", "Channels and their purpose", True)]
+    linkedin = queries.section_view(session, "platform-linkedin")
+    assert (linkedin.title, linkedin.hint, linkedin.is_empty) == ("Guidance for LinkedIn", "How we post on LinkedIn.", False)
+    platforms = {v.key: v for v in queries.platform_sections(session)}
+    assert platforms["platform-x"].hint == "How we post on X." and platforms["platform-x"].is_empty
+    assert queries.section_view(session, "tone").hint == "How we sound. Shown beside the editor and the share page."
