@@ -217,6 +217,20 @@ def test_a_request_without_purpose_keeps_what_was_typed(client, auth, make_user,
     assert session.scalars(sa.select(ChannelRequest)).all() == []
 
 
+def test_a_decline_needs_a_reason_and_a_decided_request_is_not_approved_again(client, auth, comms, make_user, session):
+    req = services.request_channel(session, make_user(), services.RequestInput("x", "Jobs", "Engineers"))
+    session.commit()
+    auth.login(comms)
+    response = client.post(f"/channels/requests/{req.id}/decline", data={"note": ""})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/channels/requests")
+    assert "Tell the requester why." in client.get("/channels/requests").get_data(as_text=True)
+    assert session.get(ChannelRequest, req.id).status == RequestStatus.REQUESTED
+    client.post(f"/channels/requests/{req.id}/decline", data={"note": "Use the main account."})
+    response = client.get(f"/channels/requests/{req.id}/approve")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/channels/requests")
+    assert "This request was already declined." in client.get("/channels/requests").get_data(as_text=True)
+
+
 class TestCsrf:
     @pytest.fixture
     def app_config(self):  # type: ignore[no-untyped-def]

@@ -71,6 +71,17 @@ def test_a_stale_edit_shows_the_conflict_and_keeps_my_text(client, auth, comms, 
     assert session.scalar(sa.select(sa.func.count()).select_from(StrategyRevision)) == 2
 
 
+def test_a_stale_restore_is_refused_and_says_why(client, auth, comms, session):
+    first = services.save_section(session, comms, "risk", "Ask comms.", base_revision_id=None)
+    services.save_section(session, comms, "risk", "Ask comms or legal.", base_revision_id=first.id)
+    session.commit()
+    auth.login(comms)
+    response = client.post("/strategy/risk/revisions/1/restore", data={"base_revision_id": str(first.id)})  # revision 2 is newer
+    assert response.status_code == 302 and response.headers["Location"].endswith("/strategy/risk/revisions")
+    assert "The section changed while you were looking" in client.get("/strategy/risk/revisions").get_data(as_text=True)
+    assert session.scalar(sa.select(sa.func.count()).select_from(StrategyRevision)) == 2
+
+
 @pytest.mark.parametrize("path", ["/strategy/nonsense/edit", "/strategy/platform-myspace/edit", "/strategy/tone/revisions",
                                   "/strategy/tone/revisions/7"])
 def test_unknown_sections_and_revisions_are_404(client, auth, comms, path):
