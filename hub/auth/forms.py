@@ -81,6 +81,3 @@ class RoleForm(FlaskForm):
 class DomainsForm(FlaskForm):
     domains = TextAreaField("Allowed e-mail domains, one a line", validators=[Length(max=5000)])
 
-
-class ConfirmForm(FlaskForm):
-    """An empty form: a button that needs only its CSRF token."""

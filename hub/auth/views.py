@@ -6,11 +6,11 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from hub.forms import ConfirmForm
 from hub.auth import services
 from hub.auth.forms import (
     HANDLE_PLATFORMS,
     ChangePasswordForm,
-    ConfirmForm,
     DomainsForm,
     ForgotForm,
     InviteForm,

@@ -86,9 +86,6 @@ class DeclineForm(FlaskForm):
     note = TextAreaField("Why not (the requester sees this)", validators=[DataRequired(), Length(max=NOTE_MAX)])
 
 
-class ConfirmForm(FlaskForm):
-    """A form with only its CSRF token, for buttons that POST."""
-
 
 class ApproveForm(ChannelForm):
     note = StringField("Note to the requester (optional)", validators=[Optional(), Length(max=NOTE_MAX)])

@@ -8,6 +8,7 @@ from datetime import date
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from hub.forms import ConfirmForm
 from hub.channels import queries, services
 from hub.channels.farewell import draft_farewells
 from hub.channels.forms import (
@@ -16,7 +17,6 @@ from hub.channels.forms import (
     ChannelForm,
     ChecklistForm,
     CloseForm,
-    ConfirmForm,
     DeclineForm,
     RequestForm,
     StartClosingForm,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import HiddenField, IntegerField, StringField, TextAreaField
+from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from hub.forms import RevisionIdField
 from hub.posts.services import BODY_MAX, SUMMARY_MAX, TITLE_MAX
 
 
@@ -16,7 +17,7 @@ class PostForm(FlaskForm):
     body = TextAreaField("Body (Markdown)", validators=[Length(max=BODY_MAX)])
     tags = StringField("Tags (comma separated)", validators=[Length(max=600)])
     cover_image_id = IntegerField("Cover image", validators=[Optional()])
-    base_revision_id = HiddenField()
+    base_revision_id = RevisionIdField()
     publish_at = StringField("Publish at", validators=[Optional(), Length(max=40)])
     tz_offset = IntegerField(validators=[Optional(), NumberRange(-900, 900)])
 
@@ -35,4 +36,4 @@ class ImageForm(FlaskForm):
 
 
 class RestoreForm(FlaskForm):
-    base_revision_id = HiddenField()
+    base_revision_id = RevisionIdField()

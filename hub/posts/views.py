@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from hub.forms import ConfirmForm
 from hub.db import get_session
 from hub.errors import Conflict, PermissionDenied, ValidationError
 from hub.lib.markdown import markdown_to_text, reading_minutes, render_markdown, word_count
@@ -41,11 +42,6 @@ def _input(form: PostForm) -> services.PostInput:
         tags=form.tags.data or "",
         cover_image_id=form.cover_image_id.data,
     )
-
-
-def _base_id(form: PostForm) -> int | None:
-    raw = form.base_revision_id.data
-    return int(raw) if raw and str(raw).isdigit() else None
 
 
 @bp.route("/posts")
@@ -87,15 +83,15 @@ def edit(post_id: int):
     form = PostForm(obj=revision if request.method == "GET" else None)
     if request.method == "GET":
         form.tags.data = ", ".join(revision.tag_names)
-        form.base_revision_id.data = str(revision.id)
+        form.base_revision_id.data = revision.id
     conflict = None
     if form.validate_on_submit():
         try:
-            services.save_revision(get_session(), post, current_user, _input(form), base_revision_id=_base_id(form))
+            services.save_revision(get_session(), post, current_user, _input(form), base_revision_id=form.base_revision_id.data)
             return _after_save(post, form)
         except Conflict as exc:
             conflict = exc.current
-            form.base_revision_id.data = str(conflict.id)  # saving again now means: keep mine
+            form.base_revision_id.data = conflict.id  # saving again now means: keep mine
         except ValidationError as exc:
             show_error(form, exc)
     return render_template("posts/edit.html", form=form, post=post, conflict=conflict,
@@ -145,7 +141,7 @@ def autosave(post_id: int | None = None):
             post = services.create_draft(db, current_user, _input(form), kind=RevisionKind.AUTOSAVE)
         else:
             post = load_post(post_id, edit=True)
-            services.save_revision(db, post, current_user, _input(form), base_revision_id=_base_id(form), kind=RevisionKind.AUTOSAVE)
+            services.save_revision(db, post, current_user, _input(form), base_revision_id=form.base_revision_id.data, kind=RevisionKind.AUTOSAVE)
     except Conflict as exc:
         db.rollback()
         return jsonify(error="conflict", message=exc.message, revision_id=exc.current.id, number=exc.current.number), 409
@@ -184,7 +180,7 @@ def preview():
 @login_required
 def lifecycle(post_id: int, action: str):
     post = load_post(post_id)
-    if not RestoreForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     verb = {
         "publish": services.publish_post,
@@ -264,9 +260,8 @@ def restore(post_id: int, number: int):
     if not form.validate_on_submit():
         abort(400)
     rev = queries.revision(get_session(), post, number)
-    base = int(form.base_revision_id.data) if (form.base_revision_id.data or "").isdigit() else None
     try:
-        new = services.restore_revision(get_session(), post, current_user, rev, base_revision_id=base)
+        new = services.restore_revision(get_session(), post, current_user, rev, base_revision_id=form.base_revision_id.data)
     except Conflict:
         flash("The post changed while you were looking; check the newest revision and try again.", "error")
         return redirect(url_for("posts.revisions", post_id=post.id))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import DecimalField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from hub.forms import RevisionIdField
 from hub.platforms import PLATFORMS
 from hub.strategy.models import ALL_PLATFORMS, KpiMetric
 from hub.strategy.services import BODY_MAX, NOTE_MAX, TARGET_MAX
@@ -15,11 +16,11 @@ from hub.strategy.services import BODY_MAX, NOTE_MAX, TARGET_MAX
 class SectionForm(FlaskForm):
     body = TextAreaField("Text (Markdown)", validators=[Length(max=BODY_MAX)])
     note = StringField("What changed (optional)", validators=[Optional(), Length(max=NOTE_MAX)])
-    base_revision_id = HiddenField()
+    base_revision_id = RevisionIdField()
 
 
 class RestoreForm(FlaskForm):
-    base_revision_id = HiddenField()
+    base_revision_id = RevisionIdField()
 
 
 class KpiTargetForm(FlaskForm):
@@ -28,6 +29,3 @@ class KpiTargetForm(FlaskForm):
     target = DecimalField("Target per month", places=None, validators=[DataRequired(), NumberRange(min=0, max=TARGET_MAX)])
     note = StringField("Why this number (optional)", validators=[Optional(), Length(max=NOTE_MAX)])
 
-
-class ConfirmForm(FlaskForm):
-    """A form with only its CSRF token, for buttons that POST."""

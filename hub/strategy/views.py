@@ -8,11 +8,12 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from hub.forms import ConfirmForm
 from hub.db import get_session
 from hub.errors import Conflict, ValidationError
 from hub.lib.textdiff import diff
 from hub.strategy import queries, services
-from hub.strategy.forms import ConfirmForm, KpiTargetForm, RestoreForm, SectionForm
+from hub.strategy.forms import KpiTargetForm, RestoreForm, SectionForm
 from hub.web import commit, show_error
 
 bp = Blueprint("strategy", __name__)
@@ -29,10 +30,6 @@ def _writing_guidance() -> dict[str, Any]:
     if with_platforms is None or not current_user.is_authenticated:
         return {}
     return {"writing_guidance": queries.writing_guidance(get_session(), platforms=with_platforms)}
-
-
-def _base_id(raw: str | None) -> int | None:
-    return int(raw) if raw and str(raw).isdigit() else None
 
 
 @bp.get("/strategy")
@@ -52,16 +49,16 @@ def edit(key: str):
     form = SectionForm()
     if request.method == "GET":
         form.body.data = view.revision.body if view.revision else ""
-        form.base_revision_id.data = str(view.revision.id) if view.revision else ""
+        form.base_revision_id.data = view.revision.id if view.revision else None
     conflict = None
     if form.validate_on_submit():
         try:
-            services.save_section(db, current_user, key, form.body.data or "", base_revision_id=_base_id(form.base_revision_id.data),
+            services.save_section(db, current_user, key, form.body.data or "", base_revision_id=form.base_revision_id.data,
                                   note=form.note.data or "")
         except Conflict as exc:
             db.rollback()
             conflict = exc.current
-            form.base_revision_id.data = str(conflict.id)  # saving again now means: keep mine
+            form.base_revision_id.data = conflict.id  # saving again now means: keep mine
         except ValidationError as exc:
             show_error(form, exc)
         else:
@@ -93,7 +90,7 @@ def revision(key: str, number: int):
     view = _section(key)
     rev = queries.revision(get_session(), view.section, number)
     return render_template("strategy/revision.html", view=view, rev=rev, can_edit=services.can_edit(current_user),
-                           form=RestoreForm(base_revision_id=view.revision.id if view.revision else ""))
+                           form=RestoreForm(base_revision_id=view.revision.id if view.revision else None))
 
 
 @bp.post("/strategy/<key>/revisions/<int:number>/restore")
@@ -107,7 +104,7 @@ def restore(key: str, number: int):
     db = get_session()
     rev = queries.revision(db, view.section, number)
     try:
-        new = services.restore_revision(db, current_user, view.section, rev, base_revision_id=_base_id(form.base_revision_id.data))
+        new = services.restore_revision(db, current_user, view.section, rev, base_revision_id=form.base_revision_id.data)
     except Conflict:
         db.rollback()
         flash("The section changed while you were looking; check the newest revision and try again.", "error")

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from hub.forms import RevisionIdField
 from hub.posts.services import BODY_MAX, SUMMARY_MAX, TITLE_MAX
 from hub.suggestions.services import QUOTE_MAX, TEXT_MAX
 
@@ -21,7 +22,7 @@ class EditSuggestionForm(FlaskForm):
     summary = TextAreaField("Summary", validators=[Length(max=SUMMARY_MAX)])
     body = TextAreaField("Body (Markdown)", validators=[Length(max=BODY_MAX)])
     message = TextAreaField("Why (optional)", validators=[Optional(), Length(max=TEXT_MAX)])
-    base_revision_id = HiddenField()
+    base_revision_id = RevisionIdField()
 
 
 class ReplyForm(FlaskForm):
@@ -42,7 +43,7 @@ class MergeForm(FlaskForm):
     title = TextAreaField("Title", validators=[Length(max=TITLE_MAX)])
     summary = TextAreaField("Summary", validators=[Length(max=SUMMARY_MAX)])
     body = TextAreaField("Body (Markdown)", validators=[Length(max=BODY_MAX)])
-    base_revision_id = HiddenField()
+    base_revision_id = RevisionIdField()
     publish = HiddenField()
 
 
@@ -52,6 +53,3 @@ class FeedbackForm(FlaskForm):
     open = HiddenField()
     back = HiddenField()  # "suggestions" returns to the conversations page, else the editor
 
-
-class ConfirmForm(FlaskForm):
-    """A button that needs only its CSRF token."""

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
 
+from hub.forms import ConfirmForm
 from hub.db import get_session
 from hub.errors import Conflict, NotFound, ValidationError
 from hub.posts import queries as post_queries
@@ -16,7 +17,6 @@ from hub.suggestions import queries, services
 from hub.suggestions.forms import (
     AcceptForm,
     CommentForm,
-    ConfirmForm,
     DeclineForm,
     EditSuggestionForm,
     FeedbackForm,
@@ -44,12 +44,6 @@ def load_suggestion(suggestion_id: int) -> Suggestion:
     if not services.can_see(current_user, suggestion.post):
         raise NotFound("No such suggestion.")
     return suggestion
-
-
-def _base_id(form: EditSuggestionForm | MergeForm) -> int | None:
-    """The revision the form was written on, from its hidden field (None when unreadable)."""
-    raw = form.base_revision_id.data or ""
-    return int(raw) if raw.isdigit() else None
 
 
 def _post_page(post: Post, comment_form: CommentForm | None = None, status: int = 200) -> tuple[str, int]:
@@ -98,16 +92,16 @@ def propose_edit(post_id: int):
     revision = services.suggestable_revision(post)
     form = EditSuggestionForm(obj=revision if request.method == "GET" else None)
     if request.method == "GET":
-        form.base_revision_id.data = str(revision.id)
+        form.base_revision_id.data = revision.id
     if form.validate_on_submit():
-        data = services.SuggestionInput(SuggestionKind.EDIT, _base_id(form), form.message.data or "", title=form.title.data or "",
+        data = services.SuggestionInput(SuggestionKind.EDIT, form.base_revision_id.data, form.message.data or "", title=form.title.data or "",
                                         summary=form.summary.data or "", body=form.body.data or "")
         try:
             suggestion = services.submit_suggestion(get_session(), post, current_user, data)
         except Conflict as exc:
             get_session().rollback()
             flash(exc.message, "error")
-            form.base_revision_id.data = str(exc.current.id)
+            form.base_revision_id.data = exc.current.id
         except ValidationError as exc:
             show_error(form, exc)
         else:
@@ -185,17 +179,17 @@ def merge(suggestion_id: int):
     form = MergeForm()
     if request.method == "GET":
         form.title.data, form.summary.data, form.body.data = plan.text("title"), plan.text("summary"), plan.text("body")
-        form.base_revision_id.data = str(plan.current.id)
+        form.base_revision_id.data = plan.current.id
     elif form.validate_on_submit():
         merged = services.MergedText(form.title.data or "", form.summary.data or "", form.body.data or "")
         publish = form.publish.data == "1"
         try:
-            services.accept_merged(get_session(), suggestion, current_user, merged, base_revision_id=_base_id(form), publish=publish)
+            services.accept_merged(get_session(), suggestion, current_user, merged, base_revision_id=form.base_revision_id.data, publish=publish)
             return _accepted(suggestion.post, publish)
         except Conflict:
             get_session().rollback()
             flash("The post changed again while you merged. Your merge is below; compare it with the newest text.", "error")
-            form.base_revision_id.data = str(plan.current.id)
+            form.base_revision_id.data = plan.current.id
         except ValidationError as exc:
             show_error(form, exc)
     return render_template("suggestions/merge.html", s=suggestion, post=suggestion.post, plan=plan, form=form)

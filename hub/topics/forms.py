@@ -38,6 +38,3 @@ class AreaForm(FlaskForm):
 class LinkTopicForm(FlaskForm):
     topic_id = SelectField("Topic", coerce=str, validate_choice=True)
 
-
-class ConfirmForm(FlaskForm):
-    """A button that needs only its CSRF token."""

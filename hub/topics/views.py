@@ -9,13 +9,14 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+from hub.forms import ConfirmForm
 from hub.auth.forms import HANDLE_PLATFORMS
 from hub.db import get_session, utcnow
 from hub.errors import PermissionDenied, ValidationError
 from hub.posts import queries as post_queries
 from hub.posts import services as post_services
 from hub.topics import queries, services
-from hub.topics.forms import AreaForm, ConfirmForm, LinkTopicForm, TopicForm
+from hub.topics.forms import AreaForm, LinkTopicForm, TopicForm
 from hub.topics.models import Topic
 from hub.web import commit, show_error
 
