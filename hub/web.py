@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, request
+from flask import Response, flash, request
 from flask_wtf import FlaskForm
 
 from hub.db import get_session
@@ -27,3 +27,9 @@ def show_error(form: FlaskForm | None, exc: ValidationError) -> None:
 def client_address() -> str:
     """The client's address as seen after ProxyFix (used for rate limits, never stored raw)."""
     return request.remote_addr or "unknown"
+
+
+def csv_download(text: str, filename: str) -> Response:
+    """A CSV file the browser saves (never shows inline), not kept in any cache."""
+    return Response(text, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})

@@ -27,18 +27,9 @@ from hub.channels.models import CHANNEL_PLATFORMS, Channel, ChannelRequest, Chan
 from hub.db import get_session, utcnow
 from hub.errors import PermissionDenied, ValidationError
 from hub.lib.mail import send_mail
-from hub.web import commit, show_error
+from hub.web import commit, csv_download, show_error
 
 bp = Blueprint("channels", __name__)
-
-
-@bp.app_context_processor
-def _channel_health() -> dict[str, object]:
-    """``channel_health`` (a HealthSummary) for comms on the company insights dashboard, so
-    the accounts that need attention show there too; other pages cost no query."""
-    if request.endpoint != "insights.dashboard" or not (current_user.is_authenticated and services.can_manage(current_user)):
-        return {}
-    return {"channel_health": queries.health_summary(get_session(), today=today(), inactive_days=inactive_days())}
 
 
 def today() -> date:
@@ -108,10 +99,7 @@ def inventory():
 def export_csv():
     services.require_manager(current_user)
     rows = queries.inventory(get_session(), today=today(), inactive_days=inactive_days())
-    response = Response(queries.inventory_csv(rows), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="channels-{today():%Y-%m-%d}.csv"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return csv_download(queries.inventory_csv(rows), f"channels-{today():%Y-%m-%d}.csv")
 
 
 @bp.route("/channels/new", methods=["GET", "POST"])

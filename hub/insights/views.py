@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import click
-from flask import Blueprint, Flask, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from hub.channels.queries import health_summary
+from hub.channels.services import can_manage as can_manage_channels
 from hub.db import get_engine, get_session, utcnow
 from hub.errors import ValidationError
 from hub.insights import charts, queries, rollups, services, tables
@@ -19,7 +21,7 @@ from hub.lib.csvexport import to_csv
 from hub.posts.models import Post
 from hub.posts.queries import get_post
 from hub.strategy.queries import kpi_progress
-from hub.web import client_address, commit, show_error
+from hub.web import client_address, commit, csv_download, show_error
 
 bp = Blueprint("insights", __name__, cli_group="insights")
 
@@ -96,6 +98,8 @@ def _render_dashboard(mine: bool):  # type: ignore[no-untyped-def]
     return render_template("insights/dashboard.html", d=d, charts=charts, range_error=error, presets=presets,
                            tables=tables.available(d), leaderboard_form=leaderboard_form,
                            kpi_targets=[] if mine else kpi_progress(get_session(), d),
+                           channel_health=None if mine or not can_manage_channels(current_user) else health_summary(
+                               get_session(), today=today, inactive_days=current_app.config["CHANNEL_INACTIVE_DAYS"]),
                            query={"start": rng.start.isoformat(), "end": rng.end.isoformat()}), 400 if error else 200
 
 
@@ -109,8 +113,7 @@ def export(name: str, mine: bool):
         abort(404, "No such table on this dashboard.")
     header, rows = tables.TABLES[name](d)
     filename = f"hub-{'my-shares' if mine else 'insights'}-{name}-{d.range.start}-to-{d.range.end}.csv"
-    return Response(to_csv(header, rows), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+    return csv_download(to_csv(header, rows), filename)
 
 
 @bp.post("/insights/leaderboard")
