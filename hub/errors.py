@@ -50,6 +50,12 @@ class Gone(DomainError):
     status = 410
 
 
+class TooManyRequests(DomainError):
+    """A rate limit is used up; nothing was stored."""
+
+    status = 429
+
+
 TITLES = {
     400: "Bad request",
     403: "Not allowed",

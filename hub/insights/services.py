@@ -10,11 +10,11 @@ from sqlalchemy.orm import Session
 from hub import throttle
 from hub.auth.models import User
 from hub.db import utcnow
-from hub.errors import DomainError, NotFound, PermissionDenied, ValidationError
+from hub.errors import NotFound, PermissionDenied, TooManyRequests, ValidationError
 from hub.insights.models import Feedback, FeedbackStatus
 from hub.insights.queries import LEADERBOARD_KEY, can_handle
 from hub.posts.models import Post
-from hub.sharing.models import Setting
+from hub.sharing.services import set_setting
 from hub.suggestions import services as suggestions
 from hub.suggestions.models import NotificationKind
 
@@ -24,12 +24,6 @@ MESSAGE_MIN = 3
 MESSAGE_MAX = 5_000
 NOTE_MAX = 5_000
 RESPONSE_MAX = 5_000
-
-
-class TooManyRequests(DomainError):
-    """The rate limit for this address is used up; nothing was stored."""
-
-    status = 429
 
 
 @dataclass(frozen=True)
@@ -135,11 +129,4 @@ def set_leaderboard(session: Session, actor: User, enabled: bool) -> None:
     """Admins switch the leaderboard on or off (it is off until they do)."""
     if not actor.is_admin:
         raise PermissionDenied("Only admins can switch the leaderboard on or off.")
-    row = session.get(Setting, LEADERBOARD_KEY)
-    if row is None:
-        row = Setting(key=LEADERBOARD_KEY)
-        session.add(row)
-    row.value = "1" if enabled else ""
-    row.updated_by_id = actor.id
-    row.updated_at = utcnow()
-    session.flush()
+    set_setting(session, actor, LEADERBOARD_KEY, "1" if enabled else "")

@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from hub.channels.queries import health_summary
 from hub.channels.services import can_manage as can_manage_channels
 from hub.db import get_engine, get_session, utcnow
-from hub.errors import ValidationError
+from hub.errors import TooManyRequests, ValidationError
 from hub.insights import charts, queries, rollups, services, tables
 from hub.insights.forms import FeedbackForm, FeedbackUpdateForm, LeaderboardForm
 from hub.insights.models import Feedback, FeedbackStatus
@@ -203,7 +203,7 @@ def feedback(post_id: int):
         except ValidationError as exc:
             show_error(form, exc)
             status = 422
-        except services.TooManyRequests as exc:
+        except TooManyRequests as exc:
             get_session().rollback()
             flash(exc.message, "error")
             status = 429

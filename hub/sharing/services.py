@@ -125,13 +125,19 @@ def set_disclosure(session: Session, actor: User, value: str) -> None:
     value = " ".join((value or "").split())
     if len(value) > 60:
         raise ValidationError("disclosure", "Keep the disclosure under 60 characters.")
-    row = session.get(Setting, DISCLOSURE_KEY)
+    set_setting(session, actor, DISCLOSURE_KEY, value)
+
+
+def set_setting(session: Session, actor: User, key: str, value: str) -> None:
+    """Store a site-wide setting, noting who changed it and when (callers check permission)."""
+    row = session.get(Setting, key)
     if row is None:
-        row = Setting(key=DISCLOSURE_KEY)
+        row = Setting(key=key)
         session.add(row)
     row.value = value
     row.updated_by_id = actor.id
     row.updated_at = utcnow()
+    session.flush()
 
 
 # --- following a tracked link ----------------------------------------------------------------
