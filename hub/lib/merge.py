@@ -13,14 +13,14 @@ Pure Python: no Flask, no database.
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+
+from hub.lib.textdiff import TOKEN
 
 MARK_OURS = "<<<<<<< current text"
 MARK_SEP = "======="
 MARK_THEIRS = ">>>>>>> suggestion"
-_TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def _chunks(base: Sequence[str], a: Sequence[str], b: Sequence[str]) -> Iterator
 def merge_words(base: str, ours: str, theirs: str) -> Merge:
     """Merge single-line texts word by word. A conflict keeps the current text as the result
     (there is no good place for markers inside a title) and counts the conflict."""
-    split = _TOKEN.findall
+    split = TOKEN.findall
     out: list[str] = []
     conflicts = 0
     for kind, first, second, _third in _chunks(split(base or ""), split(ours or ""), split(theirs or "")):

@@ -48,3 +48,9 @@ def excerpt(plain: str, length: int = 200) -> str:
     else:
         cut = cut[:length]
     return cut.rstrip(" ,;:.-") + "…"
+
+
+def fold(text: str | None) -> str:
+    """``text`` single-spaced and case-folded: for comparing what people typed ("Sales  Team"
+    and "sales team" are the same audience; a quote matches the post whatever its spacing)."""
+    return " ".join((text or "").split()).casefold()

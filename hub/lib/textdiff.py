@@ -6,7 +6,8 @@ import difflib
 import re
 from dataclasses import dataclass
 
-_TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
+# Runs of space, words, and single punctuation marks: the units of a word-level diff or merge.
+TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class Row:
 
 
 def _words(old: str, new: str) -> tuple[list[Segment], list[Segment]]:
-    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+    a, b = TOKEN.findall(old), TOKEN.findall(new)
     left: list[Segment] = []
     right: list[Segment] = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():

@@ -18,7 +18,7 @@ from hub.db import utcnow
 from hub.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from hub.lib.markdown import markdown_to_text
 from hub.lib.merge import has_markers
-from hub.lib.text import clean_title
+from hub.lib.text import clean_title, fold
 from hub.posts import services as posts
 from hub.posts.models import Post, PostRevision
 from hub.suggestions import queries
@@ -127,10 +127,6 @@ class SuggestionInput:
     body: str | None = None
 
 
-def _squash(text: str) -> str:
-    return " ".join((text or "").split()).casefold()
-
-
 def _check_quote(quote: str | None, revision: PostRevision) -> str | None:
     quote = (quote or "").strip()
     if not quote:
@@ -138,7 +134,7 @@ def _check_quote(quote: str | None, revision: PostRevision) -> str | None:
     if len(quote) > QUOTE_MAX:
         raise ValidationError("quote", f"Quote at most {QUOTE_MAX} characters.")
     haystacks = (revision.title, revision.summary, revision.body, markdown_to_text(revision.body))
-    if not any(_squash(quote) in _squash(h) for h in haystacks):
+    if not any(fold(quote) in fold(h) for h in haystacks):
         raise ValidationError("quote", "That passage is not in the post. Copy it from the text as it is now.")
     return quote
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.auth.models import User
 from hub.db import Base, str_enum, utcnow
+from hub.lib.text import fold
 
 ALL_AREAS = "*"
 CLOSING_SOON = timedelta(days=14)  # a topic this close to its "useful until" date is closing soon
@@ -23,7 +24,7 @@ CLOSING_SOON = timedelta(days=14)  # a topic this close to its "useful until" da
 
 def area_key(audience: str | None) -> str:
     """The area an audience belongs to: single-spaced and case-folded ("" for none)."""
-    return " ".join((audience or "").split()).casefold()
+    return fold(audience)
 
 
 class TopicState(enum.StrEnum):
