@@ -98,9 +98,14 @@ class Post(Base):
         return self.live_revision if self.is_public else None
 
     @property
-    def slug(self) -> str:
+    def title(self) -> str:
+        """The title people know the post by: the live one, else the newest draft's."""
         revision = self.live_revision or self.current_revision
-        return slugify(revision.title if revision else "", 80)
+        return revision.title if revision else ""
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.title, 80)
 
     def __repr__(self) -> str:
         return f"<Post {self.id} {self.status}>"
