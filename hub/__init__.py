@@ -20,16 +20,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     configure_settings(app, test_config)
 
-    from hub import db, extensions, security, errors, cli, templating
+    from hub import cli, db, errors, extensions, security, templating
     from hub.auth.views import bp as auth_bp
+    from hub.channels.views import bp as channels_bp
+    from hub.insights import views as insights
     from hub.posts.views import bp as posts_bp
     from hub.public.views import bp as public_bp
+    from hub.sharing import views as sharing
+    from hub.strategy.views import bp as strategy_bp
     from hub.suggestions.views import bp as suggestions_bp
     from hub.topics.views import bp as topics_bp
-    from hub.sharing import views as sharing
-    from hub.channels.views import bp as channels_bp
-    from hub.strategy.views import bp as strategy_bp
-    from hub.insights import views as insights
 
     db.init_app(app)
     extensions.init_app(app)

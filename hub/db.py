@@ -111,5 +111,5 @@ def import_models() -> None:
     import hub.sharing.models  # noqa: F401
     import hub.strategy.models  # noqa: F401
     import hub.suggestions.models  # noqa: F401
-    import hub.topics.models  # noqa: F401
     import hub.throttle  # noqa: F401
+    import hub.topics.models  # noqa: F401

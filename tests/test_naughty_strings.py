@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
-from urllib.parse import quote
 from html.parser import HTMLParser
+from urllib.parse import quote
 
 import pytest
 

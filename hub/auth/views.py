@@ -6,7 +6,6 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from hub.forms import ConfirmForm
 from hub.auth import services
 from hub.auth.forms import (
     HANDLE_PLATFORMS,
@@ -23,6 +22,7 @@ from hub.auth.forms import (
 from hub.auth.models import AllowedDomain, Invitation, Role, User
 from hub.db import get_session
 from hub.errors import NotFound, ValidationError
+from hub.forms import ConfirmForm
 from hub.lib.mail import send_mail
 from hub.security import safe_next_url
 from hub.web import client_address, commit, show_error

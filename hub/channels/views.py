@@ -8,7 +8,6 @@ from datetime import date
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from hub.forms import ConfirmForm
 from hub.channels import queries, services
 from hub.channels.farewell import draft_farewells
 from hub.channels.forms import (
@@ -26,6 +25,7 @@ from hub.channels.health import WARNING_LABELS
 from hub.channels.models import CHANNEL_PLATFORMS, Channel, ChannelRequest, ChannelStatus, OpenedBy
 from hub.db import get_session, utcnow
 from hub.errors import PermissionDenied, ValidationError
+from hub.forms import ConfirmForm
 from hub.lib.mail import send_mail
 from hub.web import commit, csv_download, show_error
 

@@ -8,9 +8,9 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from hub.forms import ConfirmForm
 from hub.db import get_session
 from hub.errors import Conflict, PermissionDenied, ValidationError
+from hub.forms import ConfirmForm
 from hub.lib.markdown import markdown_to_text, reading_minutes, render_markdown, word_count
 from hub.lib.textdiff import diff, has_changes
 from hub.lib.timeutil import parse_local

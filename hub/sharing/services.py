@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
 import itertools
 import os
-import hmac
 import secrets
 import threading
 import time

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+
 from flask import Blueprint, Flask, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from hub import platforms
 from hub.db import get_engine, get_session, utcnow
 from hub.errors import PermissionDenied, ValidationError
-from hub.posts.queries import get_post
 from hub.posts.models import PostStatus
+from hub.posts.queries import get_post
 from hub.sharing import queries, services
 from hub.sharing.clicklog import ClickLog
 from hub.sharing.forms import DisclosureForm, ShareEventForm, ShareTextForm

@@ -8,9 +8,9 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from hub.forms import ConfirmForm
 from hub.db import get_session
 from hub.errors import Conflict, ValidationError
+from hub.forms import ConfirmForm
 from hub.lib.textdiff import diff
 from hub.strategy import queries, services
 from hub.strategy.forms import KpiTargetForm, RestoreForm, SectionForm

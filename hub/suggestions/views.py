@@ -8,9 +8,9 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
 
-from hub.forms import ConfirmForm
 from hub.db import get_session
 from hub.errors import Conflict, NotFound, ValidationError
+from hub.forms import ConfirmForm
 from hub.posts import queries as post_queries
 from hub.posts.models import Post
 from hub.suggestions import queries, services

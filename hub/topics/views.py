@@ -9,10 +9,10 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from hub.forms import ConfirmForm
 from hub.auth.forms import HANDLE_PLATFORMS
 from hub.db import get_session, utcnow
 from hub.errors import PermissionDenied, ValidationError
+from hub.forms import ConfirmForm
 from hub.posts import queries as post_queries
 from hub.posts import services as post_services
 from hub.topics import queries, services

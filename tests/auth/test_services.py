@@ -126,7 +126,6 @@ def test_throttle_counts_survive_a_rolled_back_request(app, session, make_user):
         services.authenticate(session, "t@example.com", "bad", "10.0.0.9")
     session.rollback()
     with app.app_context():
-        from hub.db import get_session
 
         other = app.extensions["hub.db"]()
         assert throttle.count(other, "login:acct:t@example.com", 900) == 1

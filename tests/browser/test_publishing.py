@@ -4,7 +4,6 @@ conflicting edits in two tabs, injected script, and validation errors that keep 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 import pytest

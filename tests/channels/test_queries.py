@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime, timedelta, timezone
-
-import sqlalchemy as sa
+from datetime import date, timedelta
 
 from hub.auth import services as people
 from hub.channels import queries, services
-from hub.channels.models import Channel, ChannelStatus
+from hub.channels.models import ChannelStatus
 from tests.channels.conftest import TODAY
 
 

@@ -15,7 +15,6 @@ import sqlalchemy as sa
 from hub.insights import queries, services
 from hub.insights.models import Feedback, FeedbackStatus
 from hub.insights.views import duration
-from tests.insights.conftest import at
 
 RANGE = {"start": "2026-03-01", "end": "2026-03-03"}
 

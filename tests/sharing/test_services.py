@@ -44,9 +44,9 @@ def test_concurrent_first_share_creates_one_link_per_platform(app, session, make
 
     def create() -> dict[str, str]:
         with app.app_context():
+            from hub.auth.models import User
             from hub.db import get_session
             from hub.posts.models import Post
-            from hub.auth.models import User
 
             db = get_session()
             links = services.links_for(db, db.get(Post, post.id), db.get(User, user.id))
