@@ -274,8 +274,12 @@ CHROMIUM = os.environ.get("HUB_CHROMIUM", "/usr/bin/chromium")
 
 
 class LiveServer:
+    """The app on a real socket. Request threads are joined on exit, so no request is still
+    holding a database connection when the test's engine is disposed."""
+
     def __init__(self, app: Flask) -> None:
         self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.server.daemon_threads = False  # socketserver then tracks the threads and server_close joins them
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -285,6 +289,7 @@ class LiveServer:
 
     def __exit__(self, *exc: object) -> None:
         self.server.shutdown()
+        self.server.server_close()
         self.thread.join(10)
 
 
