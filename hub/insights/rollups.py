@@ -17,6 +17,7 @@ by both.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
@@ -62,10 +63,42 @@ def utc_day(at: datetime) -> date:
     return at.astimezone(timezone.utc).date()
 
 
-def roll_up(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> int:
+class SeenVisitors:
+    """(cell, visitor) pairs one process knows are already counted in the rollups.
+
+    Once a visitor is counted in a cell for a day it stays counted, so this knowledge never
+    goes stale: a flush skips the database look-up for visitors it already knows (the same
+    office or reader clicking again). Pairs are added only after their transaction commits,
+    and the set is bounded (cleared when full)."""
+
+    def __init__(self, size: int = 200_000) -> None:
+        self._pairs: set[tuple[Any, ...]] = set()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def __contains__(self, pair: object) -> bool:
+        return pair in self._pairs
+
+    def add(self, pairs: set[tuple[Any, ...]]) -> None:
+        with self._lock:
+            if len(self._pairs) + len(pairs) > self._size:
+                self._pairs.clear()
+            self._pairs.update(pairs)
+
+
+def _pairs(row: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    """The (cell, visitor) pairs one click with a visitor touches, one per scope."""
+    day = utc_day(row["at"])
+    return [(scope, day, *key(row["post_id"], row["user_id"], row["platform"]), bool(row["is_bot"]), row["visitor"])
+            for scope, key in _KEYS]
+
+
+def roll_up(conn: Connection, rows: Sequence[Mapping[str, Any]], known: SeenVisitors | None = None,
+            learned: set[tuple[Any, ...]] | None = None) -> int:
     """Add the clicks in ``rows`` (dicts shaped like ``click`` rows, about to be inserted in
     this transaction) to the rollups; uids already in ``click`` are skipped. Returns how many
-    clicks were rolled up."""
+    clicks were rolled up. With ``known``, visitors it already holds are not looked up again;
+    ``learned`` collects the pairs to add to ``known`` once the transaction has committed."""
     if not rows:
         return 0
     _serialize(conn)
@@ -80,37 +113,38 @@ def roll_up(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> int:
     if not fresh:
         return 0
 
-    # Which (cell, visitor) pairs earlier clicks of the same days already account for. DISTINCT
-    # in SQL keeps this small even for a visitor with thousands of clicks (a whole office behind
-    # one address and browser): Python only sees each (visitor, post, person, platform, day) once.
+    # Which (cell, visitor) pairs earlier clicks of the same days already account for: first
+    # what this process knows, then the database for the other visitors. DISTINCT in SQL keeps
+    # the look-up small even for a visitor with thousands of clicks.
+    known = known if known is not None else SeenVisitors(0)
     seen: set[tuple[Any, ...]] = set()
-    visitors = sorted({r["visitor"] for r in fresh.values() if r["visitor"]})
-    days = sorted({utc_day(r["at"]) for r in fresh.values()})
-    since = datetime.combine(days[0], time(), timezone.utc)
-    until = datetime.combine(days[-1] + timedelta(days=1), time(), timezone.utc)
-    day = day_of(conn.dialect.name, Click.at)
-    for chunk in _chunks(visitors):
-        earlier = conn.execute(
-            sa.select(Click.visitor, Click.post_id, Click.user_id, Click.platform, day, Click.is_bot)
-            .where(Click.visitor.in_(chunk), Click.at >= since, Click.at < until)
-            .distinct()
-        )
-        for visitor, post_id, user_id, platform, on, is_bot in earlier:
-            on = on if isinstance(on, date) else date.fromisoformat(on)
-            for scope, key in _KEYS:
-                seen.add((scope, on, *key(post_id, user_id, platform), bool(is_bot), visitor))
+    unknown = sorted({r["visitor"] for r in fresh.values() if r["visitor"] and not all(p in known for p in _pairs(r))})
+    if unknown:
+        days = sorted({utc_day(r["at"]) for r in fresh.values()})
+        since = datetime.combine(days[0], time(), timezone.utc)
+        until = datetime.combine(days[-1] + timedelta(days=1), time(), timezone.utc)
+        day = day_of(conn.dialect.name, Click.at)
+        for chunk in _chunks(unknown):
+            earlier = conn.execute(
+                sa.select(Click.visitor, Click.post_id, Click.user_id, Click.platform, day, Click.is_bot)
+                .where(Click.visitor.in_(chunk), Click.at >= since, Click.at < until)
+                .distinct()
+            )
+            for visitor, post_id, user_id, platform, on, is_bot in earlier:
+                on = on if isinstance(on, date) else date.fromisoformat(on)
+                for scope, key in _KEYS:
+                    seen.add((scope, on, *key(post_id, user_id, platform), bool(is_bot), visitor))
 
     cells: dict[tuple[Any, ...], list[int]] = {}
     for row in fresh.values():
-        day = utc_day(row["at"])
-        for scope, key in _KEYS:
-            cell = (scope, day, *key(row["post_id"], row["user_id"], row["platform"]), bool(row["is_bot"]))
-            counts = cells.setdefault(cell, [0, 0])
+        for pair in _pairs(row):
+            counts = cells.setdefault(pair[:-1], [0, 0])
             counts[0] += 1
-            visitor = row["visitor"]
-            if visitor and (*cell, visitor) not in seen:
-                seen.add((*cell, visitor))
+            if row["visitor"] and pair not in seen and pair not in known:
+                seen.add(pair)
                 counts[1] += 1
+            if row["visitor"] and learned is not None:
+                learned.add(pair)
     _upsert(conn, cells)
     return len(fresh)
 

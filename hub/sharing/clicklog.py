@@ -30,13 +30,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 
-from hub.insights.rollups import roll_up
+from hub.insights.rollups import SeenVisitors, roll_up
 from hub.sharing.models import Click
 
 
@@ -74,6 +75,7 @@ class ClickLog:
     def __init__(self, directory: Path, engine: Engine, flush_seconds: float = 1.0) -> None:
         self.directory = directory
         self.engine = engine
+        self.known = SeenVisitors()  # visitors this process has counted already
         self.flush_seconds = flush_seconds
         self._lock = threading.Lock()
         self._pid = 0
@@ -178,7 +180,7 @@ class ClickLog:
 
     def _ingest(self, path: Path) -> int:
         records = [r for r in (ClickRecord.parse(line) for line in path.read_bytes().splitlines(keepends=True)) if r]
-        insert_clicks(self.engine, records)
+        insert_clicks(self.engine, records, known=self.known)
         return len(records)
 
     def _run(self) -> None:
@@ -201,8 +203,9 @@ class ClickLog:
             self.flush_all()
 
 
-def insert_clicks(engine: Engine, records: Iterable[ClickRecord], chunk: int = 500) -> None:
-    """Insert clicks, skipping any ``uid`` already stored, in one transaction (with their rollups)."""
+def insert_clicks(engine: Engine, records: Iterable[ClickRecord], chunk: int = 500, known: SeenVisitors | None = None) -> None:
+    """Insert clicks, skipping any ``uid`` already stored, in one transaction (with their rollups).
+    ``known`` (one per process) spares the rollups a look-up of visitors already counted."""
     rows = [
         {"uid": r.uid, "link_id": r.link_id, "post_id": r.post_id, "user_id": r.user_id, "platform": r.platform,
          "at": datetime.fromtimestamp(r.at, timezone.utc), "is_bot": r.is_bot, "visitor": r.visitor or None}
@@ -211,7 +214,10 @@ def insert_clicks(engine: Engine, records: Iterable[ClickRecord], chunk: int = 5
     if not rows:
         return
     insert: Callable[..., sa.Insert] = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert  # type: ignore[assignment]
+    learned: set[tuple[Any, ...]] = set()
     with engine.begin() as conn:
-        roll_up(conn, rows)  # daily rollups for the dashboards; skips uids already stored, as the insert does
+        roll_up(conn, rows, known, learned)  # daily rollups; skips uids already stored, as the insert does
         for i in range(0, len(rows), chunk):
             conn.execute(insert(Click).on_conflict_do_nothing(index_elements=["uid"]), rows[i : i + chunk])
+    if known is not None:
+        known.add(learned)  # only now: the counts it stands for are committed

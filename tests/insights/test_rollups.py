@@ -145,3 +145,35 @@ def test_a_roll_up_reads_under_the_lock_that_serializes_concurrent_flushes(app, 
     activity.click(links["x"], "2026-05-01 08:00:00", "r1")
     assert seen == [True]
     assert not locked_elsewhere()  # released with the transaction
+
+
+def test_a_known_visitor_is_not_looked_up_again_and_counts_stay_exact(app, session, shared, activity):
+    from hub.sharing.clicklog import insert_clicks
+
+    _post, _sharer, links = shared
+    engine = get_engine(app)
+    known = rollups.SeenVisitors()
+    session.commit()
+    insert_clicks(engine, activity.records(links["x"], "2026-05-01 08:00:00", "r1", n=2), known=known)
+
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        insert_clicks(engine, activity.records(links["x"], "2026-05-01 09:00:00", "r1"), known=known)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    assert not any("DISTINCT" in s.upper() for s in statements)  # r1 was known: no look-up of earlier clicks
+    # a new visitor, and r1 in a new cell (another platform), are still looked up and counted
+    insert_clicks(engine, activity.records(links["linkedin"], "2026-05-01 10:00:00", "r1")
+                  + activity.records(links["x"], "2026-05-01 11:00:00", "r2"), known=known)
+    assert site(session, date(2026, 5, 1)) == {(False, 5, 2)}
+    platform = {r[4]: (r[6], r[7]) for r in table(session) if r[0] == "platform"}
+    assert platform == {"x": (4, 2), "linkedin": (1, 1)}
+    # and a rebuild from the clicks agrees with what ingestion kept
+    kept = table(session)
+    rollups.rebuild(engine)
+    assert table(session) == kept
