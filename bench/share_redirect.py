@@ -5,8 +5,9 @@ Run with `make bench-share` (or `.venv/bin/python bench/share_redirect.py`). It
 1. builds a throw-away instance (SQLite, migrated) with one published post and its share links;
 2. serves hub and a bare Flask app that only answers 302 with gunicorn, with the same settings;
 3. loads each with the same generator (wrk from Debian's packages when installed, else a Python
-   keep-alive load generator) at 32 connections, and prints requests/s, p50/p99 latency and
-   the ratio hub/bare;
+   keep-alive load generator) at 32 connections, in alternating rounds (noise on a shared
+   machine then hits both alike), and prints requests/s, p50/p99 latency per round, their
+   medians, and the median ratio hub/bare;
 4. loads hub again and kills one worker with SIGKILL in the middle, then restarts nothing by
    hand: gunicorn replaces the worker; after the load it stops gunicorn, ingests the click logs
    (`hub flush-clicks`) and prints clicks recorded versus redirects answered (every answered
@@ -23,6 +24,7 @@ import os
 import re
 import shutil
 import signal
+import statistics
 import socket
 import subprocess
 import sys
@@ -187,7 +189,8 @@ def count_clicks(env: dict[str, str]) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--seconds", type=int, default=6, help="length of each load")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of bare and hub")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
@@ -199,28 +202,45 @@ def main() -> None:
         env, code = prepare(instance)
         path = f"/s/{code}"
         hub_port, bare_port = free_port(), free_port()
-        print(f"load: {args.tool}, {args.connections} connections, {args.seconds} s each; gunicorn gthread "
+        print(f"load: {args.tool}, {args.connections} connections, {args.rounds} rounds of {args.seconds} s; gunicorn gthread "
               f"{args.workers} workers x {args.threads} threads; SQLite at {instance}")
 
+        # Both servers run side by side and are loaded in alternating rounds, so a burst of noise
+        # from the machine (a neighbour, a throttled core) hits both alike; medians are reported.
         bare = gunicorn("bench.bare_redirect:app", bare_port, env, args.workers, args.threads)
-        wait_for(bare_port, "/s/x")
-        load(bare_port, "/s/warmup", 2, args.connections, args.tool)
-        base = load(bare_port, "/s/" + code, args.seconds, args.connections, args.tool)
-        stop(bare)
-
         hub = gunicorn("hub:create_app()", hub_port, env, args.workers, args.threads)
+        wait_for(bare_port, "/s/x")
         wait_for(hub_port, "/robots.txt")
+        load(bare_port, "/s/warmup", 2, args.connections, args.tool)
         load(hub_port, path, 2, args.connections, args.tool)
+        time.sleep(2)  # let the warm-up's clicks flush
         clicks_before = count_clicks(env)
-        result = load(hub_port, path, args.seconds, args.connections, args.tool)
+        rounds: list[tuple[dict[str, float], dict[str, float]]] = []
+        for r in range(args.rounds):
+            order = [("bare", bare_port, "/s/" + code), ("hub", hub_port, path)]
+            measured = {}
+            for name, port, target in (order if r % 2 == 0 else order[::-1]):
+                measured[name] = load(port, target, args.seconds, args.connections, args.tool)
+                time.sleep(2)  # the hub's flusher finishes before the next round starts
+            rounds.append((measured["bare"], measured["hub"]))
         stop(hub)
+        stop(bare)
         clicks = count_clicks(env) - clicks_before
+        answered = sum(h["answered"] for _, h in rounds)
 
-        print(f"{'':24}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
-        print(f"{'bare Flask 302':24}{base['rps']:>10.0f}{base['p50']:>10.2f}{base['p99']:>10.2f}")
-        print(f"{'hub /s/<code>':24}{result['rps']:>10.0f}{result['p50']:>10.2f}{result['p99']:>10.2f}")
-        print(f"ratio hub/bare: {result['rps'] / base['rps']:.2f}  (target >= 0.50; p99 target < 50 ms)")
-        print(f"clicks recorded {clicks} / redirects answered {result['answered']:.0f}")
+        def median(values: list[float]) -> float:
+            return statistics.median(values)
+
+        print(f"{'round':8}{'bare req/s':>12}{'hub req/s':>11}{'ratio':>8}{'bare p99':>10}{'hub p99':>9}")
+        for i, (b, h) in enumerate(rounds, 1):
+            print(f"{i:<8}{b['rps']:>12.0f}{h['rps']:>11.0f}{h['rps'] / b['rps']:>8.2f}{b['p99']:>10.1f}{h['p99']:>9.1f}")
+        print(f"{'':24}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}   (medians of {args.rounds} rounds)")
+        for label, side in (("bare Flask 302", 0), ("hub /s/<code>", 1)):
+            print(f"{label:24}{median([r[side]['rps'] for r in rounds]):>10.0f}{median([r[side]['p50'] for r in rounds]):>10.2f}"
+                  f"{median([r[side]['p99'] for r in rounds]):>10.2f}")
+        print(f"ratio hub/bare: {median([h['rps'] / b['rps'] for b, h in rounds]):.2f} (median of the rounds' ratios; "
+              "target >= 0.50; p99 target < 50 ms)")
+        print(f"clicks recorded {clicks} / redirects answered {answered:.0f}")
 
         # SIGKILL one worker in the middle of the load; gunicorn starts a new one.
         hub = gunicorn("hub:create_app()", hub_port, env, args.workers, args.threads)
