@@ -10,6 +10,7 @@ Pure Python: no Flask, no database, no network. Public interface:
 - ``similarity(a, b)``, ``similar_pairs(texts)``, ``is_near_duplicate(a, b)`` and
   ``NEAR_DUPLICATE_THRESHOLD``: the near-duplicate guard (see ``hub.rewrite.similarity``).
 - ``make_hashtag(tag)``, ``merge_hashtags(...)``, ``find_hashtags(text)``.
+- ``suggest_key_point(title, body, ...)``: the best key-point candidate, for the editor.
 - ``plain_text(markdown)``, ``shorten(text, max_graphemes)``, ``build_source(...)``.
 
 Platform structures are described in ``hub.rewrite.compose``.
@@ -33,7 +34,7 @@ from hub.rewrite.similarity import (
     similar_pairs,
     similarity,
 )
-from hub.rewrite.source import SourcePost, build_source
+from hub.rewrite.source import SourcePost, build_source, suggest_key_point
 from hub.rewrite.text import shorten
 
 __all__ = [
@@ -56,4 +57,5 @@ __all__ = [
     "shorten",
     "similar_pairs",
     "similarity",
+    "suggest_key_point",
 ]

@@ -263,6 +263,8 @@ def propose(
     hashtags: Iterable[str] = (),
     audience: str | None = None,
     language: str | None = None,
+    key_point: str | None = None,
+    own_words: str | None = None,
     generator: Generator | None = None,
 ) -> dict[str, Proposal]:
     """A share-text proposal for every platform in ``PLATFORMS``, in that order.
@@ -284,10 +286,14 @@ def propose(
     (e.g. "sv") picks the fixed phrases, detected from the text if not given. A
     ``generator`` writes the texts instead of the rules; any text of it that fails
     ``check_proposal`` or repeats another is replaced by the rules' text.
+
+    ``key_point`` (the author's one or two sentences) is what every text is built around;
+    ``own_words`` (the sharing person's own line) appear verbatim in every text that is posted.
     """
     post = build_source(
         title, body, url=url, summary=summary, tags=tags, disclosure=disclosure,
         topic=topic, hashtags=hashtags, audience=audience, language=language,
+        key_point=key_point, own_words=own_words,
     )
     platforms = list(PLATFORMS)
     rules = RulesGenerator()

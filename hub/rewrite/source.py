@@ -35,6 +35,8 @@ class SourcePost:
     disclosure: str | None
     audience: str | None
     language: str
+    key_point: str = ""
+    own_words: str = ""
 
     @property
     def sentences(self) -> tuple[str, ...]:
@@ -109,6 +111,8 @@ def build_source(
     hashtags: Iterable[str] = (),
     audience: str | None = None,
     language: str | None = None,
+    key_point: str | None = None,
+    own_words: str | None = None,
 ) -> SourcePost:
     """Reduce a post (title, Markdown body, summary, tags...) to a ``SourcePost``.
 
@@ -132,6 +136,8 @@ def build_source(
         disclosure=one_line(nfc(disclosure)) or None if disclosure else None,
         audience=clean_inline(audience) or None if audience else None,
         language=normalize_language(language) or detect_language(sample),
+        key_point=one_line(clean_inline(key_point or "")),
+        own_words=one_line(nfc(own_words or "")).strip(),
     )
 
 
@@ -145,3 +151,10 @@ def _sentences(text: str) -> tuple[str, ...]:
 def _short_lines(lines: Iterable[str]) -> tuple[str, ...]:
     result = (shorten(line, POINT_MAX) for line in lines if not has_url(line))
     return tuple(line for line in result if line)
+
+
+def suggest_key_point(title: str, body: str, *, summary: str = "", language: str | None = None) -> str:
+    """The best candidate hub finds for a post's key point (one or two whole sentences), to
+    prefill the editor's "key point" field; empty when the post has no usable sentence."""
+    post = build_source(title, body, url="", summary=summary, language=language)
+    return post.lead if post.lead != post.title else ""
