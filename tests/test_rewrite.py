@@ -246,18 +246,19 @@ def test_proposals_pass_their_own_check(proposals: list) -> None:
             assert check_proposal(source, proposal) == [], (proposal.platform, proposal.text)
 
 
-def test_rich_posts_rarely_have_near_duplicate_platform_texts(proposals: list) -> None:
-    """With enough material (a summary and several body sentences) the platforms' texts are
-    pairwise below the threshold; random posts with only a few ideas may share one pair."""
-    rich = [(p, r) for p, r in proposals if len(split_sentences(plain_text(p.body))) >= 4 and p.summary]
-    assert len(rich) > 50
-    with_pairs = 0
-    for post, result in rich:
-        texts = {k: p.text for k, p in result.items() if p.text}
-        pairs = similar_pairs(texts, ignore=disclosure_forms(post.disclosure))
-        with_pairs += bool(pairs)
-        assert len(pairs) <= 1, pairs
-    assert with_pairs <= len(rich) * 0.02
+def test_platforms_share_the_message_and_differ_by_form(proposals: list) -> None:
+    """The key point is the same everywhere (platforms differ by form, never by picking
+    different sentences): wherever the X text has the key point whole, so do the longer
+    platforms."""
+    checked = 0
+    for post, result in proposals:
+        core = build_source(post.title, post.body, url=post.url, summary=post.summary).core
+        if not core or core not in result["x"].text:
+            continue
+        checked += 1
+        for platform in ("linkedin", "mastodon", "facebook", "instagram", "email"):
+            assert core in result[platform].text, (platform, core, result[platform].text)
+    assert checked > 100
 
 
 def test_proposals_are_deterministic() -> None:
@@ -303,46 +304,60 @@ def article() -> dict[str, Proposal]:
     )
 
 
-def test_article_has_no_near_duplicates(article: dict[str, Proposal]) -> None:
-    assert similar_pairs({k: p.text for k, p in article.items() if p.text}) == []
+KEY = "Buddies, checklists and a demo day: our onboarding now takes half the time."
+MORE = "We rebuilt onboarding around buddies and checklists."
 
 
-def test_linkedin_hook_points_question_hashtags_at_end(article: dict[str, Proposal]) -> None:
+def test_article_says_the_same_thing_everywhere_in_different_forms(article: dict[str, Proposal]) -> None:
+    texts = [p.text for p in article.values()]
+    assert len(set(texts)) == len(texts)
+    for platform, proposal in article.items():
+        assert KEY in proposal.text, platform
+
+
+def test_linkedin_key_point_context_whole_list_hashtags_at_end(article: dict[str, Proposal]) -> None:
     lines = article["linkedin"].text.split("\n")
-    assert lines[0] == "How we cut onboarding time in half!"
+    assert lines[0] == KEY
+    assert lines[2].startswith(MORE)
     points = [line for line in lines if line.startswith("• ")]
     assert points == [
         "• Every new hire gets a buddy from another team",
         "• A checklist with clear owners for each step",
         "• A demo day at the end of week one",
     ]
-    assert "What do you think?" in lines
-    assert all(word.startswith("#") for word in lines[-1].split())
+    assert "?" not in article["linkedin"].text  # the post asks nothing: no made-up question
     assert lines[-1].split() == ["#AcmeLife", "#EmployeeAdvocacy", "#Onboarding", "#OpenSource", "#HR"]
-    assert lines.index("What do you think?") < lines.index(URL) < len(lines) - 1
+    assert lines.index(URL) == len(lines) - 3
     assert "not a point" not in article["linkedin"].text and "team photo" not in article["linkedin"].text
 
 
-def test_x_is_one_line_with_link_and_two_hashtags(article: dict[str, Proposal]) -> None:
-    text = article["x"].text
-    assert text == f"How we cut onboarding time in half!\n\n{URL} #AcmeLife #EmployeeAdvocacy"
+def test_x_leads_with_the_key_point_then_link_and_two_hashtags(article: dict[str, Proposal]) -> None:
+    assert article["x"].text == f"{KEY} {MORE}\n\n{URL} #AcmeLife #EmployeeAdvocacy"
 
 
 def test_mastodon_plain_with_camel_case_hashtags(article: dict[str, Proposal]) -> None:
     text = article["mastodon"].text
-    assert f"Read more: {URL}" in text
+    assert text.startswith(KEY) and f"\n\n{URL}\n\n" in text
     assert text.split("\n")[-1] == "#AcmeLife #EmployeeAdvocacy #Onboarding #OpenSource"
 
 
-def test_threads_has_one_topic_tag_and_a_question(article: dict[str, Proposal]) -> None:
+def test_threads_has_one_topic_tag_and_no_made_up_question(article: dict[str, Proposal]) -> None:
     text = article["threads"].text
     assert find_hashtags(text) == ["#Hiring"]
-    assert "What's your take?" in text
+    assert "?" not in text
 
 
-def test_bluesky_conversational_with_at_most_one_tag(article: dict[str, Proposal]) -> None:
+def test_threads_asks_the_posts_own_question_when_it_invites_discussion() -> None:
+    body = ("I think code review should happen in pairs, not in pull requests. We tried it for a quarter. "
+            "Review time fell from 2 days to 3 hours. How does your team review code?")
+    result = propose("Why I stopped reviewing pull requests alone", body, url=URL)
+    assert "How does your team review code?" in result["threads"].text
+    assert "How does your team review code?" in result["linkedin"].text
+
+
+def test_bluesky_has_no_template_framing_and_at_most_one_tag(article: dict[str, Proposal]) -> None:
     text = article["bluesky"].text
-    assert text.startswith("Worth a read: ")
+    assert text.startswith(KEY)
     assert len(find_hashtags(text)) <= 1
 
 
@@ -367,7 +382,7 @@ def test_reddit_title_tones_down_marketing() -> None:
 def test_email_subject_and_short_note(article: dict[str, Proposal]) -> None:
     email = article["email"]
     assert email.subject == "How we cut onboarding time in half!"
-    assert email.text.startswith("Hi,\n\nI wanted to share this with you:")
+    assert email.text.startswith(f"Hi,\n\n{KEY}")
     assert email.text.count(URL) == 1 and not find_hashtags(email.text)
 
 
@@ -379,25 +394,26 @@ def test_email_subject_is_short() -> None:
 
 def test_whatsapp_short_personal_message(article: dict[str, Proposal]) -> None:
     text = article["whatsapp"].text
-    assert text.startswith("Hi! Thought you might like this:")
+    assert text == f"{KEY} {URL}"
     assert not find_hashtags(text) and measure("whatsapp", text) <= 400
 
 
 def test_phrases_follow_the_language() -> None:
-    swedish = propose("Vårt nya kontor i Göteborg", "Vi har flyttat. Det är ljust och öppet för alla.", url=URL)
-    assert "Vad tycker du?" in swedish["linkedin"].text
-    assert "Länk i bion." in swedish["instagram"].text
+    swedish = propose("Vårt nya kontor i Göteborg", "Vi har flyttat. Kontoret är ljust och öppet för alla.", url=URL)
+    assert "Länk i bion." in swedish["instagram"].text and swedish["email"].text.startswith("Hej,")
     japanese = propose("東京オフィスを開設しました", "私たちは東京に新しいオフィスを開設しました。", url=URL)
-    assert "皆さんはどう思いますか？" in japanese["linkedin"].text
+    assert "リンクはプロフィールから。" in japanese["instagram"].text
     arabic = propose("نحن نوظف في الرياض", "انضم إلى فريقنا في الرياض. نحن نبحث عن مهندسين.", url=URL)
-    assert "ما رأيك؟" in arabic["linkedin"].text and arabic["x"].text.count(URL) == 1
+    assert "الرابط في الملف الشخصي." in arabic["instagram"].text and arabic["x"].text.count(URL) == 1
     forced = propose("Our new office", "We moved.", url=URL, language="de-DE")
-    assert "Was meinst du dazu?" in forced["linkedin"].text
+    assert "Link in der Bio." in forced["instagram"].text
+    hiring = propose("Vi söker en backend-utvecklare", "Vi rekryterar till vårt team i Malmö. Sök senast 1 maj.", url=URL)
+    assert "berättar jag gärna mer" in hiring["whatsapp"].text
 
 
 def test_cjk_sentences_are_joined_without_spaces() -> None:
     result = propose("東京", "", url=URL, summary="東京に来ました。雨でした。")
-    assert "東京に来ました。雨でした。" in result["linkedin"].text
+    assert "東京に来ました。雨でした。" in result["mastodon"].text
 
 
 # --------------------------------------------------------------------------------------

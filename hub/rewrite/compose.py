@@ -1,26 +1,37 @@
-"""Per-platform structure of a share text: which pieces of the post, in which order.
+"""Per-platform form of a share text: the same message, shaped for each platform.
 
-Every platform has a few *variants* (different pieces of the post in the same structure);
-variant 0 is the preferred one, the others exist so that no two platforms end up with
-near-identical texts. A draft is a list of ``Part``s; ``fit`` then makes it fit.
+Content is chosen once, by meaning (``SourcePost.core``: the author's key point or the
+best run of whole sentences; ``SourcePost.supporting(n)``: the next best, in the post's
+order). Platforms differ by *form*: how much of it, line breaks, where the link goes,
+hashtags, and register (WhatsApp and e-mail are personal messages). The person's own
+words, when given, open every text verbatim. No template framings ("Worth a read:"), and a
+question only where the post itself asks one and invites discussion.
 
 =========  ==============================================================================
-Platform   Structure (variant 0)
+Platform   Form
 =========  ==============================================================================
-x          one sharp line (the title), the link, at most 2 hashtags (disclosure counts)
-linkedin   hook (title), a short context paragraph, 2-3 "•" points (list items, headings
-           or sentences), optional audience line, a question, the link, up to 5 hashtags
-bluesky    conversational opener ("Worth a read:") + the lead sentence, the link, 1 tag
-mastodon   title, a short paragraph, "Read more: <link>", up to 4 CamelCase hashtags
-threads    a second idea of the post + "What's your take?", the link, ONE topic tag
-facebook   friendly intro line, a few sentences of the body, audience line, link, 2 tags
-instagram  title, two sentences, "Link in bio." (no URL), up to 5 hashtags
-reddit     subject: the title toned down (no hashtags, "!" or emoji); text: a neutral
-           summary without the link (submitted beside the title) + plain disclosure
-whatsapp   short personal intro, the title, the link (no hashtags)
-email      subject: the title (<= 78 graphemes); text: greeting, intro, title, a short
-           paragraph, the link, disclosure (no hashtags)
+x          own words, the key point (+ one more unit if it fits), the link, 2 hashtags
+linkedin   own words; the title as a hook for hiring/how-to/launch/event posts; the key
+           point; two more units; the post's list (whole); the deadline of a job ad; the
+           post's own question; the link; up to 5 hashtags at the end
+bluesky    own words and the key point in one paragraph, the link, at most 1 hashtag
+mastodon   own words; the key point and one more unit; another unit; the link; up to 4
+           CamelCase hashtags
+threads    own words, the key point and one more unit, the post's own question, the link,
+           ONE topic tag
+facebook   own words, the key point and one more unit in one paragraph, the link, 2 tags
+instagram  own words; the key point; one more unit or the list; "Link in bio." (no URL);
+           up to 5 hashtags
+reddit     subject: the title toned down (no hashtags, "!" or emoji); text: own words, the
+           key point and two more units, toned down, no link (it goes beside the title)
+whatsapp   a message to people you know: own words, the key point, a line for a job ad
+           ("If you or someone you know might fit..."), the link; no hashtags
+email      subject: the title (<= 78 graphemes); "Hi,", own words, the key point and two
+           more units, the list, the deadline, the link, the disclosure
 =========  ==============================================================================
+
+Each composer has a few *form variants* (variant 0 preferred; later ones carry less or put
+the link elsewhere) so that no two platforms' texts are ever identical.
 
 Hashtag-style disclosures count towards a platform's hashtag maximum; where hashtags do
 nothing (Reddit, WhatsApp, email) they are spelled out as words ("#IWorkAtAcme" -> "I Work
@@ -29,20 +40,19 @@ At Acme").
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
 
 from ugrapheme import grapheme_len
 
 from hub.rewrite.fit import Part
 from hub.rewrite.hashtags import dehashtag, find_hashtags
+from hub.rewrite.analysis import PostKind
 from hub.rewrite.language import phrase
 from hub.rewrite.source import SourcePost
-from hub.rewrite.text import join_sentences, neutral, one_line, shorten, space_after, split_sentences
+from hub.rewrite.text import is_emoji, neutral, one_line, shorten
 
 EMAIL_SUBJECT_MAX = 78
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -122,40 +132,9 @@ def make_context(post: SourcePost, platform: str) -> tuple[Context, tuple[str, .
     return Context(post, platform, style, tuple(hashtags[:budget]), disclosure), tuple(notes)
 
 
-MAX_VARIANTS = 7
+MAX_VARIANTS = 4
 HEADLINE_MAX = 150
-
-
-def _variants(*candidates: T) -> list[T]:
-    """Distinct candidates (case-insensitive) whose main text is not empty, at most
-    ``MAX_VARIANTS``. A candidate is a text or a (main text, paragraph) pair."""
-    seen: set[str] = set()
-    result: list[T] = []
-    for candidate in candidates:
-        main = candidate[0] if isinstance(candidate, tuple) else candidate
-        key = str(candidate).casefold()
-        if main and key not in seen:
-            seen.add(key)
-            result.append(candidate)
-    return result[:MAX_VARIANTS]
-
-
-def _pick(options: Sequence[T], variant: int) -> T | None:
-    return options[variant] if variant < len(options) else None
-
-
-def _window(post: SourcePost, start: int, size: int) -> str:
-    """``size`` ideas of the post from ``start`` on, as one paragraph."""
-    return shorten(join_sentences(post.ideas[start : start + size]), 420)
-
-
-def _headline(post: SourcePost, max_graphemes: int = HEADLINE_MAX) -> str:
-    """The title, cut to ``max_graphemes``; of a longer title only the first sentence
-    (titles that are paragraphs make poor headlines)."""
-    title = post.headline
-    if grapheme_len(title) > max_graphemes:
-        title = next(iter(split_sentences(title)), title)
-    return shorten(title, max_graphemes)
+HOOK_KINDS = (PostKind.HIRING, PostKind.HOWTO, PostKind.LAUNCH, PostKind.EVENT)
 
 
 def _url(ctx: Context, sep: str = "\n\n", group: str | None = None) -> list[Part]:
@@ -177,163 +156,205 @@ def _disclosure(ctx: Context, group: str | None = "tags", sep: str = "\n\n") -> 
     return [Part(ctx.disclosure, role="disclosure", sep=sep, group=group if only_hashtags else None)]
 
 
-def _audience(ctx: Context, rank: int = 5) -> list[Part]:
-    if not ctx.post.audience:
+def _ends_sentence(text: str) -> bool:
+    return bool(text) and (text.rstrip("\"'”’»)]")[-1:] in ".!?…。！？؟" or is_emoji(text[-1]))
+
+
+def _own(ctx: Context, inline: bool) -> list[Part]:
+    """The person's own words, verbatim and never cut. ``inline``: the key point follows on
+    the same line when the words end a sentence (else on the next line)."""
+    words = ctx.post.own_words
+    if not words:
         return []
-    return [Part(ctx.phrase("audience", audience=ctx.post.audience), drop_rank=rank)]
+    return [Part(words, role="own", group="lead" if inline and _ends_sentence(words) else None)]
 
 
-def _main(text: str, min_keep: int, sep: str = "\n\n") -> Part:
-    return Part(text, shrink=True, min_keep=min_keep, sep=sep)
+def _lead_sep(ctx: Context, inline: bool) -> str:
+    """What goes between the own words and the key point."""
+    if not ctx.post.own_words:
+        return "\n\n"
+    if inline and _ends_sentence(ctx.post.own_words):
+        return " "
+    return "\n" if inline else "\n\n"
 
 
-def _with_paragraph(first: str, paragraph: str, rank: int = 8) -> list[Part]:
-    parts = [_main(first, 40)]
-    if paragraph and paragraph.casefold() != first.casefold():
-        parts.append(Part(paragraph, drop_rank=rank))
-    return parts
+def _core(ctx: Context, sep: str, neutral_text: bool = False) -> Part:
+    """The key point: cut only when nothing droppable is left (and then at a sentence end
+    where possible)."""
+    text = ctx.post.core or ctx.post.headline
+    text = neutral(text) if neutral_text else text
+    return Part(text, shrink=True, min_keep=grapheme_len(text), sep=sep)
+
+
+def _more(
+    ctx: Context, count: int, sep: str = " ", rank: int = 10, neutral_text: bool = False, first_sep: str | None = None
+) -> list[Part]:
+    """``count`` supporting units, each droppable (the later ones first); the first one is
+    separated by ``first_sep`` (default ``sep``), the others by ``sep``."""
+    units = ctx.post.supporting(count)
+    return [
+        Part(
+            neutral(unit) if neutral_text else unit,
+            sep=(first_sep if first_sep is not None and i == 0 else sep),
+            drop_rank=rank + len(units) - i,
+        )
+        for i, unit in enumerate(units)
+    ]
+
+
+def _hook(ctx: Context) -> list[Part]:
+    """The title as a first line, for posts whose title carries the news (a job, a launch)."""
+    post = ctx.post
+    title = post.title
+    if post.kind not in HOOK_KINDS or not title or title.endswith(("?", "？")) or title.casefold() in post.core.casefold():
+        return []
+    if grapheme_len(title) > HEADLINE_MAX:
+        return []
+    return [Part(title, drop_rank=25)]
+
+
+def _list(ctx: Context, rank: int = 20) -> list[Part]:
+    """The post's list, whole (with the sentence introducing it), or nothing."""
+    analysis = ctx.post.analysis
+    if not analysis.list_items:
+        return []
+    lines = ([analysis.list_intro] if analysis.list_intro else []) + ["• " + item for item in analysis.list_items]
+    return [Part("\n".join(lines), drop_rank=rank)]
+
+
+def _deadline(ctx: Context, rank: int = 40, sep: str = "\n\n") -> list[Part]:
+    deadline = ctx.post.analysis.deadline
+    if not deadline or deadline.casefold() in ctx.post.core.casefold():
+        return []
+    return [Part(deadline, drop_rank=rank, sep=sep)]
+
+
+def _question(ctx: Context, rank: int = 15) -> list[Part]:
+    question = ctx.post.analysis.question
+    if not question or question.casefold() in ctx.post.core.casefold():
+        return []
+    return [Part(question, drop_rank=rank)]
+
+
+def _hiring_nudge(ctx: Context) -> list[Part]:
+    if ctx.post.kind is not PostKind.HIRING:
+        return []
+    return [Part(ctx.phrase("hiring_nudge"), role="phrase", sep=" ", drop_rank=35)]
+
+
+def _pick(variant: int, count: int = MAX_VARIANTS) -> int | None:
+    return variant if variant < count else None
 
 
 def compose_x(ctx: Context, variant: int) -> list[Part] | None:
-    """One sharp line, the link and at most two hashtags on the line below."""
-    post = ctx.post
-    line = _pick(_variants(_headline(post, 200), *post.ideas), variant)
-    if line is None:
+    """Own words and the key point (and one more unit if it fits), the link, two hashtags."""
+    if _pick(variant) is None:
         return None
-    return [_main(line, 30), *_url(ctx, group="tail"), *_tags(ctx, group="tail"), *_disclosure(ctx, "tail")]
+    more = _more(ctx, 1 if variant in (0, 2) else 0)
+    url_sep = "\n\n" if variant < 2 else "\n"
+    return [
+        *_own(ctx, inline=True), _core(ctx, _lead_sep(ctx, True)), *more, *_deadline(ctx, sep=" "),
+        *_url(ctx, sep=url_sep, group="tail"), *_tags(ctx, group="tail"), *_disclosure(ctx, "tail"),
+    ]
 
 
 def compose_linkedin(ctx: Context, variant: int) -> list[Part] | None:
-    """Hook, context, two or three points, a question, the link, hashtags at the end."""
-    post = ctx.post
-    headline = _headline(post)
-    options = _variants(
-        (headline, post.summary_text), (post.lead, post.body_text), (headline, post.key), (post.lead, "")
-    )
-    picked = _pick(options, variant)
-    if picked is None:
+    """Hook, key point, context, the list, the deadline, a real question, link, hashtags."""
+    if _pick(variant) is None:
         return None
-    hook, context = picked
-    parts = _with_paragraph(hook, context)
-    used = f"{hook}\n{context}".casefold()
-    points = [p for p in post.points if p.casefold() not in used]
-    for i, point in enumerate(points):
-        parts.append(Part("• " + point, sep="\n\n" if i == 0 else "\n", drop_rank=20 + len(points) - i))
-    parts += _audience(ctx)
-    parts.append(Part(ctx.phrase("question"), role="phrase"))
+    parts = [*_own(ctx, inline=False), *_hook(ctx)]
+    parts.append(_core(ctx, "\n\n"))
+    count = 2 if variant in (0, 1) else 1
+    parts += _more(ctx, count, sep="\n\n" if variant % 2 else " ", first_sep="\n\n", rank=12)
+    parts += _list(ctx) + _deadline(ctx) + _question(ctx)
     return parts + _url(ctx) + _tags(ctx) + _disclosure(ctx)
 
 
 def compose_bluesky(ctx: Context, variant: int) -> list[Part] | None:
-    """Conversational: "Worth a read:" and the lead sentence, the link, at most one tag."""
-    post = ctx.post
-    line = _pick(_variants(*post.ideas, _headline(post)), variant)
-    if line is None:
+    """Own words and the key point as one short paragraph, the link, at most one tag."""
+    if _pick(variant) is None:
         return None
-    opener = Part(ctx.phrase("worth_reading"), role="phrase")
-    tail = [*_url(ctx, group="tail"), *_tags(ctx, group="tail"), *_disclosure(ctx, "tail")]
-    return [opener, _main(line, 30, sep=space_after(opener.text)), *tail]
+    more = _more(ctx, 1) if variant in (1, 3) else []
+    url = _url(ctx, sep=" " if variant >= 2 else "\n\n", group="tail")
+    return [*_own(ctx, inline=True), _core(ctx, _lead_sep(ctx, True)), *more, *_deadline(ctx, sep=" "),
+            *url, *_tags(ctx, group="tail"), *_disclosure(ctx, "tail")]
 
 
 def compose_mastodon(ctx: Context, variant: int) -> list[Part] | None:
-    """Plain: title, a short paragraph, "Read more: <link>", CamelCase hashtags."""
-    post = ctx.post
-    headline = _headline(post)
-    options = _variants(
-        (headline, post.summary_text),
-        *((headline, _window(post, start, 2)) for start in (1, 3, 5)),
-        (post.lead, post.key),
-        (headline, ""),
-    )
-    picked = _pick(options, variant)
-    if picked is None:
+    """Plain paragraphs: own words, key point and context, the link, CamelCase hashtags."""
+    if _pick(variant) is None:
         return None
-    parts = _with_paragraph(*picked)
-    parts.append(Part(ctx.phrase("read_more"), role="phrase"))
-    return parts + _url(ctx, sep=" ") + _tags(ctx) + _disclosure(ctx)
+    parts = [*_own(ctx, inline=False), _core(ctx, "\n\n")]
+    units = ctx.post.supporting(2 if variant < 2 else 1)
+    for i, unit in enumerate(units):
+        parts.append(Part(unit, sep=" " if i == 0 and variant % 2 == 0 else "\n\n", drop_rank=10 + len(units) - i))
+    return parts + _deadline(ctx) + _url(ctx) + _tags(ctx) + _disclosure(ctx)
 
 
 def compose_threads(ctx: Context, variant: int) -> list[Part] | None:
-    """Short and conversational: one idea and "What's your take?", the link, ONE topic tag."""
-    post = ctx.post
-    line = _pick(_variants(post.key, *post.ideas, _headline(post)), variant)
-    if line is None:
+    """Conversational: own words, the key point and one more unit, the post's own question
+    if it invites discussion, the link, ONE topic tag."""
+    if _pick(variant) is None:
         return None
-    take = Part(ctx.phrase("take"), role="phrase")
-    tail = [*_url(ctx, group="tail"), *_tags(ctx, group="tail"), *_disclosure(ctx, "tail")]
-    return [_main(line, 30), take, *tail]
+    more = _more(ctx, 1 if variant in (0, 2) else 0)
+    return [*_own(ctx, inline=True), _core(ctx, _lead_sep(ctx, True)), *more, *_deadline(ctx, sep=" "),
+            *_question(ctx), *_url(ctx, sep="\n\n" if variant < 2 else "\n"), *_tags(ctx, sep="\n"),
+            *_disclosure(ctx, sep="\n")]
 
 
 def compose_facebook(ctx: Context, variant: int) -> list[Part] | None:
-    """Friendly: an intro line, a few sentences, the audience, the link, two hashtags."""
-    post = ctx.post
-    with_title = f"{_headline(post)} – {post.summary_text}" if post.summary_text else ""
-    windows = (_window(post, start, 3) for start in (2, 4, 0))
-    options = _variants(post.body_text or post.summary_text, *windows, with_title, _headline(post))
-    text = _pick(options, variant)
-    if text is None:
+    """Friendly: own words, the key point and more in a paragraph, the link, two tags."""
+    if _pick(variant) is None:
         return None
-    intro = Part(ctx.phrase("facebook_intro"), role="phrase")
-    return [intro, _main(text, 60), *_audience(ctx), *_url(ctx), *_tags(ctx), *_disclosure(ctx)]
+    parts = [*_own(ctx, inline=False), *(_hook(ctx) if variant == 0 else []), _core(ctx, "\n\n")]
+    parts += _more(ctx, 2 if variant < 2 else 1)
+    return parts + _deadline(ctx, sep=" ") + _url(ctx) + _tags(ctx) + _disclosure(ctx)
 
 
 def compose_instagram(ctx: Context, variant: int) -> list[Part] | None:
-    """A caption: title, two sentences, "Link in bio." instead of a URL, up to five hashtags."""
-    post = ctx.post
-    headline = _headline(post)
-    bullets = "\n".join("• " + p for p in post.points)
-    options = _variants(
-        (headline, shorten(join_sentences(post.body[:2]), 600)),
-        (headline, bullets),
-        *((headline, _window(post, start, 2)) for start in (3, 5)),
-        (post.lead, post.key),
-        (post.key, _window(post, 2, 2)),
-        (headline, ""),
-    )
-    picked = _pick(options, variant)
-    if picked is None:
+    """A caption: own words, the key point, more or the list, "Link in bio.", hashtags."""
+    if _pick(variant) is None:
         return None
-    parts = _with_paragraph(*picked)
+    parts = [*_own(ctx, inline=False), _core(ctx, "\n\n")]
+    listed = _list(ctx)
+    if listed and variant in (0, 2):
+        parts += listed
+    else:
+        parts += _more(ctx, 2 if variant < 2 else 1, sep="\n\n")
+    parts += _deadline(ctx)
     parts.append(Part(ctx.phrase("link_in_bio"), role="phrase"))
     return parts + _tags(ctx) + _disclosure(ctx)
 
 
 def compose_reddit(ctx: Context, variant: int) -> list[Part] | None:
-    """Optional self-text (no link: Reddit takes it beside the title): a neutral summary,
-    then the disclosure in words. May be empty."""
-    post = ctx.post
-    candidates = (post.summary_text, post.body_text, *post.ideas)
-    options = [*_variants(*(neutral(c) for c in candidates)), ""]
-    text = _pick(options, variant)
-    if text is None:
+    """Optional self-text (no link: Reddit takes it beside the title): own words, then the
+    key point and context, toned down, then the disclosure in words."""
+    if _pick(variant) is None:
         return None
-    return [_main(text, 40), *_disclosure(ctx, group=None)]
+    parts = [*_own(ctx, inline=False), _core(ctx, "\n\n", neutral_text=True)]
+    parts += _more(ctx, 2 if variant < 2 else 1, neutral_text=True, sep=" " if variant % 2 == 0 else "\n\n")
+    return parts + _deadline(ctx) + _disclosure(ctx, group=None)
 
 
 def compose_whatsapp(ctx: Context, variant: int) -> list[Part] | None:
-    """A short personal message: intro, the title, the link."""
-    post = ctx.post
-    line = _pick(_variants(_headline(post), *post.ideas), variant)
-    if line is None:
+    """A short message to people you know: own words, the key point, the link."""
+    if _pick(variant) is None:
         return None
-    intro = Part(ctx.phrase("whatsapp_intro"), role="phrase")
-    return [intro, _main(line, 30, sep="\n"), *_url(ctx, sep="\n"), *_disclosure(ctx, group=None)]
+    more = _more(ctx, 1) if variant in (1, 3) else []
+    url_sep = " " if variant < 2 else "\n"
+    return [*_own(ctx, inline=True), _core(ctx, _lead_sep(ctx, True)), *more, *_deadline(ctx, sep=" "),
+            *_hiring_nudge(ctx),
+            *_url(ctx, sep=url_sep), *_disclosure(ctx, group=None, sep="\n")]
 
 
 def compose_email(ctx: Context, variant: int) -> list[Part] | None:
-    """A short note: greeting, intro, title, a paragraph, the link, the disclosure."""
-    post = ctx.post
-    paragraphs = _variants(post.summary_text, *(_window(post, start, 2) for start in (2, 4)), post.body_text)
-    options = [(True, p) for p in paragraphs or [""]] + [(False, p) for p in paragraphs]
-    picked = _pick(options, variant)
-    if picked is None:
+    """A short note: "Hi,", own words, the key point and context, the list, the link."""
+    if _pick(variant) is None:
         return None
-    with_title, paragraph = picked
-    parts = [Part(ctx.phrase("email_greeting"), role="phrase"), Part(ctx.phrase("email_intro"), role="phrase")]
-    if with_title and post.title:
-        parts.append(Part(_headline(post), sep="\n", drop_rank=9))
-    if paragraph.casefold() != post.title.casefold():
-        parts.append(_main(paragraph, 80))
+    parts = [Part(ctx.phrase("email_greeting"), role="phrase"), *_own(ctx, inline=False)]
+    parts.append(_core(ctx, "\n\n"))
+    parts += _more(ctx, 2 if variant < 2 else 1, sep=" " if variant % 2 == 0 else "\n\n")
+    parts += _list(ctx) + _deadline(ctx) + _hiring_nudge(ctx)
     return parts + _url(ctx) + _disclosure(ctx, group=None)
 
 
@@ -369,4 +390,4 @@ def email_subject(post: SourcePost) -> str:
 
 def reddit_title_candidates(post: SourcePost) -> list[str]:
     """Neutral titles to try for Reddit, best first: the title, the lead, the host name."""
-    return [t for t in (neutral(post.title).rstrip(".。"), neutral(post.lead), post.host) if t]
+    return [t for t in (neutral(post.title).rstrip(".。"), neutral(post.core), post.host) if t]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol, runtime_checkable
 
@@ -17,7 +17,6 @@ from hub.rewrite.compose import (
 )
 from hub.rewrite.fit import fit
 from hub.rewrite.hashtags import dehashtag, find_hashtags
-from hub.rewrite.similarity import NEAR_DUPLICATE_THRESHOLD, token_similarity, tokens, without
 from hub.rewrite.source import SourcePost, build_source
 from hub.rewrite.text import Shortener, is_emoji
 
@@ -91,12 +90,6 @@ def reddit_title(post: SourcePost) -> str:
     return post.host
 
 
-def _comparable_tokens(text: str, post: SourcePost) -> list[str]:
-    """Tokens of a share text for the cross-platform guard: the disclosure is the same
-    everywhere by design, so it is left out of the comparison."""
-    return tokens(without(text, disclosure_forms(post.disclosure)))
-
-
 def disclosure_forms(disclosure: str | None) -> tuple[str, ...]:
     """The ways ``disclosure`` can appear in share texts (as written, and spelled out in
     words where hashtags are not used): pass them as ``similar_pairs(..., ignore=...)``."""
@@ -105,96 +98,39 @@ def disclosure_forms(disclosure: str | None) -> tuple[str, ...]:
     return (disclosure, dehashtag(disclosure))
 
 
-@dataclass(frozen=True)
-class _Option:
-    """One composed variant of a platform's proposal and its tokens for comparison."""
-
-    proposal: Proposal
-    tokens: tuple[str, ...]
-
-    def rank(self, others: Iterable[_Option]) -> tuple[bool, bool, float]:
-        """(identical to another, near-identical to another, highest similarity): lower is better."""
-        others = list(others)
-        identical = any(self.proposal.text == other.proposal.text for other in others)
-        scores = [token_similarity(self.tokens, o.tokens) for o in others if o.proposal.text]
-        score = max(scores, default=0.0) if self.proposal.text else 0.0
-        return identical, score >= NEAR_DUPLICATE_THRESHOLD, score
-
-
-class _Variants:
-    """The structure variants of one platform for one post, composed when first needed."""
-
-    def __init__(self, generator: RulesGenerator, post: SourcePost, platform: str) -> None:
-        self._generator = generator
-        self._post = post
-        self._context, self._notes = make_context(post, platform)
-        self._options: list[_Option] = []
-        self._complete = False
-
-    def __iter__(self) -> Iterator[_Option]:
-        index = 0
-        while True:
-            if index == len(self._options) and not self._complete:
-                self._compose_next()
-            if index >= len(self._options):
-                return
-            yield self._options[index]
-            index += 1
-
-    def _compose_next(self) -> None:
-        proposal = self._generator.compose(self._context, len(self._options), self._notes)
-        if proposal is None:
-            self._complete = True
-        else:
-            self._options.append(_Option(proposal, tuple(_comparable_tokens(proposal.text, self._post))))
-
-    def first_distinct(self, others: list[_Option]) -> _Option:
-        """The first variant neither identical nor near-identical to ``others``, else the
-        least similar one."""
-        best: tuple[tuple[bool, bool, float], _Option] | None = None
-        for option in self:
-            rank = option.rank(others)
-            if best is None or rank < best[0]:
-                best = (rank, option)
-            if not rank[0] and not rank[1]:
-                break
-        assert best is not None, "every platform has a variant 0"
-        return best[1]
-
-
 class RulesGenerator:
     """The default generator: deterministic rules per platform (see ``hub.rewrite.compose``).
 
-    Platforms are written in order; for each, the structure's variants are tried until one
-    is neither identical nor near-identical (``NEAR_DUPLICATE_THRESHOLD``) to the texts
-    already written, else the least similar variant is kept. Then, up to
-    ``REPAIR_ROUNDS`` times, each platform still near-identical to another picks again,
-    against all the others.
+    Every platform says the same thing in its own form (variant 0). Should a platform's text
+    come out identical to one already written (a short post, few tags), its next form
+    variant is taken, until it differs.
     """
 
     name = "rules"
-    REPAIR_ROUNDS = 2
 
     def generate(self, post: SourcePost, platforms: Sequence[str]) -> dict[str, Proposal]:
         """A proposal for every platform in ``platforms``, each fitting its limit."""
-        variants = {platform: _Variants(self, post, platform) for platform in platforms}
-        chosen: dict[str, _Option] = {}
+        result: dict[str, Proposal] = {}
         for platform in platforms:
-            chosen[platform] = variants[platform].first_distinct(list(chosen.values()))
-        for _ in range(self.REPAIR_ROUNDS):
-            repaired = False
-            for platform in platforms:
-                others = [option for other, option in chosen.items() if other != platform]
-                if chosen[platform].rank(others)[:2] != (False, False):
-                    chosen[platform] = variants[platform].first_distinct(others)
-                    repaired = True
-            if not repaired:
-                break
-        return {platform: chosen[platform].proposal for platform in platforms}
+            context, notes = make_context(post, platform)
+            taken = {proposal.text for proposal in result.values()}
+            first: Proposal | None = None
+            variant = 0
+            while (proposal := self.compose(context, variant, notes)) is not None:
+                first = first or proposal
+                if proposal.text not in taken:
+                    break
+                variant += 1
+            chosen = proposal or first
+            assert chosen is not None, "every platform has a variant 0"
+            if chosen.text in taken:
+                chosen = _relayout(chosen, post.url, taken)
+            result[platform] = chosen
+        return result
 
     def compose(self, context: Context, variant: int, notes: tuple[str, ...] = ()) -> Proposal | None:
-        """The proposal of one structure variant for one platform, or None if there is no
-        such variant."""
+        """The proposal of one form variant for one platform, or None if there is no such
+        variant."""
         parts = composer_for(context.platform)(context, variant)
         if parts is None:
             return None
@@ -215,6 +151,24 @@ class RulesGenerator:
             disclosure_included=fitted.has("disclosure"),
             notes=notes + fitted.notes,
         )
+
+
+_LAYOUTS = ("{text}\n\n{url}", "{text}\n{url}", "{text} {url}", "{text}\n→ {url}", "{text} → {url}",
+            "{url}\n\n{text}", "{url}\n{text}")
+
+
+def _relayout(proposal: Proposal, url: str, taken: set[str]) -> Proposal:
+    """The same words with the link placed differently, so that a very short post still gets
+    a different text on every platform (only when every form variant came out the same)."""
+    if not url or proposal.text.count(url) != 1:
+        return proposal
+    before, after = proposal.text.split(url)
+    text = before.rstrip()
+    for layout in _LAYOUTS:
+        candidate = layout.format(text=text, url=url) + after if text else ""
+        if candidate and candidate not in taken and fits_platform(proposal.platform, candidate):
+            return replace(proposal, text=candidate)
+    return proposal
 
 
 def check_proposal(post: SourcePost, proposal: Proposal) -> list[str]:

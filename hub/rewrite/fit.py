@@ -18,9 +18,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from hub.rewrite.text import Shortener
+from hub.rewrite.text import Shortener, is_no_space_char
 
-Role = Literal["content", "phrase", "url", "hashtag", "disclosure"]
+Role = Literal["content", "own", "phrase", "url", "hashtag", "disclosure"]
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,10 @@ def join_parts(parts: Sequence[Part]) -> str:
             continue
         if previous is not None:
             same_line = part.group is not None and part.group == previous.group
-            pieces.append(" " if same_line else part.sep)
+            sep = " " if same_line else part.sep
+            if sep == " " and is_no_space_char(previous.text[-1]) and is_no_space_char(part.text[0]):
+                sep = ""  # "東京に来ました。" + "雨でした。": no space between sentences of CJK scripts
+            pieces.append(sep)
         pieces.append(part.text)
         previous = part
     return "".join(pieces)

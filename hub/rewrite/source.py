@@ -3,26 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urlsplit
 
 from hub.rewrite.hashtags import make_hashtag, merge_hashtags
 from hub.rewrite.language import detect_language, normalize_language
-from hub.rewrite.markdown import markdown_blocks
+from hub.rewrite.analysis import Analysis, PostKind, analyse
+from hub.rewrite.markdown import Block, markdown_blocks
 from hub.rewrite.text import clean_inline, has_url, join_sentences, nfc, one_line, shorten, split_sentences
 
 TITLE_MAX = 1000
+KEY_POINT_MAX = 400
+OWN_WORDS_MAX = 250
 SENTENCE_MAX = 280
 POINT_MAX = 160
-PARAGRAPH_MAX = 420
 MAX_POINTS = 3
 
 
 @dataclass(frozen=True)
 class SourcePost:
     """A post as material for share texts. Every text field is plain, single-line text
-    without URLs or hashtag marks; ``hashtags`` are valid, deduplicated hashtags."""
+    without URLs or hashtag marks; ``hashtags`` are valid, deduplicated hashtags.
+
+    ``key_point`` is the author's own key point (empty if they gave none), ``own_words``
+    the sharing person's own line, kept verbatim. ``analysis`` is what the post says and
+    what kind of post it is (``hub.rewrite.analysis``).
+    """
 
     title: str
     url: str
@@ -37,6 +44,12 @@ class SourcePost:
     language: str
     key_point: str = ""
     own_words: str = ""
+    analysis: Analysis = field(default_factory=lambda: analyse("", [], [], "en"), compare=False)
+
+    @property
+    def kind(self) -> PostKind:
+        """What kind of post this is (hiring, result, event...)."""
+        return self.analysis.kind
 
     @property
     def sentences(self) -> tuple[str, ...]:
@@ -44,54 +57,50 @@ class SourcePost:
         return self.summary + self.body
 
     @cached_property
+    def core(self) -> str:
+        """What every text is built around: the author's key point, else the best unit of
+        whole sentences hub found, else the title."""
+        if self.key_point:
+            return self.key_point
+        best = self.analysis.best()
+        if best is not None and (best.score > 0 or not self.title):
+            return join_sentences(u.text for u in self.analysis.key_units(self.title))
+        return self.title or (best.text if best else "")
+
+    @cached_property
+    def support(self) -> tuple[str, ...]:
+        """Other units of whole sentences that say something the core does not, best first."""
+        core = self.core.casefold()
+        title = self.title.casefold()
+        deadline = self.analysis.deadline.casefold()
+        used: set[str] = set()
+        result = []
+        for unit in sorted(self.analysis.units, key=lambda u: (-u.score, u.start)):
+            text = unit.text.casefold()
+            if text in core or core in text or text == title or unit.score < -1.0 or text == deadline:
+                continue
+            sentences = {s.casefold() for s in unit.sentences}
+            if any(s in core for s in sentences) or sentences & used:
+                continue
+            used |= sentences
+            result.append(unit)
+        return tuple(u.text for u in result)
+
+    def supporting(self, count: int) -> tuple[str, ...]:
+        """The ``count`` best supporting units, in the post's order."""
+        chosen = self.support[:count]
+        order = {u.text: u.start for u in self.analysis.units}
+        return tuple(sorted(chosen, key=lambda text: order.get(text, 0)))
+
+    @property
     def lead(self) -> str:
         """The sentence that best says what the post is about (the title if nothing else)."""
-        return next(iter(self.sentences), self.title)
+        return self.core or self.title
 
     @property
     def headline(self) -> str:
-        """The title, or the lead when the post has no usable title."""
-        return self.title or self.lead
-
-    @cached_property
-    def summary_text(self) -> str:
-        """The summary as one paragraph, or the first body sentences when there is none."""
-        return shorten(join_sentences(self.summary or self.body[:2]), PARAGRAPH_MAX)
-
-    @cached_property
-    def body_text(self) -> str:
-        """The first body sentences as one paragraph (may be empty)."""
-        return shorten(join_sentences(self.body[:3]), PARAGRAPH_MAX)
-
-    @cached_property
-    def points(self) -> tuple[str, ...]:
-        """Two or three short points: list items, else headings, else body sentences."""
-        if len(self.items) >= 2:
-            return self.items[:MAX_POINTS]
-        headings = tuple(h for h in self.headings if h.casefold() != self.title.casefold())
-        if len(headings) >= 2:
-            return headings[:MAX_POINTS]
-        rest = [s for s in self.body if s != self.lead and len(s) <= POINT_MAX]
-        return tuple(rest[:MAX_POINTS])
-
-    @cached_property
-    def key(self) -> str:
-        """A second idea of the post, different from the lead (empty if there is none)."""
-        for candidate in self.points + self.sentences:
-            if candidate.casefold() not in (self.lead.casefold(), self.title.casefold()):
-                return candidate
-        return ""
-
-    @cached_property
-    def ideas(self) -> tuple[str, ...]:
-        """Distinct sentences and points other than the title, the lead first."""
-        seen = {self.title.casefold()}
-        result: list[str] = []
-        for idea in (self.lead, *self.sentences, *self.points):
-            if idea.casefold() not in seen:
-                seen.add(idea.casefold())
-                result.append(idea)
-        return tuple(result)
+        """The title, or the core when the post has no usable title."""
+        return self.title or self.core
 
     @property
     def host(self) -> str:
@@ -120,10 +129,13 @@ def build_source(
     language is ``language`` if it has phrases, else detected from the text.
     """
     blocks = markdown_blocks(body)
-    summary_sentences = _sentences(" ".join(b.text for b in markdown_blocks(summary)))
-    body_sentences = _sentences("\n".join(b.text for b in blocks if b.kind in ("paragraph", "quote")))
+    summary_blocks = [Block("paragraph", " ".join(b.text for b in markdown_blocks(summary) if b.text))]
+    summary_blocks = [b for b in summary_blocks if b.text]
+    summary_sentences = _sentences(" ".join(b.text for b in summary_blocks))
+    body_sentences = _sentences("\n".join(b.text for b in blocks if b.kind == "paragraph"))
     clean_title = shorten(clean_inline(title), TITLE_MAX)
     sample = " ".join([clean_title, *summary_sentences, *body_sentences[:10]])
+    detected = normalize_language(language) or detect_language(sample)
     return SourcePost(
         title=clean_title,
         url=url.strip(),
@@ -135,17 +147,17 @@ def build_source(
         topic_tag=make_hashtag(topic) if topic else None,
         disclosure=one_line(nfc(disclosure)) or None if disclosure else None,
         audience=clean_inline(audience) or None if audience else None,
-        language=normalize_language(language) or detect_language(sample),
-        key_point=one_line(clean_inline(key_point or "")),
-        own_words=one_line(nfc(own_words or "")).strip(),
+        language=detected,
+        key_point=shorten(one_line(clean_inline(key_point or "")), KEY_POINT_MAX),
+        own_words=" ".join(nfc(own_words or "").split()),
+        analysis=analyse(clean_title, blocks, summary_blocks, detected),
     )
 
 
 def _sentences(text: str) -> tuple[str, ...]:
-    """Sentences of ``text`` cut to ``SENTENCE_MAX``; sentences with a URL are dropped
-    (removing the URL would leave a broken sentence, and the post's link is added anyway)."""
-    result = (shorten(s, SENTENCE_MAX) for s in split_sentences(text) if not has_url(s))
-    return tuple(s for s in result if s)
+    """Whole sentences of ``text`` (none longer than ``SENTENCE_MAX``, none with a URL:
+    removing the URL would leave a broken sentence, and the post's link is added anyway)."""
+    return tuple(s for s in split_sentences(text) if not has_url(s) and len(s) <= SENTENCE_MAX)
 
 
 def _short_lines(lines: Iterable[str]) -> tuple[str, ...]:
@@ -157,4 +169,5 @@ def suggest_key_point(title: str, body: str, *, summary: str = "", language: str
     """The best candidate hub finds for a post's key point (one or two whole sentences), to
     prefill the editor's "key point" field; empty when the post has no usable sentence."""
     post = build_source(title, body, url="", summary=summary, language=language)
-    return post.lead if post.lead != post.title else ""
+    best = post.analysis.best()
+    return best.text if best is not None and best.score > 0 else ""

@@ -29,6 +29,10 @@ _SENTENCE_END_RE = re.compile(
     r"(?:[.!?…؟۔।‼⁇⁈⁉]+[\"'”’»)\]」』）]*(?=\s|$)|[。！？]+[」』）\"”’]*)"
 )
 _ABBREVIATIONS = frozenset({"dr", "mr", "mrs", "ms", "prof", "st", "vs", "nr", "no", "ca", "jr", "sr"})
+_MONTHS = frozenset(
+    "januar februar märz april mai juni juli august september oktober november dezember "
+    "jan feb mär apr jun jul aug sep sept okt nov dez".split()
+)
 _CUT_STRIP = " \t\n\r\u00a0\u3000,;:-–—/([{「『（、，·"
 
 _NO_SPACE_RANGES: tuple[tuple[int, int], ...] = (
@@ -196,7 +200,10 @@ def _is_abbreviation(line: str, dot: int) -> bool:
     if line[dot] != ".":
         return False
     word = line[:dot].rsplit(None, 1)[-1] if line[:dot].strip() else ""
-    return len(word) == 1 or "." in word or word.casefold() in _ABBREVIATIONS
+    if word.isdigit():  # "to 6. So ..." ends a sentence; "am 15. März" (a German date) does not
+        following = line[dot + 1 :].split(None, 1)
+        return bool(following) and following[0].casefold().strip(",.") in _MONTHS
+    return (len(word) == 1 and word.isalpha()) or "." in word or word.casefold() in _ABBREVIATIONS
 
 
 @dataclass(frozen=True)
