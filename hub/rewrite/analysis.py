@@ -108,7 +108,7 @@ _ATTRIBUTION = re.compile(r"^\s*(?:[—–-]{1,2}|~)\s*\S")
 
 _KIND_CUES: dict[PostKind, re.Pattern[str]] = {
     PostKind.HIRING: re.compile(
-        r"\b(hiring|we'?re looking for|we are looking for|join (us|our team|the team)|apply (by|now|before|here)|"
+        r"\b(we'?re hiring|we are hiring|is hiring|are hiring|now hiring|hiring (a|an|for)|we'?re looking for|we are looking for|join (us|our team|the team)|apply (by|now|before|here)|"
         r"applications? (close|deadline)|open (role|position)s?|job opening|vacanc(y|ies)|"
         r"rekryterar|vi söker|sök (senast|tjänsten|jobbet)|ansök|ansökan|lediga? tjänst|"
         r"wir suchen|stellenangebot|bewirb|bewerbung|bewerbungsschluss|verstärkung|"
@@ -123,14 +123,16 @@ _KIND_CUES: dict[PostKind, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
     PostKind.EVENT: re.compile(
-        r"\b(last (week|month|night|weekend)|yesterday|meetup|conference|workshop|hackathon|summit|"
-        r"webinar|keynote|attendees|took place|we hosted|förra veckan|i går|igår|konferens|"
-        r"träff|deltagare|letzte woche|gestern|konferenz|teilnehmende|teilnehmer|"
+        r"\b(last (weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|yesterday|meetup|conference|workshop|hackathon|summit|"
+        r"webinar|keynote|attendees|took place|we hosted|open (day|house)|visitors|came to|"
+        r"förra (veckan|helgen)|i går|igår|konferens|träff|deltagare|öppet hus|besökare|samlades|"
+        r"letzte woche|gestern|konferenz|teilnehmende|teilnehmer|tag der offenen tür|besucher(innen)?|kamen|"
         r"مؤتمر|ورشة|כנס|סדנה)",
         re.IGNORECASE,
     ),
     PostKind.LAUNCH: re.compile(
-        r"\b(launch(ed|ing)?|introducing|now available|today we|release[ds]?|we('ve| have) shipped|"
+        r"\b(launch(ed|ing|es)?\b|introducing|now available|available (today|now)|today we|release[ds]?|"
+        r"we('ve| have) shipped|ships today|is here\b|"
         r"lanserar|lanserade|nu finns|släpper|ab heute|ab sofort|veröffentlich|stellen vor|"
         r"أطلقنا|إطلاق|משיקים|השקנו)",
         re.IGNORECASE,
@@ -152,18 +154,25 @@ _KIND_CUES: dict[PostKind, re.Pattern[str]] = {
 }
 _RESULT_WORDS = re.compile(
     r"\b(cut|cuts|fell|dropped|drop|rose|grew|grown|doubled|halved|tripled|reduced|increased|decreased|"
-    r"faster|fewer|less|more than|saved|down|up|from .{1,30} to|record|improved|"
+    r"faster|fewer|less|more than|saved|down|up|from .{1,30} to|record|improved|instead of|"
     r"minskade|minskat|ökade|ökat|halverade|halverat|fördubblade|sjönk|steg|snabbare|färre|mindre|"
-    r"sparade|från .{1,30} till|förbättrade|"
+    r"sparade|från .{1,30} till|förbättrade|i stället för|istället för|"
     r"gesunken|gestiegen|halbiert|verdoppelt|reduziert|schneller|weniger|mehr als|gespart|"
-    r"von .{1,30} (auf|bis)|verbessert|"
-    r"انخفض|ارتفع|ضاعف|זינק|ירד|הכפלנו)\b",
+    r"von .{1,30} (auf|bis)|verbessert|statt|anstatt|"
+    r"انخفض|ارتفع|ضاعف|بدلا من|بدلًا من|זינק|ירד|הכפלנו|במקום)\b",
     re.IGNORECASE,
 )
 _NUMBER = re.compile(
     r"\d+(?:[.,]\d+)*|\b(hundred|thousand|million|billion|half|third|twice|double|tripled?|"
     r"hundra|tusen|miljon|miljoner|halva?|dubbelt|tredjedel|"
     r"hundert|tausend|millionen?|halb|doppelt|drittel)\b",
+    re.IGNORECASE,
+)
+_SMALL_NUMBERS = re.compile(
+    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|fifty|"
+    r"en|ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|tjugo|"
+    r"zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|"
+    r"שתיים|שלוש|ארבע|חמש|עשר|שעתיים|اثنين|ثلاث|أربع|خمس|عشر)\b",
     re.IGNORECASE,
 )
 _PERCENT = re.compile(r"\d\s?(%|‰|percent|procent|prozent|x\b|×)|\b(half|halv|halb|double|dubbel)", re.IGNORECASE)
@@ -186,14 +195,14 @@ def _words(text: str) -> list[str]:
     return [w.casefold() for w in _WORD.findall(text)]
 
 
-def _stems(text: str) -> set[str]:
+def stems(text: str) -> set[str]:
     """Content words cut to five letters ("onboarding" and "onboarded" meet), and numbers."""
     return {w[:5] for w in _words(text) if w not in _STOP and (len(w) > 2 or w.isdigit())}
 
 
 def anchoring(text: str, title: str) -> int:
     """How many of the title's content words (and numbers) ``text`` repeats."""
-    return len(_stems(text) & _stems(title))
+    return len(stems(text) & stems(title))
 
 
 def _first_words(sentence: str) -> list[str]:
@@ -214,6 +223,8 @@ def refers_back(sentence: str, language: str) -> bool:
     if not first:
         return False
     word = first[0].casefold()
+    if (word, first[1].casefold() if len(first) > 1 else "") in (("så", "här"), ("so", "here's"), ("so", "geht")):
+        return False  # "Så här gjorde vi": "here is how", not "so"
     if word in ("de", "die") and len(first) > 1 and first[1].casefold() in ("flesta", "meisten"):
         return True  # "De flesta var ...", "Die meisten waren ..."
     if word in _QUANTIFIERS and len(first) > 1 and first[1].casefold() in _PRONOUN_FOLLOWERS:
@@ -336,7 +347,7 @@ def _score(sentence: Sentence, title_stems: set[str], first: bool, summary: bool
     score = 0.0
     number = bool(_NUMBER.search(text))
     change = bool(_RESULT_WORDS.search(text))
-    if number and change:
+    if number and change or change and _SMALL_NUMBERS.search(text):
         score += 4.0  # a quantified change ("from 48 to 6 minutes") is what readers remember
     elif number or change:
         score += 1.0
@@ -344,7 +355,7 @@ def _score(sentence: Sentence, title_stems: set[str], first: bool, summary: bool
         score += 0.5
     if _PERCENT.search(text):
         score += 1.0
-    score += min(len(_stems(text) & title_stems), 3) * 1.0
+    score += min(len(stems(text) & title_stems), 3) * 1.0
     if first:
         score += 1.5
     if summary:
@@ -429,39 +440,39 @@ def _quote_material(blocks: Sequence[Block]) -> str:
     return ""
 
 
+_PRIORITY = (PostKind.HIRING, PostKind.THANKS, PostKind.QUOTE, PostKind.OPINION, PostKind.EVENT,
+             PostKind.LAUNCH, PostKind.HOWTO, PostKind.RESULT)
+
+
 def detect_kind(title: str, text: str, *, has_list: bool, has_quote: bool) -> PostKind:
-    """The kind of post, from cue words in the title (which count double) and the text."""
-    head = f"{title}\n{text[:1500]}"
-    for kind in (PostKind.HIRING, PostKind.THANKS):
-        if _KIND_CUES[kind].search(title) or len(_KIND_CUES[kind].findall(head)) >= 2:
-            return kind
-    if has_quote and len(text) < 600:
-        return PostKind.QUOTE
-    if _KIND_CUES[PostKind.OPINION].search(head):
-        return PostKind.OPINION
-    if _KIND_CUES[PostKind.HOWTO].search(title) or (has_list and _KIND_CUES[PostKind.HOWTO].search(head)):
-        return PostKind.HOWTO
+    """The kind of post: cue words count twice in the title, once in the text; quantified
+    changes make a result. Ties go to the kind that shapes texts most (a job ad first)."""
+    head = text[:1500]
+    scores: dict[PostKind, int] = {
+        kind: 2 * len(pattern.findall(title)) + len(pattern.findall(head)) for kind, pattern in _KIND_CUES.items()
+    }
+    if not has_list:
+        scores[PostKind.HOWTO] = 2 * len(_KIND_CUES[PostKind.HOWTO].findall(title))
     results = sum(1 for s in split_sentences(text) if _NUMBER.search(s) and _RESULT_WORDS.search(s))
-    if results and (_RESULT_WORDS.search(title) or _NUMBER.search(title) or results >= 2):
-        return PostKind.RESULT
-    if _KIND_CUES[PostKind.EVENT].search(head):
-        return PostKind.EVENT
-    if _KIND_CUES[PostKind.LAUNCH].search(head):
-        return PostKind.LAUNCH
-    if results:
-        return PostKind.RESULT
-    return PostKind.GENERAL
+    title_result = bool(_RESULT_WORDS.search(title) or _PERCENT.search(title))
+    scores[PostKind.RESULT] = results + (2 if title_result and results else 0)
+    scores[PostKind.QUOTE] = 3 if has_quote and len(text) < 600 else 0
+    best = max(_PRIORITY, key=lambda kind: (scores.get(kind, 0), -_PRIORITY.index(kind)))
+    return best if scores.get(best, 0) > 0 else PostKind.GENERAL
 
 
-def analyse(title: str, blocks: Sequence[Block], summary_blocks: Sequence[Block], language: str) -> Analysis:
-    """Read a post (its title and Markdown blocks, the summary's too) for share texts."""
+def analyse(
+    title: str, blocks: Sequence[Block], summary_blocks: Sequence[Block], language: str, key_point: str = ""
+) -> Analysis:
+    """Read a post (its title and Markdown blocks, the summary's and the author's key point
+    too) for share texts."""
     all_blocks = [*summary_blocks, *blocks]
     grouped = _block_sentences(all_blocks, language)
-    body_text = "\n".join(b.text for b in blocks if b.kind in ("paragraph", "item", "heading"))
+    body_text = "\n".join([key_point] + [b.text for b in [*summary_blocks, *blocks] if b.kind in ("paragraph", "item", "heading")])
     list_intro, items = _list_material(all_blocks, grouped)
     quote = _quote_material(all_blocks)
     kind = detect_kind(title, body_text, has_list=bool(items), has_quote=bool(quote))
-    title_stems = _stems(title)
+    title_stems = stems(title)
     scores: dict[int, float] = {}
     flat = [s for group in grouped for s in group]
     first_body = next((s.position for s in flat if s.block >= len(summary_blocks)), -1)

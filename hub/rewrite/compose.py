@@ -14,7 +14,8 @@ x          own words, the key point (+ one more unit if it fits), the link, 2 ha
 linkedin   own words; the title as a hook for hiring/how-to/launch/event posts; the key
            point; two more units; the post's list (whole); the deadline of a job ad; the
            post's own question; the link; up to 5 hashtags at the end
-bluesky    own words and the key point in one paragraph, the link, at most 1 hashtag
+bluesky    own words, the key point (+ one more unit) and the link in one paragraph, at
+           most 1 hashtag
 mastodon   own words; the key point and one more unit; another unit; the link; up to 4
            CamelCase hashtags
 threads    own words, the key point and one more unit, the post's own question, the link,
@@ -24,8 +25,9 @@ instagram  own words; the key point; one more unit or the list; "Link in bio." (
            up to 5 hashtags
 reddit     subject: the title toned down (no hashtags, "!" or emoji); text: own words, the
            key point and two more units, toned down, no link (it goes beside the title)
-whatsapp   a message to people you know: own words, the key point, a line for a job ad
-           ("If you or someone you know might fit..."), the link; no hashtags
+whatsapp   a message to people you know: own words, the key point (+ one more unit), a
+           line for a job ad ("If you or someone you know might fit..."), the link on
+           its own line; no hashtags
 email      subject: the title (<= 78 graphemes); "Hi,", own words, the key point and two
            more units, the list, the deadline, the link, the disclosure
 =========  ==============================================================================
@@ -186,6 +188,14 @@ def _core(ctx: Context, sep: str, neutral_text: bool = False) -> Part:
     return Part(text, shrink=True, min_keep=grapheme_len(text), sep=sep)
 
 
+def _gap(ctx: Context, neutral_text: bool = False) -> list[Part]:
+    """What the title of a job ad says that the key point does not (the place)."""
+    gap = ctx.post.title_gap
+    if not gap:
+        return []
+    return [Part(neutral(gap) if neutral_text else gap, sep=" ", drop_rank=38)]
+
+
 def _more(
     ctx: Context, count: int, sep: str = " ", rank: int = 10, neutral_text: bool = False, first_sep: str | None = None
 ) -> list[Part]:
@@ -253,7 +263,7 @@ def compose_x(ctx: Context, variant: int) -> list[Part] | None:
     more = _more(ctx, 1 if variant in (0, 2) else 0)
     url_sep = "\n\n" if variant < 2 else "\n"
     return [
-        *_own(ctx, inline=True), _core(ctx, _lead_sep(ctx, True)), *more, *_deadline(ctx, sep=" "),
+        *_own(ctx, inline=True), _core(ctx, _lead_sep(ctx, True)), *_gap(ctx), *more, *_deadline(ctx, sep=" "),
         *_url(ctx, sep=url_sep, group="tail"), *_tags(ctx, group="tail"), *_disclosure(ctx, "tail"),
     ]
 
@@ -263,7 +273,7 @@ def compose_linkedin(ctx: Context, variant: int) -> list[Part] | None:
     if _pick(variant) is None:
         return None
     parts = [*_own(ctx, inline=False), *_hook(ctx)]
-    parts.append(_core(ctx, "\n\n"))
+    parts += [_core(ctx, "\n\n"), *_gap(ctx)]
     count = 2 if variant in (0, 1) else 1
     parts += _more(ctx, count, sep="\n\n" if variant % 2 else " ", first_sep="\n\n", rank=12)
     parts += _list(ctx) + _deadline(ctx) + _question(ctx)
@@ -274,9 +284,9 @@ def compose_bluesky(ctx: Context, variant: int) -> list[Part] | None:
     """Own words and the key point as one short paragraph, the link, at most one tag."""
     if _pick(variant) is None:
         return None
-    more = _more(ctx, 1) if variant in (1, 3) else []
-    url = _url(ctx, sep=" " if variant >= 2 else "\n\n", group="tail")
-    return [*_own(ctx, inline=True), _core(ctx, _lead_sep(ctx, True)), *more, *_deadline(ctx, sep=" "),
+    more = _more(ctx, 1) if variant < 2 else []
+    url = _url(ctx, sep=" " if variant % 2 == 0 else "\n\n", group="tail")
+    return [*_own(ctx, inline=True), _core(ctx, _lead_sep(ctx, True)), *_gap(ctx), *more, *_deadline(ctx, sep=" "),
             *url, *_tags(ctx, group="tail"), *_disclosure(ctx, "tail")]
 
 
@@ -284,7 +294,7 @@ def compose_mastodon(ctx: Context, variant: int) -> list[Part] | None:
     """Plain paragraphs: own words, key point and context, the link, CamelCase hashtags."""
     if _pick(variant) is None:
         return None
-    parts = [*_own(ctx, inline=False), _core(ctx, "\n\n")]
+    parts = [*_own(ctx, inline=False), _core(ctx, "\n\n"), *_gap(ctx)]
     units = ctx.post.supporting(2 if variant < 2 else 1)
     for i, unit in enumerate(units):
         parts.append(Part(unit, sep=" " if i == 0 and variant % 2 == 0 else "\n\n", drop_rank=10 + len(units) - i))
@@ -297,7 +307,7 @@ def compose_threads(ctx: Context, variant: int) -> list[Part] | None:
     if _pick(variant) is None:
         return None
     more = _more(ctx, 1 if variant in (0, 2) else 0)
-    return [*_own(ctx, inline=True), _core(ctx, _lead_sep(ctx, True)), *more, *_deadline(ctx, sep=" "),
+    return [*_own(ctx, inline=True), _core(ctx, _lead_sep(ctx, True)), *_gap(ctx), *more, *_deadline(ctx, sep=" "),
             *_question(ctx), *_url(ctx, sep="\n\n" if variant < 2 else "\n"), *_tags(ctx, sep="\n"),
             *_disclosure(ctx, sep="\n")]
 
@@ -306,7 +316,7 @@ def compose_facebook(ctx: Context, variant: int) -> list[Part] | None:
     """Friendly: own words, the key point and more in a paragraph, the link, two tags."""
     if _pick(variant) is None:
         return None
-    parts = [*_own(ctx, inline=False), *(_hook(ctx) if variant == 0 else []), _core(ctx, "\n\n")]
+    parts = [*_own(ctx, inline=False), *(_hook(ctx) if variant == 0 else []), _core(ctx, "\n\n"), *_gap(ctx)]
     parts += _more(ctx, 2 if variant < 2 else 1)
     return parts + _deadline(ctx, sep=" ") + _url(ctx) + _tags(ctx) + _disclosure(ctx)
 
@@ -315,7 +325,7 @@ def compose_instagram(ctx: Context, variant: int) -> list[Part] | None:
     """A caption: own words, the key point, more or the list, "Link in bio.", hashtags."""
     if _pick(variant) is None:
         return None
-    parts = [*_own(ctx, inline=False), _core(ctx, "\n\n")]
+    parts = [*_own(ctx, inline=False), _core(ctx, "\n\n"), *_gap(ctx)]
     listed = _list(ctx)
     if listed and variant in (0, 2):
         parts += listed
@@ -331,7 +341,7 @@ def compose_reddit(ctx: Context, variant: int) -> list[Part] | None:
     key point and context, toned down, then the disclosure in words."""
     if _pick(variant) is None:
         return None
-    parts = [*_own(ctx, inline=False), _core(ctx, "\n\n", neutral_text=True)]
+    parts = [*_own(ctx, inline=False), _core(ctx, "\n\n", neutral_text=True), *_gap(ctx, neutral_text=True)]
     parts += _more(ctx, 2 if variant < 2 else 1, neutral_text=True, sep=" " if variant % 2 == 0 else "\n\n")
     return parts + _deadline(ctx) + _disclosure(ctx, group=None)
 
@@ -340,9 +350,10 @@ def compose_whatsapp(ctx: Context, variant: int) -> list[Part] | None:
     """A short message to people you know: own words, the key point, the link."""
     if _pick(variant) is None:
         return None
-    more = _more(ctx, 1) if variant in (1, 3) else []
-    url_sep = " " if variant < 2 else "\n"
-    return [*_own(ctx, inline=True), _core(ctx, _lead_sep(ctx, True)), *more, *_deadline(ctx, sep=" "),
+    short = grapheme_len(ctx.post.core) < 140  # a chat message stays short
+    more = _more(ctx, 1) if variant < 2 and short else []
+    url_sep = "\n" if variant % 2 == 0 else " "
+    return [*_own(ctx, inline=True), _core(ctx, _lead_sep(ctx, True)), *_gap(ctx), *more, *_deadline(ctx, sep=" "),
             *_hiring_nudge(ctx),
             *_url(ctx, sep=url_sep), *_disclosure(ctx, group=None, sep="\n")]
 
@@ -352,7 +363,7 @@ def compose_email(ctx: Context, variant: int) -> list[Part] | None:
     if _pick(variant) is None:
         return None
     parts = [Part(ctx.phrase("email_greeting"), role="phrase"), *_own(ctx, inline=False)]
-    parts.append(_core(ctx, "\n\n"))
+    parts += [_core(ctx, "\n\n"), *_gap(ctx)]
     parts += _more(ctx, 2 if variant < 2 else 1, sep=" " if variant % 2 == 0 else "\n\n")
     parts += _list(ctx) + _deadline(ctx) + _hiring_nudge(ctx)
     return parts + _url(ctx) + _disclosure(ctx, group=None)

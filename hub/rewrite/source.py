@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from hub.rewrite.hashtags import make_hashtag, merge_hashtags
 from hub.rewrite.language import detect_language, normalize_language
-from hub.rewrite.analysis import Analysis, PostKind, analyse
+from hub.rewrite.analysis import Analysis, PostKind, stems, analyse
 from hub.rewrite.markdown import Block, markdown_blocks
 from hub.rewrite.text import clean_inline, has_url, join_sentences, nfc, one_line, shorten, split_sentences
 
@@ -77,7 +77,8 @@ class SourcePost:
         result = []
         for unit in sorted(self.analysis.units, key=lambda u: (-u.score, u.start)):
             text = unit.text.casefold()
-            if text in core or core in text or text == title or unit.score < -1.0 or text == deadline:
+            gap = self.title_gap.casefold()
+            if text in core or core in text or text == title or unit.score < -1.0 or text in (deadline, gap):
                 continue
             sentences = {s.casefold() for s in unit.sentences}
             if any(s in core for s in sentences) or sentences & used:
@@ -85,6 +86,22 @@ class SourcePost:
             used |= sentences
             result.append(unit)
         return tuple(u.text for u in result)
+
+    @cached_property
+    def title_gap(self) -> str:
+        """For a job ad: the unit that says what the title says and the key point leaves out
+        (usually the place: "The role is based in our Berlin office"), else empty."""
+        if self.kind is not PostKind.HIRING or self.key_point:
+            return ""
+        missing = stems(self.title) - stems(self.core)
+        names = {w[:5].casefold() for w in self.title.split()[1:] if w[:1].isupper()} & missing  # places, teams
+        best, best_count = "", 0
+        for unit in self.analysis.units:
+            found = stems(unit.text) & missing
+            count = len(found) + 2 * len(found & names)
+            if count > best_count and unit.text.casefold() not in self.core.casefold():
+                best, best_count = unit.text, count
+        return best
 
     def supporting(self, count: int) -> tuple[str, ...]:
         """The ``count`` best supporting units, in the post's order."""
@@ -150,7 +167,7 @@ def build_source(
         language=detected,
         key_point=shorten(one_line(clean_inline(key_point or "")), KEY_POINT_MAX),
         own_words=" ".join(nfc(own_words or "").split()),
-        analysis=analyse(clean_title, blocks, summary_blocks, detected),
+        analysis=analyse(clean_title, blocks, summary_blocks, detected, clean_inline(key_point or "")),
     )
 
 
