@@ -394,7 +394,7 @@ def test_email_subject_is_short() -> None:
 
 def test_whatsapp_short_personal_message(article: dict[str, Proposal]) -> None:
     text = article["whatsapp"].text
-    assert text == f"{KEY} {MORE}\n{URL}"
+    assert text == f"{KEY}\n{URL}"
     assert not find_hashtags(text) and measure("whatsapp", text) <= 400
 
 

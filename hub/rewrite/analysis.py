@@ -104,6 +104,8 @@ _ANAPHORA = re.compile(
     r"(das|die|den|dem) (gleiche|selbe)n?)\b",
     re.IGNORECASE,
 )
+# A question put to the reader ("How does your team ...?") invites discussion whatever the kind.
+_TO_READER = re.compile(r"\b(you|your|yours|du|dig|din|ditt|dina|ni|er|era|ihr|euch|euer|eure|dich|dein|deine)\b", re.IGNORECASE)
 _ATTRIBUTION = re.compile(r"^\s*(?:[—–-]{1,2}|~)\s*\S")
 
 _KIND_CUES: dict[PostKind, re.Pattern[str]] = {
@@ -291,9 +293,9 @@ class Analysis:
         return max(self.units, key=lambda u: (u.score, -u.start), default=None)
 
     def key_units(self, title: str, max_length: int = 260) -> tuple[Unit, ...]:
-        """The key point as units in the post's order: the best unit, and when it does not
-        say what it is about (it repeats fewer than two of the title's words), the unit
-        that does, preferring the one right next to it."""
+        """The key point as units: the best unit, and when it does not say what it is about
+        (it repeats fewer than two of the title's words), first the unit that does,
+        preferring the one right next to it."""
         best = self.best()
         if best is None:
             return ()
@@ -310,7 +312,7 @@ class Analysis:
             return (abs(index[unit.start] - index[best.start]), -unit.score)
 
         anchor = min(anchors, key=closeness)
-        return tuple(sorted((best, anchor), key=lambda u: u.start))
+        return (anchor, best)  # first what it is about, then the point
 
 
 def _block_sentences(blocks: Sequence[Block], language: str) -> list[list[Sentence]]:
@@ -414,6 +416,9 @@ def _list_material(blocks: Sequence[Block], grouped: list[list[Sentence]]) -> tu
             last = grouped[index - 1][-1]
             if last.colon and not last.meta and not last.back:
                 intro = last.text
+        elif index > 0 and blocks[index - 1].kind == "heading" and len(blocks[index - 1].text) <= 60:
+            heading = blocks[index - 1].text.rstrip(" .:")  # "## What changed" introduces its list
+            intro = heading + ("" if heading.endswith(("?", "？")) else ":")
         return intro, tuple(items)
     return "", ()
 
@@ -489,9 +494,10 @@ def analyse(
             seen.add(key)
             unique.append(unit)
     deadline = next((s.text for s in flat if s.usable and not s.back and _DEADLINE.search(s.text)), "")
-    question = ""
-    if kind.invites_discussion:
-        question = next((s.text for s in reversed(flat) if s.question and not s.back and not s.meta), "")
+    asked = [s for s in flat if s.question and not s.back and not s.meta]
+    question = next((s.text for s in reversed(asked) if kind.invites_discussion or _TO_READER.search(s.text)), "")
+    if kind in (PostKind.HIRING, PostKind.THANKS):
+        question = ""  # never under a job ad or a congratulation
     return Analysis(
         kind=kind,
         units=tuple(sorted(unique, key=lambda u: u.start)),

@@ -14,8 +14,7 @@ x          own words, the key point (+ one more unit if it fits), the link, 2 ha
 linkedin   own words; the title as a hook for hiring/how-to/launch/event posts; the key
            point; two more units; the post's list (whole); the deadline of a job ad; the
            post's own question; the link; up to 5 hashtags at the end
-bluesky    own words, the key point (+ one more unit) and the link in one paragraph, at
-           most 1 hashtag
+bluesky    own words, the key point and the link in one paragraph, at most 1 hashtag
 mastodon   own words; the key point and one more unit; another unit; the link; up to 4
            CamelCase hashtags
 threads    own words, the key point and one more unit, the post's own question, the link,
@@ -25,9 +24,9 @@ instagram  own words; the key point; one more unit or the list; "Link in bio." (
            up to 5 hashtags
 reddit     subject: the title toned down (no hashtags, "!" or emoji); text: own words, the
            key point and two more units, toned down, no link (it goes beside the title)
-whatsapp   a message to people you know: own words, the key point (+ one more unit), a
-           line for a job ad ("If you or someone you know might fit..."), the link on
-           its own line; no hashtags
+whatsapp   a message to people you know: own words, the key point, a line for a job ad
+           ("If you or someone you know might fit..."), the link on its own line; no
+           hashtags
 email      subject: the title (<= 78 graphemes); "Hi,", own words, the key point and two
            more units, the list, the deadline, the link, the disclosure
 =========  ==============================================================================
@@ -197,11 +196,13 @@ def _gap(ctx: Context, neutral_text: bool = False) -> list[Part]:
 
 
 def _more(
-    ctx: Context, count: int, sep: str = " ", rank: int = 10, neutral_text: bool = False, first_sep: str | None = None
+    ctx: Context, count: int, sep: str = " ", rank: int = 10, neutral_text: bool = False,
+    first_sep: str | None = None, after_core: bool = False,
 ) -> list[Part]:
     """``count`` supporting units, each droppable (the later ones first); the first one is
-    separated by ``first_sep`` (default ``sep``), the others by ``sep``."""
-    units = ctx.post.supporting(count)
+    separated by ``first_sep`` (default ``sep``), the others by ``sep``. ``after_core``: only
+    what comes after the key point in the post (short texts)."""
+    units = ctx.post.supporting(count, after_core=after_core)
     return [
         Part(
             neutral(unit) if neutral_text else unit,
@@ -260,7 +261,7 @@ def compose_x(ctx: Context, variant: int) -> list[Part] | None:
     """Own words and the key point (and one more unit if it fits), the link, two hashtags."""
     if _pick(variant) is None:
         return None
-    more = _more(ctx, 1 if variant in (0, 2) else 0)
+    more = _more(ctx, 1 if variant in (0, 2) else 0, after_core=True)
     url_sep = "\n\n" if variant < 2 else "\n"
     return [
         *_own(ctx, inline=True), _core(ctx, _lead_sep(ctx, True)), *_gap(ctx), *more, *_deadline(ctx, sep=" "),
@@ -284,7 +285,7 @@ def compose_bluesky(ctx: Context, variant: int) -> list[Part] | None:
     """Own words and the key point as one short paragraph, the link, at most one tag."""
     if _pick(variant) is None:
         return None
-    more = _more(ctx, 1) if variant < 2 else []
+    more = _more(ctx, 1, after_core=True) if variant >= 2 else []
     url = _url(ctx, sep=" " if variant % 2 == 0 else "\n\n", group="tail")
     return [*_own(ctx, inline=True), _core(ctx, _lead_sep(ctx, True)), *_gap(ctx), *more, *_deadline(ctx, sep=" "),
             *url, *_tags(ctx, group="tail"), *_disclosure(ctx, "tail")]
@@ -306,7 +307,7 @@ def compose_threads(ctx: Context, variant: int) -> list[Part] | None:
     if it invites discussion, the link, ONE topic tag."""
     if _pick(variant) is None:
         return None
-    more = _more(ctx, 1 if variant in (0, 2) else 0)
+    more = _more(ctx, 1 if variant in (0, 2) else 0, after_core=True)
     return [*_own(ctx, inline=True), _core(ctx, _lead_sep(ctx, True)), *_gap(ctx), *more, *_deadline(ctx, sep=" "),
             *_question(ctx), *_url(ctx, sep="\n\n" if variant < 2 else "\n"), *_tags(ctx, sep="\n"),
             *_disclosure(ctx, sep="\n")]
@@ -350,8 +351,7 @@ def compose_whatsapp(ctx: Context, variant: int) -> list[Part] | None:
     """A short message to people you know: own words, the key point, the link."""
     if _pick(variant) is None:
         return None
-    short = grapheme_len(ctx.post.core) < 140  # a chat message stays short
-    more = _more(ctx, 1) if variant < 2 and short else []
+    more = _more(ctx, 1, after_core=True) if variant >= 2 else []  # a chat message stays short
     url_sep = "\n" if variant % 2 == 0 else " "
     return [*_own(ctx, inline=True), _core(ctx, _lead_sep(ctx, True)), *_gap(ctx), *more, *_deadline(ctx, sep=" "),
             *_hiring_nudge(ctx),

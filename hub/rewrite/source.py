@@ -103,11 +103,17 @@ class SourcePost:
                 best, best_count = unit.text, count
         return best
 
-    def supporting(self, count: int) -> tuple[str, ...]:
-        """The ``count`` best supporting units, in the post's order."""
-        chosen = self.support[:count]
+    def supporting(self, count: int, *, after_core: bool = False) -> tuple[str, ...]:
+        """The ``count`` best supporting units, in the post's order. ``after_core``: only
+        units that come after the key point in the post (what followed from it, not the
+        backstory, which reads as a non sequitur right after the point in a short text)."""
         order = {u.text: u.start for u in self.analysis.units}
-        return tuple(sorted(chosen, key=lambda text: order.get(text, 0)))
+        candidates = self.support
+        if after_core:
+            core_start = max((u.start for u in self.analysis.units if u.text.casefold() in self.core.casefold()),
+                             default=-1)
+            candidates = tuple(t for t in candidates if order.get(t, 0) > core_start)
+        return tuple(sorted(candidates[:count], key=lambda text: order.get(text, 0)))
 
     @property
     def lead(self) -> str:
