@@ -256,3 +256,22 @@ def test_colleagues_with_own_words_get_different_texts() -> None:
     for platform in ("x", "bluesky", "whatsapp"):
         assert anna[platform].text != omar[platform].text
         assert similarity(anna[platform].text, omar[platform].text) < similarity(same[platform].text, same[platform].text)
+
+
+def test_own_words_of_the_longest_allowed_length_are_never_cut() -> None:
+    from hub.rewrite import OWN_WORDS_MAX
+
+    own = ("I spent the last two years on this with the best team I know. " * 10)[: OWN_WORDS_MAX - 1].rstrip() + "."
+    for post in _posts()[:8]:
+        for platform, proposal in _propose(post, own_words=own).items():
+            assert own in proposal.text, platform
+            assert "own_words_cut" not in proposal.notes
+            assert proposal.text.count(URL) == (0 if platform in ("instagram", "reddit") else 1)
+
+
+def test_over_long_own_words_never_break_a_limit() -> None:
+    long_url = "https://hub.example.com/s/" + "a" * 60
+    result = propose("Title", "A first sentence of the body. A second one.", url=long_url, own_words="word " * 200)
+    for platform, proposal in result.items():
+        assert measure(platform, proposal.text) <= PLATFORMS[platform].limit, platform
+    assert "own_words_cut" in result["bluesky"].notes

@@ -34,10 +34,12 @@ from hub.rewrite.similarity import (
     similar_pairs,
     similarity,
 )
-from hub.rewrite.source import SourcePost, build_source, suggest_key_point
+from hub.rewrite.source import KEY_POINT_MAX, OWN_WORDS_MAX, SourcePost, build_source, suggest_key_point
 from hub.rewrite.text import shorten
 
 __all__ = [
+    "KEY_POINT_MAX",
+    "OWN_WORDS_MAX",
     "NEAR_DUPLICATE_THRESHOLD",
     "Generator",
     "Proposal",

@@ -21,6 +21,7 @@ from typing import Literal
 from hub.rewrite.text import Shortener, is_no_space_char
 
 Role = Literal["content", "own", "phrase", "url", "hashtag", "disclosure"]
+"""``own``: the person's own words, kept whole unless they cannot fit with the link at all."""
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,9 @@ def fit(parts: Sequence[Part], fits: Callable[[str], bool]) -> Fitted:
     ``fits`` must be monotonic enough: adding text never makes a refused text acceptable.
     """
     active = [part for part in parts if part.text]
+    active, cut_own = _own_words_first(active, fits)
     active, notes = _fit_required(active, fits)
+    notes = (["own_words_cut"] if cut_own else []) + notes
     while True:
         found = _shrink(active, fits, use_min_keep=True)
         if found is not None:
@@ -91,6 +94,25 @@ def fit(parts: Sequence[Part], fits: Callable[[str], bool]) -> Fitted:
     if found is None:
         found = [part for part in active if not part.shrink]
     return Fitted(join_parts(found), tuple(found), tuple(notes))
+
+
+def _own_words_first(parts: list[Part], fits: Callable[[str], bool]) -> tuple[list[Part], bool]:
+    """The person's own words are never cut while they fit with the link and the fixed
+    phrases. When they do not (words longer than a platform allows), they become the part
+    that is cut, and the key point becomes droppable."""
+    own = next((i for i, p in enumerate(parts) if p.role == "own"), None)
+    if own is None:
+        return parts, False
+    required = [p for p in parts if p.role in ("own", "phrase", "url")]
+    if fits(join_parts(required)):
+        return parts, False
+    changed = [
+        replace(p, shrink=True, min_keep=0) if i == own
+        else replace(p, shrink=False, drop_rank=50) if p.shrink
+        else p
+        for i, p in enumerate(parts)
+    ]
+    return changed, True
 
 
 def _fit_required(parts: list[Part], fits: Callable[[str], bool]) -> tuple[list[Part], list[str]]:

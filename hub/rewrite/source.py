@@ -27,7 +27,8 @@ class SourcePost:
     without URLs or hashtag marks; ``hashtags`` are valid, deduplicated hashtags.
 
     ``key_point`` is the author's own key point (empty if they gave none), ``own_words``
-    the sharing person's own line, kept verbatim. ``analysis`` is what the post says and
+    the sharing person's own line, kept verbatim (forms should refuse more than
+    ``OWN_WORDS_MAX`` graphemes; longer words are cut here). ``analysis`` is what the post says and
     what kind of post it is (``hub.rewrite.analysis``).
     """
 
@@ -172,7 +173,7 @@ def build_source(
         audience=clean_inline(audience) or None if audience else None,
         language=detected,
         key_point=shorten(one_line(clean_inline(key_point or "")), KEY_POINT_MAX),
-        own_words=" ".join(nfc(own_words or "").split()),
+        own_words=shorten(" ".join(nfc(own_words or "").split()), OWN_WORDS_MAX),
         analysis=analyse(clean_title, blocks, summary_blocks, detected, clean_inline(key_point or "")),
     )
 
