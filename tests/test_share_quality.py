@@ -119,6 +119,8 @@ def test_no_sentence_refers_back_without_its_antecedent(post: dict[str, Any], te
     for platform, proposal in texts[post["id"]].items():
         sentences = _content_sentences(proposal.text, post, proposal)
         for index, sentence in enumerate(sentences):
+            if sentence.startswith("“"):
+                continue  # a quote, quoted whole with its attribution (checked below)
             if sentence == post["title"] or not _opens_with_back_reference(sentence, language):
                 continue
             before = next((p[p.index(sentence) - 1] for p in paragraphs if sentence in p and p.index(sentence) > 0), None)
@@ -137,11 +139,18 @@ def test_whole_sentences_whole_lists_no_dangling_colon(post: dict[str, Any], tex
         whole |= set(split_sentences(post["key_point"]))
     headings = [b.text for b in markdown_blocks(post.get("body", "")) if b.kind == "heading"]
     whole |= {h + ":" for h in headings} | set(headings)
+    quotes = [b.text for b in markdown_blocks(post.get("body", "")) if b.kind == "quote"]
+    whole |= {s for q in quotes for s in split_sentences(q)}
     items = [block.text for block in markdown_blocks(post.get("body", "")) if block.kind == "item"]
     for platform, proposal in texts[post["id"]].items():
         if platform == "reddit":
             continue  # toned down ("!" -> "."), checked by its own test
         for sentence in _content_sentences(proposal.text, post, proposal):
+            if sentence.startswith("– "):
+                assert sentence[2:] in post["body"], (platform, "an attribution that is not the post's")
+                continue
+            if "“" in sentence or "”" in sentence:
+                sentence = _unquoted(sentence, post)
             assert sentence in whole or _is_phrase(sentence, proposal), (platform, sentence, proposal.text)
         lines = proposal.text.split("\n")
         bullets = [line[2:] for line in lines if line.startswith("• ")]
@@ -152,6 +161,16 @@ def test_whole_sentences_whole_lists_no_dangling_colon(post: dict[str, Any], tex
                 assert i + 1 < len(lines) and lines[i + 1].startswith("• "), (platform, line, proposal.text)
         if ELLIPSIS not in post["title"] + post.get("body", ""):
             assert ELLIPSIS not in proposal.text or post["id"] == "long-title", (platform, proposal.text)
+
+
+def _unquoted(sentence: str, post: dict[str, Any]) -> str:
+    """A sentence of a quote as the post has it: without quotation marks, and the
+    attribution (which must be the post's) removed."""
+    text = sentence.replace("“", "").replace("”", "")
+    if " – " in text:
+        text, who = text.split(" – ", 1)
+        assert who in post["body"], (who, "an attribution that is not the post's")
+    return text.strip()
 
 
 def _is_phrase(sentence: str, proposal: Proposal) -> bool:

@@ -202,6 +202,10 @@ def stems(text: str) -> set[str]:
     return {w[:5] for w in _words(text) if w not in _STOP and (len(w) > 2 or w.isdigit())}
 
 
+def _numbers(text: str) -> set[str]:
+    return set(re.findall(r"\d+(?:[.,]\d+)*", text))
+
+
 def anchoring(text: str, title: str) -> int:
     """How many of the title's content words (and numbers) ``text`` repeats."""
     return len(stems(text) & stems(title))
@@ -299,10 +303,15 @@ class Analysis:
         best = self.best()
         if best is None:
             return ()
-        if anchoring(best.text, title) >= 2 or best.kind != "text":
+        missing_numbers = _numbers(title) - _numbers(best.text)
+        if best.kind != "text" or (anchoring(best.text, title) >= 2 and not missing_numbers):
             return (best,)
         shared = set(best.sentences)
-        anchors = [u for u in self.units if anchoring(u.text, title) >= 2 and not shared & set(u.sentences)]
+        anchors = [u for u in self.units if u.kind == "text" and not shared & set(u.sentences)]
+        if missing_numbers and anchoring(best.text, title) >= 2:
+            anchors = [u for u in anchors if missing_numbers & _numbers(u.text)]  # "from 48 minutes" in the title
+        else:
+            anchors = [u for u in anchors if anchoring(u.text, title) >= 2]
         anchors = [u for u in anchors if len(u.text) + len(best.text) + 1 <= max_length]
         if not anchors:
             return (best,)
@@ -485,6 +494,10 @@ def analyse(
         in_summary = sentence.block < len(summary_blocks)
         scores[sentence.position] = _score(sentence, title_stems, sentence.position == first_body, in_summary, kind)
     units = _units(grouped, scores)
+    if quote:
+        # a quote with its attribution is memorable; in a post that is mostly the quote, it is the point
+        quote_score = _score(Sentence(quote, -1, 0, False, False, False, False), title_stems, False, False, kind)
+        units.append(Unit((quote,), quote_score + (4.0 if kind is PostKind.QUOTE else 1.0), -1, kind="quote"))
     # the same sentence may be in the summary and the body: keep its best unit only
     seen: set[str] = set()
     unique: list[Unit] = []

@@ -66,10 +66,16 @@ def join_parts(parts: Sequence[Part]) -> str:
             sep = " " if same_line else part.sep
             if sep == " " and is_no_space_char(previous.text[-1]) and is_no_space_char(part.text[0]):
                 sep = ""  # "東京に来ました。" + "雨でした。": no space between sentences of CJK scripts
+            elif sep == " " and part.role == previous.role == "content" and not _ends_sentence(previous.text):
+                sep = "\n"  # after a quote's attribution or a heading, the next sentence starts a line
             pieces.append(sep)
         pieces.append(part.text)
         previous = part
     return "".join(pieces)
+
+
+def _ends_sentence(text: str) -> bool:
+    return text.rstrip("\"'”’»)]」』）")[-1:] in ".!?…。！？؟:"
 
 
 def fit(parts: Sequence[Part], fits: Callable[[str], bool]) -> Fitted:
