@@ -294,3 +294,20 @@ def test_over_long_own_words_never_break_a_limit() -> None:
     for platform, proposal in result.items():
         assert measure(platform, proposal.text) <= PLATFORMS[platform].limit, platform
     assert "own_words_cut" in result["bluesky"].notes
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "kind"),
+    [
+        ("Nous recrutons un développeur à Lyon", "Nous cherchons une développeuse backend. Postulez avant le 1er mai.", "hiring"),
+        ("Je pense que nos réunions sont trop longues", "À mon avis, nous devrions écrire davantage.", "opinion"),
+        ("Lanzamos la nueva app", "Hoy lanzamos la nueva app, ya disponible en iOS y Android.", "launch"),
+        ("Gracias al equipo de soporte", "Gracias a todo el equipo por su trabajo durante la caída.", "thanks"),
+        ("エンジニアを募集しています", "東京オフィスでバックエンドエンジニアを募集しています。", "hiring"),
+        ("新しいアプリをリリースしました", "本日、新しいアプリの提供開始を発表しました。", "launch"),
+        ("感谢我们的客服团队", "感谢大家在故障期间的努力。", "thanks"),
+        ("我们的构建时间缩短了一半", "构建时间从20分钟缩短到10分钟。", "result"),
+    ],
+)
+def test_kinds_in_every_language_hub_has_phrases_for(title: str, body: str, kind: str) -> None:
+    assert build_source(title, body, url=URL).kind.value == kind

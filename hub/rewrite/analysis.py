@@ -114,14 +114,18 @@ _KIND_CUES: dict[PostKind, re.Pattern[str]] = {
         r"applications? (close|deadline)|open (role|position)s?|job opening|vacanc(y|ies)|"
         r"rekryterar|vi söker|sök (senast|tjänsten|jobbet)|ansök|ansökan|lediga? tjänst|"
         r"wir suchen|stellenangebot|bewirb|bewerbung|bewerbungsschluss|verstärkung|"
-        r"نوظف|انضم|وظيفة|מגייסים|דרוש|דרושה|מחפשים)",
+        r"نوظف|انضم|وظيفة|מגייסים|דרוש|דרושה|מחפשים"
+        r"|nous recrutons|on recrute|nous cherchons|postulez|candidatez|estamos contratando|buscamos|únete|postúlate"
+        r")|(?:募集|採用|求人|招聘|加入我们)",
         re.IGNORECASE,
     ),
     PostKind.THANKS: re.compile(
         r"\b(thank you|thanks to|thanks,|congratulations|congrats|welcome to the team|"
         r"tack till|tack alla|stort tack|grattis|välkommen till|"
         r"danke|vielen dank|herzlichen glückwunsch|glückwunsch|willkommen im team|"
-        r"شكرا|شكرًا|مبروك|תודה|מזל טוב)",
+        r"شكرا|شكرًا|مبروك|תודה|מזל טוב"
+        r"|merci à|félicitations|bienvenue dans l|gracias a|felicidades|enhorabuena|bienvenida al equipo"
+        r")|(?:ありがとう|おめでとう|感谢|谢谢|恭喜)",
         re.IGNORECASE,
     ),
     PostKind.EVENT: re.compile(
@@ -129,28 +133,36 @@ _KIND_CUES: dict[PostKind, re.Pattern[str]] = {
         r"webinar|keynote|attendees|took place|we hosted|open (day|house)|visitors|came to|"
         r"förra (veckan|helgen)|i går|igår|konferens|träff|deltagare|öppet hus|besökare|samlades|"
         r"letzte woche|gestern|konferenz|teilnehmende|teilnehmer|tag der offenen tür|besucher(innen)?|kamen|"
-        r"مؤتمر|ورشة|כנס|סדנה)",
+        r"مؤتمر|ورشة|כנס|סדנה"
+        r"|conférence|atelier|rencontre|participants|conferencia|taller|encuentro|asistentes"
+        r")|(?:イベント|カンファレンス|勉強会|参加者|会议|活动|参会)",
         re.IGNORECASE,
     ),
     PostKind.LAUNCH: re.compile(
         r"\b(launch(ed|ing|es)?\b|introducing|now available|available (today|now)|today we|release[ds]?|"
         r"we('ve| have) shipped|ships today|is here\b|"
         r"lanserar|lanserade|nu finns|släpper|ab heute|ab sofort|veröffentlich|stellen vor|"
-        r"أطلقنا|إطلاق|משיקים|השקנו)",
+        r"أطلقنا|إطلاق|משיקים|השקנו"
+        r"|nous lançons|lancement|disponible dès|désormais disponible|lanzamos|lanzamiento|ya disponible"
+        r")|(?:リリース|提供開始|発表しました|发布|推出|上线)",
         re.IGNORECASE,
     ),
     PostKind.HOWTO: re.compile(
         r"(^|\b)(how to|\d+ (ways|tips|things|lessons|steps|reasons)|step by step|guide|"
         r"så här|\d+ (sätt|tips|saker|lärdomar|steg)|guide|"
         r"so geht|\d+ (wege|tipps|dinge|lektionen|schritte)|anleitung|"
-        r"كيف|איך)",
+        r"كيف|איך"
+        r"|comment nous|étapes|conseils|cómo|pasos|consejos"
+        r")|(?:方法|コツ|如何|步骤)",
         re.IGNORECASE,
     ),
     PostKind.OPINION: re.compile(
         r"\b(i think|i believe|in my (view|opinion)|unpopular opinion|we should|should we|why i|"
         r"i('m| am) convinced|i disagree|jag tycker|jag tror|enligt mig|borde vi|vi borde|"
         r"ich finde|ich glaube|meiner meinung|sollten wir|wir sollten|"
-        r"أعتقد|برأيي|אני חושב|אני חושבת|לדעתי)",
+        r"أعتقد|برأيي|אני חושב|אני חושבת|לדעתי"
+        r"|je pense|à mon avis|selon moi|creo que|en mi opinión|pienso que"
+        r")|(?:と思います|私は思う|我认为|我觉得)",
         re.IGNORECASE,
     ),
 }
@@ -161,7 +173,8 @@ _RESULT_WORDS = re.compile(
     r"sparade|från .{1,30} till|förbättrade|i stället för|istället för|"
     r"gesunken|gestiegen|halbiert|verdoppelt|reduziert|schneller|weniger|mehr als|gespart|"
     r"von .{1,30} (auf|bis)|verbessert|statt|anstatt|"
-    r"انخفض|ارتفع|ضاعف|بدلا من|بدلًا من|זינק|ירד|הכפלנו|במקום)\b",
+    r"انخفض|ارتفع|ضاعف|بدلا من|بدلًا من|זינק|ירד|הכפלנו|במקום|"
+    r"baisse|hausse|réduit|divisé par|passé de|redujimos|aumentó|bajó|pasó de)\b|(?:削減|増加|短縮|半減|减少|增加|缩短|提升)",
     re.IGNORECASE,
 )
 _NUMBER = re.compile(
