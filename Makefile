@@ -16,11 +16,16 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## run: migrate the embedded SQLite database, seed demo data once, serve with gunicorn
+# The public address follows PORT unless HUB_BASE_URL says otherwise (share links, feeds, e-mails use it).
+# The access log leaves out the client's address: hub promises readers that no IP address is kept.
+ACCESS_LOG_FORMAT := %(t)s "%(r)s" %(s)s %(b)s %(M)sms
+run: export HUB_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: $(STAMP)
 	$(BIN)/hub migrate
 	$(BIN)/hub seed --if-empty
 	$(BIN)/hub about --port $(PORT)
-	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - 'hub:create_app()'
+	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - \
+		--access-logformat '$(ACCESS_LOG_FORMAT)' 'hub:create_app()'
 
 ## test: the whole suite (SQLite always; PostgreSQL when HUB_TEST_DATABASE_URL is set)
 test: $(STAMP)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
@@ -135,6 +137,10 @@ def about(port: int) -> None:
 
     click.echo("")
     click.echo(f"  hub is starting on http://127.0.0.1:{port}")
+    base_url = current_app.config["BASE_URL"]
+    click.echo(f"  public address (share links, feeds, e-mails): {base_url}")
+    if urlsplit(base_url).hostname in ("127.0.0.1", "localhost") and urlsplit(base_url).port != port:
+        click.echo(f"  warning: HUB_BASE_URL points at port {urlsplit(base_url).port}, not {port}: links would be dead")
     click.echo(f"  database: {current_app.config['DATABASE_URL']}")
     click.echo(f"  password-reset e-mails without SMTP go to: {current_app.instance_path}/outbox/")
     click.echo("  demo sign-ins (password for all: %s):" % DEMO_PASSWORD)

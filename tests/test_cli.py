@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from hub.auth.models import Role, User
@@ -46,3 +47,47 @@ def test_publish_due(runner, session, make_post):
 def test_about_prints_address_and_demo_sign_ins(runner):
     result = runner.invoke(args=["about", "--port", "5123"])
     assert "http://127.0.0.1:5123" in result.output and "admin@example.com" in result.output
+
+
+def test_make_run_follows_port_and_logs_no_client_address(tmp_path):
+    """`PORT=8000 make run` serves links for :8000 (not :5000), and gunicorn's access log
+    leaves out the reader's address. Runs the real Makefile with stand-in commands."""
+    import os
+    import shutil
+    import stat
+    import subprocess
+    from pathlib import Path
+
+    if not shutil.which("make"):
+        pytest.skip("make is not installed")
+    root = Path(__file__).resolve().parents[1]
+    for name in ("hub", "gunicorn"):
+        script = tmp_path / name
+        script.write_text(f'#!/bin/sh\necho "{name} BASE=$HUB_BASE_URL ARGS=$*"\n')
+        script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    stamp = tmp_path / "stamp"
+    stamp.write_text("")
+    env = {k: v for k, v in os.environ.items() if k != "HUB_BASE_URL"}
+    out = subprocess.run(
+        ["make", "--no-print-directory", "-s", "run", "PORT=8123", f"BIN={tmp_path}", f"STAMP={stamp}"],
+        cwd=root, env=env, capture_output=True, text=True, timeout=60, check=True,
+    ).stdout
+    lines = [line for line in out.splitlines() if line.startswith(("hub ", "gunicorn "))]
+    assert lines and all("BASE=http://127.0.0.1:8123" in line for line in lines), out
+    gunicorn = next(line for line in lines if line.startswith("gunicorn "))
+    assert "--bind 127.0.0.1:8123" in gunicorn and "--access-logformat" in gunicorn
+    assert "%(h)s" not in gunicorn and "%({x-forwarded-for}i)s" not in gunicorn
+    env["HUB_BASE_URL"] = "https://hub.example.com"
+    out = subprocess.run(
+        ["make", "--no-print-directory", "-s", "run", "PORT=8123", f"BIN={tmp_path}", f"STAMP={stamp}"],
+        cwd=root, env=env, capture_output=True, text=True, timeout=60, check=True,
+    ).stdout
+    assert "BASE=https://hub.example.com" in out
+
+
+def test_about_warns_when_the_public_address_points_at_another_port(app, runner):
+    app.config["BASE_URL"] = "http://127.0.0.1:5000"
+    result = runner.invoke(args=["about", "--port", "8000"])
+    assert "public address (share links, feeds, e-mails): http://127.0.0.1:5000" in result.output
+    assert "points at port 5000, not 8000" in result.output
+    assert "warning" not in runner.invoke(args=["about", "--port", "5000"]).output
