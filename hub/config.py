@@ -67,3 +67,11 @@ CHANNEL_INACTIVE_DAYS = 90
 # Listening: readers' feedback forms accepted per client address and window (seconds).
 FEEDBACK_MAX_PER_ADDRESS = 5
 FEEDBACK_WINDOW_SECONDS = 10 * 60
+
+# Optional language-model writer for share texts: any OpenAI-compatible chat-completions API
+# (Ollama, vLLM, llama.cpp's server, a cloud service). Off while LLM_URL is empty: a post's text
+# leaves this server only when it is set. hub POSTs to {LLM_URL}/chat/completions.
+LLM_URL = ""  # e.g. "http://127.0.0.1:11434/v1" (Ollama)
+LLM_MODEL = ""  # e.g. "llama3.1:8b"
+LLM_API_KEY = ""  # sent as "Authorization: Bearer …"; set it with HUB_LLM_API_KEY, never shown
+LLM_TIMEOUT_SECONDS = 4.0  # the whole exchange; after it the rules' texts stay

@@ -19,3 +19,9 @@ class ShareEventForm(ShareTextForm):
 
 class DisclosureForm(FlaskForm):
     disclosure = StringField("Disclosure line", validators=[Optional(), Length(max=60)])
+
+
+class WriterForm(FlaskForm):
+    """Asks the language-model writer for texts; ``own_words`` are the person's own line, if any."""
+
+    own_words = StringField(validators=[Optional(), Length(max=500)])

@@ -12,9 +12,9 @@ from hub.db import get_engine, get_session, utcnow
 from hub.errors import PermissionDenied, ValidationError
 from hub.posts.models import PostStatus
 from hub.posts.queries import get_post
-from hub.sharing import queries, services
+from hub.sharing import queries, services, writer
 from hub.sharing.clicklog import ClickLog
-from hub.sharing.forms import DisclosureForm, ShareEventForm, ShareTextForm
+from hub.sharing.forms import DisclosureForm, ShareEventForm, ShareTextForm, WriterForm
 from hub.web import client_address, commit, show_error
 
 bp = Blueprint("sharing", __name__)
@@ -26,6 +26,7 @@ def init_app(app: Flask) -> None:
         Path(app.instance_path) / "clicklog", get_engine(app), float(app.config["CLICK_FLUSH_SECONDS"])
     )
     app.extensions["hub.linkcache"] = services.LinkCache(float(app.config["LINK_CACHE_SECONDS"]))
+    app.extensions["hub.written"] = writer.WrittenCache()
     app.register_blueprint(bp)
 
 
@@ -132,6 +133,28 @@ def event(post_id: int):
     return jsonify(recorded=True)
 
 
+@bp.post("/p/<int:post_id>/share/written")
+@login_required
+def written(post_id: int):
+    """The language model's texts for this person, each marked "model" or "rules" (where the model
+    failed): JSON for share-writer.js. 404 while no model is configured."""
+    settings = writer.WriterSettings.from_config(current_app.config)
+    post = _load(post_id)
+    if not settings.enabled:
+        abort(404)
+    form = WriterForm()
+    if not form.validate():
+        return jsonify(error="invalid", fields=form.errors), 422
+    db = get_session()
+    links = services.links_for(db, post, current_user)
+    commit()
+    texts = writer.written_texts(db, post, current_user, links, base_url=current_app.config["BASE_URL"],
+                                 disclosure=services.get_setting(db, services.DISCLOSURE_KEY),
+                                 own_words=form.own_words.data or "", settings=settings,
+                                 cache=current_app.extensions["hub.written"])
+    return jsonify(model=settings.label, platforms={t.platform: t.__dict__ for t in texts})
+
+
 @bp.route("/admin/sharing", methods=["GET", "POST"])
 @login_required
 def settings():
@@ -148,7 +171,8 @@ def settings():
             commit()
             flash("Sharing settings saved.", "success")
             return redirect(url_for("sharing.settings"))
-    return render_template("sharing/settings.html", form=form)
+    return render_template("sharing/settings.html", form=form,
+                           writer=writer.WriterSettings.from_config(current_app.config))
 
 
 @bp.before_app_request
