@@ -29,6 +29,7 @@ from hub.db import Base, get_session, import_models, make_engine
 ROOT = Path(__file__).resolve().parents[1]
 CORPORA = ROOT.parent / "shared" / "corpora"
 PG_ENV = "HUB_TEST_DATABASE_URL"
+pytest_plugins = ["tests.fake_llm"]  # fake_model: a chat-completions server for the language-model writer
 TEST_PASSWORD = "correct horse battery"
 
 import_models()

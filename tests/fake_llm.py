@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 
+KEY = "sk-test-secret-4242"  # an API key the tests look for where it must never be
+
 
 @dataclass
 class Received:
@@ -49,10 +51,20 @@ class FakeModel:
     def answer(self) -> bytes:
         if self.raw is not None:
             return self.raw
-        return json.dumps({
-            "id": "chatcmpl-1", "object": "chat.completion", "model": "test-model",
-            "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": self.content}}],
-        }).encode()
+        return json.dumps(
+            {
+                "id": "chatcmpl-1",
+                "object": "chat.completion",
+                "model": "test-model",
+                "choices": [
+                    {
+                        "index": 0,
+                        "finish_reason": "stop",
+                        "message": {"role": "assistant", "content": self.content},
+                    }
+                ],
+            }
+        ).encode()
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -125,3 +137,52 @@ def refused_url() -> str:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     return f"http://127.0.0.1:{port}/v1"
+
+
+def good_texts(own: str = "") -> dict[str, Any]:
+    """A valid answer for every platform (Example 1 of share-texts.md)."""
+    o = f"{own} " if own else ""
+    return {
+        "x": {
+            "text": f"{o}My team moved all 400 of our services off a homegrown deploy tool to Argo CD, "
+            "with no outage. Deploys: 42 minutes down to 6. {URL}"
+        },
+        "linkedin": {
+            "text": f"{o}Last month my team switched off the deploy tool we built in-house.\n\nOver two "
+            "years we moved all 400 services to Argo CD, one team at a time, with no "
+            "customer-facing outage.\n\n{URL}\n\n#PlatformEngineering #ArgoCD"
+        },
+        "bluesky": {
+            "text": f"{o}My team just moved 400 services to Argo CD. Two years, no outage, deploys "
+            "from 42 minutes to 6. {URL}"
+        },
+        "mastodon": {
+            "text": f"{o}After two years, my team has moved all 400 of our services to Argo CD.\n\n"
+            "Median deploy time: 42 minutes before, 6 now.\n\n{URL}\n\n#ArgoCD #DevOps"
+        },
+        "threads": {
+            "text": f"{o}Two years, 400 services, no customer-facing outage: we retired our in-house "
+            "deploy tool. Deploys take 6 minutes now instead of 42.\n\n{URL}"
+        },
+        "facebook": {
+            "text": f"{o}Big day for my team: every one of our 400 services now deploys with Argo CD, "
+            "and a deploy takes 6 minutes instead of 42. {URL}"
+        },
+        "instagram": {
+            "text": f"{o}400 services, two years, zero outages: my team retired our homegrown deploy "
+            "tool. Link in my bio. #PlatformEngineering"
+        },
+        "reddit": {
+            "text": f"{o}We wrote up our two-year migration of 400 services to Argo CD.",
+            "subject": "Moving 400 services from a homegrown deploy tool to Argo CD",
+        },
+        "whatsapp": {
+            "text": f"{o}We did it: all 400 of our services are off the old deploy tool, and deploys "
+            "take 6 minutes now instead of 42. {URL}"
+        },
+        "email": {
+            "text": f"{o}Hi, my team just finished moving all 400 of our services to Argo CD, without "
+            "an outage. The write-up is here: {URL}",
+            "subject": "We moved 400 services to Argo CD",
+        },
+    }

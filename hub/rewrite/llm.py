@@ -63,21 +63,39 @@ class PlatformRule:
 # The same house rules as ``propose`` promises (its docstring), said for a writer.
 PLATFORM_RULES: dict[str, PlatformRule] = {
     "x": PlatformRule(2, "in the text, exactly once", "short and direct"),
-    "linkedin": PlatformRule(5, "in the text, exactly once, on its own line", "professional, short paragraphs, "
-                             "up to about 1,300 characters"),
+    "linkedin": PlatformRule(
+        5,
+        "in the text, exactly once, on its own line",
+        "professional, short paragraphs, up to about 1,300 characters",
+    ),
     "bluesky": PlatformRule(1, "in the text, exactly once", "short and conversational"),
     "mastodon": PlatformRule(4, "in the text, exactly once", "conversational; hashtags in CamelCase"),
-    "threads": PlatformRule(1, "in the text, exactly once", "conversational; at most one hashtag (the topic)"),
+    "threads": PlatformRule(
+        1, "in the text, exactly once", "conversational; at most one hashtag (the topic)"
+    ),
     "facebook": PlatformRule(2, "in the text, exactly once", "friendly, up to about 700 characters"),
-    "instagram": PlatformRule(5, "NEVER in the text: links in captions are not clickable; say the link is "
-                              "in my bio", "a caption, up to about 1,000 characters"),
-    "reddit": PlatformRule(0, "NEVER in the text: it is submitted beside the title", "the subject is a "
-                           "neutral, factual title (no hashtags, no '!', no emoji); the text is an optional "
-                           "short neutral comment and may be empty"),
-    "whatsapp": PlatformRule(0, "in the text, exactly once", "a personal message to people I know: short "
-                             "(under about 400 characters), direct, no hashtags"),
-    "email": PlatformRule(0, "in the text, exactly once", "a personal e-mail to people I know, no hashtags, "
-                          "up to about 1,500 characters; the subject is short and plain"),
+    "instagram": PlatformRule(
+        5,
+        "NEVER in the text: links in captions are not clickable; say the link is in my bio",
+        "a caption, up to about 1,000 characters",
+    ),
+    "reddit": PlatformRule(
+        0,
+        "NEVER in the text: it is submitted beside the title",
+        "the subject is a neutral, factual title (no hashtags, no '!', no emoji); "
+        "the text is an optional short neutral comment and may be empty",
+    ),
+    "whatsapp": PlatformRule(
+        0,
+        "in the text, exactly once",
+        "a personal message to people I know: short (under about 400 characters), direct, no hashtags",
+    ),
+    "email": PlatformRule(
+        0,
+        "in the text, exactly once",
+        "a personal e-mail to people I know, no hashtags, "
+        "up to about 1,500 characters; the subject is short and plain",
+    ),
 }
 
 PRINCIPLES = """\
@@ -165,7 +183,10 @@ class ModelWriter:
             "model": self.model,
             "messages": [
                 {"role": "system", "content": PRINCIPLES},
-                {"role": "user", "content": build_prompt(post, platforms, tone=self.tone, guidance=self.guidance)},
+                {
+                    "role": "user",
+                    "content": build_prompt(post, platforms, tone=self.tone, guidance=self.guidance),
+                },
             ],
             "temperature": self.temperature,
             "stream": False,
@@ -181,14 +202,13 @@ class ModelWriter:
             headers["Authorization"] = f"Bearer {self._api_key}"
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-        cls = _DeadlineHTTPSConnection if parts.scheme == "https" else _DeadlineHTTPConnection
         try:
             port = parts.port
         except ValueError as exc:
             raise ModelError("LLM_URL has a bad port") from exc
-        conn: _DeadlineHTTPConnection | _DeadlineHTTPSConnection | None = None
+        connection = _DeadlineConnection(parts.scheme, parts.hostname, port, deadline)
         try:
-            conn = cls(parts.hostname, port, deadline=deadline)
+            conn = connection.open()
             conn.request("POST", target, body=body, headers=headers)
             response = conn.getresponse()
             if response.status != 200:
@@ -204,8 +224,7 @@ class ModelWriter:
         except (OSError, http.client.HTTPException) as exc:
             raise ModelError(f"request failed ({type(exc).__name__})") from exc
         finally:
-            if conn is not None:
-                conn.close_now()
+            connection.close()
         try:
             return json.loads(raw)
         except ValueError as exc:  # UnicodeDecodeError is a ValueError too
@@ -238,12 +257,14 @@ def _platform_lines(platforms: Sequence[str]) -> list[str]:
     lines = []
     for pid in platforms:
         spec, rule = PLATFORMS[pid], PLATFORM_RULES.get(pid)
-        line = f'- "{pid}" ({spec.name}): at most {spec.limit:,} characters. {spec.counting_note}'
-        if spec.url_weight:
-            line += f" The link counts as {spec.url_weight}."
+        counting = spec.counting_note.replace(" The text is the post's title.", "")  # ours: the subject
+        line = f'- "{pid}" ({spec.name}): at most {spec.limit:,} characters. {counting}'
+        if spec.subject_limit:
+            line += f" The subject: at most {spec.subject_limit} characters."
         if rule is not None:
-            tags = f"at most {rule.hashtags} hashtags" if rule.hashtags else "no hashtags"
-            line += f" {tags.capitalize()}. The link: {rule.link}. Form: {rule.form}."
+            tags = "No hashtags" if not rule.hashtags else f"At most {rule.hashtags} hashtag"
+            tags += "s" if rule.hashtags > 1 else ""
+            line += f" {tags}. The link: {rule.link}. Form: {rule.form}."
         lines.append(line)
     return lines
 
@@ -266,17 +287,21 @@ def build_prompt(
         lines += [
             "The person's own words. Put them in every text word for word, exactly as written (for "
             "reddit in the title or the text), usually as the opener, then say what they refer to:",
-            post.own_words, "",
+            post.own_words,
+            "",
         ]
     if post.disclosure:
-        lines += [f"Disclosure: every text must contain {post.disclosure!r}; where hashtags are not "
-                  f"allowed write it as plain words instead of a hashtag.", ""]
+        lines += [
+            f"Disclosure: every text must contain {post.disclosure!r}; where hashtags are not "
+            f"allowed write it as plain words instead of a hashtag.",
+            "",
+        ]
     if post.hashtags or post.topic_tag:
-        tags = " ".join(f"#{t}" for t in (post.topic_tag, *post.hashtags) if t)
+        tags = " ".join(t for t in (post.topic_tag, *post.hashtags) if t)
         lines += [f"Hashtags you may use (pick the fitting few): {tags}", ""]
     if post.audience:
         lines += [f"Audience: {post.audience}", ""]
-    lines += [f"Write in this language: {post.language}", ""]
+    lines += [f"Write in this language (ISO 639-1 code): {post.language}", ""]
     if tone.strip():
         lines += ["Tone of voice, from the company's strategy:", _trim(tone), ""]
     for pid in platforms:
@@ -331,7 +356,9 @@ def parse_texts(content: str, platforms: Sequence[str]) -> dict[str, tuple[str, 
                 data = data[key]
                 break
     if isinstance(data, list):
-        data = {e.get("platform"): e for e in data if isinstance(e, dict) and isinstance(e.get("platform"), str)}
+        data = {
+            e.get("platform"): e for e in data if isinstance(e, dict) and isinstance(e.get("platform"), str)
+        }
     if not isinstance(data, dict):
         raise ModelError("the JSON has the wrong shape")
     wanted = {alias: pid for alias, pid in _ALIASES.items() if pid in platforms}
@@ -351,7 +378,9 @@ def parse_texts(content: str, platforms: Sequence[str]) -> dict[str, tuple[str, 
     return found
 
 
-def make_proposal(post: SourcePost, platform: str, text: str, subject: str | None, *, source: str) -> Proposal:
+def make_proposal(
+    post: SourcePost, platform: str, text: str, subject: str | None, *, source: str
+) -> Proposal:
     """A ``Proposal`` from a model's text: ``{URL}`` becomes the post's link."""
     text = text.replace("\r\n", "\n").replace(URL_MARK, post.url)
     forms = disclosure_forms(post.disclosure)
@@ -440,30 +469,26 @@ class _DeadlineSocket:
 
 
 class _DeadlineConnection:
-    _deadline: float
-    _raw: socket.socket | None = None
+    """An http.client connection whose every step (connect, TLS, send, each read) gets only the
+    time left before ``deadline``."""
 
-    def connect(self) -> None:
-        self.timeout = _left(self._deadline)  # type: ignore[attr-defined]
-        super().connect()  # type: ignore[misc]
-        self._raw = self.sock  # type: ignore[has-type]
-        self.sock = _DeadlineSocket(self._raw, self._deadline)  # type: ignore[assignment]
+    def __init__(self, scheme: str, host: str, port: int | None, deadline: float) -> None:
+        self.scheme, self.host, self.port, self.deadline = scheme, host, port, deadline
+        self._conn: http.client.HTTPConnection | None = None
+        self._sock: socket.socket | None = None
 
-    def close_now(self) -> None:
+    def open(self) -> http.client.HTTPConnection:
+        """The connection, connected, its socket bounded by the deadline."""
+        cls = http.client.HTTPSConnection if self.scheme == "https" else http.client.HTTPConnection
+        self._conn = cls(self.host, self.port, timeout=_left(self.deadline))
+        self._conn.connect()
+        self._sock = self._conn.sock
+        self._conn.sock = _DeadlineSocket(self._sock, self.deadline)
+        return self._conn
+
+    def close(self) -> None:
         """Close the connection and its socket, whatever is still reading from it."""
-        self.close()  # type: ignore[attr-defined]
-        if self._raw is not None:
-            self._raw.close()
-            self._raw = None
-
-
-class _DeadlineHTTPConnection(_DeadlineConnection, http.client.HTTPConnection):
-    def __init__(self, host: str, port: int | None, *, deadline: float) -> None:
-        super().__init__(host, port, timeout=_left(deadline))
-        self._deadline = deadline
-
-
-class _DeadlineHTTPSConnection(_DeadlineConnection, http.client.HTTPSConnection):
-    def __init__(self, host: str, port: int | None, *, deadline: float) -> None:
-        super().__init__(host, port, timeout=_left(deadline))
-        self._deadline = deadline
+        if self._conn is not None:
+            self._conn.close()
+        if self._sock is not None:
+            self._sock.close()

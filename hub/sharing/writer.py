@@ -31,7 +31,9 @@ from hub.topics.queries import topic_share_context
 
 MIN_TIMEOUT, MAX_TIMEOUT = 0.5, 60.0
 MODEL_TTL = 6 * 60 * 60  # seconds the model's texts are kept (they belong to one live revision anyway)
-FALLBACK_TTL = 60  # seconds a failed attempt is remembered, so a server that is down is not asked on every reload
+FALLBACK_TTL = (
+    60  # seconds a failed attempt is remembered, so a server that is down is not asked on every reload
+)
 
 
 @dataclass(frozen=True)
@@ -147,20 +149,40 @@ def written_texts(
     assert revision is not None
     own_words = " ".join(own_words.split())
     tone, guidance = _strategy(session)
-    key = (post.live_revision_id, user.id, own_words, _digest(settings.url, settings.model, disclosure, tone, guidance))
+    key = (
+        post.live_revision_id,
+        user.id,
+        own_words,
+        _digest(settings.url, settings.model, disclosure, tone, guidance),
+    )
     proposals = cache.get(key)
     placeholder = link_url(base_url, "x" * len(next(iter(links.values())).code))
     if proposals is None:
         writer = None
         if settings.enabled:
-            writer = ModelWriter(settings.url, settings.model, api_key=settings.api_key, timeout=settings.timeout,
-                                 tone=tone, guidance=guidance)
+            writer = ModelWriter(
+                settings.url,
+                settings.model,
+                api_key=settings.api_key,
+                timeout=settings.timeout,
+                tone=tone,
+                guidance=guidance,
+            )
         hashtags, audience = topic_share_context(session, post)
-        proposals = propose(revision.title, revision.body, url=placeholder, summary=revision.summary,
-                            tags=tuple(revision.tag_names), disclosure=disclosure or None,
-                            topic=post.topic.title if post.topic else None, hashtags=hashtags, audience=audience,
-                            key_point=getattr(revision, "key_point", None) or None,  # the editor's, once it has one
-                            own_words=own_words or None, generator=writer)
+        proposals = propose(
+            revision.title,
+            revision.body,
+            url=placeholder,
+            summary=revision.summary,
+            tags=tuple(revision.tag_names),
+            disclosure=disclosure or None,
+            topic=post.topic.title if post.topic else None,
+            hashtags=hashtags,
+            audience=audience,
+            key_point=getattr(revision, "key_point", None) or None,  # the editor's, once it has one
+            own_words=own_words or None,
+            generator=writer,
+        )
         used_model = any(p.source != "rules" for p in proposals.values())
         cache.put(key, proposals, MODEL_TTL if used_model else FALLBACK_TTL)
     result = []
@@ -168,6 +190,16 @@ def written_texts(
         url = link_url(base_url, links[pid].code)
         text = proposal.text.replace(placeholder, url)
         count, limit = platforms.measure(pid, text), services.limit_for(user, pid)
-        result.append(WrittenText(pid, text, proposal.subject, "model" if proposal.source != "rules" else "rules",
-                                  count, limit, count <= limit, intent_for(user, pid, text, url, proposal.subject)))
+        result.append(
+            WrittenText(
+                pid,
+                text,
+                proposal.subject,
+                "model" if proposal.source != "rules" else "rules",
+                count,
+                limit,
+                count <= limit,
+                intent_for(user, pid, text, url, proposal.subject),
+            )
+        )
     return result

@@ -10,17 +10,21 @@ from playwright.sync_api import expect
 
 from hub.sharing import services
 from tests.browser.conftest import PASSWORD
-from tests.fake_llm import fake_model  # noqa: F401  (fixture)
-from tests.rewrite.test_llm import good_texts
+from tests.fake_llm import good_texts
 
 pytestmark = pytest.mark.browser
 
 
-def test_model_texts_replace_only_untouched_suggestions(app, session, live_server, signed_in_page, make_user,
-                                                        make_post, fake_model):
+def test_model_texts_replace_only_untouched_suggestions(
+    app, session, live_server, signed_in_page, make_user, make_post, fake_model
+):
     app.config.update(LLM_URL=fake_model.url, LLM_MODEL="test-model", LLM_TIMEOUT_SECONDS=20)
-    post = make_post(author=make_user(password=PASSWORD), title="How we moved 400 services off our deploy tool",
-                     body="Over two years the platform team moved all 400 services to Argo CD.", publish=True)
+    post = make_post(
+        author=make_user(password=PASSWORD),
+        title="How we moved 400 services off our deploy tool",
+        body="Over two years the platform team moved all 400 services to Argo CD.",
+        publish=True,
+    )
     page, sharer = signed_in_page()
     services.save_share_text(session, post, sharer, "linkedin", "My own LinkedIn words.")
     session.commit()
@@ -39,7 +43,9 @@ def test_model_texts_replace_only_untouched_suggestions(app, session, live_serve
     link = page.locator("#card-bluesky").get_attribute("data-link")
     expected = good_texts()["bluesky"]["text"].replace("{URL}", link)
     expect(page.locator("#text-bluesky")).to_have_value(expected)
-    expect(page.locator("#card-bluesky .written-with")).to_have_text(re.compile(r"^Written with test-model\."))
+    expect(page.locator("#card-bluesky .written-with")).to_have_text(
+        re.compile(r"^Written with test-model\.")
+    )
     expect(page.locator("#counter-bluesky .count")).to_have_text(str(len(expected)))
     expect(page.locator("#open-bluesky")).to_have_attribute("href", re.compile(r"My%20team%20just%20moved"))
     expect(page.locator("#subject-email")).to_have_value("We moved 400 services to Argo CD")

@@ -10,53 +10,30 @@ import pytest
 from hub.platforms import PLATFORMS
 from hub.rewrite import build_source, propose
 from hub.rewrite.llm import ModelError, ModelWriter, parse_texts
-from tests.fake_llm import FakeModel, fake_model, refused_url  # noqa: F401  (fixtures)
+from tests.fake_llm import KEY, FakeModel, good_texts
 
 TITLE = "How we moved 400 services off our homegrown deploy tool"
 BODY = (
     "For eight years every service shipped through Launchpad, a deploy tool we built ourselves. It had grown "
     "slow, and only three people understood it. Over two years the platform team moved all 400 services to "
-    "Argo CD, one team at a time, with no customer-facing outage. Median deploy time fell from 42 minutes to 6. "
+    "Argo CD, one team at a time, with no customer-facing outage. "
+    "Median deploy time fell from 42 minutes to 6. "
     "So we finally switched Launchpad off last month. This post covers what we would do differently."
 )
 URL = "https://hub.example.com/s/abcdefgh"
 KEY_POINT = "All 400 services moved to Argo CD with no outage; deploys went from 42 minutes to 6."
 OWN = "Two years of my life, and worth every minute."
 TONE = "Plain words, no superlatives, we say what we measured."
-KEY = "sk-test-secret-4242"
 
 
-def good_texts(own: str = "") -> dict[str, Any]:
-    """A valid answer for every platform (Example 1 of share-texts.md)."""
-    o = f"{own} " if own else ""
-    return {
-        "x": {"text": f"{o}My team moved all 400 of our services off a homegrown deploy tool to Argo CD, "
-                      "with no outage. Deploys: 42 minutes down to 6. {URL}"},
-        "linkedin": {"text": f"{o}Last month my team switched off the deploy tool we built in-house.\n\nOver two "
-                             "years we moved all 400 services to Argo CD, one team at a time, with no "
-                             "customer-facing outage.\n\n{URL}\n\n#PlatformEngineering #ArgoCD"},
-        "bluesky": {"text": f"{o}My team just moved 400 services to Argo CD. Two years, no outage, deploys "
-                            "from 42 minutes to 6. {URL}"},
-        "mastodon": {"text": f"{o}After two years, my team has moved all 400 of our services to Argo CD.\n\n"
-                             "Median deploy time: 42 minutes before, 6 now.\n\n{URL}\n\n#ArgoCD #DevOps"},
-        "threads": {"text": f"{o}Two years, 400 services, no customer-facing outage: we retired our in-house "
-                            "deploy tool. Deploys take 6 minutes now instead of 42.\n\n{URL}"},
-        "facebook": {"text": f"{o}Big day for my team: every one of our 400 services now deploys with Argo CD, "
-                             "and a deploy takes 6 minutes instead of 42. {URL}"},
-        "instagram": {"text": f"{o}400 services, two years, zero outages: my team retired our homegrown deploy "
-                              "tool. Link in my bio. #PlatformEngineering"},
-        "reddit": {"text": f"{o}We wrote up our two-year migration of 400 services to Argo CD.",
-                   "subject": "Moving 400 services from a homegrown deploy tool to Argo CD"},
-        "whatsapp": {"text": f"{o}We did it: all 400 of our services are off the old deploy tool, and deploys "
-                             "take 6 minutes now instead of 42. {URL}"},
-        "email": {"text": f"{o}Hi, my team just finished moving all 400 of our services to Argo CD, without "
-                          "an outage. The write-up is here: {URL}",
-                  "subject": "We moved 400 services to Argo CD"},
-    }
-
-
-def write(fake: FakeModel | None = None, *, url: str | None = None, own: str | None = None, timeout: float = 3.0,
-          **kwargs: Any) -> dict[str, Any]:
+def write(
+    fake: FakeModel | None = None,
+    *,
+    url: str | None = None,
+    own: str | None = None,
+    timeout: float = 3.0,
+    **kwargs: Any,
+) -> dict[str, Any]:
     writer = ModelWriter(url or fake.url, "test-model", api_key=KEY, timeout=timeout, tone=TONE, **kwargs)  # type: ignore[union-attr]
     return propose(TITLE, BODY, url=URL, key_point=KEY_POINT, own_words=own, generator=writer)
 
@@ -96,7 +73,7 @@ def test_the_request_speaks_chat_completions_and_carries_everything_the_model_ne
     assert KEY_POINT in prompt and OWN in prompt and TONE in prompt
     assert "word for word" in prompt  # own words verbatim
     assert "Launchpad" in prompt and TITLE in prompt  # the post itself
-    assert '"x" (X): at most 280' in prompt and "The link counts as 23" in prompt
+    assert '"x" (X): at most 280' in prompt and "every link counts 23" in prompt
     assert "Worth a read" in prompt and "Lead with the point" in prompt  # share-texts.md principles
     assert "personal message" in prompt  # WhatsApp's register
     assert URL not in prompt  # the person's tracked link never leaves: the model writes {URL}
@@ -146,20 +123,33 @@ def test_an_http_error_falls_back_to_the_rules(fake_model, status):
     assert sources(write(fake_model)) == ALL_RULES
 
 
-@pytest.mark.parametrize("raw", [b"<html>Bad gateway</html>", b"", b"\xff\xfe\x00garbage", b'{"choices": []}',
-                                 b'{"choices": [{"message": {"content": 42}}]}', b"[1, 2, 3]", b"null"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"<html>Bad gateway</html>",
+        b"",
+        b"\xff\xfe\x00garbage",
+        b'{"choices": []}',
+        b'{"choices": [{"message": {"content": 42}}]}',
+        b"[1, 2, 3]",
+        b"null",
+    ],
+)
 def test_a_garbage_body_falls_back_to_the_rules(fake_model, raw):
     fake_model.raw = raw
     assert sources(write(fake_model)) == ALL_RULES
 
 
-@pytest.mark.parametrize("content", [
-    "Sorry, I can't help with that.",
-    '{"texts": ["one", "two"]}',
-    '{"texts": {"myspace": {"text": "hello"}}}',
-    '{"texts": {"x": {"text": 42}, "linkedin": ["a"]}}',
-    '{"texts": {"x": {"text": "unterminated',
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        "Sorry, I can't help with that.",
+        '{"texts": ["one", "two"]}',
+        '{"texts": {"myspace": {"text": "hello"}}}',
+        '{"texts": {"x": {"text": 42}, "linkedin": ["a"]}}',
+        '{"texts": {"x": {"text": "unterminated',
+    ],
+)
 def test_json_of_the_wrong_shape_falls_back_to_the_rules(fake_model, content):
     fake_model.content = content
     assert sources(write(fake_model)) == ALL_RULES
@@ -195,7 +185,9 @@ def test_a_text_with_another_link_falls_back_for_that_platform(fake_model):
 
 def test_own_words_must_be_there_verbatim(fake_model):
     texts = good_texts(OWN)
-    texts["bluesky"]["text"] = texts["bluesky"]["text"].replace(OWN, "Two years of my life, worth every minute.")
+    texts["bluesky"]["text"] = texts["bluesky"]["text"].replace(
+        OWN, "Two years of my life, worth every minute."
+    )
     texts["email"]["text"] = texts["email"]["text"].replace(OWN, "")
     fake_model.reply_texts(texts)
     result = write(fake_model, own=OWN)
@@ -241,7 +233,8 @@ def test_a_missing_disclosure_falls_back(fake_model):
 
 
 def test_parse_texts_is_tolerant_of_names_lists_and_fences():
-    content = 'Sure!\n```\n[{"platform": "X", "text": "a"}, {"platform": "E-mail", "text": "b", "subject": " s "}]\n```'
+    entries = '[{"platform": "X", "text": "a"}, {"platform": "E-mail", "text": "b", "subject": " s "}]'
+    content = f"Sure!\n```\n{entries}\n```"
     assert parse_texts(content, ["x", "email"]) == {"x": ("a", None), "email": ("b", "s")}
     with pytest.raises(ModelError):
         parse_texts('{"texts": {"x": {"text": "a"}}}', ["linkedin"])

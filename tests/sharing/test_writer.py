@@ -9,15 +9,19 @@ import pytest
 from hub import create_app, platforms
 from hub.sharing.writer import WriterSettings
 from hub.strategy import services as strategy
-from tests.fake_llm import fake_model  # noqa: F401  (fixture)
-from tests.rewrite.test_llm import KEY, good_texts
+from tests.fake_llm import KEY, good_texts
 
 TONE = "We sound like engineers talking to engineers: concrete numbers, no hype."
 
 
 @pytest.fixture
 def app_config(fake_model):
-    return {"LLM_URL": fake_model.url, "LLM_MODEL": "test-model", "LLM_API_KEY": KEY, "LLM_TIMEOUT_SECONDS": 2}
+    return {
+        "LLM_URL": fake_model.url,
+        "LLM_MODEL": "test-model",
+        "LLM_API_KEY": KEY,
+        "LLM_TIMEOUT_SECONDS": 2,
+    }
 
 
 @pytest.fixture
@@ -38,7 +42,9 @@ def test_the_model_texts_come_back_with_the_persons_own_links(client, fake_model
     assert response.status_code == 200
     answer = response.get_json()
     assert answer["model"] == "test-model"
-    assert {pid: t["source"] for pid, t in answer["platforms"].items()} == {pid: "model" for pid in platforms.PLATFORMS}
+    assert {pid: t["source"] for pid, t in answer["platforms"].items()} == {
+        pid: "model" for pid in platforms.PLATFORMS
+    }
     x = answer["platforms"]["x"]
     own_link = f"http://hub.test/s/{links['x'].code}"
     assert x["text"] == good_texts()["x"]["text"].replace("{URL}", own_link)
@@ -59,7 +65,10 @@ def test_answers_are_cached_per_revision_person_and_own_words(client, auth, fake
     answer = ask(client, post, own_words=own).get_json()
     assert len(fake_model.received) == 2
     assert own in fake_model.received[1].prompt
-    assert answer["platforms"]["linkedin"]["source"] == "model" and own in answer["platforms"]["linkedin"]["text"]
+    assert (
+        answer["platforms"]["linkedin"]["source"] == "model"
+        and own in answer["platforms"]["linkedin"]["text"]
+    )
     auth.login(make_user())  # someone else: asked for themselves
     ask(client, post, own_words=own)
     assert len(fake_model.received) == 3
@@ -129,11 +138,16 @@ def test_the_share_page_never_waits_for_the_model(client, fake_model, signed_in)
     assert fake_model.received == []
 
 
-def test_the_key_never_shows_on_a_page_nor_in_the_logs(client, auth, fake_model, signed_in, make_user, caplog):
+def test_the_key_never_shows_on_a_page_nor_in_the_logs(
+    client, auth, fake_model, signed_in, make_user, caplog
+):
     caplog.set_level(logging.DEBUG)
     post, _sharer, _links = signed_in
     fake_model.reply_texts(good_texts())
-    pages = [ask(client, post).get_data(as_text=True), client.get(f"/p/{post.id}/share").get_data(as_text=True)]
+    pages = [
+        ask(client, post).get_data(as_text=True),
+        client.get(f"/p/{post.id}/share").get_data(as_text=True),
+    ]
     fake_model.status = 500
     pages.append(ask(client, post, own_words="Proud of this one.").get_data(as_text=True))
     auth.login(make_user(role="admin"))
@@ -153,7 +167,9 @@ def test_the_admin_page_says_when_the_writer_is_off(app, client, auth, make_user
 
 
 def test_shown_url_drops_credentials_and_query():
-    settings = WriterSettings.from_config({"LLM_URL": "https://user:pw@llm.example:8443/v1?key=abc", "LLM_TIMEOUT_SECONDS": "x"})
+    settings = WriterSettings.from_config(
+        {"LLM_URL": "https://user:pw@llm.example:8443/v1?key=abc", "LLM_TIMEOUT_SECONDS": "x"}
+    )
     assert settings.shown_url == "https://llm.example:8443/v1"
     assert settings.timeout == 4.0 and settings.enabled
     assert not WriterSettings.from_config({}).enabled
@@ -163,5 +179,7 @@ def test_shown_url_drops_credentials_and_query():
 def test_the_api_key_from_the_environment_is_always_the_string_given(monkeypatch, tmp_path, raw):
     monkeypatch.setenv("HUB_INSTANCE_PATH", str(tmp_path))
     monkeypatch.setenv("HUB_LLM_API_KEY", raw)
-    app = create_app({"TESTING": True, "SECRET_KEY": "k", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "k", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    )
     assert app.config["LLM_API_KEY"] == raw
