@@ -75,3 +75,4 @@ LLM_URL = ""  # e.g. "http://127.0.0.1:11434/v1" (Ollama)
 LLM_MODEL = ""  # e.g. "llama3.1:8b"
 LLM_API_KEY = ""  # sent as "Authorization: Bearer …"; set it with HUB_LLM_API_KEY, never shown
 LLM_TIMEOUT_SECONDS = 4.0  # the whole exchange; after it the rules' texts stay
+LLM_MAX_PER_HOUR = 60  # requests to the model per person (answers are cached; the rules write the rest)

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy.orm import Session
 
-from hub import platforms
+from hub import platforms, throttle
 from hub.auth.models import User
 from hub.posts.models import Post
 from hub.rewrite import Proposal, plain_text, propose
@@ -44,6 +44,7 @@ class WriterSettings:
     model: str
     timeout: float
     api_key: str = field(default="", repr=False)
+    max_per_hour: int = 60
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> WriterSettings:
@@ -56,6 +57,7 @@ class WriterSettings:
             model=str(config.get("LLM_MODEL") or "").strip(),
             timeout=min(max(timeout, MIN_TIMEOUT), MAX_TIMEOUT),
             api_key=str(config.get("LLM_API_KEY") or ""),
+            max_per_hour=_int(config.get("LLM_MAX_PER_HOUR"), 60),
         )
 
     @property
@@ -75,6 +77,13 @@ class WriterSettings:
     def label(self) -> str:
         """The model's name for people ("the language model" when none is configured)."""
         return self.model or "the language model"
+
+
+def _int(value: Any, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
 
 
 class WrittenCache:
@@ -126,6 +135,16 @@ def _strategy(session: Session) -> tuple[str, dict[str, str]]:
     return (plain_text(tone.body) if tone is not None else ""), guidance
 
 
+def _may_ask(session: Session, user: User, settings: WriterSettings) -> bool:
+    """Whether ``user`` may ask the model once more (``LLM_MAX_PER_HOUR`` requests a person, across
+    workers), counting this request when so: it keeps one person from running up the model's bill."""
+    key = f"llm-writer:{user.id}"
+    if throttle.blocked(session, key, settings.max_per_hour, 3600):
+        return False
+    throttle.hit(session, key, 3600)
+    return True
+
+
 def _digest(*parts: object) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
 
@@ -159,7 +178,7 @@ def written_texts(
     placeholder = link_url(base_url, "x" * len(next(iter(links.values())).code))
     if proposals is None:
         writer = None
-        if settings.enabled:
+        if settings.enabled and _may_ask(session, user, settings):
             writer = ModelWriter(
                 settings.url,
                 settings.model,

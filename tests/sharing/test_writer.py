@@ -183,3 +183,14 @@ def test_the_api_key_from_the_environment_is_always_the_string_given(monkeypatch
         {"TESTING": True, "SECRET_KEY": "k", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
     )
     assert app.config["LLM_API_KEY"] == raw
+
+
+def test_a_person_asks_the_model_at_most_llm_max_per_hour_times(app, client, fake_model, signed_in):
+    post, _sharer, _links = signed_in
+    app.config["LLM_MAX_PER_HOUR"] = 2
+    fake_model.reply_texts(good_texts())
+    answers = [ask(client, post, own_words=f"Take {n}.").get_json() for n in range(3)]
+    assert len(fake_model.received) == 2
+    assert {t["source"] for t in answers[2]["platforms"].values()} == {"rules"}
+    ask(client, post, own_words="Take 0.")  # a cached answer costs nothing
+    assert len(fake_model.received) == 2
