@@ -315,6 +315,8 @@ def build_prompt(
 # --- the answer ------------------------------------------------------------------------------------
 
 _ALIASES = {"e-mail": "email", "mail": "email", "twitter": "x"}
+_THINK = re.compile(r"<think>.*?</think>", re.DOTALL)
+MAX_JSON_STARTS = 50  # places where an object could start that are tried, in prose around it
 _FENCE = re.compile(r"```[A-Za-z0-9_-]*\s*\n?(.*?)```", re.DOTALL)
 
 
@@ -330,17 +332,24 @@ def _content_of(reply: Any) -> str:
 
 
 def _load_object(content: str) -> Any:
+    """The first JSON object or array in ``content``: in a code fence, the whole text, or the
+    first one that parses among the text around it (a reasoning model's ``<think>`` left out)."""
+    content = _THINK.sub("", content)
+    decoder = json.JSONDecoder()
     for candidate in [m.group(1) for m in _FENCE.finditer(content)] + [content]:
-        pieces = [candidate.strip()]
-        for opening, closing in ("{}", "[]"):
-            start, end = candidate.find(opening), candidate.rfind(closing)
-            if 0 <= start < end:
-                pieces.append(candidate[start : end + 1])
-        for piece in pieces:
+        text = candidate.strip()
+        try:
+            return json.loads(text)
+        except ValueError:
+            pass
+        starts = [i for i, ch in enumerate(text) if ch in "{["][:MAX_JSON_STARTS]
+        for start in starts:
             try:
-                return json.loads(piece)
+                value, _end = decoder.raw_decode(text, start)
             except ValueError:
                 continue
+            if value:
+                return value
     raise ModelError("the model's text is not a JSON object")
 
 

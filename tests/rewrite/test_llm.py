@@ -236,6 +236,8 @@ def test_parse_texts_is_tolerant_of_names_lists_and_fences():
     entries = '[{"platform": "X", "text": "a"}, {"platform": "E-mail", "text": "b", "subject": " s "}]'
     content = f"Sure!\n```\n{entries}\n```"
     assert parse_texts(content, ["x", "email"]) == {"x": ("a", None), "email": ("b", "s")}
+    thinking = '<think>Use {braces} and [brackets]?</think>Here: {"texts": {"x": "a"}} Hope it helps {:)}'
+    assert parse_texts(thinking, ["x"]) == {"x": ("a", None)}
     with pytest.raises(ModelError):
         parse_texts('{"texts": {"x": {"text": "a"}}}', ["linkedin"])
 
