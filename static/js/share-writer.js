@@ -13,9 +13,10 @@
     var p = card.dataset.platform;
     return { text: document.getElementById("text-" + p), subject: document.getElementById("subject-" + p) };
   }
+  var SUGGESTED = ["proposed", "words"];  // hub's suggestion (around the person's own words or not)
   function untouched(card) {
     var f = fields(card);
-    return card.dataset.source === "proposed" && f.text.value === f.text.defaultValue &&
+    return SUGGESTED.indexOf(card.dataset.source) >= 0 && f.text.value === f.text.defaultValue &&
       (!f.subject || f.subject.value === f.subject.defaultValue);
   }
   function note(card, model) {
