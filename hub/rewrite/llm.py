@@ -31,7 +31,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from hub.platforms import PLATFORMS, grapheme_count
 from hub.rewrite.core import Proposal, check_proposal, disclosure_forms
@@ -154,8 +154,8 @@ class ModelWriter:
         self.max_response_bytes = max_response_bytes
         self.temperature = temperature
 
-    def __repr__(self) -> str:  # never the key
-        return f"ModelWriter({self.endpoint!r}, {self.model!r}, timeout={self.timeout})"
+    def __repr__(self) -> str:  # never the key, nor what the URL may hide
+        return f"ModelWriter({shown_url(self.endpoint)!r}, {self.model!r}, timeout={self.timeout})"
 
     def generate(self, post: SourcePost, platforms: Sequence[str]) -> dict[str, Proposal]:
         """The model's valid proposals for ``platforms`` (any it got wrong are left out, for the
@@ -165,7 +165,8 @@ class ModelWriter:
             reply = self._ask(self.payload(post, platforms), deadline)
             drafts = parse_texts(_content_of(reply), platforms)
         except ModelError as exc:
-            log.warning("language-model writer (%s): %s; using the rules' texts", self.endpoint, exc)
+            shown = shown_url(self.endpoint)
+            log.warning("language-model writer (%s): %s; using the rules' texts", shown, exc)
             raise
         result: dict[str, Proposal] = {}
         for platform, (text, subject) in drafts.items():
@@ -212,7 +213,8 @@ class ModelWriter:
             conn.request("POST", target, body=body, headers=headers)
             response = conn.getresponse()
             if response.status != 200:
-                raise ModelError(f"HTTP {response.status} from the model server")
+                hint = " (check LLM_API_KEY)" if response.status in (401, 403) else ""
+                raise ModelError(f"HTTP {response.status} from the model server{hint}")
             declared = response.getheader("Content-Length")
             if declared and declared.isdigit() and int(declared) > self.max_response_bytes:
                 raise ModelError("the answer is too big")
@@ -231,9 +233,24 @@ class ModelWriter:
             raise ModelError("the answer is not JSON") from exc
 
 
+def shown_url(url: str) -> str:
+    """``url`` without user name, password, query or fragment (where a secret could hide): safe
+    to log and to show an admin."""
+    parts = urlsplit(url.strip())
+    try:
+        host = f"{parts.hostname or ''}:{parts.port}" if parts.port else parts.hostname or ""
+    except ValueError:  # a bad port
+        host = parts.hostname or ""
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+
 def _endpoint(base_url: str) -> str:
-    url = base_url.strip().rstrip("/")
-    return url if url.endswith("/chat/completions") else f"{url}/chat/completions"
+    """``{base_url}/chat/completions``, a query (Azure's ``?api-version=``) kept at the end."""
+    parts = urlsplit(base_url.strip())
+    path = parts.path.rstrip("/")
+    if not path.endswith("/chat/completions"):
+        path += "/chat/completions"
+    return urlunsplit(parts._replace(path=path))
 
 
 # --- the prompt ------------------------------------------------------------------------------------

@@ -14,7 +14,6 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy.orm import Session
 
@@ -22,7 +21,7 @@ from hub import platforms, throttle
 from hub.auth.models import User
 from hub.posts.models import Post
 from hub.rewrite import Proposal, plain_text, propose
-from hub.rewrite.llm import DEFAULT_TIMEOUT, ModelWriter
+from hub.rewrite.llm import DEFAULT_TIMEOUT, ModelWriter, shown_url
 from hub.sharing import services
 from hub.sharing.models import ShareLink
 from hub.sharing.queries import intent_for, link_url
@@ -67,11 +66,7 @@ class WriterSettings:
     @property
     def shown_url(self) -> str:
         """The URL without user name, password, query or fragment (where a secret could hide)."""
-        parts = urlsplit(self.url)
-        host = parts.hostname or ""
-        if parts.port:
-            host = f"{host}:{parts.port}"
-        return urlunsplit((parts.scheme, host, parts.path, "", ""))
+        return shown_url(self.url)
 
     @property
     def label(self) -> str:

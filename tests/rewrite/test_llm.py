@@ -92,6 +92,16 @@ def test_the_key_is_sent_as_a_bearer_header_and_never_logged(fake_model, caplog)
     assert KEY not in repr(ModelWriter(fake_model.url, "m", api_key=KEY))
 
 
+def test_a_secret_in_the_url_is_sent_but_never_logged(fake_model, caplog):
+    caplog.set_level(logging.INFO)
+    fake_model.status = 401
+    writer = ModelWriter(f"{fake_model.url}?api-key={KEY}", "m")
+    propose(TITLE, BODY, url=URL, generator=writer)
+    assert fake_model.received[0].path == f"/v1/chat/completions?api-key={KEY}"
+    assert any("HTTP 401" in r.getMessage() and "LLM_API_KEY" in r.getMessage() for r in caplog.records)
+    assert all(KEY not in r.getMessage() for r in caplog.records) and KEY not in repr(writer)
+
+
 def test_without_a_key_no_authorization_header_is_sent(fake_model):
     fake_model.reply_texts(good_texts())
     propose(TITLE, BODY, url=URL, generator=ModelWriter(fake_model.url, "m"))
