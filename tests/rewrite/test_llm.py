@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import socket
 from typing import Any
 
 import pytest
@@ -120,6 +121,16 @@ def test_an_answer_dripped_a_byte_at_a_time_is_cut_off_at_the_deadline(fake_mode
     fake_model.drip = True
     assert sources(write(fake_model, timeout=0.5)) == ALL_RULES
     assert len(fake_model.received) == 1
+
+
+def test_a_tls_handshake_that_never_completes_falls_back_to_the_rules():
+    # a socket that listens but never answers: the kernel accepts the connection, and hub's
+    # TLS hello waits for a reply that never comes (a good answer would not help: there is none)
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        url = f"https://127.0.0.1:{silent.getsockname()[1]}/v1"
+        assert sources(write(url=url, timeout=0.3)) == ALL_RULES
 
 
 def test_a_refused_connection_falls_back_to_the_rules(refused_url):
