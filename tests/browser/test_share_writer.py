@@ -37,6 +37,7 @@ def test_model_texts_replace_only_untouched_suggestions(
     rules_bluesky = page.locator("#text-bluesky").input_value()
     assert rules_bluesky  # hub's own suggestion, shown at once
     page.locator("#text-x").fill("I edited this one myself.")
+    expect(page.locator("#counter-x .count")).to_have_text("25")  # share.js measured it
     fake_model.released.set()
     expect(form).to_have_attribute("data-writer", "done")
 
