@@ -6,6 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from hub.rewrite import OWN_WORDS_MAX
+
 
 class ShareTextForm(FlaskForm):
     platform = StringField(validators=[DataRequired(), Length(max=16)])
@@ -24,4 +26,4 @@ class DisclosureForm(FlaskForm):
 class WriterForm(FlaskForm):
     """Asks the language-model writer for texts; ``own_words`` are the person's own line, if any."""
 
-    own_words = StringField(validators=[Optional(), Length(max=500)])
+    own_words = StringField(validators=[Optional(), Length(max=OWN_WORDS_MAX)])

@@ -7,6 +7,7 @@ import logging
 import pytest
 
 from hub import create_app, platforms
+from hub.rewrite import OWN_WORDS_MAX
 from hub.sharing.writer import WriterSettings
 from hub.strategy import services as strategy
 from tests.fake_llm import KEY, good_texts
@@ -116,7 +117,7 @@ def test_the_request_needs_a_csrf_token(app, client, fake_model, signed_in):
 
 def test_own_words_too_long_are_refused(client, fake_model, signed_in):
     post, _sharer, _links = signed_in
-    assert ask(client, post, own_words="x" * 501).status_code == 422
+    assert ask(client, post, own_words="x" * (OWN_WORDS_MAX + 1)).status_code == 422
     assert fake_model.received == []
 
 
