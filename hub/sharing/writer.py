@@ -8,6 +8,7 @@ The share page never waits for it: the page shows the rules' texts at once and
 from __future__ import annotations
 
 import hashlib
+import math
 import threading
 import time
 from collections import OrderedDict
@@ -30,9 +31,8 @@ from hub.topics.queries import topic_share_context
 
 MIN_TIMEOUT, MAX_TIMEOUT = 0.5, 60.0
 MODEL_TTL = 6 * 60 * 60  # seconds the model's texts are kept (they belong to one live revision anyway)
-FALLBACK_TTL = (
-    60  # seconds a failed attempt is remembered, so a server that is down is not asked on every reload
-)
+# Seconds a failed attempt is remembered, so a server that is down is not asked on every reload.
+FALLBACK_TTL = 60
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,8 @@ class WriterSettings:
         try:
             timeout = float(config.get("LLM_TIMEOUT_SECONDS") or DEFAULT_TIMEOUT)
         except (TypeError, ValueError):
+            timeout = DEFAULT_TIMEOUT
+        if not math.isfinite(timeout):
             timeout = DEFAULT_TIMEOUT
         return cls(
             url=str(config.get("LLM_URL") or "").strip(),

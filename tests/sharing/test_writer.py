@@ -174,6 +174,8 @@ def test_shown_url_drops_credentials_and_query():
     assert settings.shown_url == "https://llm.example:8443/v1"
     assert settings.timeout == 4.0 and settings.enabled
     assert not WriterSettings.from_config({}).enabled
+    for odd, expected in (("nan", 4.0), ("inf", 4.0), (0.01, 0.5), (600, 60.0), ("2.5", 2.5)):
+        assert WriterSettings.from_config({"LLM_TIMEOUT_SECONDS": odd}).timeout == expected
 
 
 @pytest.mark.parametrize("raw", ["12345", "true", "null", '"quoted"', "1e5"])
