@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import IntegerField, StringField, TextAreaField
+from wtforms import HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from hub.forms import RevisionIdField
-from hub.posts.services import BODY_MAX, SUMMARY_MAX, TITLE_MAX
+from hub.posts.services import BODY_MAX, KEY_POINT_MAX, SUMMARY_MAX, TITLE_MAX
 
 
 class PostForm(FlaskForm):
@@ -20,10 +20,17 @@ class PostForm(FlaskForm):
     base_revision_id = RevisionIdField()
     publish_at = StringField("Publish at", validators=[Optional(), Length(max=40)])
     tz_offset = IntegerField(validators=[Optional(), NumberRange(-900, 900)])
+    # A loose bound on shape only: the service checks KEY_POINT_MAX with a clearer message.
+    key_point = TextAreaField("Key point (optional)", validators=[Length(max=KEY_POINT_MAX * 10)])
+    # "1" while the key point field still holds hub's untouched suggestion (see the editor's JS).
+    key_point_suggested = HiddenField(default="")
 
 
 class PreviewForm(FlaskForm):
     body = TextAreaField(validators=[Length(max=BODY_MAX)])
+    title = StringField(validators=[Optional(), Length(max=TITLE_MAX)])
+    summary = TextAreaField(validators=[Optional(), Length(max=SUMMARY_MAX)])
+    want_key_point = HiddenField()  # "1": also return hub's key-point suggestion for this text
 
 
 class TakedownForm(FlaskForm):

@@ -135,6 +135,9 @@ class PostRevision(Base):
     body: Mapped[str] = mapped_column(sa.Text, default="")
     body_html: Mapped[str] = deferred(mapped_column(sa.Text, default=""))
     tags_text: Mapped[str] = mapped_column(sa.Text, default="")  # tag names, comma separated
+    # The author's key point (one or two sentences every share text is built around).
+    # None: never set (the editor offers a suggestion); "": the author chose to have none.
+    key_point: Mapped[str | None] = mapped_column(sa.Text)
     cover_image_id: Mapped[int | None] = mapped_column(sa.ForeignKey("image.id"))
     word_count: Mapped[int] = mapped_column(default=0)
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
@@ -152,8 +155,14 @@ class PostRevision(Base):
     def reading_minutes(self) -> int:
         return max(1, round(self.word_count / 230))
 
-    def same_content(self, title: str, summary: str, body: str, tags_text: str, cover_image_id: int | None) -> bool:
-        return (self.title, self.summary, self.body, self.tags_text, self.cover_image_id) == (
+    def same_content(
+        self, title: str, summary: str, body: str, tags_text: str, cover_image_id: int | None,
+        key_point: str | None = None,
+    ) -> bool:
+        """Whether this revision holds exactly this content (``key_point`` None: the key point
+        is not being compared)."""
+        same_key_point = key_point is None or key_point == self.key_point
+        return same_key_point and (self.title, self.summary, self.body, self.tags_text, self.cover_image_id) == (
             title, summary, body, tags_text, cover_image_id,
         )
 

@@ -25,6 +25,7 @@ SUMMARY_MAX = 600
 BODY_MAX = 200_000
 TAG_MAX = 40
 TAGS_MAX = 10
+KEY_POINT_MAX = 300
 
 _signals = Namespace()
 post_published = _signals.signal("hub.post-published")
@@ -42,6 +43,13 @@ class PostInput:
     body: str = ""
     tags: str = ""
     cover_image_id: int | None = None
+    # The author's key point: None keeps the current revision's; "" means none.
+    key_point: str | None = None
+
+
+def clean_key_point(raw: str | None) -> str | None:
+    """The key point as stored: single-spaced and trimmed (None stays None: not given)."""
+    return None if raw is None else " ".join(raw.split())
 
 
 def normalize_tags(raw: str) -> list[str]:
@@ -71,6 +79,12 @@ def _check_input(session: Session, data: PostInput) -> tuple[str, list[str]]:
     for tag in tags:
         if len(tag) > TAG_MAX:
             raise ValidationError("tags", f"“{tag[:20]}…” is too long for a tag ({TAG_MAX} characters at most).")
+    key_point = clean_key_point(data.key_point)
+    if key_point is not None and len(key_point) > KEY_POINT_MAX:
+        raise ValidationError(
+            "key_point", f"Keep the key point to one or two sentences ({KEY_POINT_MAX} characters at most; "
+            f"this has {len(key_point)})."
+        )
     if data.cover_image_id is not None and session.get(Image, data.cover_image_id) is None:
         raise ValidationError("cover_image_id", "That cover image does not exist any more.")
     return title, tags
@@ -118,6 +132,7 @@ def _append_revision(
         body_html=render_markdown(data.body),
         tags_text=",".join(tags),
         cover_image_id=data.cover_image_id,
+        key_point=_key_point_for(base, data),
         word_count=word_count(markdown_to_text(data.body)),
         created_by_id=actor.id,
     )
@@ -128,6 +143,14 @@ def _append_revision(
     post.updated_at = utcnow()
     _index(session, post, "current", revision)
     return revision
+
+
+def _key_point_for(current: PostRevision | None, data: PostInput) -> str | None:
+    """The key point a new revision gets: the one given, else the current revision's."""
+    given = clean_key_point(data.key_point)
+    if given is not None:
+        return given
+    return current.key_point if current is not None else None
 
 
 def create_draft(session: Session, author: User, data: PostInput, *, kind: RevisionKind = RevisionKind.SAVE) -> Post:
@@ -163,7 +186,8 @@ def save_revision(
     assert current is not None
     title = clean_title(data.title)
     tags_text = ",".join(normalize_tags(data.tags))
-    if current.same_content(title, data.summary, data.body, tags_text, data.cover_image_id):
+    if current.same_content(title, data.summary, data.body, tags_text, data.cover_image_id,
+                            _key_point_for(current, data)):
         return current
     if base_revision_id != current.id:
         raise Conflict(
@@ -198,7 +222,7 @@ def apply_suggested_revision(
         raise Conflict(f"The post changed since (revision {current.number}). Nothing was overwritten.", current=current)
     if current.same_content(clean_title(title), summary, body, current.tags_text, current.cover_image_id):
         return current
-    data = PostInput(title, summary, body, current.tags_text, current.cover_image_id)
+    data = PostInput(title, summary, body, current.tags_text, current.cover_image_id, current.key_point)
     revision = _append_revision(session, post, suggester, data, RevisionKind.SUGGESTION, note)
     _event(session, post, actor, "suggestion_accepted", note)
     return revision
@@ -353,7 +377,8 @@ def restore_revision(
     """Append a copy of an old revision as the newest one (history is never rewritten)."""
     if revision.post_id != post.id:
         raise NotFound("No such revision of this post.")
-    data = PostInput(revision.title, revision.summary, revision.body, revision.tags_text, revision.cover_image_id)
+    data = PostInput(revision.title, revision.summary, revision.body, revision.tags_text, revision.cover_image_id,
+                     revision.key_point if revision.key_point is not None else "")
     new = save_revision(
         session, post, actor, data, base_revision_id=base_revision_id, kind=RevisionKind.RESTORE,
         note=f"Restored from revision {revision.number}",

@@ -17,6 +17,7 @@ from hub.lib.timeutil import parse_local
 from hub.posts import queries, services
 from hub.posts.forms import ImageForm, PostForm, PreviewForm, RestoreForm, TakedownForm
 from hub.posts.models import Post, RevisionKind
+from hub.rewrite import suggest_key_point
 from hub.suggestions import queries as suggestion_queries
 from hub.web import commit, show_error
 
@@ -34,14 +35,33 @@ def load_post(post_id: int, *, edit: bool = False, review: bool = False) -> Post
     return post
 
 
-def _input(form: PostForm) -> services.PostInput:
+def _input(form: PostForm, *, explicit: bool = True) -> services.PostInput:
     return services.PostInput(
         title=form.title.data or "",
         summary=form.summary.data or "",
         body=form.body.data or "",
         tags=form.tags.data or "",
         cover_image_id=form.cover_image_id.data,
+        key_point=_key_point_input(form, explicit=explicit),
     )
+
+
+def _key_point_input(form: PostForm, *, explicit: bool) -> str | None:
+    """The key point to save (None: keep the current revision's).
+
+    While the field still holds hub's untouched suggestion, autosave leaves the key point unset;
+    saving the form on purpose (Save draft, Publish, Schedule) keeps the suggestion as the
+    author's own. Whatever the author typed, or cleared, is saved either way."""
+    text = form.key_point.data
+    if form.key_point_suggested.data == "1":
+        return text if explicit and text and text.strip() else None
+    return text
+
+
+def _suggest_key_point(form: PostForm) -> None:
+    """Offer hub's suggestion for the key point of the text in ``form``, marked as such."""
+    form.key_point.data = suggest_key_point(form.title.data or "", form.body.data or "", summary=form.summary.data or "")
+    form.key_point_suggested.data = "1"
 
 
 @bp.route("/posts")
@@ -65,6 +85,8 @@ def colleagues():
 @login_required
 def new():
     form = PostForm()
+    if request.method == "GET":
+        form.key_point_suggested.data = "1"
     if form.validate_on_submit():
         db = get_session()
         try:
@@ -72,7 +94,7 @@ def new():
             return _after_save(post, form)
         except ValidationError as exc:
             show_error(form, exc)
-    return render_template("posts/edit.html", form=form, post=None, conflict=None)
+    return render_template("posts/edit.html", form=form, post=None, conflict=None, key_point_max=services.KEY_POINT_MAX)
 
 
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
@@ -84,6 +106,8 @@ def edit(post_id: int):
     if request.method == "GET":
         form.tags.data = ", ".join(revision.tag_names)
         form.base_revision_id.data = revision.id
+        if revision.key_point is None:
+            _suggest_key_point(form)
     conflict = None
     if form.validate_on_submit():
         try:
@@ -94,7 +118,7 @@ def edit(post_id: int):
             form.base_revision_id.data = conflict.id  # saving again now means: keep mine
         except ValidationError as exc:
             show_error(form, exc)
-    return render_template("posts/edit.html", form=form, post=post, conflict=conflict,
+    return render_template("posts/edit.html", form=form, post=post, conflict=conflict, key_point_max=services.KEY_POINT_MAX,
                            conflict_diff=diff(conflict.body, form.body.data or "", None) if conflict else None), (409 if conflict else 200)
 
 
@@ -138,10 +162,10 @@ def autosave(post_id: int | None = None):
     db = get_session()
     try:
         if post_id is None:
-            post = services.create_draft(db, current_user, _input(form), kind=RevisionKind.AUTOSAVE)
+            post = services.create_draft(db, current_user, _input(form, explicit=False), kind=RevisionKind.AUTOSAVE)
         else:
             post = load_post(post_id, edit=True)
-            services.save_revision(db, post, current_user, _input(form), base_revision_id=form.base_revision_id.data, kind=RevisionKind.AUTOSAVE)
+            services.save_revision(db, post, current_user, _input(form, explicit=False), base_revision_id=form.base_revision_id.data, kind=RevisionKind.AUTOSAVE)
     except Conflict as exc:
         db.rollback()
         return jsonify(error="conflict", message=exc.message, revision_id=exc.current.id, number=exc.current.number), 409
@@ -173,7 +197,9 @@ def preview():
         return jsonify(error="invalid", fields=form.errors), 422
     body = form.body.data or ""
     words = word_count(markdown_to_text(body))
-    return jsonify(html=render_markdown(body), words=words, minutes=reading_minutes(words))
+    key_point = (suggest_key_point(form.title.data or "", body, summary=form.summary.data or "")
+                 if form.want_key_point.data == "1" else None)
+    return jsonify(html=render_markdown(body), words=words, minutes=reading_minutes(words), key_point=key_point)
 
 
 @bp.post("/posts/<int:post_id>/<any(publish, unpublish, archive, unarchive, unschedule):action>")
@@ -247,8 +273,9 @@ def compare(post_id: int):
     a = queries.revision(db, post, request.args.get("a", max(1, current - 1), type=int))
     b = queries.revision(db, post, request.args.get("b", current, type=int))
     fields = [(name, rows, has_changes(rows)) for name, rows in
-              ((name, diff(getattr(a, attr), getattr(b, attr))) for name, attr in
-               (("Title", "title"), ("Summary", "summary"), ("Tags", "tags_text"), ("Body", "body")))]
+              ((name, diff(getattr(a, attr) or "", getattr(b, attr) or "")) for name, attr in
+               (("Title", "title"), ("Summary", "summary"), ("Key point", "key_point"), ("Tags", "tags_text"),
+                ("Body", "body")))]
     return render_template("posts/compare.html", post=post, a=a, b=b, fields=fields, revisions=queries.revisions(db, post))
 
 

@@ -82,6 +82,20 @@ class ShareText(Base):
     user: Mapped[User] = relationship()
 
 
+class OwnWords(Base):
+    """A person's own line or two about a post ("why I share this"), kept while they type on the
+    share page; every proposed share text of theirs is built around it."""
+
+    __tablename__ = "share_own_words"
+    __table_args__ = (sa.UniqueConstraint("post_id", "user_id", name="uq_share_own_words_post_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(sa.ForeignKey("post.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    words: Mapped[str] = mapped_column(sa.Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Setting(Base):
     """Site-wide settings that admins change in the app (e.g. the disclosure line)."""
 

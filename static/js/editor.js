@@ -8,6 +8,7 @@
   var csrf = form.querySelector("input[name=csrf_token]").value;
   var base = form.querySelector("input[name=base_revision_id]");
   var title = $("title"), body = $("body");
+  var keyPoint = $("key_point"), keyPointSuggested = $("key_point_suggested");
   var previewBody = $("preview-body"), previewTitle = $("preview-title");
   var saveState = $("save-state"), stateLabel = $("state-label");
   var conflictBox = $("autosave-conflict");
@@ -21,8 +22,25 @@
   if (tz) tz.value = String(new Date().getTimezoneOffset());
 
   function snapshot() {
-    return JSON.stringify([title.value, $("summary").value, body.value, $("tags").value, $("cover_image_id").value]);
+    // hub's untouched key-point suggestion is not the author's text: it never makes the form dirty
+    return JSON.stringify([title.value, $("summary").value, body.value, $("tags").value, $("cover_image_id").value,
+      isSuggestion() ? null : keyPoint.value]);
   }
+  function isSuggestion() { return keyPointSuggested.value === "1"; }
+
+  // Key point: a counter, and hub's suggestion marked as such until the author edits or clears it.
+  function showKeyPoint() {
+    var count = $("key-point-count"), max = Number(count.dataset.max), n = keyPoint.value.length;
+    count.textContent = n + " / " + max + (n > max ? ": too long, keep it to one or two sentences" : "");
+    count.classList.toggle("over-limit", n > max);
+    var suggested = isSuggestion();
+    $("key-point-badge").hidden = !suggested || !keyPoint.value;
+    $("key-point-clear").hidden = !suggested || !keyPoint.value;
+    $("key-point-field").classList.toggle("is-suggestion", suggested);
+    var hint = $("key-point-hint");
+    hint.textContent = suggested && keyPoint.value ? hint.dataset.suggested : hint.dataset.own;
+  }
+  function ownKeyPoint() { keyPointSuggested.value = "0"; showKeyPoint(); }
   function dirty() { return snapshot() !== lastSaved; }
   function setState(text) { saveState.textContent = text; }
   function post(url, data) {
@@ -34,8 +52,15 @@
     var data = new FormData();
     data.append("body", body.value);
     data.append("csrf_token", csrf);
+    data.append("title", title.value);
+    data.append("summary", $("summary").value);
+    if (isSuggestion()) data.append("want_key_point", "1");
     post(form.dataset.previewUrl, data).then(function (r) { return r.ok ? r.json() : null; }).then(function (j) {
       if (!j) return;
+      if (typeof j.key_point === "string" && isSuggestion() && document.activeElement !== keyPoint) {
+        keyPoint.value = j.key_point; // the suggestion follows the text until the author takes it over
+        showKeyPoint();
+      }
       previewBody.innerHTML = j.html; // sanitized by the server's sanitize_html, same as publishing
       $("word-count").textContent = j.words + (j.words === 1 ? " word" : " words");
       $("reading-time").textContent = j.minutes + " min read";
@@ -98,7 +123,8 @@
   }
 
   form.addEventListener("input", function (e) {
-    if (e.target === body || e.target === title) schedulePreview();
+    if (e.target === keyPoint) ownKeyPoint();
+    if (e.target === body || e.target === title || (e.target.id === "summary" && isSuggestion())) schedulePreview();
     if (e.target.name !== "publish_at") scheduleAutosave();
   });
   form.addEventListener("submit", function (e) {
@@ -130,6 +156,7 @@
       restore.addEventListener("click", function () {
         var f = saved.fields;
         title.value = f[0]; $("summary").value = f[1]; body.value = f[2]; $("tags").value = f[3]; $("cover_image_id").value = f[4];
+        if (typeof f[5] === "string") { keyPoint.value = f[5]; ownKeyPoint(); }
         bar.remove(); schedulePreview(); scheduleAutosave();
       });
       var discard = document.createElement("button");
@@ -180,5 +207,12 @@
     $("cover_image_id").value = ""; $("cover-input").value = ""; this.hidden = true; scheduleAutosave();
   });
 
+  $("key-point-clear").addEventListener("click", function () {
+    keyPoint.value = "";
+    ownKeyPoint();
+    scheduleAutosave();
+    keyPoint.focus();
+  });
+  showKeyPoint();
   renderPreview();
 })();

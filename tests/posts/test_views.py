@@ -115,7 +115,7 @@ def test_revisions_compare_and_restore(client, author, make_post, session):
     assert "#2" in page and "#1" in page
     diff = client.get(f"/posts/{post.id}/compare?a=1&b=2").get_data(as_text=True)
     assert "<del>two</del>" in diff and "<ins>2</ins>" in diff
-    assert diff.count("No change.") == 3  # title, summary and tags did not change
+    assert diff.count("No change.") == 4  # title, summary, key point and tags did not change
     assert client.get(f"/posts/{post.id}/revisions/1").status_code == 200
     session.refresh(post)
     response = client.post(f"/posts/{post.id}/revisions/1/restore", data={"base_revision_id": post.current_revision_id})
