@@ -19,6 +19,12 @@ class ShareEventForm(ShareTextForm):
     kind = StringField(validators=[DataRequired(), Length(max=16)])
 
 
+class OwnWordsForm(FlaskForm):
+    # A loose bound on shape; the service's OWN_WORDS_MAX says the real limit, clearly.
+    words = TextAreaField("In your own words", validators=[Optional(), Length(
+        max=5000, message=f"Keep it to a line or two: {OWN_WORDS_MAX} characters at most.")])
+
+
 class DisclosureForm(FlaskForm):
     disclosure = StringField("Disclosure line", validators=[Optional(), Length(max=60)])
 

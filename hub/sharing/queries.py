@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 from hub import platforms
 from hub.auth.models import User
 from hub.posts.models import Post
-from hub.rewrite import NEAR_DUPLICATE_THRESHOLD, propose, similarity
+from hub.rewrite import NEAR_DUPLICATE_THRESHOLD, Proposal, propose, similarity
 from hub.sharing import services
-from hub.sharing.models import ShareLink, ShareText
+from hub.sharing.models import OwnWords, ShareLink, ShareText
 from hub.topics.queries import topic_share_context
 
 
@@ -23,10 +23,15 @@ class Card:
     limit: int
     text: str
     subject: str | None
-    source: str  # "yours", "author", "proposed"
+    source: str  # "yours", "author", "proposed", "words" (proposed around the person's own words)
     link: str
     count: int
     intent: str | None
+    problems: tuple[str, ...] = ()  # why it could not be posted as it is (services.text_problems)
+
+    def as_json(self) -> dict[str, object]:
+        return {"text": self.text, "subject": self.subject, "source": self.source, "count": self.count,
+                "limit": self.limit, "ok": not self.problems, "intent": self.intent, "problems": list(self.problems)}
 
 
 def link_url(base_url: str, code: str) -> str:
@@ -53,22 +58,36 @@ def intent_for(user: User, platform: str, text: str, url: str, subject: str | No
         return platforms.intent_url(platform, text, url, **{k: v for k, v in options.items() if k != "instance"})
 
 
-def cards(session: Session, post: Post, user: User, links: dict[str, ShareLink], base_url: str, disclosure: str | None) -> list[Card]:
+def own_words(session: Session, post: Post, user: User) -> str:
+    """``user``'s own line about ``post``, as they last typed it on the share page ("" if none)."""
+    words = session.scalar(sa.select(OwnWords.words).where(OwnWords.post_id == post.id, OwnWords.user_id == user.id))
+    return words or ""
+
+
+def cards(
+    session: Session, post: Post, user: User, links: dict[str, ShareLink], base_url: str, disclosure: str | None,
+    *, words: str = "",
+) -> list[Card]:
     """One card per platform with the text ``user`` starts from: their own saved wording, else
-    the author's, else hub's proposal written for that platform, each with ``user``'s own link."""
+    (with ``words``, their own line) hub's proposal built around those words, else the author's
+    wording, else hub's proposal; each with ``user``'s own link. Every proposal is built around
+    the live revision's key point."""
     revision = post.live_revision
     assert revision is not None
     own = _texts(session, post.id, user.id)
-    author = _texts(session, post.id, post.author_id) if post.author_id != user.id else {}
+    author = _texts(session, post.id, post.author_id) if post.author_id != user.id and not words else {}
     author_links = {link.platform: link for link in session.scalars(
         sa.select(ShareLink).where(ShareLink.post_id == post.id, ShareLink.user_id == post.author_id))} if author else {}
     placeholder = link_url(base_url, "x" * len(next(iter(links.values())).code))
-    proposals = {}
+    proposals: dict[str, Proposal] = {}
     if any(pid not in own and pid not in author for pid in platforms.PLATFORMS):  # someone still needs hub's draft
         hashtags, audience = topic_share_context(session, post)
         proposals = propose(revision.title, revision.body, url=placeholder, summary=revision.summary,
                             tags=tuple(revision.tag_names), disclosure=disclosure or None,
-                            topic=post.topic.title if post.topic else None, hashtags=hashtags, audience=audience)
+                            topic=post.topic.title if post.topic else None, hashtags=hashtags, audience=audience,
+                            key_point=revision.key_point or None, own_words=words or None)
+        if words:
+            proposals = _with_words(proposals, words, user)
     result = []
     for pid, spec in platforms.PLATFORMS.items():
         url = link_url(base_url, links[pid].code)
@@ -80,9 +99,25 @@ def cards(session: Session, post: Post, user: User, links: dict[str, ShareLink],
             subject, source = author[pid].subject, "author"
         else:
             proposal = proposals[pid]
-            text, subject, source = proposal.text.replace(placeholder, url), proposal.subject, "proposed"
+            text, subject = proposal.text.replace(placeholder, url), proposal.subject
+            source = "words" if words else "proposed"
         result.append(Card(pid, spec.name, services.limit_for(user, pid), text, subject, source, url, platforms.measure(pid, text),
-                           intent_for(user, pid, text, url, subject)))
+                           intent_for(user, pid, text, url, subject),
+                           tuple(services.text_problems(user, pid, text, link=url)) if source == "yours" else ()))
+    return result
+
+
+def _with_words(proposals: dict[str, Proposal], words: str, user: User) -> dict[str, Proposal]:
+    """A stand-in while the rewrite engine does not use ``own_words`` yet: when no proposal
+    carries the person's words, put them first in every text where they fit. Dormant as soon as
+    the engine writes them in itself (it then decides where they go)."""
+    if any(words in p.text for p in proposals.values()):
+        return proposals
+    result = {}
+    for pid, proposal in proposals.items():
+        text = f"{words}\n\n{proposal.text}" if proposal.text else words
+        fits = platforms.measure(pid, text) <= services.limit_for(user, pid)
+        result[pid] = replace(proposal, text=text) if fits else proposal
     return result
 
 
@@ -96,6 +131,25 @@ class Warning:
     other: str  # a platform id, or a colleague's name
     score: float
     kind: str  # "platform" or "colleague"
+    more: int = 0  # colleagues: how many others' texts are also almost the same
+
+    @property
+    def message(self) -> str:
+        """What the share page says, on the card of ``platform``."""
+        name = platforms.PLATFORMS[self.platform].name
+        pct = f"{round(self.score * 100)}%"
+        if self.kind == "platform":
+            other = platforms.PLATFORMS[self.other].name
+            return (f"Your {name} and {other} texts read almost the same ({pct}): "
+                    "people who follow you on both will notice.")
+        whose = f"{self.other}'s" if not self.more else f"{self.other}'s and {self.more} other colleagues'"
+        return (f"This reads almost the same as {whose} {name} text ({pct}). When many colleagues post "
+                "the same words it looks scripted, and people scroll past: add a line in your own words "
+                "(at the top), or change this text.")
+
+    def as_json(self) -> dict[str, object]:
+        return {"platform": self.platform, "other": self.other, "score": self.score, "kind": self.kind,
+                "more": self.more, "message": self.message}
 
 
 def similarity_warnings(session: Session, post: Post, user: User, texts: dict[str, str]) -> list[Warning]:
@@ -109,13 +163,16 @@ def similarity_warnings(session: Session, post: Post, user: User, texts: dict[st
             if score >= NEAR_DUPLICATE_THRESHOLD:
                 warnings.append(Warning(a, b, score, "platform"))
     others = session.execute(
-        sa.select(ShareText, User.display_name).join(User, User.id == ShareText.user_id)
-        .where(ShareText.post_id == post.id, ShareText.user_id != user.id)
+        sa.select(ShareText.platform, ShareText.text, User.display_name).join(User, User.id == ShareText.user_id)
+        .where(ShareText.post_id == post.id, ShareText.user_id != user.id, ShareText.platform.in_(list(texts)))
+        .order_by(ShareText.updated_at.desc())
     ).all()
-    for row, name in others:
-        mine = texts.get(row.platform)
-        if mine:
-            score = similarity(mine, row.text)
-            if score >= NEAR_DUPLICATE_THRESHOLD:
-                warnings.append(Warning(row.platform, name, score, "colleague"))
+    closest: dict[str, tuple[float, str, int]] = {}  # platform -> (best score, whose, how many alike)
+    for platform, text, name in others:
+        mine = texts.get(platform)
+        if mine and (score := similarity(mine, text)) >= NEAR_DUPLICATE_THRESHOLD:
+            best, whose, alike = closest.get(platform, (0.0, "", 0))
+            closest[platform] = (score, name, alike + 1) if score > best else (best, whose, alike + 1)
+    for platform, (score, name, alike) in closest.items():
+        warnings.append(Warning(platform, name, score, "colleague", alike - 1))
     return warnings

@@ -25,11 +25,15 @@ from hub.errors import NotFound, PermissionDenied, ValidationError
 from hub.posts.models import Post, PostStatus
 from hub.sharing.bots import is_bot
 from hub.sharing.clicklog import ClickLog, ClickRecord
-from hub.sharing.models import Setting, ShareEvent, ShareLink, ShareText
+from hub.sharing.models import OwnWords, Setting, ShareEvent, ShareLink, ShareText
 
 CODE_LENGTH = 8  # 48 random bits in URL-safe base64: not guessable, and every link is equally long
 EVENT_KINDS = ("copy", "intent", "webshare")
 DISCLOSURE_KEY = "disclosure"
+OWN_WORDS_MAX = 200  # one or two lines: they go into every text, X's 280 included
+# Platforms whose share text never carries the link (hub.rewrite.propose's promise): Instagram
+# ("link in bio") and Reddit (the link is submitted beside the title).
+LINKLESS_PLATFORMS = frozenset({"instagram", "reddit"})
 
 
 def _require_shareable(post: Post) -> None:
@@ -85,16 +89,47 @@ def record_share_event(session: Session, post: Post, user: User, platform: str, 
     return event
 
 
-def save_share_text(session: Session, post: Post, user: User, platform: str, text: str, subject: str | None = None) -> ShareText:
+def text_problems(user: User, platform: str, text: str, *, link: str | None = None) -> list[str]:
+    """Why ``text`` cannot be posted as ``user``'s share on ``platform`` (empty: it can): over
+    the limit (``user``'s own Mastodon server's), over Bluesky's bytes, more than Threads' one
+    topic tag or five links, or without ``link`` (the person's tracked link) where the text
+    carries it. Advice (X's two hashtags, and the like) is not a problem."""
+    spec = platforms.PLATFORMS[platform]
+    found: list[str] = []
+    count, limit = platforms.measure(platform, text), limit_for(user, platform)
+    if count > limit:
+        found.append(f"Too long for {spec.name}: {count:,} of {limit:,} characters ({count - limit:,} over).")
+    if spec.byte_limit is not None and (size := len(text.encode("utf-8"))) > spec.byte_limit:
+        found.append(f"Too long for {spec.name}: {size:,} of {spec.byte_limit:,} bytes.")
+    tags = platforms.find_hashtags(text)
+    if spec.hashtag_style == "topic" and spec.max_hashtags is not None and len(tags) > spec.max_hashtags:
+        found.append(f"{spec.name} takes one topic tag per post; this has {len(tags)} hashtags.")
+    if spec.max_links is not None:
+        links = {text[a:b] for a, b in platforms.find_links(text)}
+        if len(links) > spec.max_links:
+            found.append(f"{spec.name} takes at most {spec.max_links} links; this has {len(links)}.")
+    if link and platform not in LINKLESS_PLATFORMS and link not in text:
+        found.append(f"Your tracked link {link} is missing: put it back, or nobody can follow your share "
+                     "(and it is not counted).")
+    return found
+
+
+def save_share_text(
+    session: Session, post: Post, user: User, platform: str, text: str, subject: str | None = None,
+    *, link: str | None = None,
+) -> ShareText:
     """Keep ``user``'s own wording for ``platform``. The author's wording becomes the default
-    colleagues start from. Over-limit texts are refused: they could not be posted."""
+    colleagues start from. A text that could not be posted is refused with every reason
+    (``text_problems``; the tracked ``link`` is checked when given)."""
     _require_shareable(post)
+    if not user.is_active:
+        raise PermissionDenied("Deactivated accounts cannot share.")
     if platform not in platforms.PLATFORMS:
         raise ValidationError("platform", "Unknown platform.")
     text = text.replace("\r\n", "\n")
-    limit = limit_for(user, platform)
-    if platforms.measure(platform, text) > limit:
-        raise ValidationError("text", f"Too long for {platforms.PLATFORMS[platform].name} ({limit} at most).")
+    problems = text_problems(user, platform, text, link=link)
+    if problems:
+        raise ValidationError("text", " ".join(problems))
     row = session.scalar(sa.select(ShareText).where(ShareText.post_id == post.id, ShareText.user_id == user.id, ShareText.platform == platform))
     if row is None:
         row = ShareText(post_id=post.id, user_id=user.id, platform=platform, text=text)
@@ -102,6 +137,43 @@ def save_share_text(session: Session, post: Post, user: User, platform: str, tex
     row.text = text
     row.subject = subject
     row.revision_id = post.live_revision_id
+    row.updated_at = utcnow()
+    session.flush()
+    return row
+
+
+def reset_share_text(session: Session, post: Post, user: User, platform: str) -> None:
+    """Forget ``user``'s own wording for ``platform``: they start again from hub's text."""
+    _require_shareable(post)
+    if platform not in platforms.PLATFORMS:
+        raise ValidationError("platform", "Unknown platform.")
+    session.execute(sa.delete(ShareText).where(
+        ShareText.post_id == post.id, ShareText.user_id == user.id, ShareText.platform == platform))
+    session.flush()
+
+
+def save_own_words(session: Session, post: Post, user: User, words: str) -> OwnWords:
+    """Keep ``user``'s own line or two about ``post`` (why they share it); every proposed text
+    of theirs is built around it. Only ever ``user``'s own row: nobody writes anyone else's."""
+    _require_shareable(post)
+    if not user.is_active:
+        raise PermissionDenied("Deactivated accounts cannot share.")
+    words = (words or "").replace("\r\n", "\n").strip()
+    if len(words) > OWN_WORDS_MAX:
+        raise ValidationError(
+            "own_words", f"Keep it to a line or two: {OWN_WORDS_MAX} characters at most (this has {len(words):,}). "
+            "Your words go into every text, X's 280 characters included."
+        )
+    row = session.scalar(sa.select(OwnWords).where(OwnWords.post_id == post.id, OwnWords.user_id == user.id))
+    if row is None:
+        try:
+            with session.begin_nested():
+                row = OwnWords(post_id=post.id, user_id=user.id, words=words)
+                session.add(row)
+        except sa.exc.IntegrityError:  # another request of theirs inserted it first: update that one
+            row = session.scalar(sa.select(OwnWords).where(OwnWords.post_id == post.id, OwnWords.user_id == user.id))
+            assert row is not None
+    row.words = words
     row.updated_at = utcnow()
     session.flush()
     return row

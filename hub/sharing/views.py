@@ -14,7 +14,7 @@ from hub.posts.models import PostStatus
 from hub.posts.queries import get_post
 from hub.sharing import queries, services, writer
 from hub.sharing.clicklog import ClickLog
-from hub.sharing.forms import DisclosureForm, ShareEventForm, ShareTextForm, WriterForm
+from hub.sharing.forms import DisclosureForm, OwnWordsForm, ShareEventForm, ShareTextForm, WriterForm
 from hub.web import client_address, commit, show_error
 
 bp = Blueprint("sharing", __name__)
@@ -62,18 +62,55 @@ def _load(post_id: int):  # type: ignore[no-untyped-def]
     return post
 
 
+def _cards(post, words: str) -> tuple[list[queries.Card], list[queries.Warning]]:  # type: ignore[no-untyped-def]
+    """The person's cards (their own words applied) and the similarity warnings on them."""
+    db = get_session()
+    links = services.links_for(db, post, current_user)
+    disclosure = services.get_setting(db, services.DISCLOSURE_KEY)
+    cards = queries.cards(db, post, current_user, links, current_app.config["BASE_URL"], disclosure, words=words)
+    return cards, queries.similarity_warnings(db, post, current_user, {c.platform: c.text for c in cards})
+
+
+def _cards_json(post, words: str) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    cards, warnings = _cards(post, words)
+    return {"cards": {c.platform: c.as_json() for c in cards}, "warnings": [w.as_json() for w in warnings]}
+
+
 @bp.get("/p/<int:post_id>/share")
 @login_required
 def share(post_id: int):
     post = _load(post_id)
-    db = get_session()
-    links = services.links_for(db, post, current_user)
-    commit()
-    disclosure = services.get_setting(db, services.DISCLOSURE_KEY)
-    cards = queries.cards(db, post, current_user, links, current_app.config["BASE_URL"], disclosure)
-    warnings = queries.similarity_warnings(db, post, current_user, {c.platform: c.text for c in cards})
+    words = queries.own_words(get_session(), post, current_user)
+    cards, warnings = _cards(post, words)
+    commit()  # the person's tracked links, made on their first visit
     return render_template("sharing/share.html", post=post, cards=cards, warnings=warnings, platforms=platforms.PLATFORMS,
-                           form=ShareTextForm())
+                           form=ShareTextForm(), words_form=OwnWordsForm(words=words), words_max=services.OWN_WORDS_MAX,
+                           is_author=post.author_id == current_user.id)
+
+
+@bp.post("/p/<int:post_id>/share/words")
+@login_required
+def save_words(post_id: int):
+    """Save the person's own words as they type, and answer with every card rebuilt around them
+    (texts the person wrote themselves stay as they are)."""
+    post = _load(post_id)
+    form = OwnWordsForm()
+    if not form.validate():
+        return jsonify(error="invalid", field="own_words", message=_first_error(form), fields=form.errors), 422
+    try:
+        row = services.save_own_words(get_session(), post, current_user, form.words.data or "")
+    except ValidationError as exc:
+        get_session().rollback()
+        return jsonify(error="invalid", field=exc.field, message=exc.message), 422
+    state = _cards_json(post, row.words)
+    commit()
+    return jsonify(saved=True, words=row.words, **state)
+
+
+def _first_error(form) -> str:  # type: ignore[no-untyped-def]
+    for errors in form.errors.values():
+        return str(errors[0])
+    return "Please check what you typed."
 
 
 MEASURE_MAX = 70_000  # characters per text: above any platform's limit, and keeps counting cheap
@@ -93,8 +130,9 @@ def measure(post_id: int):
         url = queries.link_url(current_app.config["BASE_URL"], links[pid].code)
         result[pid] = {"count": count, "limit": limit, "ok": count <= limit,
                        "intent": queries.intent_for(current_user, pid, text, url, request.form.get(f"subject-{pid}") or None)}
+        result[pid]["problems"] = services.text_problems(current_user, pid, text, link=url)
     warnings = queries.similarity_warnings(get_session(), post, current_user, texts)
-    return jsonify(platforms=result, warnings=[w.__dict__ for w in warnings])
+    return jsonify(platforms=result, warnings=[w.as_json() for w in warnings])
 
 
 @bp.post("/p/<int:post_id>/share/text")
@@ -104,13 +142,36 @@ def save_text(post_id: int):
     form = ShareTextForm()
     if not form.validate():
         return jsonify(error="invalid", fields=form.errors), 422
+    db = get_session()
+    links = services.links_for(db, post, current_user)
+    platform = form.platform.data
+    link = queries.link_url(current_app.config["BASE_URL"], links[platform].code) if platform in links else None
     try:
-        services.save_share_text(get_session(), post, current_user, form.platform.data, form.text.data or "", form.subject.data)
+        services.save_share_text(db, post, current_user, platform, form.text.data or "", form.subject.data, link=link)
     except ValidationError as exc:
-        get_session().rollback()
-        return jsonify(error="invalid", message=exc.message), 422
+        db.rollback()
+        return jsonify(error="invalid", field=exc.field, message=exc.message), 422
     commit()
     return jsonify(saved=True)
+
+
+@bp.post("/p/<int:post_id>/share/text/reset")
+@login_required
+def reset_text(post_id: int):
+    """Forget the person's own text for one platform; answers with the card hub offers instead."""
+    post = _load(post_id)
+    form = ShareTextForm()
+    if not form.validate():
+        return jsonify(error="invalid", fields=form.errors), 422
+    db = get_session()
+    try:
+        services.reset_share_text(db, post, current_user, form.platform.data)
+    except ValidationError as exc:
+        db.rollback()
+        return jsonify(error="invalid", message=exc.message), 422
+    state = _cards_json(post, queries.own_words(db, post, current_user))
+    commit()
+    return jsonify(reset=True, **state)
 
 
 @bp.post("/p/<int:post_id>/share/event")
@@ -124,13 +185,20 @@ def event(post_id: int):
     db = get_session()
     try:
         services.record_share_event(db, post, current_user, form.platform.data, form.kind.data)
-        if form.text.data:
-            services.save_share_text(db, post, current_user, form.platform.data, form.text.data, form.subject.data)
     except ValidationError as exc:
         db.rollback()
         return jsonify(error="invalid", message=exc.message), 422
+    kept = False
+    if form.text.data:
+        links = services.links_for(db, post, current_user)
+        link = queries.link_url(current_app.config["BASE_URL"], links[form.platform.data].code)
+        try:  # checked before anything is written: a refused text leaves the event in place
+            services.save_share_text(db, post, current_user, form.platform.data, form.text.data, form.subject.data, link=link)
+            kept = True
+        except ValidationError:
+            pass  # the card already shows why this text cannot be kept; the share still counts
     commit()
-    return jsonify(recorded=True)
+    return jsonify(recorded=True, kept=kept)
 
 
 @bp.post("/p/<int:post_id>/share/written")

@@ -1,57 +1,197 @@
-// hub share page: live counters measured by the server (the same `measure` as everywhere),
+// hub share page: the person's own words (saved as they type; every card rebuilt around them by
+// the server), cards they edit saved as their version as they type, live counters and problems
+// measured by the server (the same `measure` as everywhere), similarity warnings on the cards,
 // copy, open the platform's share screen with the person's text and link, Web Share.
+// Nothing typed is lost: what the server refuses stays in the page and on this device.
 (function () {
   "use strict";
   var form = document.getElementById("share-form");
   if (!form) return;
+  var $ = function (id) { return document.getElementById(id); };
   var csrf = form.querySelector("input[name=csrf_token]").value;
-  var timers = {};
   var cards = Array.prototype.slice.call(form.querySelectorAll(".share-card"));
+  var words = $("own-words");
+  var storageKey = form.dataset.storageKey;
+  var MEASURE_DELAY = 150, SAVE_DELAY = 700, WORDS_DELAY = 400;
+  var measureTimer = null, wordsTimer = null, saveTimers = {};
+  var BADGES = { yours: "Your version", author: "Author's version", proposed: "Suggested", words: "Built on your words" };
 
   function send(url, data) {
     data.append("csrf_token", csrf);
-    return fetch(url, { method: "POST", body: data, credentials: "same-origin", headers: { "X-CSRFToken": csrf, "Accept": "application/json" } });
+    return fetch(url, { method: "POST", body: data, credentials: "same-origin",
+      headers: { "X-CSRFToken": csrf, "Accept": "application/json" } });
   }
-  function textOf(platform) { return document.getElementById("text-" + platform).value; }
-  function subjectOf(platform) { var el = document.getElementById("subject-" + platform); return el ? el.value : ""; }
+  function json(r) { return r.json().then(function (j) { return { status: r.status, ok: r.ok, json: j }; }); }
+  function platformsOf() { return cards.map(function (c) { return c.dataset.platform; }); }
+  function textOf(platform) { return $("text-" + platform).value; }
+  function subjectOf(platform) { var el = $("subject-" + platform); return el ? el.value : ""; }
 
+  // --- what this device keeps until the server has it ------------------------------------------
+  function local() { try { return JSON.parse(localStorage.getItem(storageKey) || "{}") || {}; } catch (e) { return {}; } }
+  function keepLocal(key, value) {
+    try { var all = local(); all[key] = value; localStorage.setItem(storageKey, JSON.stringify(all)); } catch (e) {}
+  }
+  function dropLocal(key) {
+    try { var all = local(); delete all[key]; localStorage.setItem(storageKey, JSON.stringify(all)); } catch (e) {}
+  }
+
+  // --- showing a card's state ----------------------------------------------------------------
+  function setSource(platform, source) {
+    var card = $("card-" + platform);
+    card.dataset.source = source;
+    card.querySelector(".source-badge").textContent = BADGES[source] || source;
+    card.querySelector(".reset").hidden = source !== "yours";
+  }
+  function setStatus(platform, text) { $("status-" + platform).textContent = text; }
   function applyState(platform, state) {
-    var card = document.getElementById("card-" + platform);
-    var counter = document.getElementById("counter-" + platform);
+    var card = $("card-" + platform);
+    var counter = $("counter-" + platform);
+    var within = state.count <= state.limit;
     counter.querySelector(".count").textContent = state.count;
-    counter.classList.toggle("over-limit", !state.ok);
-    counter.querySelector(".over").hidden = state.ok;
-    card.querySelector(".copy").disabled = !state.ok;
+    counter.classList.toggle("over-limit", !within);
+    counter.querySelector(".over").hidden = within;
+    card.querySelector(".copy").disabled = !within;
     var open = card.querySelector(".open");
     if (open) {
       if (state.intent) open.href = state.intent;
-      if (state.ok) open.removeAttribute("aria-disabled"); else open.setAttribute("aria-disabled", "true");
+      if (within) open.removeAttribute("aria-disabled"); else open.setAttribute("aria-disabled", "true");
     }
+    if (state.problems) card.problems = state.problems;
   }
   function showWarnings(list) {
-    var box = document.getElementById("share-warnings");
-    box.textContent = "";
-    list.forEach(function (w) {
-      var p = document.createElement("p");
-      p.className = "notice notice-warning";
-      var pct = Math.round(w.score * 100) + "%";
-      p.textContent = w.kind === "platform"
-        ? "Your " + w.platform + " and " + w.other + " texts read almost the same (" + pct + "): readers who follow you on both will notice."
-        : "Your " + w.platform + " text is almost the same as " + w.other + "'s (" + pct + "). Put it in your own words.";
-      box.appendChild(p);
+    cards.forEach(function (card) {
+      var p = card.dataset.platform, box = $("warnings-" + p);
+      box.textContent = "";
+      (card.problems || []).forEach(function (text) { box.appendChild(note("notice notice-error problem", text)); });
+      list.forEach(function (w) {
+        if (w.platform === p) box.appendChild(note("notice notice-warning same-" + w.kind, w.message));
+      });
     });
   }
-  function measure(platforms) {
+  function note(className, text) {
+    var el = document.createElement("p");
+    el.className = className;
+    el.textContent = text;
+    return el;
+  }
+  function edited(card) { return card.dataset.source === "yours" || card.dataset.edited === "1"; }
+
+  // --- measuring (counts, problems, similarity) ------------------------------------------------
+  function measure() {
     var data = new FormData();
-    (platforms || cards.map(function (c) { return c.dataset.platform; })).forEach(function (p) {
+    platformsOf().forEach(function (p) {
       data.append("text-" + p, textOf(p));
       if (subjectOf(p)) data.append("subject-" + p, subjectOf(p));
     });
     return send(form.dataset.measureUrl, data).then(function (r) { return r.json(); }).then(function (j) {
-      Object.keys(j.platforms).forEach(function (p) { applyState(p, j.platforms[p]); });
+      Object.keys(j.platforms).forEach(function (p) {
+        var card = $("card-" + p);
+        // problems are the person's to fix: shown on texts they wrote, not on hub's proposals
+        if (!edited(card)) j.platforms[p].problems = [];
+        applyState(p, j.platforms[p]);
+      });
       showWarnings(j.warnings || []);
+    }).catch(function () {});
+  }
+  function scheduleMeasure() { clearTimeout(measureTimer); measureTimer = setTimeout(measure, MEASURE_DELAY); }
+
+  // --- a card the person edits is saved as their version, as they type --------------------------
+  var saving = {};
+  function saveCard(platform) {
+    if (saving[platform]) { saving[platform].again = true; return; }
+    var text = textOf(platform), subject = subjectOf(platform);
+    var data = new FormData();
+    data.append("platform", platform); data.append("text", text); data.append("subject", subject);
+    saving[platform] = { again: false };
+    setStatus(platform, "Saving…");
+    send(form.dataset.saveUrl, data).then(json).then(function (res) {
+      if (res.ok) {
+        setSource(platform, "yours");
+        $("card-" + platform).dataset.edited = "";
+        if (textOf(platform) === text && subjectOf(platform) === subject) dropLocal("text-" + platform);
+        setStatus(platform, "Saved as your version.");
+      } else {
+        var message = (res.json && res.json.message) || "This text could not be kept.";
+        setStatus(platform, "Not saved yet: " + message + " What you typed stays here and on this device.");
+      }
+    }).catch(function () {
+      setStatus(platform, "Offline: your text is kept on this device and saved when you are back.");
+    }).then(function () {
+      var again = saving[platform].again;
+      saving[platform] = null;
+      if (again) saveCard(platform);
     });
   }
+  function cardEdited(platform) {
+    var card = $("card-" + platform);
+    card.dataset.edited = "1";
+    card.querySelector(".source-badge").textContent = BADGES.yours;
+    keepLocal("text-" + platform, { text: textOf(platform), subject: subjectOf(platform) });
+    setStatus(platform, "Unsaved changes…");
+    clearTimeout(saveTimers[platform]);
+    saveTimers[platform] = setTimeout(function () { saveCard(platform); }, SAVE_DELAY);
+    scheduleMeasure();
+  }
+
+  // --- the person's own words: saved as they type, every other card rebuilt around them ---------
+  var wordsBusy = null;
+  function showWordsCount() {
+    var count = $("own-words-count"), max = Number(count.dataset.max), n = words.value.trim().length;
+    count.textContent = n + " / " + max + (n > max ? ": too long" : "");
+    count.classList.toggle("over-limit", n > max);
+  }
+  function applyCards(state) {
+    Object.keys(state.cards).forEach(function (p) {
+      var card = $("card-" + p), c = state.cards[p];
+      if (!card || edited(card)) return; // the person's own texts are never overwritten
+      $("text-" + p).value = c.text;
+      var subject = $("subject-" + p);
+      if (subject && c.subject !== null) subject.value = c.subject;
+      setSource(p, c.source);
+      c.problems = [];
+      applyState(p, c);
+    });
+    showWarnings(state.warnings || []);
+  }
+  function saveWords() {
+    if (wordsBusy) { wordsBusy.again = true; return; }
+    var sent = words.value;
+    var data = new FormData();
+    data.append("words", sent);
+    wordsBusy = { again: false };
+    $("own-words-state").textContent = "Saving…";
+    send(form.dataset.wordsUrl, data).then(json).then(function (res) {
+      var error = $("own-words-error");
+      if (res.ok) {
+        error.hidden = true;
+        words.removeAttribute("aria-invalid");
+        if (words.value === sent) dropLocal("words");
+        $("own-words-state").textContent = "Saved. The texts below are built around your words.";
+        applyCards(res.json);
+        measure(); // similarity and problems for texts the person wrote themselves, too
+      } else {
+        error.textContent = (res.json && res.json.message) || "Your words could not be saved.";
+        error.hidden = false;
+        words.setAttribute("aria-invalid", "true");
+        $("own-words-state").textContent = "Not saved yet: what you typed stays here and on this device.";
+      }
+    }).catch(function () {
+      $("own-words-state").textContent = "Offline: your words are kept on this device and saved when you are back.";
+    }).then(function () {
+      var again = wordsBusy.again;
+      wordsBusy = null;
+      if (again) saveWords();
+    });
+  }
+  words.addEventListener("input", function () {
+    showWordsCount();
+    keepLocal("words", words.value);
+    $("own-words-state").textContent = "Unsaved changes…";
+    clearTimeout(wordsTimer);
+    wordsTimer = setTimeout(saveWords, WORDS_DELAY);
+  });
+
+  // --- sharing ---------------------------------------------------------------------------------
   function recordEvent(platform, kind) {
     var data = new FormData();
     data.append("platform", platform); data.append("kind", kind);
@@ -64,22 +204,34 @@
     var text = textOf(platform);
     var done = navigator.clipboard && window.isSecureContext ? navigator.clipboard.writeText(text) : Promise.reject();
     return done.catch(function () {
-      var area = document.getElementById("text-" + platform);
+      var area = $("text-" + platform);
       area.select(); document.execCommand("copy");
     }).then(function () {
-      var button = document.getElementById("card-" + platform).querySelector(".copy");
+      var button = $("card-" + platform).querySelector(".copy");
       button.textContent = "Copied ✓";
       setTimeout(function () { button.textContent = "Copy text"; }, 2000);
       return recordEvent(platform, "copy");
     });
   }
+  function reset(platform) {
+    var data = new FormData();
+    data.append("platform", platform);
+    clearTimeout(saveTimers[platform]);
+    send(form.dataset.resetUrl, data).then(json).then(function (res) {
+      if (!res.ok) return;
+      dropLocal("text-" + platform);
+      var card = $("card-" + platform);
+      card.dataset.edited = "";
+      card.dataset.source = "reset";
+      setStatus(platform, "");
+      applyCards(res.json);
+      measure();
+    });
+  }
 
   form.addEventListener("input", function (e) {
     var card = e.target.closest(".share-card");
-    if (!card) return;
-    var p = card.dataset.platform;
-    clearTimeout(timers[p]);
-    timers[p] = setTimeout(function () { measure(); }, 120);
+    if (card) cardEdited(card.dataset.platform);
   });
   form.addEventListener("click", function (e) {
     var el = e.target.closest("button, a");
@@ -92,14 +244,28 @@
       recordEvent(p, "intent");
     } else if (el.classList.contains("webshare")) {
       navigator.share({ text: textOf(p) }).then(function () { recordEvent(p, "webshare"); }).catch(function () {});
-    } else if (el.classList.contains("save")) {
-      var data = new FormData();
-      data.append("platform", p); data.append("text", textOf(p)); data.append("subject", subjectOf(p));
-      send(form.dataset.saveUrl, data).then(function (r) { el.textContent = r.ok ? "Kept ✓" : "Too long to keep"; });
-    }
+    } else if (el.classList.contains("reset")) { reset(p); }
   });
   form.addEventListener("submit", function (e) { e.preventDefault(); });
   if (navigator.share) { // phones: hand the text to the system share sheet
     Array.prototype.forEach.call(form.querySelectorAll(".webshare"), function (b) { b.hidden = false; });
   }
+
+  // Bring back what this device typed but the server did not take (refused, or offline).
+  var kept = local(), retry = false;
+  if (typeof kept.words === "string" && kept.words !== words.value) {
+    words.value = kept.words; showWordsCount(); saveWords();
+  } else { dropLocal("words"); }
+  platformsOf().forEach(function (p) {
+    var mine = kept["text-" + p];
+    if (mine && (mine.text !== textOf(p) || (mine.subject || "") !== subjectOf(p))) {
+      $("text-" + p).value = mine.text;
+      var subject = $("subject-" + p);
+      if (subject) subject.value = mine.subject || "";
+      cardEdited(p);
+      retry = true;
+    } else if (mine) { dropLocal("text-" + p); }
+  });
+  showWordsCount();
+  if (!retry) measure();
 })();

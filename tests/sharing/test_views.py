@@ -100,12 +100,18 @@ def test_measure_warns_about_identical_texts(client, auth, shared):
 
 
 def test_event_records_and_keeps_the_text(client, auth, session, shared):
-    post, sharer, _links = shared
+    post, sharer, links = shared
     auth.login(sharer)
-    response = client.post(f"/p/{post.id}/share/event", data={"platform": "mastodon", "kind": "intent", "text": "My words"})
-    assert response.status_code == 200
+    text = f"My words http://hub.test/s/{links['mastodon'].code}"
+    response = client.post(f"/p/{post.id}/share/event", data={"platform": "mastodon", "kind": "intent", "text": text})
+    assert response.status_code == 200 and response.get_json()["kept"] is True
     assert session.scalar(sa.select(ShareEvent.kind).where(ShareEvent.user_id == sharer.id)) == "intent"
-    assert session.scalar(sa.select(ShareText.text).where(ShareText.user_id == sharer.id)) == "My words"
+    assert session.scalar(sa.select(ShareText.text).where(ShareText.user_id == sharer.id)) == text
+    # a text without the tracked link still counts as a share, but is not kept as theirs
+    response = client.post(f"/p/{post.id}/share/event", data={"platform": "bluesky", "kind": "copy", "text": "No link"})
+    assert response.status_code == 200 and response.get_json()["kept"] is False
+    assert session.scalar(sa.select(sa.func.count()).select_from(ShareEvent).where(ShareEvent.platform == "bluesky")) == 1
+    assert session.scalar(sa.select(ShareText.text).where(ShareText.platform == "bluesky")) is None
     assert client.post(f"/p/{post.id}/share/event", data={"platform": "x", "kind": "nope"}).status_code == 422
 
 
@@ -165,11 +171,12 @@ def test_topic_hashtags_and_slug_flow_into_sharing(client, auth, session, make_u
 
 
 def test_keep_as_my_version_and_mastodon_server_limit(client, auth, session, shared):
-    post, sharer, _links = shared
+    post, sharer, links = shared
     auth.login(sharer)
+    x_link = f"http://hub.test/s/{links['x'].code}"
     assert client.post(f"/p/{post.id}/share/text", data={"platform": "x", "text": "a" * 281}).status_code == 422
-    assert client.post(f"/p/{post.id}/share/text", data={"platform": "x", "text": "Mine, in my words"}).status_code == 200
-    assert "Mine, in my words" in client.get(f"/p/{post.id}/share").get_data(as_text=True)
+    assert client.post(f"/p/{post.id}/share/text", data={"platform": "x", "text": f"Mine, in my words {x_link}"}).status_code == 200
+    assert f"Mine, in my words {x_link}" in client.get(f"/p/{post.id}/share").get_data(as_text=True)
     # a person's own Mastodon server may allow more than 500
     from hub.auth import services as auth_services
 
@@ -179,4 +186,5 @@ def test_keep_as_my_version_and_mastodon_server_limit(client, auth, session, sha
     data = client.post(f"/p/{post.id}/share/measure", data={"text-mastodon": "b" * 800}).get_json()
     assert data["platforms"]["mastodon"]["limit"] == 1000 and data["platforms"]["mastodon"]["ok"]
     assert data["platforms"]["mastodon"]["intent"].startswith("https://big.example/share?")
-    assert client.post(f"/p/{post.id}/share/text", data={"platform": "mastodon", "text": "b" * 800}).status_code == 200
+    mastodon = f"{'b' * 800} http://hub.test/s/{links['mastodon'].code}"
+    assert client.post(f"/p/{post.id}/share/text", data={"platform": "mastodon", "text": mastodon}).status_code == 200
