@@ -12,6 +12,10 @@ Definitions (what the dashboards and their CSV files mean):
   post. **Clicks per share** = human clicks / shares over the same range and breakdown.
 - **Posts written**: posts first published in the range. **People who shared**: distinct
   people with at least one share event in the range, out of the active accounts.
+- **Sameness** (per post, company view): of the share texts people saved for the post in the
+  range (one per person and platform), the share that reads almost the same as another
+  person's text for the same post and platform (``hub.rewrite`` near-duplicates: links,
+  hashtags and mentions do not count). Many colleagues posting the same words looks scripted.
 - Date ranges are whole UTC days, both ends included.
 """
 
@@ -33,7 +37,8 @@ from hub.insights.models import ClickRollup, Feedback, FeedbackStatus, RollupSco
 from hub.insights.rollups import day_of
 from hub.lib.text import slugify
 from hub.posts.models import Post, PostRevision
-from hub.sharing.models import ShareEvent
+from hub.rewrite import NEAR_DUPLICATE_THRESHOLD, similar_pairs
+from hub.sharing.models import ShareEvent, ShareText
 from hub.sharing.services import get_setting
 from hub.topics.models import Topic
 
@@ -46,6 +51,9 @@ LEADERBOARD_SIZE = 10
 LEADERBOARD_KEY = "leaderboard_enabled"
 TOP_POSTS = 10
 ANONYMOUS = "Anonymous colleague"
+# Sameness compares at most this many texts per post and platform (the newest): pairs grow
+# with the square, and a few hundred already tell whether people copy each other.
+SAMENESS_GROUP_MAX = 200
 
 
 # --- date ranges ---------------------------------------------------------------------------------
@@ -158,6 +166,18 @@ class PlatformRow:
 
 
 @dataclass(frozen=True)
+class Sameness:
+    """How alike people's share texts of one post are (see the module docstring)."""
+
+    texts: int  # share texts saved in the range, one per person and platform
+    alike: int  # of those, near-duplicates of another person's text on the same platform
+
+    @property
+    def share(self) -> float | None:
+        return ratio(self.alike, self.texts)
+
+
+@dataclass(frozen=True)
 class PostRow:
     post_id: int
     title: str
@@ -166,6 +186,7 @@ class PostRow:
     topic_id: int | None
     counts: Counts
     series: tuple[int, ...] = ()  # human clicks per day (the displayed rows only)
+    sameness: Sameness | None = None  # the company view only
 
 
 @dataclass(frozen=True)
@@ -280,6 +301,9 @@ def dashboard(session: Session, viewer: User, rng: DateRange, *, mine: bool, spa
     )
     series = _series(session, rng, user_id, [r.post_id for r in post_rows[:sparklines]])
     post_rows = [replace(r, series=series[r.post_id]) if r.post_id in series else r for r in post_rows]
+    if not mine:
+        alike = sameness(session, rng, [r.post_id for r in post_rows])
+        post_rows = [replace(r, sameness=alike.get(r.post_id, Sameness(0, 0))) for r in post_rows]
 
     platform_rows = sorted(
         (PlatformRow(pid, platforms.PLATFORMS[pid].name if pid in platforms.PLATFORMS else pid, counts) for pid, counts in by_platform.items()),
@@ -408,6 +432,34 @@ def _post_info(session: Session, posts: Iterable[int]) -> dict[int, tuple[str, s
         for pid, title, author, topic_id in rows:
             info[pid] = (title or "Untitled", slugify(title or "", 80), author, topic_id)
     return info
+
+
+def sameness(session: Session, rng: DateRange, post_ids: Sequence[int]) -> dict[int, Sameness]:
+    """post id -> how alike the share texts saved for it in ``rng`` are (posts with texts only).
+
+    One query per 500 posts; the comparison runs per post and platform in Python, on at most
+    SAMENESS_GROUP_MAX texts each."""
+    groups: dict[tuple[int, str], dict[int, str]] = defaultdict(dict)
+    ids = sorted(set(post_ids))
+    for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
+        rows = session.execute(
+            sa.select(ShareText.post_id, ShareText.platform, ShareText.user_id, ShareText.text)
+            .where(ShareText.post_id.in_(chunk), ShareText.updated_at >= rng.start_at,
+                   ShareText.updated_at < rng.end_before)
+            .order_by(ShareText.updated_at.desc(), ShareText.id.desc())
+        )
+        for post_id, platform, user_id, text in rows:
+            group = groups[(post_id, platform)]
+            if len(group) < SAMENESS_GROUP_MAX:
+                group[user_id] = text
+    texts: dict[int, int] = defaultdict(int)
+    alike: dict[int, int] = defaultdict(int)
+    for (post_id, _platform), by_user in groups.items():
+        texts[post_id] += len(by_user)
+        if len(by_user) > 1:
+            pairs = similar_pairs(by_user, NEAR_DUPLICATE_THRESHOLD)
+            alike[post_id] += len({uid for a, b, _score in pairs for uid in (a, b)})
+    return {pid: Sameness(n, alike[pid]) for pid, n in texts.items()}
 
 
 def _series(session: Session, rng: DateRange, user_id: int | None, post_ids: Sequence[int]) -> dict[int, tuple[int, ...]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 
-from hub.insights.queries import Counts, Dashboard
+from hub.insights.queries import Counts, Dashboard, Sameness
 
 Table = tuple[list[str], list[list[object]]]
 COUNT_HEADER = ["human_clicks", "unique_visitors", "shares", "clicks_per_share", "bot_previews"]
@@ -53,9 +53,19 @@ def platforms(d: Dashboard) -> Table:
 
 
 def posts(d: Dashboard) -> Table:
-    """Every post with clicks or shares in the range."""
-    return (["post_id", "title", "author", *COUNT_HEADER],
-            [[r.post_id, r.title, r.author, *_counts(r.counts)] for r in d.posts])
+    """Every post with clicks or shares in the range (company-wide: with its sameness, the share
+    of its saved share texts that read almost the same as another person's)."""
+    if d.is_mine:
+        return (["post_id", "title", "author", *COUNT_HEADER],
+                [[r.post_id, r.title, r.author, *_counts(r.counts)] for r in d.posts])
+    return (["post_id", "title", "author", *COUNT_HEADER, "share_texts", "near_duplicate_texts", "sameness"],
+            [[r.post_id, r.title, r.author, *_counts(r.counts), *_sameness(r.sameness)] for r in d.posts])
+
+
+def _sameness(s: Sameness | None) -> list[object]:
+    if s is None:
+        return ["", "", ""]
+    return [s.texts, s.alike, "" if s.share is None else f"{s.share:.2f}"]
 
 
 def top_posts(d: Dashboard) -> Table:
