@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from hub import platforms
 from hub.auth.models import User
 from hub.posts.models import Post
-from hub.rewrite import NEAR_DUPLICATE_THRESHOLD, Proposal, propose, similarity
+from hub.rewrite import NEAR_DUPLICATE_THRESHOLD, Proposal, disclosure_forms, propose, similar_pairs, similarity
 from hub.sharing import services
 from hub.sharing.models import OwnWords, ShareLink, ShareText
 from hub.topics.queries import topic_share_context
@@ -152,16 +152,16 @@ class Warning:
                 "more": self.more, "message": self.message}
 
 
-def similarity_warnings(session: Session, post: Post, user: User, texts: dict[str, str]) -> list[Warning]:
-    """Near-identical texts: between two of ``user``'s platforms, and between ``user``'s text
-    and a colleague's saved share of the same post on the same platform."""
-    warnings: list[Warning] = []
-    ids = list(texts)
-    for i, a in enumerate(ids):
-        for b in ids[i + 1 :]:
-            score = similarity(texts[a], texts[b])
-            if score >= NEAR_DUPLICATE_THRESHOLD:
-                warnings.append(Warning(a, b, score, "platform"))
+def similarity_warnings(
+    session: Session, post: Post, user: User, texts: dict[str, str], *, words: str = "", disclosure: str | None = None,
+) -> list[Warning]:
+    """Near-identical texts: between two of ``user``'s platforms (their own ``words`` and the
+    ``disclosure``, the same everywhere by design, aside), and between ``user``'s text and a
+    colleague's saved share of the same post on the same platform."""
+    ignore = (words, *disclosure_forms(disclosure)) if words else disclosure_forms(disclosure)
+    warnings = [Warning(a, b, score, "platform")
+                for a, b, score in similar_pairs({k: v for k, v in texts.items() if v}, NEAR_DUPLICATE_THRESHOLD,
+                                                 ignore=ignore)]
     others = session.execute(
         sa.select(ShareText.platform, ShareText.text, User.display_name).join(User, User.id == ShareText.user_id)
         .where(ShareText.post_id == post.id, ShareText.user_id != user.id, ShareText.platform.in_(list(texts)))

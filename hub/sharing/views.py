@@ -68,7 +68,8 @@ def _cards(post, words: str) -> tuple[list[queries.Card], list[queries.Warning]]
     links = services.links_for(db, post, current_user)
     disclosure = services.get_setting(db, services.DISCLOSURE_KEY)
     cards = queries.cards(db, post, current_user, links, current_app.config["BASE_URL"], disclosure, words=words)
-    return cards, queries.similarity_warnings(db, post, current_user, {c.platform: c.text for c in cards})
+    return cards, queries.similarity_warnings(db, post, current_user, {c.platform: c.text for c in cards},
+                                              words=words, disclosure=disclosure)
 
 
 def _cards_json(post, words: str) -> dict[str, object]:  # type: ignore[no-untyped-def]
@@ -131,7 +132,9 @@ def measure(post_id: int):
         result[pid] = {"count": count, "limit": limit, "ok": count <= limit,
                        "intent": queries.intent_for(current_user, pid, text, url, request.form.get(f"subject-{pid}") or None)}
         result[pid]["problems"] = services.text_problems(current_user, pid, text, link=url)
-    warnings = queries.similarity_warnings(get_session(), post, current_user, texts)
+    db = get_session()
+    warnings = queries.similarity_warnings(db, post, current_user, texts, words=queries.own_words(db, post, current_user),
+                                           disclosure=services.get_setting(db, services.DISCLOSURE_KEY))
     return jsonify(platforms=result, warnings=[w.as_json() for w in warnings])
 
 

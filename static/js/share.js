@@ -58,7 +58,9 @@
     }
     if (state.problems) card.problems = state.problems;
   }
+  var lastWarnings = [];
   function showWarnings(list) {
+    lastWarnings = list;
     cards.forEach(function (card) {
       var p = card.dataset.platform, box = $("warnings-" + p);
       box.textContent = "";
@@ -111,8 +113,10 @@
         if (textOf(platform) === text && subjectOf(platform) === subject) dropLocal("text-" + platform);
         setStatus(platform, "Saved as your version.");
       } else {
-        var message = (res.json && res.json.message) || "This text could not be kept.";
-        setStatus(platform, "Not saved yet: " + message + " What you typed stays here and on this device.");
+        var card = $("card-" + platform), message = (res.json && res.json.message) || "This text could not be kept.";
+        card.problems = [message];
+        showWarnings(lastWarnings);
+        setStatus(platform, "Not saved yet: fix what is named above. What you typed stays here and on this device.");
       }
     }).catch(function () {
       setStatus(platform, "Offline: your text is kept on this device and saved when you are back.");
