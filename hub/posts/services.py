@@ -25,7 +25,7 @@ SUMMARY_MAX = 600
 BODY_MAX = 200_000
 TAG_MAX = 40
 TAGS_MAX = 10
-KEY_POINT_MAX = 300
+KEY_POINT_MAX = 300  # one or two sentences; within hub.rewrite.KEY_POINT_MAX, so share texts never cut it
 
 _signals = Namespace()
 post_published = _signals.signal("hub.post-published")

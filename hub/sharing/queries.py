@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -86,8 +86,6 @@ def cards(
                             tags=tuple(revision.tag_names), disclosure=disclosure or None,
                             topic=post.topic.title if post.topic else None, hashtags=hashtags, audience=audience,
                             key_point=revision.key_point or None, own_words=words or None)
-        if words:
-            proposals = _with_words(proposals, words, user)
     result = []
     for pid, spec in platforms.PLATFORMS.items():
         url = link_url(base_url, links[pid].code)
@@ -104,20 +102,6 @@ def cards(
         result.append(Card(pid, spec.name, services.limit_for(user, pid), text, subject, source, url, platforms.measure(pid, text),
                            intent_for(user, pid, text, url, subject),
                            tuple(services.text_problems(user, pid, text, link=url)) if source == "yours" else ()))
-    return result
-
-
-def _with_words(proposals: dict[str, Proposal], words: str, user: User) -> dict[str, Proposal]:
-    """A stand-in while the rewrite engine does not use ``own_words`` yet: when no proposal
-    carries the person's words, put them first in every text where they fit. Dormant as soon as
-    the engine writes them in itself (it then decides where they go)."""
-    if any(words in p.text for p in proposals.values()):
-        return proposals
-    result = {}
-    for pid, proposal in proposals.items():
-        text = f"{words}\n\n{proposal.text}" if proposal.text else words
-        fits = platforms.measure(pid, text) <= services.limit_for(user, pid)
-        result[pid] = replace(proposal, text=text) if fits else proposal
     return result
 
 
@@ -155,10 +139,12 @@ class Warning:
 def similarity_warnings(
     session: Session, post: Post, user: User, texts: dict[str, str], *, words: str = "", disclosure: str | None = None,
 ) -> list[Warning]:
-    """Near-identical texts: between two of ``user``'s platforms (their own ``words`` and the
-    ``disclosure``, the same everywhere by design, aside), and between ``user``'s text and a
-    colleague's saved share of the same post on the same platform."""
-    ignore = (words, *disclosure_forms(disclosure)) if words else disclosure_forms(disclosure)
+    """Near-identical texts: between two of ``user``'s platforms (their own ``words``, the
+    post's key point and the ``disclosure``, the same everywhere by design, aside), and between
+    ``user``'s text and a colleague's saved share of the same post on the same platform."""
+    key_point = post.live_revision.key_point if post.live_revision else None
+    same_everywhere = (words, " ".join(words.split()), key_point or "", *disclosure_forms(disclosure))
+    ignore = tuple(text for text in same_everywhere if text)
     warnings = [Warning(a, b, score, "platform")
                 for a, b, score in similar_pairs({k: v for k, v in texts.items() if v}, NEAR_DUPLICATE_THRESHOLD,
                                                  ignore=ignore)]

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from hub import platforms
+from hub import platforms, rewrite
 from hub.auth.models import User
 from hub.db import utcnow
 from hub.errors import NotFound, PermissionDenied, ValidationError
@@ -30,7 +30,8 @@ from hub.sharing.models import OwnWords, Setting, ShareEvent, ShareLink, ShareTe
 CODE_LENGTH = 8  # 48 random bits in URL-safe base64: not guessable, and every link is equally long
 EVENT_KINDS = ("copy", "intent", "webshare")
 DISCLOSURE_KEY = "disclosure"
-OWN_WORDS_MAX = 200  # one or two lines: they go into every text, X's 280 included
+# One or two lines: they go into every text, X's 280 included (the engine's own bound).
+OWN_WORDS_MAX = rewrite.OWN_WORDS_MAX
 # Platforms whose share text never carries the link (hub.rewrite.propose's promise): Instagram
 # ("link in bio") and Reddit (the link is submitted beside the title).
 LINKLESS_PLATFORMS = frozenset({"instagram", "reddit"})

@@ -226,3 +226,11 @@ def test_migration_adds_an_empty_key_point_to_existing_revisions(empty_database,
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT title FROM post_revision")).scalar() == "T"
     engine.dispose()
+
+
+def test_the_editors_limits_fit_within_the_engines():
+    """Share texts never cut a key point or own words that the forms accepted."""
+    from hub import rewrite
+    from hub.sharing.services import OWN_WORDS_MAX
+
+    assert KEY_POINT_MAX <= rewrite.KEY_POINT_MAX and OWN_WORDS_MAX <= rewrite.OWN_WORDS_MAX
