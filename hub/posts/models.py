@@ -161,8 +161,9 @@ class PostRevision(Base):
     ) -> bool:
         """Whether this revision holds exactly this content (``key_point`` None: the key point
         is not being compared)."""
-        same_key_point = key_point is None or key_point == self.key_point
-        return same_key_point and (self.title, self.summary, self.body, self.tags_text, self.cover_image_id) == (
+        if key_point is not None and key_point != self.key_point:
+            return False
+        return (self.title, self.summary, self.body, self.tags_text, self.cover_image_id) == (
             title, summary, body, tags_text, cover_image_id,
         )
 

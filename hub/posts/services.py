@@ -377,8 +377,9 @@ def restore_revision(
     """Append a copy of an old revision as the newest one (history is never rewritten)."""
     if revision.post_id != post.id:
         raise NotFound("No such revision of this post.")
-    data = PostInput(revision.title, revision.summary, revision.body, revision.tags_text, revision.cover_image_id,
-                     revision.key_point if revision.key_point is not None else "")
+    key_point = revision.key_point if revision.key_point is not None else ""  # "": it had none
+    data = PostInput(revision.title, revision.summary, revision.body, revision.tags_text,
+                     revision.cover_image_id, key_point)
     new = save_revision(
         session, post, actor, data, base_revision_id=base_revision_id, kind=RevisionKind.RESTORE,
         note=f"Restored from revision {revision.number}",

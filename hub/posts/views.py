@@ -60,7 +60,8 @@ def _key_point_input(form: PostForm, *, explicit: bool) -> str | None:
 
 def _suggest_key_point(form: PostForm) -> None:
     """Offer hub's suggestion for the key point of the text in ``form``, marked as such."""
-    form.key_point.data = suggest_key_point(form.title.data or "", form.body.data or "", summary=form.summary.data or "")
+    form.key_point.data = suggest_key_point(
+        form.title.data or "", form.body.data or "", summary=form.summary.data or "")
     form.key_point_suggested.data = "1"
 
 
@@ -94,7 +95,8 @@ def new():
             return _after_save(post, form)
         except ValidationError as exc:
             show_error(form, exc)
-    return render_template("posts/edit.html", form=form, post=None, conflict=None, key_point_max=services.KEY_POINT_MAX)
+    return render_template("posts/edit.html", form=form, post=None, conflict=None,
+                           key_point_max=services.KEY_POINT_MAX)
 
 
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
@@ -118,8 +120,8 @@ def edit(post_id: int):
             form.base_revision_id.data = conflict.id  # saving again now means: keep mine
         except ValidationError as exc:
             show_error(form, exc)
-    return render_template("posts/edit.html", form=form, post=post, conflict=conflict, key_point_max=services.KEY_POINT_MAX,
-                           conflict_diff=diff(conflict.body, form.body.data or "", None) if conflict else None), (409 if conflict else 200)
+    return render_template("posts/edit.html", form=form, post=post, conflict=conflict,
+                           key_point_max=services.KEY_POINT_MAX, conflict_diff=diff(conflict.body, form.body.data or "", None) if conflict else None), (409 if conflict else 200)
 
 
 def _after_save(post: Post, form: PostForm) -> Response:
@@ -162,7 +164,8 @@ def autosave(post_id: int | None = None):
     db = get_session()
     try:
         if post_id is None:
-            post = services.create_draft(db, current_user, _input(form, explicit=False), kind=RevisionKind.AUTOSAVE)
+            post = services.create_draft(db, current_user, _input(form, explicit=False),
+                                         kind=RevisionKind.AUTOSAVE)
         else:
             post = load_post(post_id, edit=True)
             services.save_revision(db, post, current_user, _input(form, explicit=False), base_revision_id=form.base_revision_id.data, kind=RevisionKind.AUTOSAVE)
@@ -199,7 +202,8 @@ def preview():
     words = word_count(markdown_to_text(body))
     key_point = (suggest_key_point(form.title.data or "", body, summary=form.summary.data or "")
                  if form.want_key_point.data == "1" else None)
-    return jsonify(html=render_markdown(body), words=words, minutes=reading_minutes(words), key_point=key_point)
+    return jsonify(html=render_markdown(body), words=words, minutes=reading_minutes(words),
+                   key_point=key_point)
 
 
 @bp.post("/posts/<int:post_id>/<any(publish, unpublish, archive, unarchive, unschedule):action>")

@@ -10,7 +10,14 @@ from sqlalchemy.orm import Session
 from hub import platforms
 from hub.auth.models import User
 from hub.posts.models import Post
-from hub.rewrite import NEAR_DUPLICATE_THRESHOLD, Proposal, disclosure_forms, propose, similar_pairs, similarity
+from hub.rewrite import (
+    NEAR_DUPLICATE_THRESHOLD,
+    Proposal,
+    disclosure_forms,
+    propose,
+    similar_pairs,
+    similarity,
+)
 from hub.sharing import services
 from hub.sharing.models import OwnWords, ShareLink, ShareText
 from hub.topics.queries import topic_share_context
@@ -31,7 +38,8 @@ class Card:
 
     def as_json(self) -> dict[str, object]:
         return {"text": self.text, "subject": self.subject, "source": self.source, "count": self.count,
-                "limit": self.limit, "ok": not self.problems, "intent": self.intent, "problems": list(self.problems)}
+                "limit": self.limit, "ok": not self.problems, "intent": self.intent,
+                "problems": list(self.problems)}
 
 
 def link_url(base_url: str, code: str) -> str:

@@ -15,7 +15,6 @@ from alembic import op
 
 import hub.db
 
-
 revision = '5b1e7c0d4a21'
 down_revision = '2cb6233666a1'
 branch_labels = None
@@ -32,7 +31,8 @@ def upgrade() -> None:
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('words', sa.Text(), nullable=False),
     sa.Column('updated_at', hub.db.UTCDateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['post_id'], ['post.id'], name=op.f('fk_share_own_words_post_id_post'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['post_id'], ['post.id'], name=op.f('fk_share_own_words_post_id_post'),
+                            ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_share_own_words_user_id_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_share_own_words')),
     sa.UniqueConstraint('post_id', 'user_id', name='uq_share_own_words_post_user')

@@ -23,8 +23,10 @@ SCREENS = {
     "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
 }
 TITLE = "Why small pull requests win"
-BODY = ("Small pull requests get reviewed within hours. Big ones wait for days and hide their bugs.\n\n"
-        "We split our work into slices of a day or less, and review became a conversation.")
+BODY = (
+    "Small pull requests get reviewed within hours. Big ones wait for days and hide their bugs.\n\n"
+    "We split our work into slices of a day or less, and review became a conversation."
+)
 WORDS = "My team tried this for a month and I am not going back."
 
 
@@ -62,7 +64,9 @@ def test_key_point_prefilled_edited_and_kept(screen, session, signed_in_page, ma
     key_point.fill(mine)
     expect(page.locator("#key-point-badge")).to_be_hidden()
     expect(page.locator("#key-point-count")).to_have_text(f"{len(mine)} / 300")
-    expect(page.locator("#save-state")).to_contain_text("Saved revision 2", timeout=15_000)  # autosaved, no click
+    expect(page.locator("#save-state")).to_contain_text(
+        "Saved revision 2", timeout=15_000
+    )  # autosaved, no click
 
     page.reload()
     expect(key_point).to_have_value(mine)
@@ -77,8 +81,9 @@ def test_key_point_prefilled_edited_and_kept(screen, session, signed_in_page, ma
     expect(key_point).to_have_value("word " * 70)
 
 
-def test_own_words_rebuild_the_cards_and_survive_a_reload(screen, tmp_path: Path, session, signed_in_page, make_user,
-                                                          make_post):
+def test_own_words_rebuild_the_cards_and_survive_a_reload(
+    screen, tmp_path: Path, session, signed_in_page, make_user, make_post
+):
     name, context = screen
     post = make_post(title=TITLE, body=BODY, publish=True)
     page, _sharer = signed_in_page(**context)
@@ -132,13 +137,17 @@ def test_own_words_rebuild_the_cards_and_survive_a_reload(screen, tmp_path: Path
     expect(bluesky).to_have_value(re.compile(re.escape(WORDS + " Really.")))
 
 
-def test_sameness_warning_when_a_colleague_shared_nearly_the_same(screen, session, signed_in_page, make_user, make_post):
+def test_sameness_warning_when_a_colleague_shared_nearly_the_same(
+    screen, session, signed_in_page, make_user, make_post
+):
     _name, context = screen
     post = make_post(title=TITLE, body=BODY, publish=True)
     colleague = make_user(name="Priya Early", password=PASSWORD)
     script = "Small pull requests changed how our whole team works together, and reviews got faster."
     links = sharing.links_for(session, post, colleague)
-    sharing.save_share_text(session, post, colleague, "linkedin", f"{script} http://hub.test/s/{links['linkedin'].code}")
+    sharing.save_share_text(
+        session, post, colleague, "linkedin", f"{script} http://hub.test/s/{links['linkedin'].code}"
+    )
     session.commit()
 
     page, _me = signed_in_page(**context)

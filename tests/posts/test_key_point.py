@@ -22,7 +22,9 @@ KEY = "Small pull requests get reviewed in hours, not days."
 
 
 def _save(session, post, data, **kw):  # type: ignore[no-untyped-def]
-    rev = services.save_revision(session, post, post.author, data, base_revision_id=post.current_revision_id, **kw)
+    rev = services.save_revision(
+        session, post, post.author, data, base_revision_id=post.current_revision_id, **kw
+    )
     session.commit()
     return rev
 
@@ -42,12 +44,16 @@ def test_key_point_is_stored_per_revision_and_carried_over(session, make_user):
     third = _save(session, post, PostInput("Small PRs", "", BODY + " More.", key_point="Split the work."))
     assert third.number == 3 and third.key_point == "Split the work."
     # the same content and key point again adds nothing
-    assert _save(session, post, PostInput("Small PRs", "", BODY + " More.", key_point="Split the work.")).id == third.id
+    assert (
+        _save(session, post, PostInput("Small PRs", "", BODY + " More.", key_point="Split the work.")).id
+        == third.id
+    )
     # clearing it on purpose is stored as "" (the editor then offers no suggestion)
     fourth = _save(session, post, PostInput("Small PRs", "", BODY + " More.", key_point=""))
     assert fourth.number == 4 and fourth.key_point == ""
-    history = session.scalars(sa.select(PostRevision.key_point).where(PostRevision.post_id == post.id)
-                              .order_by(PostRevision.number)).all()
+    history = session.scalars(
+        sa.select(PostRevision.key_point).where(PostRevision.post_id == post.id).order_by(PostRevision.number)
+    ).all()
     assert history == [KEY, KEY, "Split the work.", ""]
 
 
@@ -58,12 +64,23 @@ def test_publish_restore_and_accepted_suggestions_keep_the_key_point(session, ma
     session.commit()
     assert post.live_revision.key_point == KEY
     _save(session, post, PostInput("Small PRs", "", BODY, key_point="Another point."))
-    restored = services.restore_revision(session, post, author, post.live_revision, base_revision_id=post.current_revision_id)
+    restored = services.restore_revision(
+        session, post, author, post.live_revision, base_revision_id=post.current_revision_id
+    )
     session.commit()
     assert restored.number == 3 and restored.key_point == KEY
     colleague = make_user()
-    applied = services.apply_suggested_revision(session, post, author, colleague, title="Small PRs, big wins", summary="",
-                                                body=BODY, base_revision_id=post.current_revision_id, note="title")
+    applied = services.apply_suggested_revision(
+        session,
+        post,
+        author,
+        colleague,
+        title="Small PRs, big wins",
+        summary="",
+        body=BODY,
+        base_revision_id=post.current_revision_id,
+        note="title",
+    )
     session.commit()
     assert applied.created_by_id == colleague.id and applied.key_point == KEY
 
@@ -74,7 +91,9 @@ def test_restoring_a_revision_without_a_key_point_restores_none(session, make_us
     first = post.current_revision
     assert first.key_point is None
     _save(session, post, PostInput("Small PRs", "", BODY, key_point=KEY))
-    restored = services.restore_revision(session, post, author, first, base_revision_id=post.current_revision_id)
+    restored = services.restore_revision(
+        session, post, author, first, base_revision_id=post.current_revision_id
+    )
     assert restored.key_point == ""  # "no key point", as the old revision had
 
 
@@ -130,12 +149,19 @@ def test_editor_shows_the_authors_own_key_point_and_no_suggestion(client, author
 
 
 def _form(post, **extra):  # type: ignore[no-untyped-def]
-    return {"title": "Small PRs", "body": BODY + " Edited.", "base_revision_id": post.current_revision_id, **extra}
+    return {
+        "title": "Small PRs",
+        "body": BODY + " Edited.",
+        "base_revision_id": post.current_revision_id,
+        **extra,
+    }
 
 
 def test_autosave_never_keeps_an_untouched_suggestion(client, author, make_post, session):
     post = make_post(author=author, title="Small PRs", body=BODY)
-    response = client.post(f"/posts/{post.id}/autosave", data=_form(post, key_point="hub's idea", key_point_suggested="1"))
+    response = client.post(
+        f"/posts/{post.id}/autosave", data=_form(post, key_point="hub's idea", key_point_suggested="1")
+    )
     assert response.status_code == 200
     session.refresh(post)
     assert post.current_revision.number == 2 and post.current_revision.key_point is None
@@ -143,7 +169,9 @@ def test_autosave_never_keeps_an_untouched_suggestion(client, author, make_post,
 
 def test_autosave_keeps_what_the_author_typed(client, author, make_post, session):
     post = make_post(author=author, title="Small PRs", body=BODY)
-    response = client.post(f"/posts/{post.id}/autosave", data=_form(post, key_point=KEY, key_point_suggested="0"))
+    response = client.post(
+        f"/posts/{post.id}/autosave", data=_form(post, key_point=KEY, key_point_suggested="0")
+    )
     assert response.status_code == 200
     session.refresh(post)
     assert post.current_revision.key_point == KEY
@@ -151,7 +179,9 @@ def test_autosave_keeps_what_the_author_typed(client, author, make_post, session
 
 def test_saving_the_form_with_the_suggestion_keeps_it(client, author, make_post, session):
     post = make_post(author=author, title="Small PRs", body=BODY)
-    response = client.post(f"/posts/{post.id}/edit", data=_form(post, key_point="Take this.", key_point_suggested="1"))
+    response = client.post(
+        f"/posts/{post.id}/edit", data=_form(post, key_point="Take this.", key_point_suggested="1")
+    )
     assert response.status_code == 302
     session.refresh(post)
     assert post.current_revision.key_point == "Take this."
@@ -165,10 +195,14 @@ def test_saving_the_form_with_the_suggestion_keeps_it(client, author, make_post,
 def test_an_overlong_key_point_loses_nothing(client, author, make_post, session):
     post = make_post(author=author, title="Small PRs", body=BODY)
     long = "Too long " * 40
-    response = client.post(f"/posts/{post.id}/autosave", data=_form(post, key_point=long, key_point_suggested="0"))
+    response = client.post(
+        f"/posts/{post.id}/autosave", data=_form(post, key_point=long, key_point_suggested="0")
+    )
     assert response.status_code == 422
     assert f"{KEY_POINT_MAX} characters" in response.get_json()["fields"]["key_point"][0]
-    response = client.post(f"/posts/{post.id}/edit", data=_form(post, key_point=long, key_point_suggested="0"))
+    response = client.post(
+        f"/posts/{post.id}/edit", data=_form(post, key_point=long, key_point_suggested="0")
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and f"{KEY_POINT_MAX} characters" in page
     assert long.strip() in page and "Edited." in page  # what was typed comes back
@@ -187,7 +221,9 @@ def test_compare_and_revision_pages_show_the_key_point(client, author, session):
 
 
 def test_preview_suggests_a_key_point_only_when_asked(client, author):
-    asked = client.post("/posts/preview", data={"title": "Small PRs", "body": BODY, "want_key_point": "1"}).get_json()
+    asked = client.post(
+        "/posts/preview", data={"title": "Small PRs", "body": BODY, "want_key_point": "1"}
+    ).get_json()
     assert asked["key_point"] == suggest_key_point("Small PRs", BODY)
     assert client.post("/posts/preview", data={"body": BODY}).get_json()["key_point"] is None
 
@@ -202,16 +238,29 @@ def test_migration_adds_an_empty_key_point_to_existing_revisions(empty_database,
     engine = make_engine(empty_database)
     at = "2026-01-01 00:00:00" + ("" if engine.dialect.name == "sqlite" else "+00")
     with engine.begin() as conn:
-        conn.execute(sa.text(
-            "INSERT INTO \"user\" (id, email, password_hash, display_name, job_title, bio, role, status, session_version, "
-            "created_at, leaderboard_opt_out) VALUES (1, 'a@example.com', 'x', 'A', '', '', 'employee', 'active', 1, :at, :f)"),
-            {"at": at, "f": False})
-        conn.execute(sa.text("INSERT INTO post (id, author_id, status, created_at, updated_at) VALUES (1, 1, 'draft', :at, :at)"),
-                     {"at": at})
-        conn.execute(sa.text(
-            "INSERT INTO post_revision (id, post_id, number, kind, note, title, summary, body, body_html, tags_text, "
-            "word_count, created_by_id, created_at) VALUES (1, 1, 1, 'save', '', 'T', '', 'B', '<p>B</p>', '', 1, 1, :at)"),
-            {"at": at})
+        conn.execute(
+            sa.text(
+                'INSERT INTO "user" (id, email, password_hash, display_name, job_title, bio, role, status, '
+                "session_version, created_at, leaderboard_opt_out) "
+                "VALUES (1, 'a@example.com', 'x', 'A', '', '', 'employee', 'active', 1, :at, :f)"
+            ),
+            {"at": at, "f": False},
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO post (id, author_id, status, created_at, updated_at) "
+                "VALUES (1, 1, 'draft', :at, :at)"
+            ),
+            {"at": at},
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO post_revision (id, post_id, number, kind, note, title, summary, body, body_html, "
+                "tags_text, word_count, created_by_id, created_at) "
+                "VALUES (1, 1, 1, 'save', '', 'T', '', 'B', '<p>B</p>', '', 1, 1, :at)"
+            ),
+            {"at": at},
+        )
     engine.dispose()
     upgrade(app)
     engine = make_engine(empty_database)

@@ -54,12 +54,15 @@ def test_own_words_refused_when_too_long_draft_or_deactivated(session, shared, m
         services.save_own_words(session, post, gone, WORDS)
 
 
-@pytest.mark.parametrize(("platform", "text", "expected"), [
-    ("x", "{link} " + "a" * 300, "Too long for X"),
-    ("x", "My take, without the link", "tracked link"),
-    ("threads", "Two tags #one #two {link}", "one topic tag"),
-    ("threads", "{link} " + " ".join(f"https://e{i}.com/a" for i in range(6)), "at most 5 links"),
-])
+@pytest.mark.parametrize(
+    ("platform", "text", "expected"),
+    [
+        ("x", "{link} " + "a" * 300, "Too long for X"),
+        ("x", "My take, without the link", "tracked link"),
+        ("threads", "Two tags #one #two {link}", "one topic tag"),
+        ("threads", "{link} " + " ".join(f"https://e{i}.com/a" for i in range(6)), "at most 5 links"),
+    ],
+)
 def test_text_problems_refuse_a_text_that_could_not_be_posted(session, shared, platform, text, expected):
     post, sharer, links = shared
     text = text.format(link=_link(links, platform))
@@ -72,15 +75,24 @@ def test_text_problems_refuse_a_text_that_could_not_be_posted(session, shared, p
 def test_texts_that_never_carry_the_link_are_kept_without_it(session, shared):
     post, sharer, links = shared
     for platform in ("instagram", "reddit"):
-        row = services.save_share_text(session, post, sharer, platform, "Our team's story, link in bio",
-                                       link=_link(links, platform))
+        row = services.save_share_text(
+            session, post, sharer, platform, "Our team's story, link in bio", link=_link(links, platform)
+        )
         assert row.text == "Our team's story, link in bio"
 
 
 def test_every_proposal_is_built_around_the_key_point(session, make_user, make_post, monkeypatch):
     author = make_user()
-    post = posts.create_draft(session, author, posts.PostInput(
-        "Small PRs", "", "Small pull requests get reviewed in hours. Big ones wait.", key_point="Split your work."))
+    post = posts.create_draft(
+        session,
+        author,
+        posts.PostInput(
+            "Small PRs",
+            "",
+            "Small pull requests get reviewed in hours. Big ones wait.",
+            key_point="Split your work.",
+        ),
+    )
     posts.publish_post(session, post, author)
     session.commit()
     sharer = make_user()
@@ -99,9 +111,18 @@ def test_every_proposal_is_built_around_the_key_point(session, make_user, make_p
 
 def test_own_words_appear_in_every_rebuilt_text_and_no_two_are_identical(session, shared):
     post, sharer, links = shared
-    services.save_share_text(session, post, sharer, "bluesky", f"Mine, as I wrote it {_link(links, 'bluesky')}",
-                             link=_link(links, "bluesky"))
-    cards = {c.platform: c for c in queries.cards(session, post, sharer, links, "http://hub.test", None, words=WORDS)}
+    services.save_share_text(
+        session,
+        post,
+        sharer,
+        "bluesky",
+        f"Mine, as I wrote it {_link(links, 'bluesky')}",
+        link=_link(links, "bluesky"),
+    )
+    cards = {
+        c.platform: c
+        for c in queries.cards(session, post, sharer, links, "http://hub.test", None, words=WORDS)
+    }
     assert cards["bluesky"].source == "yours" and WORDS not in cards["bluesky"].text  # their own text stays
     for pid in ("x", "linkedin", "mastodon", "whatsapp", "email"):
         assert cards[pid].source == "words" and WORDS in cards[pid].text, pid
@@ -143,13 +164,18 @@ def test_overlong_own_words_are_refused_clearly_and_nothing_is_lost(client, auth
     assert queries.own_words(session, post, sharer) == WORDS
 
 
-def test_own_words_only_ever_for_the_signed_in_person_on_public_posts(client, auth, session, shared, make_user, make_post):
+def test_own_words_only_ever_for_the_signed_in_person_on_public_posts(
+    client, auth, session, shared, make_user, make_post
+):
     post, sharer, _links = shared
     auth.login(sharer)
     client.post(f"/p/{post.id}/share/words", data={"words": WORDS})
     colleague = auth.login(make_user())
     # a user_id in the request changes nothing: words are always the signed-in person's
-    assert client.post(f"/p/{post.id}/share/words", data={"words": "Mine", "user_id": sharer.id}).status_code == 200
+    assert (
+        client.post(f"/p/{post.id}/share/words", data={"words": "Mine", "user_id": sharer.id}).status_code
+        == 200
+    )
     assert queries.own_words(session, post, sharer) == WORDS
     assert queries.own_words(session, post, colleague) == "Mine"
     assert WORDS not in client.get(f"/p/{post.id}/share").get_data(as_text=True)
@@ -165,13 +191,17 @@ def test_own_words_only_ever_for_the_signed_in_person_on_public_posts(client, au
 def test_save_text_names_the_problem_and_keeps_nothing_wrong(client, auth, session, shared):
     post, sharer, links = shared
     auth.login(sharer)
-    response = client.post(f"/p/{post.id}/share/text", data={"platform": "threads", "text": "Two #tags #here"})
+    response = client.post(
+        f"/p/{post.id}/share/text", data={"platform": "threads", "text": "Two #tags #here"}
+    )
     assert response.status_code == 422
     message = response.get_json()["message"]
     assert "one topic tag" in message and "tracked link" in message
     assert session.scalar(sa.select(ShareText.id)) is None
     ok = f"Mine {_link(links, 'threads')}"
-    assert client.post(f"/p/{post.id}/share/text", data={"platform": "threads", "text": ok}).status_code == 200
+    assert (
+        client.post(f"/p/{post.id}/share/text", data={"platform": "threads", "text": ok}).status_code == 200
+    )
     measured = client.post(f"/p/{post.id}/share/measure", data={"text-threads": "#a #b"}).get_json()
     assert any("one topic tag" in p for p in measured["platforms"]["threads"]["problems"])
 
@@ -193,7 +223,10 @@ def test_the_author_is_asked_why_they_wrote_it(client, auth, shared):
     page = client.get(f"/p/{post.id}/share").get_data(as_text=True)
     assert 'placeholder="Why did you write this?"' in page and "Why are you sharing this?" not in page
     public = client.get(f"/p/{post.id}-{post.slug}").get_data(as_text=True)
-    assert f"Tell {post.author.display_name} what you think" not in public and 'id="feedback-for-author"' in public
+    assert (
+        f"Tell {post.author.display_name} what you think" not in public
+        and 'id="feedback-for-author"' in public
+    )
 
 
 def test_colleagues_are_asked_why_they_share(client, auth, shared):
@@ -213,26 +246,36 @@ def test_colleague_sameness_is_warned_on_the_card_with_the_reason(client, auth, 
     colleague = auth.login(make_user())
     mine = services.links_for(session, post, colleague)
     session.commit()
-    client.post(f"/p/{post.id}/share/text", data={"platform": "linkedin", "text": f"{text} #team {_link(mine, 'linkedin')}"})
+    client.post(
+        f"/p/{post.id}/share/text",
+        data={"platform": "linkedin", "text": f"{text} #team {_link(mine, 'linkedin')}"},
+    )
     page = client.get(f"/p/{post.id}/share").get_data(as_text=True)
-    card = page[page.index('id="card-linkedin"'):page.index('id="card-bluesky"')]
+    card = page[page.index('id="card-linkedin"') : page.index('id="card-bluesky"')]
     assert "Sam Sharer" in card and "looks scripted" in card and "own words" in card
     data = client.post(f"/p/{post.id}/share/measure", data={"text-linkedin": text + "!"}).get_json()
     warning = next(w for w in data["warnings"] if w["kind"] == "colleague")
     assert warning["platform"] == "linkedin" and "looks scripted" in warning["message"]
     # their own words make it theirs: no warning any more
-    data = client.post(f"/p/{post.id}/share/measure", data={
-        "text-linkedin": "I did not believe it until our team tried it: splitting work into tiny changes made "
-                         "reviews a pleasure. " + _link(mine, "linkedin")}).get_json()
+    data = client.post(
+        f"/p/{post.id}/share/measure",
+        data={
+            "text-linkedin": "I did not believe it until our team tried it: splitting work into tiny "
+            "changes made reviews a pleasure. " + _link(mine, "linkedin")
+        },
+    ).get_json()
     assert not [w for w in data["warnings"] if w["kind"] == "colleague"]
 
 
 @pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}], ids=["csrf-on"])
-@pytest.mark.parametrize("path, data", [
-    ("words", {"words": WORDS}),
-    ("text", {"platform": "instagram", "text": "Mine, link in bio"}),
-    ("text/reset", {"platform": "x"}),
-])
+@pytest.mark.parametrize(
+    "path, data",
+    [
+        ("words", {"words": WORDS}),
+        ("text", {"platform": "instagram", "text": "Mine, link in bio"}),
+        ("text/reset", {"platform": "x"}),
+    ],
+)
 def test_new_posts_need_the_csrf_token(client, auth, session, shared, path, data):
     post, sharer, _links = shared
     auth.login(sharer)
@@ -241,6 +284,10 @@ def test_new_posts_need_the_csrf_token(client, auth, session, shared, path, data
     assert queries.own_words(session, post, sharer) == "" and session.scalar(sa.select(ShareText.id)) is None
     page = client.get(f"/p/{post.id}/share").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
-        r'name="csrf_token"[^>]*value="([^"]+)"', page)
+        r'name="csrf_token"[^>]*value="([^"]+)"', page
+    )
     assert token
-    assert client.post(f"/p/{post.id}/share/{path}", data={**data, "csrf_token": token.group(1)}).status_code == 200
+    assert (
+        client.post(f"/p/{post.id}/share/{path}", data={**data, "csrf_token": token.group(1)}).status_code
+        == 200
+    )
