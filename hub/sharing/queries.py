@@ -38,7 +38,7 @@ class Card:
 
     def as_json(self) -> dict[str, object]:
         return {"text": self.text, "subject": self.subject, "source": self.source, "count": self.count,
-                "limit": self.limit, "ok": not self.problems, "intent": self.intent,
+                "limit": self.limit, "ok": self.count <= self.limit, "intent": self.intent,
                 "problems": list(self.problems)}
 
 

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from hub import platforms
 from hub.db import get_engine, get_session, utcnow
 from hub.errors import PermissionDenied, ValidationError
-from hub.posts.models import PostStatus
+from hub.posts.models import Post, PostStatus
 from hub.posts.queries import get_post
 from hub.sharing import queries, services, writer
 from hub.sharing.clicklog import ClickLog
@@ -62,7 +62,7 @@ def _load(post_id: int):  # type: ignore[no-untyped-def]
     return post
 
 
-def _cards(post, words: str) -> tuple[list[queries.Card], list[queries.Warning]]:  # type: ignore[no-untyped-def]
+def _cards(post: Post, words: str) -> tuple[list[queries.Card], list[queries.Warning]]:
     """The person's cards (their own words applied) and the similarity warnings on them."""
     db = get_session()
     links = services.links_for(db, post, current_user)
@@ -72,7 +72,7 @@ def _cards(post, words: str) -> tuple[list[queries.Card], list[queries.Warning]]
                                               words=words, disclosure=disclosure)
 
 
-def _cards_json(post, words: str) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def _cards_json(post: Post, words: str) -> dict[str, object]:
     cards, warnings = _cards(post, words)
     return {"cards": {c.platform: c.as_json() for c in cards}, "warnings": [w.as_json() for w in warnings]}
 
@@ -108,7 +108,7 @@ def save_words(post_id: int):
     return jsonify(saved=True, words=row.words, **state)
 
 
-def _first_error(form) -> str:  # type: ignore[no-untyped-def]
+def _first_error(form: OwnWordsForm) -> str:
     for errors in form.errors.values():
         return str(errors[0])
     return "Please check what you typed."
