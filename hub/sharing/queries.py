@@ -72,6 +72,22 @@ def own_words(session: Session, post: Post, user: User) -> str:
     return words or ""
 
 
+def post_proposals(
+    session: Session, post: Post, *, url: str, disclosure: str | None, own_words: str = "",
+    generator: Generator | None = None,
+) -> dict[str, Proposal]:
+    """hub's proposal for every platform of ``post``'s live revision, built around its key
+    point and ``own_words``, with the topic's hashtags and audience; ``generator`` (the
+    language-model writer) writes them where it can."""
+    revision = post.live_revision
+    assert revision is not None
+    hashtags, audience = topic_share_context(session, post)
+    return propose(revision.title, revision.body, url=url, summary=revision.summary,
+                   tags=tuple(revision.tag_names), disclosure=disclosure or None,
+                   topic=post.topic.title if post.topic else None, hashtags=hashtags, audience=audience,
+                   key_point=revision.key_point or None, own_words=own_words or None, generator=generator)
+
+
 def cards(
     session: Session, post: Post, user: User, links: dict[str, ShareLink], base_url: str, disclosure: str | None,
     *, words: str = "",
@@ -89,11 +105,7 @@ def cards(
     placeholder = link_url(base_url, "x" * len(next(iter(links.values())).code))
     proposals: dict[str, Proposal] = {}
     if any(pid not in own and pid not in author for pid in platforms.PLATFORMS):  # someone still needs hub's draft
-        hashtags, audience = topic_share_context(session, post)
-        proposals = propose(revision.title, revision.body, url=placeholder, summary=revision.summary,
-                            tags=tuple(revision.tag_names), disclosure=disclosure or None,
-                            topic=post.topic.title if post.topic else None, hashtags=hashtags, audience=audience,
-                            key_point=revision.key_point or None, own_words=words or None)
+        proposals = post_proposals(session, post, url=placeholder, disclosure=disclosure, own_words=words)
     result = []
     for pid, spec in platforms.PLATFORMS.items():
         url = link_url(base_url, links[pid].code)

@@ -21,13 +21,12 @@ from sqlalchemy.orm import Session
 from hub import platforms, throttle
 from hub.auth.models import User
 from hub.posts.models import Post
-from hub.rewrite import Proposal, plain_text, propose
+from hub.rewrite import Proposal, plain_text
 from hub.rewrite.llm import DEFAULT_TIMEOUT, ModelWriter, shown_url
 from hub.sharing import services
 from hub.sharing.models import ShareLink
-from hub.sharing.queries import intent_for, link_url
+from hub.sharing.queries import intent_for, link_url, post_proposals
 from hub.strategy.queries import platform_sections, section_view
-from hub.topics.queries import topic_share_context
 
 MIN_TIMEOUT, MAX_TIMEOUT = 0.5, 60.0
 MODEL_TTL = 6 * 60 * 60  # seconds the model's texts are kept (they belong to one live revision anyway)
@@ -161,8 +160,6 @@ def written_texts(
     """Every platform's text written by the model for ``user`` (the rules' text wherever the
     model fails or is not configured), each with ``user``'s own link. Cached per live
     revision, person and own words (and the settings, disclosure and strategy they used)."""
-    revision = post.live_revision
-    assert revision is not None
     own_words = " ".join(own_words.split())
     tone, guidance = _strategy(session)
     key = (
@@ -184,20 +181,8 @@ def written_texts(
                 tone=tone,
                 guidance=guidance,
             )
-        hashtags, audience = topic_share_context(session, post)
-        proposals = propose(
-            revision.title,
-            revision.body,
-            url=placeholder,
-            summary=revision.summary,
-            tags=tuple(revision.tag_names),
-            disclosure=disclosure or None,
-            topic=post.topic.title if post.topic else None,
-            hashtags=hashtags,
-            audience=audience,
-            key_point=getattr(revision, "key_point", None) or None,  # the editor's, once it has one
-            own_words=own_words or None,
-            generator=writer,
+        proposals = post_proposals(
+            session, post, url=placeholder, disclosure=disclosure, own_words=own_words, generator=writer
         )
         used_model = any(p.source != "rules" for p in proposals.values())
         cache.put(key, proposals, MODEL_TTL if used_model else FALLBACK_TTL)
