@@ -54,8 +54,11 @@ def configure_settings(app: Flask, test_config: dict[str, Any] | None) -> None:
     app.config.from_object("hub.config")
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("HUB")
-    if "HUB_LLM_API_KEY" in os.environ:  # a secret is taken as written, never parsed as JSON
-        app.config["LLM_API_KEY"] = os.environ["HUB_LLM_API_KEY"]
+    from hub.config import string_settings
+
+    for key in string_settings:  # secrets and addresses stay strings, whatever they look like
+        if f"HUB_{key}" in os.environ:
+            app.config[key] = os.environ[f"HUB_{key}"]
     if test_config:
         app.config.update(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
