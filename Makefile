@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install bench-share bench-dashboard clean
+.PHONY: run test install wheel bench-share bench-dashboard clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ run: $(STAMP)
 ## test: the whole suite (SQLite always; PostgreSQL when HUB_TEST_DATABASE_URL is set)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## wheel: the unit of deployment, with templates, static files and migrations inside (dist/)
+wheel: $(STAMP)
+	rm -rf build
+	$(BIN)/pip wheel --no-deps --no-build-isolation -w dist .
 
 bench-share: $(STAMP)
 	$(BIN)/python bench/share_redirect.py

@@ -11,12 +11,14 @@ from flask import Flask
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the application: config, database, login, CSRF, security, blueprints, CLI, errors."""
+    from hub.resources import resource_dir
+
     app = Flask(
         __name__,
         instance_path=os.environ.get("HUB_INSTANCE_PATH") or None,
         instance_relative_config=True,
-        template_folder="../templates",
-        static_folder="../static",
+        template_folder=resource_dir("templates"),
+        static_folder=resource_dir("static"),
     )
     configure_settings(app, test_config)
 

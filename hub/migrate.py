@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from alembic import command
 from alembic.config import Config
 from flask import Flask
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+from hub.resources import resource_dir
+
+MIGRATIONS = resource_dir("migrations")
 
 
 def alembic_config(app: Flask) -> Config:
