@@ -26,6 +26,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from hub.auth.views import bp as auth_bp
     from hub.channels.views import bp as channels_bp
     from hub.insights import views as insights
+    from hub.outbox import delivery as outbox
     from hub.posts.views import bp as posts_bp
     from hub.public.views import bp as public_bp
     from hub.sharing import views as sharing
@@ -46,8 +47,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(channels_bp)
     app.register_blueprint(strategy_bp)
     insights.init_app(app)
+    outbox.init_app(app)
     cli.init_app(app)
     errors.init_app(app)
+    db.init_unit_of_work(app)  # last: commits before the other after-request hooks run
     return app
 
 

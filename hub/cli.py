@@ -19,7 +19,10 @@ def main() -> None:
 
 
 def init_app(app: Flask) -> None:
-    for command in (migrate, db_revision, seed, create_user, publish_due, flush_clicks, send_digests, about):
+    from hub.outbox.cli import outbox, worker
+
+    for command in (migrate, db_revision, seed, create_user, publish_due, flush_clicks, send_digests, about,
+                    worker, outbox):
         app.cli.add_command(command)
 
 
@@ -112,7 +115,8 @@ def send_digests() -> None:
     from flask import url_for
 
     from hub.db import get_session, utcnow
-    from hub.lib.mail import send_mail
+    from hub.outbox.delivery import deliver_due
+    from hub.outbox.services import queue_mail
     from hub.suggestions import queries, services
     from hub.suggestions.views import notification_url
 
@@ -121,11 +125,13 @@ def send_digests() -> None:
         for person, items in queries.digests_due(db, now):
             subject, body = queries.digest_text(person, items, site_name=cfg["SITE_NAME"], profile_url=cfg["BASE_URL"] + url_for("auth.profile"),
                                                 link=lambda n: cfg["BASE_URL"] + notification_url(n))
-            send_mail(cfg, current_app.instance_path, to=person.email, subject=subject, body=body)
+            queue_mail(db, to=person.email, subject=subject, body=body)  # queued and marked sent together
             services.set_digest_sent(db, person, now)
-            db.commit()  # one by one: a failure later never sends these again
             sent += 1
+    db.commit()
     click.echo(f"Sent {sent} digest(s).")
+    report = deliver_due(current_app._get_current_object())  # type: ignore[attr-defined]
+    click.echo(f"Outbox: {report.sent} sent, {report.retrying} to retry, {report.failed} failed.")
 
 
 @click.command("about")
@@ -142,7 +148,7 @@ def about(port: int) -> None:
     if urlsplit(base_url).hostname in ("127.0.0.1", "localhost") and urlsplit(base_url).port != port:
         click.echo(f"  warning: HUB_BASE_URL points at port {urlsplit(base_url).port}, not {port}: links would be dead")
     click.echo(f"  database: {current_app.config['DATABASE_URL']}")
-    click.echo(f"  password-reset e-mails without SMTP go to: {current_app.instance_path}/outbox/")
+    click.echo(f"  e-mails without SMTP go to: {current_app.instance_path}/outbox/")
     click.echo("  demo sign-ins (password for all: %s):" % DEMO_PASSWORD)
     for email, _name, _title, role in DEMO_PEOPLE:
         click.echo(f"    {email:28} {role.value}")

@@ -55,6 +55,15 @@ MAIL_USERNAME: str | None = None
 MAIL_PASSWORD: str | None = None
 MAIL_USE_TLS = True
 MAIL_FROM = "hub <hub@localhost>"
+# The outbox: mail is queued in the request's transaction and delivered after the commit by
+# `hub worker` and by a background thread of each web process (switch that off with False when
+# `hub worker` runs). A failed attempt is retried after OUTBOX_RETRY_SECONDS, doubling each time
+# (at most six hours), until OUTBOX_MAX_ATTEMPTS; then the message is marked failed (`hub outbox`).
+OUTBOX_DELIVER_IN_WEB = True
+OUTBOX_MAX_ATTEMPTS = 6
+OUTBOX_RETRY_SECONDS = 60.0
+OUTBOX_POLL_SECONDS = 60.0  # how often a courier that has started looks for retries falling due
+OUTBOX_STALE_SECONDS = 600.0  # a message claimed longer ago (its worker died) is claimed again
 
 # Uploads
 MAX_CONTENT_LENGTH = 12 * 1024 * 1024  # whole request

@@ -1,7 +1,10 @@
-"""Database plumbing: the declarative base, one engine per app, one session per app context.
+"""Database plumbing: the declarative base, one engine per app, one session per app context, and
+the request's unit of work.
 
-The request commits once, in the view, after the service has done its work; teardown rolls back
-whatever was not committed and closes the session.
+A request commits once, after its view returned a successful response (status below 400), before
+the response leaves; an exception or an error response rolls everything back. Views never commit.
+CLI commands are not requests: they commit explicitly. Teardown closes the session, rolling back
+whatever was not committed.
 """
 
 from __future__ import annotations
@@ -11,7 +14,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, current_app, g
+from blinker import Namespace
+from flask import Flask, Response, current_app, g
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -77,6 +81,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return sa.create_engine(url, pool_pre_ping=True, **kwargs)
 
 
+# Sent with the app as sender and ``session=`` after a request's unit of work committed.
+request_committed = Namespace().signal("request-committed")
+
+
 def init_app(app: Flask) -> None:
     """Build this app's engine and sessionmaker, and close the app context's session on teardown."""
     engine = make_engine(app.config["DATABASE_URL"])
@@ -96,6 +104,30 @@ def get_session() -> Session:
     return g.hub_session
 
 
+def init_unit_of_work(app: Flask) -> None:
+    """Commit each request once, after its view. Register it last: after-request functions run in
+    reverse order, so it runs first and an error page that replaces a failed commit still gets the
+    security headers and cookies the other hooks add."""
+    app.after_request(_end_unit_of_work)
+
+
+def _end_unit_of_work(response: Response) -> Response:
+    session: Session | None = g.get("hub_session")
+    if session is None:
+        return response
+    if response.status_code >= 400:
+        session.rollback()
+        return response
+    try:
+        session.commit()
+    except Exception as exc:  # the write was not saved: say so, never answer 200 or a redirect
+        session.rollback()
+        current_app.logger.warning("commit failed: %s", exc)
+        return current_app.make_response(current_app.handle_user_exception(exc))
+    request_committed.send(current_app._get_current_object(), session=session)  # type: ignore[attr-defined]
+    return response
+
+
 def _close_session(_exc: BaseException | None) -> None:
     session = g.pop("hub_session", None)
     if session is not None:
@@ -107,6 +139,7 @@ def import_models() -> None:
     import hub.auth.models  # noqa: F401
     import hub.channels.models  # noqa: F401
     import hub.insights.models  # noqa: F401
+    import hub.outbox.models  # noqa: F401
     import hub.posts.models  # noqa: F401
     import hub.sharing.models  # noqa: F401
     import hub.strategy.models  # noqa: F401

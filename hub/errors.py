@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, jsonify, make_response, render_template, request
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 
@@ -98,6 +99,12 @@ def init_app(app: Flask) -> None:
             if name.lower() != "content-type":
                 response.headers[name] = value
         return response
+
+    @app.errorhandler(IntegrityError)
+    def _integrity(exc: IntegrityError) -> tuple[Any, int]:
+        # Two requests wrote the same thing at once (a unique key, a deleted row): nothing was saved.
+        app.logger.warning("integrity error, nothing saved: %s", exc.orig)
+        return _render(409, "Someone else changed this at the same moment, so nothing was saved. Please try again.")
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> tuple[Any, int]:

@@ -166,6 +166,7 @@ def app(backend: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         "WTF_CSRF_ENABLED": False,
         "ALLOWED_EMAIL_DOMAINS": "example.com",
         "PUBLISH_DUE_ON_REQUEST": False,
+        "OUTBOX_DELIVER_IN_WEB": False,  # tests deliver with `hub worker --once`; tests/outbox turn it on
         **app_config,
     }
     app = create_app(config)

@@ -23,7 +23,7 @@ from hub.auth.models import AllowedDomain, Invitation, Role, User
 from hub.db import get_session
 from hub.errors import NotFound, ValidationError
 from hub.forms import ConfirmForm
-from hub.lib.mail import send_mail
+from hub.outbox.services import queue_mail
 from hub.security import safe_next_url
 from hub.web import client_address, commit, show_error
 
@@ -112,9 +112,8 @@ def forgot_password():
         user = services.find_user_for_reset(get_session(), form.email.data)
         if user is not None:
             link = current_app.config["BASE_URL"] + url_for("auth.reset_password", token=services.make_reset_token(user))
-            send_mail(
-                current_app.config,
-                current_app.instance_path,
+            queue_mail(
+                get_session(),
                 to=user.email,
                 subject=f"Reset your {current_app.config['SITE_NAME']} password",
                 body=f"Hello {user.display_name},\n\nSet a new password here (the link works for one hour, once):\n{link}\n\n"

@@ -26,7 +26,7 @@ from hub.channels.models import CHANNEL_PLATFORMS, Channel, ChannelRequest, Chan
 from hub.db import get_session, utcnow
 from hub.errors import PermissionDenied, ValidationError
 from hub.forms import ConfirmForm
-from hub.lib.mail import send_mail
+from hub.outbox.services import queue_mail
 from hub.web import commit, csv_download, show_error
 
 bp = Blueprint("channels", __name__)
@@ -309,8 +309,8 @@ def _tell_requester(req: ChannelRequest) -> None:
     if req.decision_note:
         lines += ["", req.decision_note]
     lines += ["", current_app.config["BASE_URL"] + url_for("channels.request_new")]
-    send_mail(current_app.config, current_app.instance_path, to=req.requester.email,
-              subject=f"Your request for a {req.platform_name} account was {decision}", body="\n".join(lines) + "\n")
+    queue_mail(get_session(), to=req.requester.email,
+               subject=f"Your request for a {req.platform_name} account was {decision}", body="\n".join(lines) + "\n")
 
 
 def _proposed(req: ChannelRequest) -> dict[str, object]:
@@ -336,8 +336,8 @@ def approve(request_id: int):
         except ValidationError as exc:
             show_error(form, exc)
         else:
-            commit()
             _tell_requester(req)
+            commit()
             flash(f"{channel.label} is in the inventory; {req.requester.display_name} was told.", "success")
             return redirect(url_for("channels.detail", channel_id=channel.id))
     return render_template("channels/form.html", form=form, channel=None, request_=req)
@@ -358,7 +358,7 @@ def decline(request_id: int):
     except ValidationError as exc:
         show_error(None, exc)
     else:
-        commit()
         _tell_requester(req)
+        commit()
         flash(f"Declined; {req.requester.display_name} was told.", "success")
     return redirect(url_for("channels.requests"))

@@ -69,11 +69,13 @@ def test_login_next_inside_the_site_is_followed(client, make_user):
     assert response.headers["Location"] == "/colleagues?q=x"
 
 
-def test_password_reset_through_the_outbox(app, client, make_user):
+def test_password_reset_through_the_outbox(app, client, runner, make_user):
     make_user(email="me@example.com")
     response = client.post("/password/forgot", data={"email": "me@example.com"})
     assert response.status_code == 302
     client.post("/password/forgot", data={"email": "nobody@example.com"})  # same answer, no mail
+    assert not (Path(app.instance_path) / "outbox").exists()  # queued, not sent inside the request
+    assert "1 sent" in runner.invoke(args=["worker", "--once"]).output
     mails = sorted((Path(app.instance_path) / "outbox").glob("*.eml"))
     assert len(mails) == 1
     message = email.message_from_bytes(mails[0].read_bytes(), policy=email.policy.default)

@@ -182,7 +182,7 @@ def test_a_farewell_too_long_for_its_platform_is_not_saved(client, auth, comms, 
     assert "Too long for X" in client.get(f"/channels/{closing.id}/close").get_data(as_text=True)
 
 
-def test_request_approve_and_decline_with_mail(app, client, auth, comms, make_user, session):
+def test_request_approve_and_decline_with_mail(app, client, auth, comms, make_user, session, runner):
     employee = make_user(name="Emma Employee")
     auth.login(employee)
     assert client.get("/channels/request").status_code == 200
@@ -202,6 +202,7 @@ def test_request_approve_and_decline_with_mail(app, client, auth, comms, make_us
     assert client.post(f"/channels/requests/{second.id}/decline", data={"note": "Use @acme for jobs."}).status_code == 302
     session.expire_all()
     assert (first.status, second.status) == (RequestStatus.APPROVED, RequestStatus.DECLINED)
+    assert "2 sent" in runner.invoke(args=["worker", "--once"]).output
     outbox = sorted((Path(app.instance_path) / "outbox").glob("*.eml"))
     assert len(outbox) == 2 and "approved" in outbox[0].read_text() + outbox[1].read_text()
     auth.login(employee)

@@ -1,0 +1,104 @@
+"""Queueing messages, and the steps of delivering them: claim, then record what happened."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from hub.errors import NotFound, ValidationError
+from hub.outbox.models import MessageKind, MessageStatus, OutboxMessage
+
+# Set on the session by queue_mail; the request's commit hook wakes the web process's courier.
+QUEUED = "hub.outbox.queued"
+MAX_BACKOFF_SECONDS = 6 * 60 * 60
+
+
+def queue_mail(session: Session, *, to: str, subject: str, body: str) -> OutboxMessage:
+    """Queue one plain-text e-mail in the session's transaction: it is sent after the commit, or
+    never if the transaction rolls back."""
+    if not to or "\n" in to or "\r" in to:
+        raise ValidationError(None, "A message needs one recipient address.")
+    message = OutboxMessage(kind=MessageKind.MAIL, recipient=to[:320], subject=" ".join(subject.split())[:300],
+                            body=body, status=MessageStatus.PENDING)
+    session.add(message)
+    session.flush()
+    session.info[QUEUED] = True
+    return message
+
+
+def release_stale(session: Session, now: datetime, stale_seconds: float) -> int:
+    """Put back messages claimed longer than ``stale_seconds`` ago (their worker died mid-send)."""
+    result = session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.status == MessageStatus.SENDING,
+               OutboxMessage.claimed_at < now - timedelta(seconds=stale_seconds))
+        .values(status=MessageStatus.PENDING, next_attempt_at=now)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def claim_next(session: Session, now: datetime) -> OutboxMessage | None:
+    """Claim the next message whose attempt is due and count the attempt (None when none is due).
+
+    A claim is ``UPDATE ... SET status = 'sending' WHERE id = :id AND status = 'pending'``: of
+    several workers racing for one message exactly one updates its row (PostgreSQL re-checks the
+    condition once the other's transaction ends; SQLite has one writer at a time), the others try
+    the next candidate. The caller commits the claim before sending."""
+    candidates = session.scalars(
+        sa.select(OutboxMessage.id)
+        .where(OutboxMessage.status == MessageStatus.PENDING, OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(10)
+    ).all()
+    for message_id in candidates:
+        result = session.execute(
+            sa.update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, OutboxMessage.status == MessageStatus.PENDING)
+            .values(status=MessageStatus.SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:  # type: ignore[attr-defined]
+            message = session.get(OutboxMessage, message_id, populate_existing=True)
+            assert message is not None
+            return message
+    return None
+
+
+def backoff_seconds(attempts: int, base: float) -> float:
+    """How long to wait after the ``attempts``-th failed attempt: doubling, at most six hours."""
+    return min(base * 2 ** max(attempts - 1, 0), MAX_BACKOFF_SECONDS)
+
+
+def record_sent(session: Session, message: OutboxMessage, now: datetime) -> None:
+    """The message left."""
+    message.status = MessageStatus.SENT
+    message.sent_at = now
+    message.last_error = None
+    session.flush()
+
+
+def record_failure(session: Session, message: OutboxMessage, error: str, now: datetime, *,
+                   max_attempts: int, retry_seconds: float) -> MessageStatus:
+    """The attempt failed: retry later with backoff, or give up after ``max_attempts``."""
+    message.last_error = error[:2000]
+    if message.attempts >= max_attempts:
+        message.status = MessageStatus.FAILED
+    else:
+        message.status = MessageStatus.PENDING
+        message.next_attempt_at = now + timedelta(seconds=backoff_seconds(message.attempts, retry_seconds))
+    session.flush()
+    return message.status
+
+
+def retry(session: Session, message_id: int, now: datetime) -> OutboxMessage:
+    """Give a failed message another round of attempts, starting now."""
+    message = session.get(OutboxMessage, message_id)
+    if message is None:
+        raise NotFound(f"No message {message_id} in the outbox.")
+    if message.status != MessageStatus.FAILED:
+        raise ValidationError(None, f"Message {message_id} is {message.status.value}, not failed.")
+    message.status, message.attempts, message.next_attempt_at = MessageStatus.PENDING, 0, now
+    session.flush()
+    return message
