@@ -15,7 +15,8 @@ from typing import Any
 
 import sqlalchemy as sa
 from blinker import Namespace
-from flask import Flask, Response, current_app, g
+from flask import Flask, Response, current_app, g, request
+from flask import session as cookie_session
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -123,9 +124,20 @@ def _end_unit_of_work(response: Response) -> Response:
     except Exception as exc:  # the write was not saved: say so, never answer 200 or a redirect
         session.rollback()
         current_app.logger.warning("commit failed: %s", exc)
-        return current_app.make_response(current_app.handle_user_exception(exc))
+        error = current_app.make_response(current_app.handle_user_exception(exc))
+        _restore_cookie_session()
+        return error
     request_committed.send(current_app._get_current_object(), session=session)  # type: ignore[attr-defined]
     return response
+
+
+def _restore_cookie_session() -> None:
+    """Put the signed-cookie session back as the browser sent it: after a failed commit nothing the
+    view put there (a sign-in as a user whose row was never saved) may reach the browser."""
+    sent = current_app.session_interface.open_session(current_app, request) or {}
+    cookie_session.clear()
+    cookie_session.update(sent)
+    cookie_session.modified = False
 
 
 def _close_session(_exc: BaseException | None) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 from flask import Blueprint, redirect
+from flask import session as cookie_session
 
 from hub.auth.models import AllowedDomain
 from hub.db import get_engine, get_session
@@ -52,6 +53,7 @@ def error_response():
 @probe.post("/_uow/duplicate")
 def duplicate():
     get_session().add(AllowedDomain(domain="taken.example"))  # fails only when the commit flushes it
+    cookie_session["signed_in_as"] = "someone whose row was never saved"
     return redirect("/")
 
 
@@ -104,6 +106,7 @@ def test_a_failed_commit_is_an_error_page_not_a_success(probe_app, client, sessi
     assert response.status_code == 409
     assert "nothing was saved" in response.get_data(as_text=True)
     assert response.headers["X-Content-Type-Options"] == "nosniff"  # the other hooks still ran
+    assert "Set-Cookie" not in response.headers  # the browser keeps the session it had
     assert client.post("/_uow/ok").status_code == 302  # the next request starts clean
     assert _stored(session) == (["ok.example", "taken.example"], 1)
 
