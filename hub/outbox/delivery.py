@@ -109,7 +109,10 @@ class Courier:
 
 
 def init_app(app: Flask) -> None:
-    """Give this web process a courier (unless OUTBOX_DELIVER_IN_WEB is off)."""
+    """The admins' outbox page, and a courier for this web process (unless OUTBOX_DELIVER_IN_WEB is off)."""
+    from hub.outbox.views import bp
+
+    app.register_blueprint(bp)
     if app.config.get("OUTBOX_DELIVER_IN_WEB"):
         app.extensions["hub.outbox.courier"] = Courier(app)
 

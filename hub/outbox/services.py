@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from hub.errors import NotFound, ValidationError
+from hub.auth.models import User
+from hub.errors import NotFound, PermissionDenied, ValidationError
 from hub.outbox.models import MessageKind, MessageStatus, OutboxMessage
 
 # Set on the session by queue_mail; the request's commit hook wakes the web process's courier.
@@ -92,8 +93,11 @@ def record_failure(session: Session, message: OutboxMessage, error: str, now: da
     return message.status
 
 
-def retry(session: Session, message_id: int, now: datetime) -> OutboxMessage:
-    """Give a failed message another round of attempts, starting now."""
+def retry(session: Session, message_id: int, now: datetime, actor: User | None = None) -> OutboxMessage:
+    """Give a failed message another round of attempts, starting now. Admins only (``actor`` None:
+    the command line)."""
+    if actor is not None and not actor.is_admin:
+        raise PermissionDenied("Only admins manage the outbox.")
     message = session.get(OutboxMessage, message_id)
     if message is None:
         raise NotFound(f"No message {message_id} in the outbox.")

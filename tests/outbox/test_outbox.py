@@ -195,3 +195,26 @@ def test_the_web_process_delivers_after_the_commit_in_the_background(app, client
         assert _messages(session)[0].status == MessageStatus.SENT
     finally:
         app.extensions["hub.outbox.courier"].stop()
+
+
+def test_admins_see_failed_mail_and_retry_it(app, client, auth, make_user, session):
+    message = services.queue_mail(session, to="gone@example.com", subject="Your request", body="Hi")
+    session.commit()
+    message.status, message.attempts, message.last_error = MessageStatus.FAILED, 3, "SMTPRecipientsRefused: 550 <b>"
+    session.commit()
+    auth.login(make_user(role="employee"))
+    assert client.get("/admin/outbox").status_code == 403
+    assert client.post(f"/admin/outbox/{message.id}/retry").status_code == 403
+    auth.login(make_user(role="comms"))
+    assert client.get("/admin/outbox").status_code == 403
+
+    auth.login(make_user(role="admin"))
+    page = client.get("/admin/outbox?status=failed").get_data(as_text=True)
+    assert "gone@example.com" in page and "550 &lt;b&gt;" in page and "Failed (1)" in page
+    assert client.get("/admin/outbox?status=nonsense").status_code == 400
+    response = client.post(f"/admin/outbox/{message.id}/retry")
+    assert response.status_code == 302 and response.headers["Location"] == "/admin/outbox?status=failed"
+    session.refresh(message)
+    assert (message.status, message.attempts) == (MessageStatus.PENDING, 0)
+    client.post(f"/admin/outbox/{message.id}/retry")  # not failed any more: refused, nothing changes
+    assert "is pending, not failed" in client.get("/admin/outbox").get_data(as_text=True)
