@@ -9,13 +9,12 @@ from hub.db import get_session
 from hub.errors import ValidationError
 
 
-def commit() -> None:
-    """Commit the request's session: the one place a request's writes become durable."""
-    get_session().commit()
-
-
 def show_error(form: FlaskForm | None, exc: ValidationError) -> None:
-    """Put a service's ValidationError on its form field (or flash it), keeping what was typed."""
+    """Put a service's ValidationError on its form field (or flash it), keeping what was typed.
+
+    It rolls the request's writes back first: the page that shows the error is a success (200 or a
+    redirect) for the unit of work, which would otherwise commit what the service did before it
+    refused (views never commit; ``hub.db`` commits after a successful response)."""
     get_session().rollback()
     field = getattr(form, exc.field, None) if (form is not None and exc.field) else None
     if field is not None:

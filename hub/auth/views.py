@@ -25,7 +25,7 @@ from hub.errors import NotFound, ValidationError
 from hub.forms import ConfirmForm
 from hub.outbox.services import queue_mail
 from hub.security import safe_next_url
-from hub.web import client_address, commit, show_error
+from hub.web import client_address, show_error
 
 bp = Blueprint("auth", __name__)
 
@@ -50,7 +50,6 @@ def signup(token: str | None = None):
         except ValidationError as exc:
             show_error(form, exc)
         else:
-            commit()
             _start_session(user)
             flash(f"Welcome to {current_app.config['SITE_NAME']}, {user.display_name}! Write your first post.", "success")
             return redirect(url_for("posts.new"))
@@ -73,7 +72,6 @@ def login():
             db.rollback()
             form.password.errors = [str(exc)]
         else:
-            commit()
             _start_session(user, remember=form.remember.data)
             return redirect(target)
     return render_template("auth/login.html", form=form)
@@ -98,7 +96,6 @@ def change_password():
         except ValidationError as exc:
             show_error(form, exc)
         else:
-            commit()
             login_user(current_user._get_current_object())  # keep this session, end the others
             flash("Your password was changed. Other devices are signed out.", "success")
             return redirect(url_for("auth.profile"))
@@ -135,7 +132,6 @@ def reset_password(token: str):
         except ValidationError as exc:
             show_error(form, exc)
         else:
-            commit()
             _start_session(user)
             flash("Your new password is set.", "success")
             return redirect(url_for("posts.mine"))
@@ -160,7 +156,6 @@ def profile():
         except ValidationError as exc:
             show_error(form, exc)
         else:
-            commit()
             flash("Profile saved.", "success")
             return redirect(url_for("auth.profile"))
     return render_template("auth/profile.html", form=form, platforms=HANDLE_PLATFORMS)
@@ -207,7 +202,6 @@ def create_invitation():
     except ValidationError as exc:
         show_error(None, exc)
         return redirect(url_for("auth.people"))
-    commit()
     link = current_app.config["BASE_URL"] + url_for("auth.invite", token=token)
     flash(f"Invitation link (shown once, valid {current_app.config['INVITATION_DAYS']} days): {link}", "success")
     return redirect(url_for("auth.people"))
@@ -219,7 +213,6 @@ def revoke_invitation(invitation_id: int):
     db = get_session()
     invitation = db.get(Invitation, invitation_id) or abort(404)
     services.revoke_invitation(db, current_user, invitation)
-    commit()
     flash("Invitation revoked.", "info")
     return redirect(url_for("auth.people"))
 
@@ -236,7 +229,6 @@ def set_role(user_id: int):
         except ValidationError as exc:
             show_error(None, exc)
         else:
-            commit()
             flash(f"{user.display_name} is now {Role(form.role.data).label}.", "success")
     return redirect(url_for("auth.people"))
 
@@ -252,7 +244,6 @@ def deactivate(user_id: int):
         except ValidationError as exc:
             show_error(None, exc)
         else:
-            commit()
             flash(f"{user.display_name} is deactivated; their posts stay.", "success")
     return redirect(url_for("auth.people"))
 
@@ -264,7 +255,6 @@ def reactivate(user_id: int):
     user = services.get_user(db, user_id)
     if ConfirmForm().validate_on_submit():
         services.reactivate(db, current_user, user)
-        commit()
         flash(f"{user.display_name} can sign in again.", "success")
     return redirect(url_for("auth.people"))
 
@@ -279,7 +269,6 @@ def set_domains():
         except ValidationError as exc:
             show_error(None, exc)
         else:
-            commit()
             flash("Sign-up domains saved.", "success")
     return redirect(url_for("auth.people"))
 

@@ -27,7 +27,7 @@ from hub.db import get_session, utcnow
 from hub.errors import PermissionDenied, ValidationError
 from hub.forms import ConfirmForm
 from hub.outbox.services import queue_mail
-from hub.web import commit, csv_download, show_error
+from hub.web import csv_download, show_error
 
 bp = Blueprint("channels", __name__)
 
@@ -59,7 +59,6 @@ def _apply(call: Callable[[], object], success: str) -> bool:
     except ValidationError as exc:
         show_error(None, exc)
         return False
-    commit()
     flash(success, "success")
     return True
 
@@ -115,7 +114,6 @@ def new():
         except ValidationError as exc:
             show_error(form, exc)
         else:
-            commit()
             flash(f"{channel.label} is in the inventory.", "success")
             return redirect(url_for("channels.detail", channel_id=channel.id))
     return render_template("channels/form.html", form=form, channel=None, request_=None)
@@ -147,7 +145,6 @@ def edit(channel_id: int):
         except ValidationError as exc:
             show_error(form, exc)
         else:
-            commit()
             flash("Saved." if changed else "Nothing changed.", "success" if changed else "info")
             return redirect(url_for("channels.detail", channel_id=channel.id))
     return render_template("channels/form.html", form=form, channel=channel, request_=None)
@@ -287,7 +284,6 @@ def request_new():
         except ValidationError as exc:
             show_error(form, exc)
         else:
-            commit()
             flash("Request sent. Comms will get back to you here and by e-mail.", "success")
             return redirect(url_for("channels.request_new"))
     return render_template("channels/request.html", form=form, mine=queries.requests(db, requester=current_user),
@@ -337,7 +333,6 @@ def approve(request_id: int):
             show_error(form, exc)
         else:
             _tell_requester(req)
-            commit()
             flash(f"{channel.label} is in the inventory; {req.requester.display_name} was told.", "success")
             return redirect(url_for("channels.detail", channel_id=channel.id))
     return render_template("channels/form.html", form=form, channel=None, request_=req)
@@ -359,6 +354,5 @@ def decline(request_id: int):
         show_error(None, exc)
     else:
         _tell_requester(req)
-        commit()
         flash(f"Declined; {req.requester.display_name} was told.", "success")
     return redirect(url_for("channels.requests"))

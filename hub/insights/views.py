@@ -21,7 +21,7 @@ from hub.lib.csvexport import to_csv
 from hub.posts.models import Post
 from hub.posts.queries import get_post
 from hub.strategy.queries import kpi_progress
-from hub.web import client_address, commit, csv_download, show_error
+from hub.web import client_address, csv_download, show_error
 
 bp = Blueprint("insights", __name__, cli_group="insights")
 
@@ -123,7 +123,6 @@ def leaderboard():
     form = LeaderboardForm()
     if form.validate_on_submit():
         services.set_leaderboard(get_session(), current_user, bool(form.enabled.data))
-        commit()
         flash("The leaderboard is on." if form.enabled.data else "The leaderboard is off.", "success")
     return redirect(url_for("insights.dashboard", start=request.args.get("start"), end=request.args.get("end")))
 
@@ -154,7 +153,6 @@ def handle(feedback_id: int):
         except ValidationError as exc:
             show_error(form, exc)
         else:
-            commit()
             flash("Feedback updated." + (" The response is public under the post." if feedback.has_public_response else ""), "success")
             return redirect(url_for("insights.handle", feedback_id=feedback.id))
     return render_template("insights/feedback.html", feedback=feedback, post=feedback.post, form=form)
@@ -208,7 +206,6 @@ def feedback(post_id: int):
             flash(exc.message, "error")
             status = 429
         else:
-            commit()
             flash("Thank you: your feedback went to the author.", "success")
             return redirect(url_for("public.post", post_id=post.id, slug=post.slug, _anchor="feedback"))
     elif request.method == "POST":

@@ -19,7 +19,7 @@ from hub.posts.forms import ImageForm, PostForm, PreviewForm, RestoreForm, Taked
 from hub.posts.models import Post, RevisionKind
 from hub.rewrite import suggest_key_point
 from hub.suggestions import queries as suggestion_queries
-from hub.web import commit, show_error
+from hub.web import show_error
 
 bp = Blueprint("posts", __name__)
 
@@ -125,29 +125,28 @@ def edit(post_id: int):
 
 
 def _after_save(post: Post, form: PostForm) -> Response:
-    """Commit the saved draft, then run the button's action (publish or schedule) and redirect.
+    """Run the button's action (publish or schedule) on the saved draft and redirect.
 
-    The draft is committed first, so an action that is refused never loses what was typed."""
-    commit()
+    The action runs in a savepoint: one that is refused is undone alone, and the draft is still
+    saved when the request commits, so it never loses what was typed."""
     action = request.form.get("action", "save")
     db = get_session()
     try:
         if action == "publish":
             was_public = post.is_public
-            services.publish_post(db, post, current_user)
-            commit()
+            with db.begin_nested():
+                services.publish_post(db, post, current_user)
             flash("Your changes are live." if was_public else "Published. Share it with your network!", "success")
             return redirect(url_for("public.post", post_id=post.id, slug=post.slug))
         if action == "schedule":
             when = parse_local(form.publish_at.data or "", form.tz_offset.data)
             if when is None:
                 raise ValidationError("publish_at", "Pick a date and time to publish at.")
-            services.schedule_post(db, post, current_user, when)
-            commit()
+            with db.begin_nested():
+                services.schedule_post(db, post, current_user, when)
             flash(f"Scheduled for {when:%Y-%m-%d %H:%M} UTC.", "success")
             return redirect(url_for("posts.edit", post_id=post.id))
-    except ValidationError as exc:
-        db.rollback()
+    except ValidationError as exc:  # the savepoint is rolled back; the draft stays
         flash(f"Draft saved, but not {'published' if action == 'publish' else 'scheduled'}: {exc.message}", "error")
         return redirect(url_for("posts.edit", post_id=post.id))
     flash("Draft saved.", "success")
@@ -175,7 +174,6 @@ def autosave(post_id: int | None = None):
     except ValidationError as exc:
         db.rollback()
         return jsonify(error="invalid", fields={exc.field or "form": [exc.message]}), 422
-    commit()
     return jsonify(_editor_state(post))
 
 
@@ -224,7 +222,6 @@ def lifecycle(post_id: int, action: str):
     except ValidationError as exc:
         show_error(None, exc)
         return redirect(url_for("posts.edit", post_id=post.id))
-    commit()
     flash({"publish": "Published.", "unpublish": "Unpublished: the post is a draft again.", "archive": "Archived.",
            "unarchive": "Back as a draft.", "unschedule": "Schedule cancelled; the post is a draft."}[action], "success")
     if action == "publish":
@@ -245,7 +242,6 @@ def takedown(post_id: int):
         except ValidationError as exc:
             show_error(form, exc)
         else:
-            commit()
             flash("The post is taken down; its author sees your reason.", "success")
             return redirect(url_for("public.home"))
     return render_template("posts/takedown.html", form=form, post=post)
@@ -294,9 +290,9 @@ def restore(post_id: int, number: int):
     try:
         new = services.restore_revision(get_session(), post, current_user, rev, base_revision_id=form.base_revision_id.data)
     except Conflict:
+        get_session().rollback()  # a redirect is a success for the unit of work: drop any half-done write
         flash("The post changed while you were looking; check the newest revision and try again.", "error")
         return redirect(url_for("posts.revisions", post_id=post.id))
-    commit()
     flash(f"Revision {number} restored as revision {new.number}. Publish to make it live.", "success")
     return redirect(url_for("posts.edit", post_id=post.id))
 
@@ -313,7 +309,6 @@ def upload_image():
     except ValidationError as exc:
         get_session().rollback()
         return jsonify(error="invalid", message=exc.message), 422
-    commit()
     url = url_for("posts.image", filename=image.filename)
     alt = (image.alt or "image").replace("]", "").replace("[", "")
     return jsonify(id=image.id, url=url, markdown=f"![{alt}]({url})", width=image.width, height=image.height)
@@ -343,10 +338,12 @@ def _publish_due_posts() -> None:
     if now - _last_due_check < 60:
         return
     _last_due_check = now
-    db = get_session()
-    try:
-        if services.publish_due(db):
-            db.commit()
-    except Exception:  # never let this break the page someone asked for
-        db.rollback()
-        current_app.logger.exception("publishing due posts failed")
+    # A unit of work of its own, like `hub publish-due`: not part of the request's, which commits
+    # only after its view succeeded.
+    with current_app.extensions["hub.db"]() as db:
+        try:
+            if services.publish_due(db):
+                db.commit()
+        except Exception:  # never let this break the page someone asked for
+            db.rollback()
+            current_app.logger.exception("publishing due posts failed")

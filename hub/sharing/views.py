@@ -15,7 +15,7 @@ from hub.posts.queries import get_post
 from hub.sharing import queries, services, writer
 from hub.sharing.clicklog import ClickLog
 from hub.sharing.forms import DisclosureForm, OwnWordsForm, ShareEventForm, ShareTextForm, WriterForm
-from hub.web import client_address, commit, show_error
+from hub.web import client_address, show_error
 
 bp = Blueprint("sharing", __name__)
 
@@ -82,8 +82,7 @@ def _cards_json(post: Post, words: str) -> dict[str, object]:
 def share(post_id: int):
     post = _load(post_id)
     words = queries.own_words(get_session(), post, current_user)
-    cards, warnings = _cards(post, words)
-    commit()  # the person's tracked links, made on their first visit
+    cards, warnings = _cards(post, words)  # makes the person's tracked links on their first visit
     return render_template("sharing/share.html", post=post, cards=cards, warnings=warnings, platforms=platforms.PLATFORMS,
                            form=ShareTextForm(), words_form=OwnWordsForm(words=words), words_max=services.OWN_WORDS_MAX,
                            is_author=post.author_id == current_user.id)
@@ -104,7 +103,6 @@ def save_words(post_id: int):
         get_session().rollback()
         return jsonify(error="invalid", field=exc.field, message=exc.message), 422
     state = _cards_json(post, row.words)
-    commit()
     return jsonify(saved=True, words=row.words, **state)
 
 
@@ -124,7 +122,6 @@ def measure(post_id: int):
     post = _load(post_id)
     texts = {k[5:]: v[:MEASURE_MAX] for k, v in request.form.items() if k.startswith("text-") and k[5:] in platforms.PLATFORMS}
     links = services.links_for(get_session(), post, current_user)
-    commit()
     result = {}
     for pid, text in texts.items():
         count, limit = platforms.measure(pid, text), services.limit_for(current_user, pid)
@@ -154,7 +151,6 @@ def save_text(post_id: int):
     except ValidationError as exc:
         db.rollback()
         return jsonify(error="invalid", field=exc.field, message=exc.message), 422
-    commit()
     return jsonify(saved=True)
 
 
@@ -173,7 +169,6 @@ def reset_text(post_id: int):
         db.rollback()
         return jsonify(error="invalid", message=exc.message), 422
     state = _cards_json(post, queries.own_words(db, post, current_user))
-    commit()
     return jsonify(reset=True, **state)
 
 
@@ -200,7 +195,6 @@ def event(post_id: int):
             kept = True
         except ValidationError:
             pass  # the card already shows why this text cannot be kept; the share still counts
-    commit()
     return jsonify(recorded=True, kept=kept)
 
 
@@ -218,7 +212,6 @@ def written(post_id: int):
         return jsonify(error="invalid", fields=form.errors), 422
     db = get_session()
     links = services.links_for(db, post, current_user)
-    commit()
     texts = writer.written_texts(db, post, current_user, links, base_url=current_app.config["BASE_URL"],
                                  disclosure=services.get_setting(db, services.DISCLOSURE_KEY),
                                  own_words=form.own_words.data or "", settings=settings,
@@ -239,7 +232,6 @@ def settings():
         except ValidationError as exc:
             show_error(form, exc)
         else:
-            commit()
             flash("Sharing settings saved.", "success")
             return redirect(url_for("sharing.settings"))
     return render_template("sharing/settings.html", form=form,

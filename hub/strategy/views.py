@@ -14,7 +14,7 @@ from hub.forms import ConfirmForm
 from hub.lib.textdiff import diff
 from hub.strategy import queries, services
 from hub.strategy.forms import KpiTargetForm, RestoreForm, SectionForm
-from hub.web import commit, show_error
+from hub.web import show_error
 
 bp = Blueprint("strategy", __name__)
 
@@ -62,7 +62,6 @@ def edit(key: str):
         except ValidationError as exc:
             show_error(form, exc)
         else:
-            commit()
             flash(f"{view.title} saved.", "success")
             return redirect(url_for("strategy.page", _anchor=key))
     conflict_diff = diff(conflict.body, form.body.data or "", None) if conflict else None
@@ -109,7 +108,6 @@ def restore(key: str, number: int):
         db.rollback()
         flash("The section changed while you were looking; check the newest revision and try again.", "error")
         return redirect(url_for("strategy.revisions", key=key))
-    commit()
     flash(f"Revision {number} restored as revision {new.number}.", "success")
     return redirect(url_for("strategy.page", _anchor=key))
 
@@ -127,7 +125,6 @@ def kpis():
         except ValidationError as exc:
             show_error(form, exc)
         else:
-            commit()
             flash("Target saved.", "success")
             return redirect(url_for("strategy.kpis"))
     return render_template("strategy/kpis.html", form=form, targets=queries.kpi_targets(db))
@@ -141,6 +138,5 @@ def remove_kpi(target_id: int):
         abort(400)
     db = get_session()
     services.remove_kpi_target(db, current_user, queries.get_kpi_target(db, target_id))
-    commit()
     flash("Target removed.", "success")
     return redirect(url_for("strategy.kpis"))

@@ -24,7 +24,7 @@ from hub.suggestions.forms import (
     ReplyForm,
 )
 from hub.suggestions.models import Notification, NotificationKind, Suggestion, SuggestionKind
-from hub.web import commit, show_error
+from hub.web import show_error
 
 bp = Blueprint("suggestions", __name__)
 
@@ -79,7 +79,6 @@ def comment(post_id: int):
         except ValidationError as exc:
             show_error(form, exc)
         else:
-            commit()
             flash("Comment posted. The author is told.", "success")
             return redirect(url_for("suggestions.thread", suggestion_id=suggestion.id))
     return _post_page(post, form, 422)
@@ -105,7 +104,6 @@ def propose_edit(post_id: int):
         except ValidationError as exc:
             show_error(form, exc)
         else:
-            commit()
             flash("Edit suggested. The author sees it as a diff and decides.", "success")
             return redirect(url_for("suggestions.thread", suggestion_id=suggestion.id))
     return render_template("suggestions/propose.html", post=post, revision=revision, form=form)
@@ -132,7 +130,6 @@ def reply(suggestion_id: int):
         except ValidationError as exc:
             show_error(None, exc)
         else:
-            commit()
             flash("Reply posted.", "success")
     return redirect(url_for("suggestions.thread", suggestion_id=suggestion_id, _anchor="replies"))
 
@@ -158,7 +155,6 @@ def accept(suggestion_id: int):
 
 
 def _accepted(post: Post, published: bool) -> Response:
-    commit()
     if published:
         flash("Accepted and live. Thanks are in the revision history.", "success")
         return redirect(url_for("public.post", post_id=post.id, slug=post.slug))
@@ -206,7 +202,6 @@ def decline(suggestion_id: int):
         except ValidationError as exc:
             show_error(None, exc)
         else:
-            commit()
             flash("Declined. The suggester sees your note.", "success")
     return redirect(url_for("suggestions.thread", suggestion_id=suggestion_id))
 
@@ -222,7 +217,6 @@ def settle(suggestion_id: int, action: str):
         except ValidationError as exc:
             show_error(None, exc)
         else:
-            commit()
             flash("Resolved." if action == "resolve" else "Open again.", "success")
     return redirect(url_for("suggestions.thread", suggestion_id=suggestion_id))
 
@@ -234,7 +228,6 @@ def feedback(post_id: int):
     form = FeedbackForm()
     if form.validate_on_submit():
         services.set_open_for_feedback(get_session(), post, current_user, form.open.data == "1")
-        commit()
         flash("Colleagues can now see this draft and suggest." if post.open_for_feedback else "This draft is private again.", "success")
     if form.back.data == "suggestions":
         return redirect(url_for("suggestions.for_post", post_id=post.id))
@@ -269,7 +262,6 @@ def open_notification(notification_id: int):
     n = queries.get_notification(get_session(), current_user, notification_id)
     if ConfirmForm().validate_on_submit():
         services.mark_read(get_session(), current_user, n)
-        commit()
     return redirect(notification_url(n))
 
 
@@ -278,7 +270,6 @@ def open_notification(notification_id: int):
 def mark_all_read():
     if ConfirmForm().validate_on_submit():
         services.mark_read(get_session(), current_user)
-        commit()
         flash("All caught up.", "success")
     return redirect(url_for("suggestions.notifications"))
 

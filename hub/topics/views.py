@@ -18,7 +18,7 @@ from hub.posts import services as post_services
 from hub.topics import queries, services
 from hub.topics.forms import AreaForm, LinkTopicForm, TopicForm
 from hub.topics.models import Topic
-from hub.web import commit, show_error
+from hub.web import show_error
 
 bp = Blueprint("topics", __name__, url_prefix="/topics")
 
@@ -49,7 +49,6 @@ def _create(verb: Callable[..., Topic], heading: str, submit: str, done: str) ->
         except ValidationError as exc:
             show_error(form, exc)
         else:
-            commit()
             flash(done, "success")
             return redirect(url_for("topics.show", topic_id=topic.id))
     return _editor(form, heading, submit)
@@ -105,7 +104,6 @@ def edit(topic_id: int):
         except ValidationError as exc:
             show_error(form, exc)
         else:
-            commit()
             flash("Topic saved.", "success")
             return redirect(url_for("topics.show", topic_id=topic.id))
     return _editor(form, "Edit topic", "Save", topic)
@@ -119,7 +117,6 @@ def act(topic_id: int, action: str):
         verb = {"add": services.add_to_board, "close": services.close_topic,
                 "follow": services.follow_topic, "unfollow": services.unfollow_topic}[action]
         verb(get_session(), current_user, topic)
-        commit()
         flash({"add": "On the board. Followers of its audience are told.", "close": "Closed.",
                "follow": "Following: you hear about posts written for it.", "unfollow": "Not following any more."}[action], "success")
     return redirect(url_for("topics.show", topic_id=topic.id))
@@ -139,8 +136,6 @@ def area(action: str):
                 flash("Not following that any more.", "success")
         except ValidationError as exc:
             show_error(None, exc)
-        else:
-            commit()
     return redirect(url_for("topics.board"))
 
 
@@ -155,7 +150,6 @@ def pick_up(topic_id: int):
     except ValidationError as exc:
         show_error(None, exc)
         return redirect(url_for("topics.show", topic_id=topic.id))
-    commit()
     flash("A draft for this topic. The brief is beside the editor.", "success")
     return redirect(url_for("posts.edit", post_id=post.id))
 
@@ -177,7 +171,6 @@ def link(post_id: int):
         except ValidationError as exc:
             show_error(form, exc)
         else:
-            commit()
             flash(f"Written for “{topic.title}”." if topic else "No topic now.", "success")
             return redirect(url_for("posts.edit", post_id=post.id))
     return render_template("topics/link.html", post=post, form=form)

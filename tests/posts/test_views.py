@@ -146,3 +146,36 @@ def test_comms_may_review_history_but_not_edit(client, auth, make_user, make_pos
     assert client.get(f"/posts/{post.id}/compare?a=1&b=1").status_code == 200
     assert client.get(f"/posts/{post.id}/edit").status_code == 403
     assert client.post(f"/posts/{post.id}/revisions/1/restore").status_code == 403
+
+
+@pytest.mark.parametrize("action, publish_at, refused", [
+    ("schedule", "2001-01-01T09:00", "Draft saved, but not scheduled"),
+    ("schedule", "", "Draft saved, but not scheduled"),
+])
+def test_a_refused_action_still_saves_the_draft(client, author, make_post, session, action, publish_at, refused):
+    post = make_post(author=author)
+    response = client.post(f"/posts/{post.id}/edit", data={
+        "title": "A post title", "body": "What I typed must survive.", "base_revision_id": post.current_revision_id,
+        "action": action, "publish_at": publish_at, "tz_offset": "0"})
+    assert response.status_code == 302
+    assert refused in client.get(response.headers["Location"]).get_data(as_text=True)
+    session.refresh(post)
+    assert post.status == PostStatus.DRAFT
+    assert post.current_revision.body == "What I typed must survive."
+
+
+def test_requests_publish_due_posts_in_their_own_unit_of_work(app, client, make_post, session, monkeypatch):
+    from datetime import timedelta
+
+    from hub.db import utcnow
+    from hub.posts import services, views
+
+    post = make_post(title="Due")
+    services.schedule_post(session, post, post.author, utcnow() + timedelta(hours=1))
+    post.scheduled_for = utcnow() - timedelta(minutes=1)  # its time has come
+    session.commit()
+    app.config["PUBLISH_DUE_ON_REQUEST"] = True
+    monkeypatch.setattr(views, "_last_due_check", 0.0)
+    assert client.get("/p/999999").status_code == 404  # the request fails: the publishing stands
+    session.refresh(post)
+    assert post.status == PostStatus.PUBLISHED
