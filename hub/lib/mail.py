@@ -1,4 +1,7 @@
-"""Sending e-mail: SMTP when MAIL_SERVER is set, otherwise an ``.eml`` file in instance/outbox/."""
+"""Sending e-mail: SMTP when MAIL_SERVER is set, otherwise an ``.eml`` file in instance/outbox/.
+
+Only the outbox's delivery (``hub.outbox.delivery``) calls this, after the commit and outside any
+request; code that wants to send mail queues it with ``hub.outbox.services.queue_mail``."""
 
 from __future__ import annotations
 

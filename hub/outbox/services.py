@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from hub.auth.models import User
 from hub.errors import NotFound, PermissionDenied, ValidationError
 from hub.outbox.models import MessageKind, MessageStatus, OutboxMessage
+
+if TYPE_CHECKING:  # the outbox serves every domain and imports none of them
+    from hub.auth.models import User
 
 # Set on the session by queue_mail; the request's commit hook wakes the web process's courier.
 QUEUED = "hub.outbox.queued"
