@@ -118,8 +118,24 @@ def _event(session: Session, post: Post, actor: User | None, kind: str, note: st
 def _append_revision(
     session: Session, post: Post, actor: User, data: PostInput, kind: RevisionKind, note: str = ""
 ) -> PostRevision:
+    """Add ``data`` as the revision after the post's current one and point the post at it.
+
+    The post is first claimed with a conditional UPDATE on the revision the caller checked as
+    current, so of two saves written on one base exactly one wins and the other raises Conflict
+    (on PostgreSQL the loser waits for the winner's row lock, then sees the pointer moved). A
+    revision number taken by a writer that did not claim is a Conflict too, never an IntegrityError.
+    """
     title, tags = _check_input(session, data)
     base = post.current_revision
+    if base is not None:
+        claimed = session.execute(
+            sa.update(Post)
+            .where(Post.id == post.id, Post.current_revision_id == base.id)
+            .values(updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if claimed != 1:
+            raise _conflict_with_newer(session, post)
     revision = PostRevision(
         post_id=post.id,
         number=(base.number + 1) if base else 1,
@@ -136,8 +152,11 @@ def _append_revision(
         word_count=word_count(markdown_to_text(data.body)),
         created_by_id=actor.id,
     )
-    session.add(revision)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(revision)
+    except sa.exc.IntegrityError:
+        raise _conflict_with_newer(session, post) from None
     post.current_revision = revision
     post.current_revision_id = revision.id
     post.updated_at = utcnow()
@@ -151,6 +170,22 @@ def _key_point_for(current: PostRevision | None, data: PostInput) -> str | None:
     if given is not None:
         return given
     return current.key_point if current is not None else None
+
+
+def _conflict_with_newer(session: Session, post: Post) -> Conflict:
+    """A Conflict carrying the post's newest revision as the database has it now."""
+    session.refresh(post)
+    if post.current_revision is None:
+        return Conflict("This post was changed elsewhere. Nothing was overwritten.")
+    return _stale(post.current_revision)
+
+
+def _stale(current: PostRevision) -> Conflict:
+    return Conflict(
+        f"This post was saved elsewhere since you started (revision {current.number}, "
+        f"{current.created_at:%H:%M} UTC). Nothing was overwritten.",
+        current=current,
+    )
 
 
 def create_draft(session: Session, author: User, data: PostInput, *, kind: RevisionKind = RevisionKind.SAVE) -> Post:
@@ -190,11 +225,7 @@ def save_revision(
                             _key_point_for(current, data)):
         return current
     if base_revision_id != current.id:
-        raise Conflict(
-            f"This post was saved elsewhere since you started (revision {current.number}, "
-            f"{current.created_at:%H:%M} UTC). Nothing was overwritten.",
-            current=current,
-        )
+        raise _stale(current)
     return _append_revision(session, post, actor, data, kind, note)
 
 
