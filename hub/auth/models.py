@@ -50,6 +50,8 @@ class User(Base):
     digest_sent_at: Mapped[datetime | None]
     # Shown as "Anonymous colleague" on the insights leaderboard (when admins switch it on).
     leaderboard_opt_out: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # The IANA zone (e.g. "Europe/Stockholm") the person last scheduled a post in; "" for none yet.
+    time_zone: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")
 
     handles: Mapped[list[SocialHandle]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="SocialHandle.platform"

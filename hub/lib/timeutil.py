@@ -1,20 +1,50 @@
-"""Time helpers."""
+"""Time helpers: local date-times in a named IANA zone, and RFC 3339 output."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
+
+UTC_ZONE = ZoneInfo("UTC")
 
 
-def parse_local(value: str, offset_minutes: int | None) -> datetime | None:
-    """An aware UTC datetime from a browser's ``datetime-local`` value and its
-    ``Date.getTimezoneOffset()`` (minutes, UTC minus local); no offset means UTC. None if unreadable."""
+class NonexistentLocalTime(ValueError):
+    """A wall-clock time the zone skips (clocks go forward over it), e.g. 02:30 in Stockholm on
+    the last Sunday of March."""
+
+
+@cache
+def _known_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def zone_named(name: str | None) -> ZoneInfo | None:
+    """The IANA zone called ``name`` (``"Europe/Stockholm"``), or None when it is no known zone."""
+    name = (name or "").strip()
+    if not name or name not in _known_zones():
+        return None
+    return ZoneInfo(name)
+
+
+def parse_local(value: str, zone: ZoneInfo) -> datetime | None:
+    """An aware UTC datetime from a browser's ``datetime-local`` value, read as wall-clock time
+    in ``zone`` on that date (so a date across a daylight-saving change gets that date's offset).
+
+    None if the value is unreadable. A time that happens twice (clocks go back) is its first
+    occurrence (``fold=0``); a time that never happens raises NonexistentLocalTime. A value
+    that carries its own offset is taken as it is."""
     try:
         naive = datetime.fromisoformat((value or "").strip())
     except ValueError:
         return None
     if naive.tzinfo is not None:
         return naive.astimezone(timezone.utc)
-    return (naive + timedelta(minutes=offset_minutes or 0)).replace(tzinfo=timezone.utc)
+    local = naive.replace(tzinfo=zone, fold=0)
+    utc = local.astimezone(timezone.utc)
+    if utc.astimezone(zone).replace(tzinfo=None) != naive:
+        raise NonexistentLocalTime(f"{naive:%Y-%m-%d %H:%M} does not exist in {zone.key}")
+    return utc
 
 
 def iso(dt: datetime) -> str:

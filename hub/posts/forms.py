@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, IntegerField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from hub.forms import RevisionIdField
 from hub.posts.services import BODY_MAX, KEY_POINT_MAX, SUMMARY_MAX, TITLE_MAX
@@ -19,7 +19,7 @@ class PostForm(FlaskForm):
     cover_image_id = IntegerField("Cover image", validators=[Optional()])
     base_revision_id = RevisionIdField()
     publish_at = StringField("Publish at", validators=[Optional(), Length(max=40)])
-    tz_offset = IntegerField(validators=[Optional(), NumberRange(-900, 900)])
+    time_zone = StringField(validators=[Optional(), Length(max=64)])  # the browser's IANA zone
     # A loose bound on shape only: the service checks KEY_POINT_MAX with a clearer message.
     key_point = TextAreaField("Key point (optional)", validators=[Length(max=KEY_POINT_MAX * 10)])
     # "1" while the key point field still holds hub's untouched suggestion (see the editor's JS).

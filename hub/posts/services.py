@@ -6,6 +6,7 @@ import secrets
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from blinker import Namespace
@@ -18,6 +19,7 @@ from hub.lib import search
 from hub.lib.images import ImageRejected, clean_image
 from hub.lib.markdown import markdown_to_text, render_markdown, word_count
 from hub.lib.text import clean_title, slugify
+from hub.lib.timeutil import UTC_ZONE, NonexistentLocalTime, parse_local, zone_named
 from hub.posts.models import Image, Post, PostEvent, PostRevision, PostStatus, RevisionKind, SearchTerm, Tag
 
 TITLE_MAX = 300
@@ -315,6 +317,33 @@ def schedule_post(session: Session, post: Post, actor: User, when: datetime) -> 
     post.status = PostStatus.SCHEDULED
     post.scheduled_for = when
     _event(session, post, actor, "scheduled", f"{when:%Y-%m-%d %H:%M} UTC")
+
+
+def schedule_post_at_local(
+    session: Session, post: Post, actor: User, local: str, zone_name: str | None
+) -> tuple[datetime, ZoneInfo]:
+    """Schedule the post for the wall-clock time ``local`` (``2027-03-28T02:30``) on that date in
+    the IANA zone ``zone_name`` (the browser's), else the person's saved zone, else UTC; returns
+    the UTC time and the zone used. A valid browser zone is remembered as the person's.
+
+    A time that happens twice when clocks go back is the first of the two; a time the clocks skip
+    is refused with a ValidationError on ``publish_at``."""
+    browser_zone = zone_named(zone_name)
+    zone = browser_zone or zone_named(actor.time_zone) or UTC_ZONE
+    try:
+        when = parse_local(local, zone)
+    except NonexistentLocalTime:
+        raise ValidationError(
+            "publish_at",
+            f"{local.replace('T', ' ')} does not exist in {zone.key}: the clocks skip that hour that night. "
+            "Pick another time.",
+        ) from None
+    if when is None:
+        raise ValidationError("publish_at", "Pick a date and time to publish at.")
+    schedule_post(session, post, actor, when)
+    if browser_zone is not None and actor.time_zone != browser_zone.key:
+        actor.time_zone = browser_zone.key
+    return when, zone
 
 
 def cancel_schedule(session: Session, post: Post, actor: User) -> None:

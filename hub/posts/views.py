@@ -13,7 +13,6 @@ from hub.errors import Conflict, PermissionDenied, ValidationError
 from hub.forms import ConfirmForm
 from hub.lib.markdown import markdown_to_text, reading_minutes, render_markdown, word_count
 from hub.lib.textdiff import diff, has_changes
-from hub.lib.timeutil import parse_local
 from hub.posts import queries, services
 from hub.posts.forms import ImageForm, PostForm, PreviewForm, RestoreForm, TakedownForm
 from hub.posts.models import Post, RevisionKind
@@ -139,12 +138,11 @@ def _after_save(post: Post, form: PostForm) -> Response:
             flash("Your changes are live." if was_public else "Published. Share it with your network!", "success")
             return redirect(url_for("public.post", post_id=post.id, slug=post.slug))
         if action == "schedule":
-            when = parse_local(form.publish_at.data or "", form.tz_offset.data)
-            if when is None:
-                raise ValidationError("publish_at", "Pick a date and time to publish at.")
             with db.begin_nested():
-                services.schedule_post(db, post, current_user, when)
-            flash(f"Scheduled for {when:%Y-%m-%d %H:%M} UTC.", "success")
+                when, zone = services.schedule_post_at_local(
+                    db, post, current_user, form.publish_at.data or "", form.time_zone.data)
+            flash(f"Scheduled for {when.astimezone(zone):%Y-%m-%d %H:%M} ({zone.key}), "
+                  f"{when:%Y-%m-%d %H:%M} UTC.", "success")
             return redirect(url_for("posts.edit", post_id=post.id))
     except ValidationError as exc:  # the savepoint is rolled back; the draft stays
         flash(f"Draft saved, but not {'published' if action == 'publish' else 'scheduled'}: {exc.message}", "error")

@@ -18,8 +18,11 @@
   var lastSaved = snapshot(), submitting = false;
   var storageKey = "hub:draft:" + (form.action || location.pathname);
 
-  var tz = $("tz_offset");
-  if (tz) tz.value = String(new Date().getTimezoneOffset());
+  var tz = $("time_zone"); // the browser's IANA zone: the server converts the chosen date's own offset
+  try {
+    tz.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+    if (tz.value) $("time-zone-name").textContent = ", " + tz.value;
+  } catch (e) {}
 
   function snapshot() {
     // hub's untouched key-point suggestion is not the author's text: it never makes the form dirty

@@ -85,16 +85,63 @@ def test_lifecycle_buttons(client, author, make_post, session):
     assert "A post title" not in client.get("/posts").get_data(as_text=True)
 
 
-def test_schedule_from_the_editor_with_browser_offset(client, author, make_post, session):
+def _schedule(client, post, publish_at, time_zone=None):
+    data = {"title": "A post title", "body": "Some *body* text.", "base_revision_id": post.current_revision_id,
+            "action": "schedule", "publish_at": publish_at}
+    if time_zone is not None:
+        data["time_zone"] = time_zone
+    return client.post(f"/posts/{post.id}/edit", data=data)
+
+
+@pytest.mark.parametrize(("publish_at", "time_zone", "expected"), [
+    # typed in November (CET, +1) for a date after the March change (CEST, +2): that date's offset
+    ("2098-03-31T09:00", "Europe/Stockholm", "2098-03-31T07:00:00+00:00"),
+    ("2098-03-29T09:00", "Europe/Stockholm", "2098-03-29T08:00:00+00:00"),
+    ("2098-10-26T02:30", "Europe/Stockholm", "2098-10-26T00:30:00+00:00"),  # happens twice: the first
+    ("2098-03-10T09:00", "America/New_York", "2098-03-10T13:00:00+00:00"),
+    ("2098-11-03T09:00", "America/New_York", "2098-11-03T14:00:00+00:00"),
+])
+def test_schedule_from_the_editor_in_the_browsers_zone(client, author, make_post, session, publish_at, time_zone,
+                                                       expected):
     post = make_post(author=author)
-    response = client.post(f"/posts/{post.id}/edit", data={
-        "title": "A post title", "body": "Some *body* text.", "base_revision_id": post.current_revision_id,
-        "action": "schedule", "publish_at": "2099-01-01T09:00", "tz_offset": "-60",  # UTC+1
-    })
+    response = _schedule(client, post, publish_at, time_zone)
     assert response.status_code == 302
     session.refresh(post)
+    session.refresh(author)
     assert post.status == PostStatus.SCHEDULED
-    assert post.scheduled_for.isoformat() == "2099-01-01T08:00:00+00:00"
+    assert post.scheduled_for.isoformat() == expected
+    assert author.time_zone == time_zone  # remembered as the default for next time
+    assert f"({time_zone})" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_schedule_without_a_valid_browser_zone_uses_the_saved_zone_then_utc(client, author, make_post, session):
+    post = make_post(author=author)
+    assert _schedule(client, post, "2098-07-01T09:00", "Not/AZone").status_code == 302
+    session.refresh(post)
+    assert post.scheduled_for.isoformat() == "2098-07-01T09:00:00+00:00"  # nothing saved yet: UTC
+    session.refresh(author)
+    assert author.time_zone == ""  # an unknown name is never saved
+
+    author.time_zone = "America/New_York"
+    session.commit()
+    other = make_post(author=author)
+    assert _schedule(client, other, "2098-07-01T09:00").status_code == 302
+    session.refresh(other)
+    assert other.scheduled_for.isoformat() == "2098-07-01T13:00:00+00:00"  # EDT from the saved zone
+
+
+@pytest.mark.parametrize(("publish_at", "time_zone"), [
+    ("2098-03-30T02:30", "Europe/Stockholm"), ("2098-03-09T02:30", "America/New_York")])
+def test_scheduling_a_time_the_clocks_skip_says_so_and_keeps_the_draft(client, author, make_post, session,
+                                                                      publish_at, time_zone):
+    post = make_post(author=author)
+    response = _schedule(client, post, publish_at, time_zone)
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Draft saved, but not scheduled" in page
+    assert f"does not exist in {time_zone}" in page
+    session.refresh(post)
+    assert post.status == PostStatus.DRAFT and post.scheduled_for is None
 
 
 def test_takedown_by_comms_is_shown_to_the_author(client, auth, make_user, make_post, session):
