@@ -18,6 +18,7 @@ class PostForm(FlaskForm):
     tags = StringField("Tags (comma separated)", validators=[Length(max=600)])
     cover_image_id = IntegerField("Cover image", validators=[Optional()])
     base_revision_id = RevisionIdField()
+    working_copy_token = HiddenField(validators=[Optional(), Length(max=32)])  # which autosave this editor saw last
     publish_at = StringField("Publish at", validators=[Optional(), Length(max=40)])
     time_zone = StringField(validators=[Optional(), Length(max=64)])  # the browser's IANA zone
     # A loose bound on shape only: the service checks KEY_POINT_MAX with a clearer message.

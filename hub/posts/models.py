@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
@@ -168,6 +169,47 @@ class PostRevision(Base):
         )
 
 
+class PostWorkingCopy(Base):
+    """The author's unsaved changes to a post, written by autosave: one row per post and person,
+    replaced in place instead of appending a revision on every pause in typing. ``content`` holds
+    the editor's fields by name (``PostInput``), so any field a revision gains rides along.
+    ``base_revision_id`` is the revision the changes were written on (a stale base is a Conflict,
+    as for a save); ``token`` changes on every write, so a second tab cannot overwrite the first's."""
+
+    __tablename__ = "post_working_copy"
+    __table_args__ = (sa.UniqueConstraint("post_id", "author_id", name="uq_post_working_copy_post_id_author_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(sa.ForeignKey("post.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    base_revision_id: Mapped[int] = mapped_column(sa.ForeignKey("post_revision.id"))
+    content: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    token: Mapped[str] = mapped_column(sa.String(32))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)  # the first change not in a revision
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    author: Mapped[User] = relationship()
+    base_revision: Mapped[PostRevision] = relationship()
+
+    is_working_copy = True  # the editor's conflict notice tells it from a revision
+
+    @property
+    def title(self) -> str:
+        return str(self.content.get("title") or "")
+
+    @property
+    def body(self) -> str:
+        return str(self.content.get("body") or "")
+
+    @property
+    def created_by(self) -> User:
+        return self.author
+
+    @property
+    def created_at(self) -> datetime:
+        return self.updated_at
+
+
 class Tag(Base):
     __tablename__ = "tag"
 
@@ -231,4 +273,3 @@ class SearchTerm(Base):
     post_id: Mapped[int] = mapped_column(sa.ForeignKey("post.id", ondelete="CASCADE"), primary_key=True)
     scope: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
     term: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
-    weight: Mapped[int] = mapped_column(default=1)

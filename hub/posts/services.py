@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -20,7 +21,17 @@ from hub.lib.images import ImageRejected, clean_image
 from hub.lib.markdown import markdown_to_text, render_markdown, word_count
 from hub.lib.text import clean_title, slugify
 from hub.lib.timeutil import UTC_ZONE, NonexistentLocalTime, parse_local, zone_named
-from hub.posts.models import Image, Post, PostEvent, PostRevision, PostStatus, RevisionKind, SearchTerm, Tag
+from hub.posts.models import (
+    Image,
+    Post,
+    PostEvent,
+    PostRevision,
+    PostStatus,
+    PostWorkingCopy,
+    RevisionKind,
+    SearchTerm,
+    Tag,
+)
 
 TITLE_MAX = 300
 SUMMARY_MAX = 600
@@ -28,6 +39,9 @@ BODY_MAX = 200_000
 TAG_MAX = 40
 TAGS_MAX = 10
 KEY_POINT_MAX = 300  # one or two sentences; within hub.rewrite.KEY_POINT_MAX, so share texts never cut it
+AUTOSAVE_PAUSE = timedelta(minutes=10)
+"""A pause in writing this long ends a stretch of autosaves: the next one first keeps the
+working copy as a revision, so history has a point for each sitting."""
 
 _signals = Namespace()
 post_published = _signals.signal("hub.post-published")
@@ -47,6 +61,16 @@ class PostInput:
     cover_image_id: int | None = None
     # The author's key point: None keeps the current revision's; "" means none.
     key_point: str | None = None
+
+    def as_fields(self) -> dict[str, Any]:
+        """The fields by name, JSON-ready (a working copy stores them so)."""
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_fields(cls, fields: dict[str, Any]) -> PostInput:
+        """The input stored by ``as_fields``; names this version does not know are ignored."""
+        known = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in fields.items() if k in known})
 
 
 def clean_key_point(raw: str | None) -> str | None:
@@ -129,15 +153,8 @@ def _append_revision(
     """
     title, tags = _check_input(session, data)
     base = post.current_revision
-    if base is not None:
-        claimed = session.execute(
-            sa.update(Post)
-            .where(Post.id == post.id, Post.current_revision_id == base.id)
-            .values(updated_at=utcnow())
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if claimed != 1:
-            raise _conflict_with_newer(session, post)
+    if base is not None and not _claim(session, post, base):
+        raise _conflict_with_newer(session, post)
     revision = PostRevision(
         post_id=post.id,
         number=(base.number + 1) if base else 1,
@@ -172,6 +189,17 @@ def _key_point_for(current: PostRevision | None, data: PostInput) -> str | None:
     if given is not None:
         return given
     return current.key_point if current is not None else None
+
+
+def _claim(session: Session, post: Post, base: PostRevision) -> bool:
+    """Lock the post row while it still points at ``base``; False when it has moved on. Holding
+    the claim, the transaction is the post's only writer until it ends."""
+    return session.execute(
+        sa.update(Post)
+        .where(Post.id == post.id, Post.current_revision_id == base.id)
+        .values(current_revision_id=base.id)
+        .execution_options(synchronize_session=False)
+    ).rowcount == 1
 
 
 def _conflict_with_newer(session: Session, post: Post) -> Conflict:
@@ -221,14 +249,128 @@ def save_revision(
     _require_author(actor, post)
     current = post.current_revision
     assert current is not None
-    title = clean_title(data.title)
-    tags_text = ",".join(normalize_tags(data.tags))
-    if current.same_content(title, data.summary, data.body, tags_text, data.cover_image_id,
-                            _key_point_for(current, data)):
+    if _holds(current, data):
         return current
     if base_revision_id != current.id:
         raise _stale(current)
     return _append_revision(session, post, actor, data, kind, note)
+
+
+def _holds(revision: PostRevision, data: PostInput) -> bool:
+    """Whether ``revision`` already has exactly the content ``data`` would save."""
+    tags_text = ",".join(normalize_tags(data.tags))
+    return revision.same_content(clean_title(data.title), data.summary, data.body, tags_text, data.cover_image_id,
+                                 _key_point_for(revision, data))
+
+
+def working_copy(session: Session, post: Post, actor: User) -> PostWorkingCopy | None:
+    """``actor``'s unsaved changes to ``post``, if any."""
+    return session.scalar(
+        sa.select(PostWorkingCopy).where(PostWorkingCopy.post_id == post.id, PostWorkingCopy.author_id == actor.id)
+    )
+
+
+def _other_tab(copy: PostWorkingCopy) -> Conflict:
+    return Conflict(
+        f"This post has unsaved changes from another tab or device ({copy.updated_at:%H:%M} UTC). "
+        "Nothing was overwritten.",
+        current=copy,
+    )
+
+
+@dataclass(frozen=True)
+class Autosaved:
+    """Where the editor stands after an autosave: on ``base``, plus ``working_copy`` when the
+    text differs from it (None: everything typed is in ``base``)."""
+
+    base: PostRevision
+    working_copy: PostWorkingCopy | None
+
+
+def autosave(
+    session: Session,
+    post: Post,
+    actor: User,
+    data: PostInput,
+    *,
+    base_revision_id: int | None,
+    working_copy_token: str | None,
+    now: datetime | None = None,
+) -> Autosaved:
+    """Keep what the author typed in their working copy of ``post``, without a new revision and
+    without touching search. After a pause of AUTOSAVE_PAUSE the previous working copy becomes a
+    revision first. Raises Conflict when the post has a newer revision than ``base_revision_id``
+    (unless it already holds this text) or when another tab wrote the working copy since
+    (``working_copy_token`` is the one this editor last got)."""
+    _require_author(actor, post)
+    _check_input(session, data)
+    now = now or utcnow()
+    current = post.current_revision
+    assert current is not None
+    if base_revision_id != current.id:
+        if _holds(current, data):
+            return Autosaved(current, None)
+        raise _stale(current)
+    if not _claim(session, post, current):
+        raise _conflict_with_newer(session, post)
+    copy = working_copy(session, post, actor)  # read under the claim: no other writer meanwhile
+    if copy is not None and copy.token != (working_copy_token or ""):
+        raise _other_tab(copy)
+    if copy is not None and now - copy.updated_at >= AUTOSAVE_PAUSE:
+        kept = PostInput.from_fields(copy.content)
+        if not _holds(current, kept):
+            current = _append_revision(session, post, actor, kept, RevisionKind.AUTOSAVE, "Kept after a pause in writing")
+    if _holds(current, data):
+        if copy is not None:
+            session.delete(copy)
+            session.flush()
+        return Autosaved(current, None)
+    if copy is None:
+        copy = PostWorkingCopy(post_id=post.id, author_id=actor.id, started_at=now)
+        session.add(copy)
+    elif copy.base_revision_id != current.id:
+        copy.started_at = now
+    copy.base_revision_id = current.id
+    copy.content = data.as_fields()
+    copy.token = secrets.token_urlsafe(12)
+    copy.updated_at = now
+    session.flush()
+    return Autosaved(current, copy)
+
+
+def save_from_editor(
+    session: Session,
+    post: Post,
+    actor: User,
+    data: PostInput,
+    *,
+    base_revision_id: int | None,
+    working_copy_token: str | None,
+) -> PostRevision:
+    """An explicit Save (or Publish) in the editor: ``data`` becomes a revision as with
+    ``save_revision``, and the author's working copy is done with. Raises Conflict, keeping the
+    working copy, when it was written by another tab since this editor last saw it."""
+    _require_author(actor, post)
+    current = post.current_revision
+    assert current is not None
+    if base_revision_id == current.id and not _claim(session, post, current):
+        raise _conflict_with_newer(session, post)
+    copy = working_copy(session, post, actor)
+    if copy is not None and copy.token != (working_copy_token or ""):
+        raise _other_tab(copy)
+    revision = save_revision(session, post, actor, data, base_revision_id=base_revision_id)
+    if copy is not None:
+        session.delete(copy)
+        session.flush()
+    return revision
+
+
+def discard_working_copy(session: Session, post: Post, actor: User) -> None:
+    """Throw away ``actor``'s unsaved changes to ``post``; the newest revision stays as it is."""
+    _require_author(actor, post)
+    session.execute(
+        sa.delete(PostWorkingCopy).where(PostWorkingCopy.post_id == post.id, PostWorkingCopy.author_id == actor.id)
+    )
 
 
 def apply_suggested_revision(
@@ -479,17 +621,8 @@ def _clear_index(session: Session, post: Post, scope: str) -> None:
 def _index(session: Session, post: Post, scope: str, revision: PostRevision) -> None:
     """Replace the post's search terms of ``scope`` with those of ``revision``."""
     _clear_index(session, post, scope)
-    weights: Counter[str] = Counter()
-    for text, weight in (
-        (revision.title, 5),
-        (" ".join(revision.tag_names), 4),
-        (revision.summary, 2),
-        (markdown_to_text(revision.body), 1),
-    ):
-        for term in set(search.terms(text)):
-            weights[term] += weight
-    if weights:
-        session.execute(
-            sa.insert(SearchTerm),
-            [{"post_id": post.id, "scope": scope, "term": t, "weight": w} for t, w in weights.items()],
-        )
+    terms: set[str] = set()
+    for text in (revision.title, " ".join(revision.tag_names), revision.summary, markdown_to_text(revision.body)):
+        terms.update(search.terms(text))
+    if terms:
+        session.execute(sa.insert(SearchTerm), [{"post_id": post.id, "scope": scope, "term": t} for t in sorted(terms)])

@@ -103,24 +103,51 @@ def new():
 def edit(post_id: int):
     post = load_post(post_id, edit=True)
     revision = post.current_revision
-    form = PostForm(obj=revision if request.method == "GET" else None)
-    if request.method == "GET":
+    copy = services.working_copy(get_session(), post, current_user)
+    form = PostForm(formdata=None, data=copy.content) if copy and request.method == "GET" else (
+        PostForm(obj=revision if request.method == "GET" else None))
+    if request.method == "GET" and copy is None:
         form.tags.data = ", ".join(revision.tag_names)
-        form.base_revision_id.data = revision.id
-        if revision.key_point is None:
-            _suggest_key_point(form)
+    if request.method == "GET":
+        form.base_revision_id.data = copy.base_revision_id if copy else revision.id
+        form.working_copy_token.data = copy.token if copy else ""
+        if form.key_point.data is None:  # none set: the revision's, else hub's suggestion
+            if revision.key_point is None:
+                _suggest_key_point(form)
+            else:
+                form.key_point.data = revision.key_point
     conflict = None
     if form.validate_on_submit():
         try:
-            services.save_revision(get_session(), post, current_user, _input(form), base_revision_id=form.base_revision_id.data)
+            services.save_from_editor(get_session(), post, current_user, _input(form),
+                                      base_revision_id=form.base_revision_id.data,
+                                      working_copy_token=form.working_copy_token.data)
             return _after_save(post, form)
         except Conflict as exc:
             conflict = exc.current
-            form.base_revision_id.data = conflict.id  # saving again now means: keep mine
+            # saving again now means: keep mine
+            if getattr(conflict, "is_working_copy", False):
+                form.base_revision_id.data = conflict.base_revision_id
+                form.working_copy_token.data = conflict.token
+            else:
+                form.base_revision_id.data = conflict.id
         except ValidationError as exc:
             show_error(form, exc)
     return render_template("posts/edit.html", form=form, post=post, conflict=conflict,
-                           key_point_max=services.KEY_POINT_MAX, conflict_diff=diff(conflict.body, form.body.data or "", None) if conflict else None), (409 if conflict else 200)
+                           key_point_max=services.KEY_POINT_MAX, working_copy=copy if request.method == "GET" else None,
+                           conflict_diff=diff(conflict.body, form.body.data or "", None) if conflict else None), (409 if conflict else 200)
+
+
+@bp.post("/posts/<int:post_id>/working-copy/discard")
+@login_required
+def discard_working_copy(post_id: int):
+    post = load_post(post_id, edit=True)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.discard_working_copy(get_session(), post, current_user)
+    commit()
+    flash(f"Unsaved changes discarded: the editor shows revision {post.current_revision.number}.", "success")
+    return redirect(url_for("posts.edit", post_id=post.id))
 
 
 def _after_save(post: Post, form: PostForm) -> Response:
@@ -163,25 +190,31 @@ def autosave(post_id: int | None = None):
         if post_id is None:
             post = services.create_draft(db, current_user, _input(form, explicit=False),
                                          kind=RevisionKind.AUTOSAVE)
+            saved = services.Autosaved(post.current_revision, None)
         else:
             post = load_post(post_id, edit=True)
-            services.save_revision(db, post, current_user, _input(form, explicit=False), base_revision_id=form.base_revision_id.data, kind=RevisionKind.AUTOSAVE)
+            saved = services.autosave(db, post, current_user, _input(form, explicit=False),
+                                      base_revision_id=form.base_revision_id.data,
+                                      working_copy_token=form.working_copy_token.data)
     except Conflict as exc:
         db.rollback()
-        return jsonify(error="conflict", message=exc.message, revision_id=exc.current.id, number=exc.current.number), 409
+        current = post.current_revision
+        return jsonify(error="conflict", message=exc.message, revision_id=current.id, number=current.number), 409
     except ValidationError as exc:
         db.rollback()
         return jsonify(error="invalid", fields={exc.field or "form": [exc.message]}), 422
-    return jsonify(_editor_state(post))
+    return jsonify(_editor_state(post, saved))
 
 
-def _editor_state(post: Post) -> dict[str, Any]:
-    revision = post.current_revision
+def _editor_state(post: Post, saved: services.Autosaved) -> dict[str, Any]:
+    revision, copy = saved.base, saved.working_copy
     return {
         "post_id": post.id,
         "revision_id": revision.id,
         "number": revision.number,
-        "saved_at": revision.created_at.isoformat(),
+        "working_copy_token": copy.token if copy else "",
+        "saved_label": f"Changes kept (not yet a revision; on revision {revision.number})" if copy else None,
+        "saved_at": (copy.updated_at if copy else revision.created_at).isoformat(),
         "state": post.status_label,
         "edit_url": url_for("posts.edit", post_id=post.id),
         "autosave_url": url_for("posts.autosave", post_id=post.id),

@@ -91,9 +91,11 @@
       if (res.status === 200) {
         var j = res.json;
         base.value = String(j.revision_id);
+        var token = form.querySelector("input[name=working_copy_token]");
+        if (token) token.value = j.working_copy_token || ""; // which working copy this editor wrote last
         lastSaved = sent;
         if (!dirty()) dropLocalCopy();
-        setState("Saved revision " + j.number + " at " + new Date(j.saved_at).toLocaleTimeString());
+        setState((j.saved_label || ("Saved revision " + j.number)) + " at " + new Date(j.saved_at).toLocaleTimeString());
         stateLabel.textContent = j.state;
         if (autosaveUrl !== j.autosave_url) { // a new post now exists: keep editing it
           dropLocalCopy();

@@ -125,6 +125,47 @@ def test_autosave_keeps_a_new_draft_across_a_reload(signed_in_page, session):
     assert post is not None and post.current_revision.body == "Autosaved *text* that must survive a reload."
 
 
+def test_autosave_keeps_unsaved_changes_without_a_revision_and_they_can_be_discarded(signed_in_page, make_post, session):
+    page, user = signed_in_page()
+    post = make_post(author=user, title="Weekly notes", body="The saved body.")
+    post_id = post.id
+    fresh(session)
+    page.goto(f"/posts/{post_id}/edit")
+    page.locator("#body").fill("Typed after the save, *not* yet a revision.")
+    expect(page.locator("#save-state")).to_contain_text("Changes kept (not yet a revision; on revision 1)")
+
+    page.reload()  # reopening the editor shows the working copy, and says so
+    expect(page.locator("#body")).to_have_value("Typed after the save, *not* yet a revision.")
+    expect(page.locator("#working-copy")).to_contain_text("unsaved changes from")
+    expect(page.locator("#save-state")).to_contain_text("Unsaved changes from")
+    expect(page.locator("#preview-body em")).to_have_text("not")
+    fresh(session)
+    assert [r.body for r in queries.revisions(session, session.get(Post, post_id))] == ["The saved body."]
+
+    page.locator("#body").fill("Typed after the save, and more.")  # autosave goes on from the reopened copy
+    expect(page.locator("#save-state")).to_contain_text("Changes kept")
+    expect(page.locator("#autosave-conflict")).to_be_hidden()
+    page.locator("#discard-working-copy-button").click()
+    expect(page.locator(".flash-success")).to_contain_text("Unsaved changes discarded")
+    expect(page.locator("#body")).to_have_value("The saved body.")
+    expect(page.locator("#working-copy")).to_have_count(0)
+
+
+def test_scheduling_uses_the_browsers_time_zone_for_that_date(signed_in_page, make_post, session):
+    page, user = signed_in_page(timezone_id="Europe/Stockholm")
+    post = make_post(author=user, title="Spring post", body="Body.")
+    post_id = post.id
+    page.goto(f"/posts/{post_id}/edit")
+    expect(page.locator("#time_zone")).to_have_value("Europe/Stockholm")
+    page.locator("summary", has_text="Schedule for later").click()
+    page.locator("#publish_at").fill("2098-03-31T09:00")  # after the spring change: CEST, UTC+2
+    page.get_by_role("button", name="Schedule", exact=True).click()
+    expect(page.locator(".flash-success")).to_contain_text("Scheduled for 2098-03-31 09:00 (Europe/Stockholm)")
+    fresh(session)
+    scheduled = session.get(Post, post_id)
+    assert scheduled is not None and scheduled.scheduled_for.isoformat() == "2098-03-31T07:00:00+00:00"
+
+
 # 3 ------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("found_by", ["save-button", "autosave"])

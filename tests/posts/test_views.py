@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from hub.posts.models import PostStatus
+from hub.posts import queries, services
+from hub.posts.models import Post, PostStatus
 
 
 @pytest.fixture
@@ -46,13 +47,87 @@ def test_stale_form_save_shows_both_texts_and_409(client, author, make_post, ses
     assert post.current_revision.body == "from tab A"
 
 
-def test_autosave_creates_then_updates_and_detects_conflicts(client, author, session):
+def test_autosave_creates_then_keeps_a_working_copy_and_detects_conflicts(client, author, session):
     first = client.post("/write/autosave", data={"title": "", "body": "draft one"}).get_json()
     assert first["number"] == 1 and first["edit_url"] == f"/posts/{first['post_id']}/edit"
+    assert first["working_copy_token"] == ""
     second = client.post(first["autosave_url"], data={"title": "", "body": "draft two", "base_revision_id": first["revision_id"]})
-    assert second.status_code == 200 and second.get_json()["number"] == 2
-    stale = client.post(first["autosave_url"], data={"title": "", "body": "other tab", "base_revision_id": first["revision_id"]})
+    state = second.get_json()
+    assert second.status_code == 200 and state["number"] == 1 and state["revision_id"] == first["revision_id"]
+    assert state["working_copy_token"] and "not yet a revision" in state["saved_label"]
+    third = client.post(first["autosave_url"], data={"title": "", "body": "draft three", "base_revision_id": first["revision_id"],
+                                                     "working_copy_token": state["working_copy_token"]})
+    assert third.status_code == 200 and third.get_json()["number"] == 1
+    post = session.get(Post, first["post_id"])
+    assert [r.body for r in queries.revisions(session, post)] == ["draft one"]  # no revision per pause in typing
+    # another tab that never saw this working copy does not overwrite it
+    other_tab = client.post(first["autosave_url"], data={"title": "", "body": "other tab", "base_revision_id": first["revision_id"]})
+    assert other_tab.status_code == 409 and other_tab.get_json()["number"] == 1
+    assert services.working_copy(session, post, author).body == "draft three"
+    # a save on the base moves the post on: an autosave still on the old base is stale
+    client.post(f"/posts/{post.id}/edit", data={"title": "", "body": "saved", "base_revision_id": first["revision_id"],
+                                                "working_copy_token": third.get_json()["working_copy_token"]})
+    stale = client.post(first["autosave_url"], data={"title": "", "body": "old base", "base_revision_id": first["revision_id"]})
     assert stale.status_code == 409 and stale.get_json()["number"] == 2
+
+
+def test_reopening_the_editor_shows_the_working_copy_and_it_can_be_discarded(client, author, make_post, session):
+    post = make_post(author=author, title="Kept title", body="Saved body.", tags="one, two")
+    base = post.current_revision_id
+    response = client.post(f"/posts/{post.id}/autosave", data={
+        "title": "Kept title", "body": "Typed <b>later</b>.", "tags": "one, two, three", "base_revision_id": base})
+    token = response.get_json()["working_copy_token"]
+
+    page = client.get(f"/posts/{post.id}/edit").get_data(as_text=True)
+    assert "Typed &lt;b&gt;later&lt;/b&gt;." in page and "Saved body." not in page
+    assert "one, two, three" in page
+    assert 'id="working-copy"' in page and "Unsaved changes from" in page and "written on revision 1" in page
+    assert f'value="{token}"' in page and f'name="base_revision_id" type="hidden" value="{base}"' in page
+
+    response = client.post(f"/posts/{post.id}/working-copy/discard")
+    assert response.status_code == 302 and response.headers["Location"] == f"/posts/{post.id}/edit"
+    page = client.get(f"/posts/{post.id}/edit").get_data(as_text=True)
+    assert "Saved body." in page and 'id="working-copy"' not in page and "discarded" in page
+    assert services.working_copy(session, post, author) is None
+    assert len(queries.revisions(session, post)) == 1
+
+
+def test_save_from_the_editor_turns_the_working_copy_into_a_revision(client, author, make_post, session):
+    post = make_post(author=author, body="Saved body.")
+    base = post.current_revision_id
+    token = client.post(f"/posts/{post.id}/autosave", data={"title": "A post title", "body": "Typed.", "base_revision_id": base}
+                        ).get_json()["working_copy_token"]
+    response = client.post(f"/posts/{post.id}/edit", data={"title": "A post title", "body": "Typed and saved.",
+                                                           "base_revision_id": base, "working_copy_token": token})
+    assert response.status_code == 302
+    session.refresh(post)
+    assert post.current_revision.body == "Typed and saved."
+    assert services.working_copy(session, post, author) is None
+    assert 'id="working-copy"' not in client.get(f"/posts/{post.id}/edit").get_data(as_text=True)
+
+
+def test_save_from_a_tab_that_never_saw_the_working_copy_shows_both(client, author, make_post, session):
+    post = make_post(author=author, body="Saved body.")
+    base = post.current_revision_id
+    client.post(f"/posts/{post.id}/autosave", data={"title": "A post title", "body": "Typed in tab A.", "base_revision_id": base})
+    response = client.post(f"/posts/{post.id}/edit", data={"title": "A post title", "body": "Typed in tab B.",
+                                                           "base_revision_id": base, "working_copy_token": ""})
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "Unsaved changes from another tab or device" in page
+    assert "Typed in tab A." in page and "Typed in tab B." in page
+    copy = services.working_copy(session, post, author)
+    assert copy.body == "Typed in tab A." and f'value="{copy.token}"' in page  # saving again keeps tab B's
+    assert client.post(f"/posts/{post.id}/edit", data={"title": "A post title", "body": "Typed in tab B.",
+                                                       "base_revision_id": base, "working_copy_token": copy.token}).status_code == 302
+    session.refresh(post)
+    assert post.current_revision.body == "Typed in tab B."
+
+
+def test_only_the_author_discards(client, auth, make_user, make_post):
+    post = make_post()
+    auth.login(make_user(role="admin"))
+    assert client.post(f"/posts/{post.id}/working-copy/discard").status_code == 403
 
 
 def test_preview_uses_the_publishing_renderer(client, author):
