@@ -16,11 +16,11 @@ branch_labels = None
 depends_on = None
 
 
+# Plain ADD/DROP COLUMN (SQLite has both): a batch copy of "user" would trip over the tables
+# that reference it.
 def upgrade() -> None:
-    with op.batch_alter_table('user', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('time_zone', sa.String(length=64), server_default='', nullable=False))
+    op.add_column('user', sa.Column('time_zone', sa.String(length=64), server_default='', nullable=False))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('user', schema=None) as batch_op:
-        batch_op.drop_column('time_zone')
+    op.drop_column('user', 'time_zone')

@@ -40,13 +40,11 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('post_working_copy', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_post_working_copy_author_id'), ['author_id'], unique=False)
-    with op.batch_alter_table('search_term', schema=None) as batch_op:
-        batch_op.drop_column('weight')
+    op.drop_column('search_term', 'weight')
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('search_term', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('weight', sa.Integer(), server_default='1', nullable=False))
+    op.add_column('search_term', sa.Column('weight', sa.Integer(), server_default='1', nullable=False))
     with op.batch_alter_table('post_working_copy', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_post_working_copy_author_id'))
     op.drop_table('post_working_copy')
