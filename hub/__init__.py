@@ -22,11 +22,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     configure_settings(app, test_config)
 
-    from hub import cli, db, errors, extensions, security, templating
+    from hub import cli, db, errors, events, extensions, security, templating
     from hub.auth.views import bp as auth_bp
     from hub.channels.views import bp as channels_bp
     from hub.insights import views as insights
     from hub.outbox import delivery as outbox
+    from hub.notifications.views import bp as notifications_bp
     from hub.posts.views import bp as posts_bp
     from hub.public.views import bp as public_bp
     from hub.sharing import views as sharing
@@ -42,12 +43,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(posts_bp)
     app.register_blueprint(suggestions_bp)
+    app.register_blueprint(notifications_bp)
     app.register_blueprint(topics_bp)
     sharing.init_app(app)
     app.register_blueprint(channels_bp)
     app.register_blueprint(strategy_bp)
     insights.init_app(app)
     outbox.init_app(app)
+    events.connect()
     cli.init_app(app)
     errors.init_app(app)
     db.init_unit_of_work(app)  # last: commits before the other after-request hooks run

@@ -115,10 +115,10 @@ def send_digests() -> None:
     from flask import url_for
 
     from hub.db import get_session, utcnow
+    from hub.notifications import queries, services
+    from hub.notifications.views import notification_url
     from hub.outbox.delivery import deliver_due
     from hub.outbox.services import queue_mail
-    from hub.suggestions import queries, services
-    from hub.suggestions.views import notification_url
 
     db, cfg, now, sent = get_session(), current_app.config, utcnow(), 0
     with current_app.test_request_context(base_url=cfg["BASE_URL"]):  # for url_for outside a request

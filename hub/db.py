@@ -151,6 +151,7 @@ def import_models() -> None:
     import hub.auth.models  # noqa: F401
     import hub.channels.models  # noqa: F401
     import hub.insights.models  # noqa: F401
+    import hub.notifications.models  # noqa: F401
     import hub.outbox.models  # noqa: F401
     import hub.posts.models  # noqa: F401
     import hub.sharing.models  # noqa: F401

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from blinker import Namespace
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.orm import Session
 
@@ -15,8 +16,6 @@ from hub.insights.models import Feedback, FeedbackStatus
 from hub.insights.queries import LEADERBOARD_KEY, can_handle
 from hub.posts.models import Post
 from hub.sharing.services import set_setting
-from hub.suggestions import services as suggestions
-from hub.suggestions.models import NotificationKind
 
 NAME_MAX = 120
 EMAIL_MAX = 254
@@ -24,6 +23,11 @@ MESSAGE_MIN = 3
 MESSAGE_MAX = 5_000
 NOTE_MAX = 5_000
 RESPONSE_MAX = 5_000
+
+_signals = Namespace()
+feedback_received = _signals.signal("hub.feedback-received")
+"""Sent as ``feedback_received.send(post, session=..., feedback=...)`` when a reader leaves
+feedback (hub.notifications tells the post's author)."""
 
 
 @dataclass(frozen=True)
@@ -77,13 +81,10 @@ def submit_feedback(session: Session, post: Post, data: FeedbackInput, rate: Rat
     feedback = Feedback(post_id=post.id, name=name, email=email, message=message)
     session.add(feedback)
     session.flush()
-    notify_new_feedback(session, feedback, post)
+    feedback_received.send(post, session=session, feedback=feedback)
     return feedback
 
 
-def notify_new_feedback(session: Session, feedback: Feedback, post: Post) -> None:
-    """Tell the post's author about new feedback, in the app (hub.suggestions' notifications)."""
-    suggestions.notify(session, [post.author_id], NotificationKind.FEEDBACK, actor=None, post=post)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Suggestions, their replies, and notifications.
+"""Suggestions and their replies.
 
 A suggestion is a comment or a proposed edit, always written against one revision of a post.
 It is a conversation: anyone who can see it replies; the post's author accepts or declines an
@@ -17,7 +17,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from hub.auth.models import User
 from hub.db import Base, str_enum, utcnow
 from hub.posts.models import Post, PostRevision
-from hub.topics.models import Topic
 
 
 class SuggestionKind(enum.StrEnum):
@@ -101,41 +100,3 @@ class SuggestionReply(Base):
 
     suggestion: Mapped[Suggestion] = relationship(back_populates="replies")
     author: Mapped[User] = relationship()
-
-
-class NotificationKind(enum.StrEnum):
-    SUGGESTION = "suggestion"  # someone suggested an edit or commented on your post
-    REPLY = "reply"  # someone replied in a conversation you are part of
-    ACCEPTED = "accepted"  # your suggestion was accepted
-    DECLINED = "declined"  # your suggestion was declined
-    TOPIC_NEW = "topic_new"  # a new topic in an area you follow
-    TOPIC_POST = "topic_post"  # a post was published for a topic you follow
-    TOPIC_ADDED = "topic_added"  # the topic you proposed is on the board
-    FEEDBACK = "feedback"  # a reader left feedback on your post (hub.insights)
-
-
-class Notification(Base):
-    """Something someone should know about, shown in the app until read."""
-
-    __tablename__ = "notification"
-    __table_args__ = (sa.Index("ix_notification_user_id_read_at", "user_id", "read_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
-    kind: Mapped[NotificationKind] = mapped_column(str_enum(NotificationKind))
-    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
-    post_id: Mapped[int | None] = mapped_column(sa.ForeignKey("post.id", ondelete="CASCADE"), index=True)
-    suggestion_id: Mapped[int | None] = mapped_column(sa.ForeignKey("suggestion.id", ondelete="CASCADE"), index=True)
-    topic_id: Mapped[int | None] = mapped_column(sa.ForeignKey("topic.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    read_at: Mapped[datetime | None]
-
-    user: Mapped[User] = relationship(foreign_keys=[user_id])
-    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
-    post: Mapped[Post | None] = relationship()
-    suggestion: Mapped[Suggestion | None] = relationship()
-    topic: Mapped[Topic | None] = relationship()
-
-    @property
-    def is_unread(self) -> bool:
-        return self.read_at is None

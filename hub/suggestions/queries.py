@@ -1,27 +1,23 @@
-"""Reads for suggestions and notifications: conversations, counts, diffs, merge plans, digests."""
+"""Reads for suggestions: conversations, counts, diffs, merge plans."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from itertools import groupby
-from operator import attrgetter
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
-from hub.auth.models import User, UserStatus
+from hub.auth.models import User
 from hub.errors import NotFound
 from hub.lib.merge import Merge, merge_text, merge_words
 from hub.lib.textdiff import Row, diff
 from hub.posts.models import Post, PostRevision, PostStatus
 from hub.suggestions import rules
-from hub.suggestions.models import Notification, NotificationKind, Suggestion, SuggestionReply, SuggestionState
+from hub.suggestions.models import Suggestion, SuggestionReply, SuggestionState
 
 FIELDS = (("title", "Title"), ("summary", "Summary"), ("body", "Body"))
-DIGEST_MIN_INTERVAL = timedelta(hours=20)  # "daily", even if cron runs the command more often
 
 
 def get_suggestion(session: Session, suggestion_id: int) -> Suggestion:
@@ -169,95 +165,3 @@ def participants(session: Session, suggestion: Suggestion) -> set[int]:
     """Everyone in the conversation: the post's author, who started it, and who replied."""
     repliers = session.scalars(sa.select(SuggestionReply.author_id).where(SuggestionReply.suggestion_id == suggestion.id))
     return {suggestion.post.author_id, suggestion.author_id, *repliers}
-
-
-# --- notifications ------------------------------------------------------------------------------
-
-
-# What describe() and notification_url() read, loaded with the notifications.
-_DESCRIBED = (
-    joinedload(Notification.actor),
-    joinedload(Notification.post).joinedload(Post.current_revision),
-    joinedload(Notification.post).joinedload(Post.live_revision),
-    joinedload(Notification.topic),
-    joinedload(Notification.suggestion),
-)
-
-
-def notifications(session: Session, user: User, *, limit: int = 100) -> Sequence[Notification]:
-    """``user``'s notifications, newest first."""
-    return session.scalars(
-        sa.select(Notification).where(Notification.user_id == user.id).options(*_DESCRIBED)
-        .order_by(Notification.id.desc()).limit(limit)
-    ).all()
-
-
-def unread_count(session: Session, user_id: int) -> int:
-    """How many of the person's notifications are unread."""
-    return session.scalar(
-        sa.select(sa.func.count()).select_from(Notification).where(Notification.user_id == user_id, Notification.read_at.is_(None))
-    ) or 0
-
-
-def get_notification(session: Session, user: User, notification_id: int) -> Notification:
-    """One of ``user``'s own notifications, or NotFound (others' are never shown)."""
-    notification = session.get(Notification, notification_id)
-    if notification is None or notification.user_id != user.id:
-        raise NotFound("No such notification.")
-    return notification
-
-
-def _post_title(post: Post | None) -> str:
-    if post is None:
-        return "a post"
-    revision = post.live_revision if post.is_public else post.current_revision
-    return f"“{revision.title}”" if revision and revision.title else "an untitled post"
-
-
-def describe(n: Notification) -> str:
-    """One line saying what happened, for the list and the e-mail digest."""
-    who = n.actor.display_name if n.actor else "Someone"
-    post = _post_title(n.post)
-    topic = f"“{n.topic.title}”" if n.topic else "a topic"
-    return {
-        NotificationKind.SUGGESTION: (f"{who} suggested an edit to {post}" if n.suggestion and n.suggestion.is_edit
-                                      else f"{who} commented on {post}"),
-        NotificationKind.REPLY: f"{who} replied in a conversation on {post}",
-        NotificationKind.ACCEPTED: f"{who} accepted your suggestion on {post}",
-        NotificationKind.DECLINED: f"{who} declined your suggestion on {post}",
-        NotificationKind.TOPIC_NEW: f"New topic {topic}" + (f" for {n.topic.audience}" if n.topic and n.topic.audience else ""),
-        NotificationKind.TOPIC_POST: f"{who} published {post} for the topic {topic}",
-        NotificationKind.TOPIC_ADDED: f"{who} added your proposed topic {topic} to the board",
-        NotificationKind.FEEDBACK: f"A reader left feedback on {post}",
-    }[n.kind]
-
-
-def digests_due(session: Session, now: datetime) -> list[tuple[User, list[Notification]]]:
-    """Each active person who asked for the digest, with the unread notifications that came
-    since their last one (people with nothing new are left out). One query for everyone."""
-    rows = session.scalars(
-        sa.select(Notification)
-        .join(Notification.user)
-        .where(
-            User.digest_opt_in.is_(True),
-            User.status == UserStatus.ACTIVE,
-            sa.or_(User.digest_sent_at.is_(None), User.digest_sent_at <= now - DIGEST_MIN_INTERVAL),
-            Notification.read_at.is_(None),
-            sa.or_(User.digest_sent_at.is_(None), Notification.created_at > User.digest_sent_at),
-        )
-        .options(contains_eager(Notification.user), *_DESCRIBED)
-        .order_by(User.id, Notification.id)
-    )
-    return [(person, list(items)) for person, items in groupby(rows, key=attrgetter("user"))]
-
-
-def digest_text(person: User, items: Sequence[Notification], *, site_name: str, link: Any, profile_url: str) -> tuple[str, str]:
-    """The subject and plain-text body of ``person``'s digest; ``link(notification)`` gives each
-    item's absolute address."""
-    count = len(items)
-    subject = f"{count} new on {site_name}" if count != 1 else f"1 new thing on {site_name}"
-    lines = [f"Hello {person.display_name},", "", "Here is what happened since your last digest:", ""]
-    for n in items:
-        lines += [f"- {describe(n)}", f"  {link(n)}"]
-    lines += ["", f"You get this at most once a day because you asked for it. Switch it off on your profile: {profile_url}", ""]
-    return subject, "\n".join(lines)

@@ -1,4 +1,4 @@
-"""Domain verbs for suggestions and notifications.
+"""Domain verbs for suggestions.
 
 Suggestions never gate anything: a post publishes whatever its suggestions say, and a post's
 text changes only when its author accepts an edit (through ``hub.posts.services``).
@@ -6,16 +6,14 @@ text changes only when its author accepts an edit (through ``hub.posts.services`
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 
-import sqlalchemy as sa
+from blinker import Namespace
 from sqlalchemy.orm import Session
 
-from hub.auth.models import User, UserStatus
+from hub.auth.models import User
 from hub.db import utcnow
-from hub.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from hub.errors import Conflict, PermissionDenied, ValidationError
 from hub.lib.markdown import markdown_to_text
 from hub.lib.merge import has_markers
 from hub.lib.text import clean_title, fold
@@ -23,18 +21,31 @@ from hub.posts import services as posts
 from hub.posts.models import Post, PostRevision
 from hub.suggestions import queries
 from hub.suggestions.models import (
-    Notification,
-    NotificationKind,
     Suggestion,
     SuggestionKind,
     SuggestionReply,
     SuggestionState,
 )
-from hub.suggestions.rules import can_see, can_suggest, open_for_suggestions, suggestable_revision  # noqa: F401 (re-exported)
-from hub.topics.models import Topic
+from hub.suggestions.rules import (  # noqa: F401 (re-exported)
+    can_see,
+    can_suggest,
+    open_for_suggestions,
+    suggestable_revision,
+)
 
 TEXT_MAX = 10_000  # a comment, a reply, a note
 QUOTE_MAX = 1_000
+
+_signals = Namespace()
+suggestion_submitted = _signals.signal("hub.suggestion-submitted")
+"""Sent as ``suggestion_submitted.send(suggestion, session=..., actor=...)`` when a conversation
+starts (hub.notifications tells the post's author)."""
+suggestion_replied = _signals.signal("hub.suggestion-replied")
+"""Sent as ``suggestion_replied.send(suggestion, session=..., actor=..., participants=[user ids])``
+with the others in the conversation who may see it."""
+suggestion_decided = _signals.signal("hub.suggestion-decided")
+"""Sent as ``suggestion_decided.send(suggestion, session=..., actor=..., accepted=bool)`` when the
+author accepts or declines a proposed edit."""
 
 
 # --- who may do what ----------------------------------------------------------------------------
@@ -53,50 +64,6 @@ def can_resolve(actor: User, suggestion: Suggestion) -> bool:
 def _require_active(actor: User) -> None:
     if not actor.is_active:
         raise PermissionDenied("Deactivated accounts cannot do that.")
-
-
-# --- notifications ------------------------------------------------------------------------------
-
-
-def notify(
-    session: Session,
-    recipients: Iterable[int],
-    kind: NotificationKind,
-    *,
-    actor: User | None,
-    post: Post | None = None,
-    suggestion: Suggestion | None = None,
-    topic: Topic | None = None,
-) -> list[Notification]:
-    """One notification for each active recipient, never for ``actor`` themselves."""
-    ids = set(recipients) - {actor.id if actor else None}
-    if not ids:
-        return []
-    active = session.scalars(sa.select(User.id).where(User.id.in_(ids), User.status == UserStatus.ACTIVE)).all()
-    made = [
-        Notification(user_id=uid, kind=kind, actor_id=actor.id if actor else None, post_id=post.id if post else None,
-                     suggestion_id=suggestion.id if suggestion else None, topic_id=topic.id if topic else None)
-        for uid in sorted(active)
-    ]
-    session.add_all(made)
-    session.flush()
-    return made
-
-
-def mark_read(session: Session, actor: User, notification: Notification | None = None) -> int:
-    """Mark one of ``actor``'s notifications read, or all of them; returns how many changed."""
-    stmt = sa.update(Notification).where(Notification.user_id == actor.id, Notification.read_at.is_(None))
-    if notification is not None:
-        if notification.user_id != actor.id:
-            raise NotFound("No such notification.")
-        stmt = stmt.where(Notification.id == notification.id)
-    changed = session.execute(stmt.values(read_at=utcnow()).execution_options(synchronize_session="fetch")).rowcount
-    return int(changed or 0)
-
-
-def set_digest_sent(session: Session, user: User, when: datetime) -> None:
-    """Remember that ``user``'s digest went out at ``when`` (the next one starts from there)."""
-    user.digest_sent_at = when
 
 
 # --- the post's side ----------------------------------------------------------------------------
@@ -170,7 +137,7 @@ def submit_suggestion(session: Session, post: Post, actor: User, data: Suggestio
         suggestion.title, suggestion.summary, suggestion.body = title, summary, body
     session.add(suggestion)
     session.flush()
-    notify(session, [post.author_id], NotificationKind.SUGGESTION, actor=actor, post=post, suggestion=suggestion)
+    suggestion_submitted.send(suggestion, session=session, actor=actor)
     return suggestion
 
 
@@ -190,7 +157,7 @@ def reply(session: Session, suggestion: Suggestion, actor: User, body: str) -> S
     suggestion.last_activity_at = utcnow()
     session.flush()
     visible = [uid for uid in others if uid == suggestion.post.author_id or open_for_suggestions(suggestion.post)]
-    notify(session, visible, NotificationKind.REPLY, actor=actor, post=suggestion.post, suggestion=suggestion)
+    suggestion_replied.send(suggestion, session=session, actor=actor, participants=visible)
     return answer
 
 
@@ -234,7 +201,7 @@ def _apply(session: Session, suggestion: Suggestion, actor: User, texts: dict[st
         posts.publish_post(session, post, actor)
     _close(suggestion, actor, SuggestionState.ACCEPTED)
     suggestion.applied_revision_id = revision.id
-    notify(session, [suggestion.author_id], NotificationKind.ACCEPTED, actor=actor, post=post, suggestion=suggestion)
+    suggestion_decided.send(suggestion, session=session, actor=actor, accepted=True)
     return revision
 
 
@@ -285,7 +252,7 @@ def decline_suggestion(session: Session, suggestion: Suggestion, actor: User, no
         raise ValidationError("note", f"Keep it under {TEXT_MAX:,} characters.")
     _close(suggestion, actor, SuggestionState.DECLINED)
     suggestion.decline_note = note
-    notify(session, [suggestion.author_id], NotificationKind.DECLINED, actor=actor, post=suggestion.post, suggestion=suggestion)
+    suggestion_decided.send(suggestion, session=session, actor=actor, accepted=False)
 
 
 def resolve_suggestion(session: Session, suggestion: Suggestion, actor: User) -> None:

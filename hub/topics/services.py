@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from blinker import Namespace
 from sqlalchemy.orm import Session
 
 from hub.auth.models import User
@@ -18,9 +19,7 @@ from hub.lib.markdown import render_markdown
 from hub.lib.text import clean_title, slugify
 from hub.posts import services as posts
 from hub.posts.models import Post
-from hub.posts.services import PostInput, post_published
-from hub.suggestions.models import Notification, NotificationKind
-from hub.suggestions.services import notify
+from hub.posts.services import PostInput
 from hub.topics.models import ALL_AREAS, Topic, TopicFollow, TopicState, area_key
 
 TITLE_MAX = 200
@@ -32,6 +31,17 @@ HASHTAGS_MAX = 15
 PLATFORMS_MAX = 12
 _HASHTAG = re.compile(r"\w+", re.UNICODE)
 _PLATFORM = re.compile(r"[a-z0-9_]{1,32}")
+
+_signals = Namespace()
+topic_added = _signals.signal("hub.topic-added")
+"""Sent as ``topic_added.send(topic, session=..., actor=...)`` the first time a proposed topic
+goes on the board (hub.notifications tells whoever proposed it)."""
+topic_announced = _signals.signal("hub.topic-announced")
+"""Sent as ``topic_announced.send(topic, session=..., actor=..., followers={user ids})`` when a
+topic is new on the board, with the people following its area."""
+topic_post_published = _signals.signal("hub.topic-post-published")
+"""Sent as ``topic_post_published.send(topic, session=..., post=..., followers=[user ids])`` when a
+post written for the topic goes live for the first time, or a live post is linked to it."""
 
 
 @dataclass(frozen=True)
@@ -182,7 +192,7 @@ def add_to_board(session: Session, actor: User, topic: Topic) -> None:
     topic.updated_at = utcnow()
     if first:
         topic.added_by_id, topic.added_at = actor.id, utcnow()
-        notify(session, [topic.created_by_id], NotificationKind.TOPIC_ADDED, actor=actor, topic=topic)
+        topic_added.send(topic, session=session, actor=actor)
         _announce(session, topic, actor, skip={topic.created_by_id})
 
 
@@ -197,7 +207,7 @@ def close_topic(session: Session, actor: User, topic: Topic) -> None:
 def _announce(session: Session, topic: Topic, actor: User, skip: frozenset[int] | set[int] = frozenset()) -> None:
     areas = [ALL_AREAS] + ([topic.area] if topic.area else [])
     followers = set(session.scalars(sa.select(TopicFollow.user_id).where(TopicFollow.area.in_(areas)))) - set(skip)
-    notify(session, followers, NotificationKind.TOPIC_NEW, actor=actor, topic=topic)
+    topic_announced.send(topic, session=session, actor=actor, followers=followers)
 
 
 # --- following ----------------------------------------------------------------------------------
@@ -252,7 +262,6 @@ def pick_up(session: Session, actor: User, topic: Topic) -> Post:
         raise ValidationError(None, "This topic is closed. You can still write about it: start a post of your own.")
     post = posts.create_draft(session, actor, PostInput(title=""))
     post.topic_id = topic.id
-    post.topic = topic
     return post
 
 
@@ -264,26 +273,21 @@ def link_post(session: Session, actor: User, post: Post, topic: Topic | None) ->
     if topic is not None and topic.is_closed and topic.id != post.topic_id:
         raise ValidationError("topic_id", "That topic is closed.")
     post.topic_id = topic.id if topic else None
-    post.topic = topic
     if topic is not None and post.is_public:
         _tell_topic_followers(session, post)
 
 
 def _tell_topic_followers(session: Session, post: Post) -> None:
-    """Followers of the post's topic hear about it the first time it is published for it."""
-    topic = post.topic if post.topic is not None else (session.get(Topic, post.topic_id) if post.topic_id else None)
+    """Followers of the post's topic hear that it is published for it."""
+    topic = session.get(Topic, post.topic_id) if post.topic_id else None
     if topic is None:
         return
-    told = session.scalar(sa.select(sa.exists().where(
-        Notification.kind == NotificationKind.TOPIC_POST, Notification.post_id == post.id, Notification.topic_id == topic.id)))
-    if told:
-        return
-    followers = session.scalars(sa.select(TopicFollow.user_id).where(TopicFollow.topic_id == topic.id))
-    author = session.get(User, post.author_id)
-    notify(session, followers, NotificationKind.TOPIC_POST, actor=author, post=post, topic=topic)
+    followers = list(session.scalars(sa.select(TopicFollow.user_id).where(TopicFollow.topic_id == topic.id)))
+    topic_post_published.send(topic, session=session, post=post, followers=followers)
 
 
-@post_published.connect
-def _on_published(post: Post, *, session: Session, first: bool = True, **_: Any) -> None:
+def on_post_published(post: Post, *, session: Session, first: bool = True, **_: Any) -> None:
+    """hub.posts' ``post_published``, connected in hub/events.py: a post written for a topic that
+    goes live for the first time is news for the topic's followers."""
     if first and post.topic_id is not None:
         _tell_topic_followers(session, post)

@@ -70,8 +70,8 @@ def test_rate_limit_per_address_counts_stored_feedback_and_robots(session, post)
 
 
 def test_new_feedback_notifies_the_author(session, post):
-    from hub.suggestions.models import Notification, NotificationKind
-    from hub.suggestions.queries import describe
+    from hub.notifications.models import Notification, NotificationKind
+    from hub.notifications.queries import describe
 
     submit(session, post)
     made = session.scalars(sa.select(Notification)).all()

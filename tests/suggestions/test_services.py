@@ -9,12 +9,15 @@ import sqlalchemy as sa
 from hub.auth import services as auth
 from hub.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from hub.lib.merge import MARK_OURS
+from hub.notifications import queries as notification_queries
+from hub.notifications import services as notifications
+from hub.notifications.models import Notification, NotificationKind
 from hub.posts import queries as post_queries
 from hub.posts import services as posts
 from hub.posts.models import PostStatus, RevisionKind
 from hub.posts.services import PostInput
 from hub.suggestions import queries, services
-from hub.suggestions.models import Notification, NotificationKind, SuggestionKind, SuggestionState
+from hub.suggestions.models import SuggestionKind, SuggestionState
 from hub.suggestions.services import MergedText, MergeNeeded, SuggestionInput
 
 ROLES = ["employee", "comms", "admin"]
@@ -290,17 +293,17 @@ def test_mark_read_one_or_all_and_never_someone_elses(session, published, collea
     a = services.submit_suggestion(session, published, colleague, comment("one"))
     services.submit_suggestion(session, published, colleague, comment("two"))
     author = published.author
-    assert queries.unread_count(session, author.id) == 2
-    first = queries.notifications(session, author)[-1]
-    assert queries.describe(first) == "Cole League commented on “Shipping”" and first.suggestion_id == a.id
+    assert notification_queries.unread_count(session, author.id) == 2
+    first = notification_queries.notifications(session, author)[-1]
+    assert notification_queries.describe(first) == "Cole League commented on “Shipping”" and first.suggestion_id == a.id
     with pytest.raises(NotFound):
-        services.mark_read(session, colleague, first)
+        notifications.mark_read(session, colleague, first)
     with pytest.raises(NotFound):
-        queries.get_notification(session, colleague, first.id)
-    assert services.mark_read(session, author, first) == 1
-    assert queries.unread_count(session, author.id) == 1
-    assert services.mark_read(session, author) == 1
-    assert queries.unread_count(session, author.id) == 0
+        notification_queries.get_notification(session, colleague, first.id)
+    assert notifications.mark_read(session, author, first) == 1
+    assert notification_queries.unread_count(session, author.id) == 1
+    assert notifications.mark_read(session, author) == 1
+    assert notification_queries.unread_count(session, author.id) == 0
 
 
 def test_my_posts_lists_posts_with_open_suggestions_first(session, make_post, make_user, colleague):
@@ -334,7 +337,7 @@ def test_digests_take_unread_news_since_the_last_digest_in_one_query(session, pu
     s = services.submit_suggestion(session, published, colleague, comment("one"))
 
     def tell(person, *, age=timedelta(0), read=False):
-        [n] = services.notify(session, [person.id], NotificationKind.REPLY, actor=colleague, post=published, suggestion=s)
+        [n] = notifications.notify(session, [person.id], NotificationKind.REPLY, actor=colleague, post=published, suggestion=s)
         n.created_at = now - age
         n.read_at = now if read else None
         return n.id
@@ -356,8 +359,8 @@ def test_digests_take_unread_news_since_the_last_digest_in_one_query(session, pu
     engine = session.get_bind()
     sa.event.listen(engine, "before_cursor_execute", record)
     try:
-        due = queries.digests_due(session, now)
-        lines = [queries.describe(n) for _person, items in due for n in items]
+        due = notification_queries.digests_due(session, now)
+        lines = [notification_queries.describe(n) for _person, items in due for n in items]
     finally:
         sa.event.remove(engine, "before_cursor_execute", record)
     assert {person.id: [n.id for n in items] for person, items in due} == expected

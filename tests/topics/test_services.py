@@ -11,10 +11,10 @@ import sqlalchemy as sa
 from hub.auth import services as auth
 from hub.db import utcnow
 from hub.errors import PermissionDenied, ValidationError
+from hub.notifications.models import Notification, NotificationKind
 from hub.posts import services as posts
 from hub.posts.models import PostStatus
 from hub.sharing.models import Click, ShareEvent, ShareLink
-from hub.suggestions.models import Notification, NotificationKind
 from hub.topics import queries, services
 from hub.topics.models import ALL_AREAS, TopicFollow, TopicState
 from hub.topics.services import TopicInput

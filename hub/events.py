@@ -1,0 +1,28 @@
+"""Who reacts to whom. Every signal that crosses domains is connected here, from create_app.
+
+A domain announces what happened (or asks what others can add) with a blinker signal defined
+beside its verbs, and never imports the domains that react: they sit above it or beside it
+(tests/test_architecture.py holds the layering). Connecting twice is harmless: blinker keeps one
+connection per receiver."""
+
+from __future__ import annotations
+
+from hub.insights import services as insights
+from hub.notifications import services as notifications
+from hub.posts import services as posts
+from hub.suggestions import services as suggestions
+from hub.topics import services as topics
+
+
+def connect() -> None:
+    """Connect every cross-domain receiver to its signal."""
+    # a post goes live -> the followers of its topic hear about it
+    posts.post_published.connect(topics.on_post_published)
+    # conversations, topics and reader feedback -> notifications
+    suggestions.suggestion_submitted.connect(notifications.on_suggestion_submitted)
+    suggestions.suggestion_replied.connect(notifications.on_suggestion_replied)
+    suggestions.suggestion_decided.connect(notifications.on_suggestion_decided)
+    topics.topic_added.connect(notifications.on_topic_added)
+    topics.topic_announced.connect(notifications.on_topic_announced)
+    topics.topic_post_published.connect(notifications.on_topic_post_published)
+    insights.feedback_received.connect(notifications.on_feedback_received)
