@@ -42,7 +42,9 @@ class Notification(Base):
     kind: Mapped[NotificationKind] = mapped_column(str_enum(NotificationKind))
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     post_id: Mapped[int | None] = mapped_column(sa.ForeignKey("post.id", ondelete="CASCADE"), index=True)
-    suggestion_id: Mapped[int | None] = mapped_column(sa.ForeignKey("suggestion.id", ondelete="CASCADE"), index=True)
+    suggestion_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("suggestion.id", ondelete="CASCADE"), index=True
+    )
     topic_id: Mapped[int | None] = mapped_column(sa.ForeignKey("topic.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]

@@ -32,16 +32,24 @@ _DESCRIBED = (
 def notifications(session: Session, user: User, *, limit: int = 100) -> Sequence[Notification]:
     """``user``'s notifications, newest first."""
     return session.scalars(
-        sa.select(Notification).where(Notification.user_id == user.id).options(*_DESCRIBED)
-        .order_by(Notification.id.desc()).limit(limit)
+        sa.select(Notification)
+        .where(Notification.user_id == user.id)
+        .options(*_DESCRIBED)
+        .order_by(Notification.id.desc())
+        .limit(limit)
     ).all()
 
 
 def unread_count(session: Session, user_id: int) -> int:
     """How many of the person's notifications are unread."""
-    return session.scalar(
-        sa.select(sa.func.count()).select_from(Notification).where(Notification.user_id == user_id, Notification.read_at.is_(None))
-    ) or 0
+    return (
+        session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Notification)
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        )
+        or 0
+    )
 
 
 def get_notification(session: Session, user: User, notification_id: int) -> Notification:
@@ -65,12 +73,16 @@ def describe(n: Notification) -> str:
     post = _post_title(n.post)
     topic = f"“{n.topic.title}”" if n.topic else "a topic"
     return {
-        NotificationKind.SUGGESTION: (f"{who} suggested an edit to {post}" if n.suggestion and n.suggestion.is_edit
-                                      else f"{who} commented on {post}"),
+        NotificationKind.SUGGESTION: (
+            f"{who} suggested an edit to {post}"
+            if n.suggestion and n.suggestion.is_edit
+            else f"{who} commented on {post}"
+        ),
         NotificationKind.REPLY: f"{who} replied in a conversation on {post}",
         NotificationKind.ACCEPTED: f"{who} accepted your suggestion on {post}",
         NotificationKind.DECLINED: f"{who} declined your suggestion on {post}",
-        NotificationKind.TOPIC_NEW: f"New topic {topic}" + (f" for {n.topic.audience}" if n.topic and n.topic.audience else ""),
+        NotificationKind.TOPIC_NEW: f"New topic {topic}"
+        + (f" for {n.topic.audience}" if n.topic and n.topic.audience else ""),
         NotificationKind.TOPIC_POST: f"{who} published {post} for the topic {topic}",
         NotificationKind.TOPIC_ADDED: f"{who} added your proposed topic {topic} to the board",
         NotificationKind.FEEDBACK: f"A reader left feedback on {post}",
@@ -96,7 +108,9 @@ def digests_due(session: Session, now: datetime) -> list[tuple[User, list[Notifi
     return [(person, list(items)) for person, items in groupby(rows, key=attrgetter("user"))]
 
 
-def digest_text(person: User, items: Sequence[Notification], *, site_name: str, link: Any, profile_url: str) -> tuple[str, str]:
+def digest_text(
+    person: User, items: Sequence[Notification], *, site_name: str, link: Any, profile_url: str
+) -> tuple[str, str]:
     """The subject and plain-text body of ``person``'s digest; ``link(notification)`` gives each
     item's absolute address."""
     count = len(items)
@@ -104,5 +118,10 @@ def digest_text(person: User, items: Sequence[Notification], *, site_name: str, 
     lines = [f"Hello {person.display_name},", "", "Here is what happened since your last digest:", ""]
     for n in items:
         lines += [f"- {describe(n)}", f"  {link(n)}"]
-    lines += ["", f"You get this at most once a day because you asked for it. Switch it off on your profile: {profile_url}", ""]
+    lines += [
+        "",
+        "You get this at most once a day because you asked for it. "
+        f"Switch it off on your profile: {profile_url}",
+        "",
+    ]
     return subject, "\n".join(lines)

@@ -34,10 +34,18 @@ def notify(
     ids = set(recipients) - {actor.id if actor else None}
     if not ids:
         return []
-    active = session.scalars(sa.select(User.id).where(User.id.in_(ids), User.status == UserStatus.ACTIVE)).all()
+    active = session.scalars(
+        sa.select(User.id).where(User.id.in_(ids), User.status == UserStatus.ACTIVE)
+    ).all()
     made = [
-        Notification(user_id=uid, kind=kind, actor_id=actor.id if actor else None, post_id=post.id if post else None,
-                     suggestion_id=suggestion.id if suggestion else None, topic_id=topic.id if topic else None)
+        Notification(
+            user_id=uid,
+            kind=kind,
+            actor_id=actor.id if actor else None,
+            post_id=post.id if post else None,
+            suggestion_id=suggestion.id if suggestion else None,
+            topic_id=topic.id if topic else None,
+        )
         for uid in sorted(active)
     ]
     session.add_all(made)
@@ -52,7 +60,9 @@ def mark_read(session: Session, actor: User, notification: Notification | None =
         if notification.user_id != actor.id:
             raise NotFound("No such notification.")
         stmt = stmt.where(Notification.id == notification.id)
-    changed = session.execute(stmt.values(read_at=utcnow()).execution_options(synchronize_session="fetch")).rowcount
+    changed = session.execute(
+        stmt.values(read_at=utcnow()).execution_options(synchronize_session="fetch")
+    ).rowcount
     return int(changed or 0)
 
 
@@ -67,16 +77,28 @@ def set_digest_sent(session: Session, user: User, when: datetime) -> None:
 def on_suggestion_submitted(suggestion: Suggestion, *, session: Session, actor: User, **_: Any) -> None:
     """A colleague commented or proposed an edit: the post's author hears."""
     post = suggestion.post
-    notify(session, [post.author_id], NotificationKind.SUGGESTION, actor=actor, post=post, suggestion=suggestion)
+    notify(
+        session, [post.author_id], NotificationKind.SUGGESTION, actor=actor, post=post, suggestion=suggestion
+    )
 
 
-def on_suggestion_replied(suggestion: Suggestion, *, session: Session, actor: User, participants: Iterable[int],
-                          **_: Any) -> None:
+def on_suggestion_replied(
+    suggestion: Suggestion, *, session: Session, actor: User, participants: Iterable[int], **_: Any
+) -> None:
     """Someone replied in a conversation: the others in it who may see it hear."""
-    notify(session, participants, NotificationKind.REPLY, actor=actor, post=suggestion.post, suggestion=suggestion)
+    notify(
+        session,
+        participants,
+        NotificationKind.REPLY,
+        actor=actor,
+        post=suggestion.post,
+        suggestion=suggestion,
+    )
 
 
-def on_suggestion_decided(suggestion: Suggestion, *, session: Session, actor: User, accepted: bool, **_: Any) -> None:
+def on_suggestion_decided(
+    suggestion: Suggestion, *, session: Session, actor: User, accepted: bool, **_: Any
+) -> None:
     """The author accepted or declined a proposed edit: its suggester hears."""
     kind = NotificationKind.ACCEPTED if accepted else NotificationKind.DECLINED
     notify(session, [suggestion.author_id], kind, actor=actor, post=suggestion.post, suggestion=suggestion)
@@ -87,20 +109,35 @@ def on_topic_added(topic: Topic, *, session: Session, actor: User, **_: Any) -> 
     notify(session, [topic.created_by_id], NotificationKind.TOPIC_ADDED, actor=actor, topic=topic)
 
 
-def on_topic_announced(topic: Topic, *, session: Session, actor: User, followers: Iterable[int], **_: Any) -> None:
+def on_topic_announced(
+    topic: Topic, *, session: Session, actor: User, followers: Iterable[int], **_: Any
+) -> None:
     """A topic is new on the board: the followers of its area hear."""
     notify(session, followers, NotificationKind.TOPIC_NEW, actor=actor, topic=topic)
 
 
-def on_topic_post_published(topic: Topic, *, session: Session, post: Post, followers: Iterable[int],
-                            **_: Any) -> None:
+def on_topic_post_published(
+    topic: Topic, *, session: Session, post: Post, followers: Iterable[int], **_: Any
+) -> None:
     """A post written for a topic went live: the topic's followers hear, once per post."""
-    told = session.scalar(sa.select(sa.exists().where(
-        Notification.kind == NotificationKind.TOPIC_POST, Notification.post_id == post.id,
-        Notification.topic_id == topic.id)))
+    told = session.scalar(
+        sa.select(
+            sa.exists().where(
+                Notification.kind == NotificationKind.TOPIC_POST,
+                Notification.post_id == post.id,
+                Notification.topic_id == topic.id,
+            )
+        )
+    )
     if not told:
-        notify(session, followers, NotificationKind.TOPIC_POST, actor=session.get(User, post.author_id), post=post,
-               topic=topic)
+        notify(
+            session,
+            followers,
+            NotificationKind.TOPIC_POST,
+            actor=session.get(User, post.author_id),
+            post=post,
+            topic=topic,
+        )
 
 
 def on_feedback_received(post: Post, *, session: Session, **_: Any) -> None:

@@ -48,7 +48,9 @@ def notification_url(n: Notification, **kw: Any) -> str:
 @bp.get("/notifications")
 @login_required
 def index():
-    return render_template("notifications/index.html", items=queries.notifications(get_session(), current_user))
+    return render_template(
+        "notifications/index.html", items=queries.notifications(get_session(), current_user)
+    )
 
 
 @bp.post("/notifications/<int:notification_id>/open")

@@ -27,8 +27,13 @@ def _sessions(app: Flask) -> sessionmaker[Session]:
 
 def _revision_bodies(app: Flask, post_id: int) -> list[str]:
     with _sessions(app)() as s:
-        return list(s.scalars(sa.select(PostRevision.body).where(PostRevision.post_id == post_id)
-                              .order_by(PostRevision.number)))
+        return list(
+            s.scalars(
+                sa.select(PostRevision.body)
+                .where(PostRevision.post_id == post_id)
+                .order_by(PostRevision.number)
+            )
+        )
 
 
 def _read(s: Session, post_id: int) -> Post:
@@ -39,7 +44,9 @@ def _read(s: Session, post_id: int) -> Post:
 
 
 def _save(s: Session, post: Post, body: str, base_id: int) -> PostRevision:
-    return services.save_revision(s, post, post.author, PostInput("Title", "", body), base_revision_id=base_id)
+    return services.save_revision(
+        s, post, post.author, PostInput("Title", "", body), base_revision_id=base_id
+    )
 
 
 def test_two_sessions_interleaved_one_revision_one_conflict(app, make_post):
@@ -78,8 +85,11 @@ def test_second_writer_waits_for_the_first_then_gets_a_conflict(app, make_post):
     with Sessions() as a, Sessions() as b:
         post_a, post_b = _read(a, post_id), _read(b, post_id)  # both read the base
         _save(a, post_a, "from A", base_id)  # A claimed the post and wrote, not committed yet
-        b_pid = b.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar() \
-            if app.config["HUB_DB_BACKEND"] == "postgresql" else None
+        b_pid = (
+            b.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar()
+            if app.config["HUB_DB_BACKEND"] == "postgresql"
+            else None
+        )
 
         def write_b() -> None:
             try:
@@ -91,9 +101,16 @@ def test_second_writer_waits_for_the_first_then_gets_a_conflict(app, make_post):
         thread.start()
         if b_pid is not None:
             with get_engine(app).connect() as watcher:
-                _wait_until(lambda: watcher.execute(
-                    sa.text("SELECT count(*) FROM pg_locks WHERE pid = :pid AND NOT granted"), {"pid": b_pid}
-                ).scalar() == 1, "B waits for A's lock")
+                _wait_until(
+                    lambda: (
+                        watcher.execute(
+                            sa.text("SELECT count(*) FROM pg_locks WHERE pid = :pid AND NOT granted"),
+                            {"pid": b_pid},
+                        ).scalar()
+                        == 1
+                    ),
+                    "B waits for A's lock",
+                )
         a.commit()
         thread.join(30)
         assert not thread.is_alive()
@@ -109,8 +126,16 @@ def test_a_taken_revision_number_is_a_conflict_not_an_integrity_error(app, make_
     post_id, base_id = post.id, post.current_revision_id
     Sessions = _sessions(app)
     with Sessions() as other:
-        other.add(PostRevision(post_id=post_id, number=2, base_number=1, title="Title", body="unclaimed",
-                               created_by_id=post.author_id))
+        other.add(
+            PostRevision(
+                post_id=post_id,
+                number=2,
+                base_number=1,
+                title="Title",
+                body="unclaimed",
+                created_by_id=post.author_id,
+            )
+        )
         other.commit()
     with Sessions() as s:
         with pytest.raises(Conflict):
@@ -138,8 +163,15 @@ def test_fifty_concurrent_saves_from_one_base_one_success_49_conflicts(app, make
 
     def save(i: int) -> None:
         start.wait()
-        response = clients[i].post(f"/posts/{post_id}/edit", data={
-            "title": "Title", "body": f"version {i}", "base_revision_id": str(base_id), "action": "save"})
+        response = clients[i].post(
+            f"/posts/{post_id}/edit",
+            data={
+                "title": "Title",
+                "body": f"version {i}",
+                "base_revision_id": str(base_id),
+                "action": "save",
+            },
+        )
         with lock:
             statuses.append(response.status_code)
 

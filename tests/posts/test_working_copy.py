@@ -16,15 +16,25 @@ from hub.posts.services import AUTOSAVE_PAUSE, PostInput
 
 
 def _autosave(session, post, body, *, token=None, base=None, now=None, actor=None):
-    saved = services.autosave(session, post, actor or post.author, PostInput("Title", "", body, "tag"),
-                              base_revision_id=post.current_revision_id if base is None else base,
-                              working_copy_token=token, now=now)
+    saved = services.autosave(
+        session,
+        post,
+        actor or post.author,
+        PostInput("Title", "", body, "tag"),
+        base_revision_id=post.current_revision_id if base is None else base,
+        working_copy_token=token,
+        now=now,
+    )
     session.commit()
     return saved
 
 
 def _terms(session, post, scope="current"):
-    return set(session.scalars(sa.select(SearchTerm.term).where(SearchTerm.post_id == post.id, SearchTerm.scope == scope)))
+    return set(
+        session.scalars(
+            sa.select(SearchTerm.term).where(SearchTerm.post_id == post.id, SearchTerm.scope == scope)
+        )
+    )
 
 
 def _copies(session):
@@ -39,7 +49,10 @@ def test_autosaves_update_one_working_copy_and_leave_revisions_and_search_alone(
     second = _autosave(session, post, "zebra giraffe", token=first_token)
     assert second.base.id == first.base.id == post.current_revision_id
     assert second.working_copy.id == first_id and second.working_copy.token != first_token
-    assert second.working_copy.body == "zebra giraffe" and second.working_copy.base_revision_id == post.current_revision_id
+    assert (
+        second.working_copy.body == "zebra giraffe"
+        and second.working_copy.base_revision_id == post.current_revision_id
+    )
     assert _copies(session) == 1
     assert [r.body for r in queries.revisions(session, post)] == ["original words"]
     assert _terms(session, post) == before and "zebra" not in before  # search indexes revisions only
@@ -56,11 +69,17 @@ def test_a_pause_turns_the_working_copy_into_a_revision_first(session, make_post
     post = make_post(title="Title", body="original", tags="tag")
     start = utcnow()
     first = _autosave(session, post, "before the pause", now=start)
-    again = _autosave(session, post, "before the pause, still typing", token=first.working_copy.token,
-                      now=start + AUTOSAVE_PAUSE - timedelta(seconds=1))
+    again = _autosave(
+        session,
+        post,
+        "before the pause, still typing",
+        token=first.working_copy.token,
+        now=start + AUTOSAVE_PAUSE - timedelta(seconds=1),
+    )
     assert len(queries.revisions(session, post)) == 1  # no pause yet
-    after = _autosave(session, post, "after the pause", token=again.working_copy.token,
-                      now=start + 2 * AUTOSAVE_PAUSE)
+    after = _autosave(
+        session, post, "after the pause", token=again.working_copy.token, now=start + 2 * AUTOSAVE_PAUSE
+    )
     kept = post.current_revision
     assert (kept.number, kept.kind, kept.body) == (2, RevisionKind.AUTOSAVE, "before the pause, still typing")
     assert after.base.id == kept.id and after.working_copy.base_revision_id == kept.id
@@ -72,7 +91,9 @@ def test_the_working_copy_carries_its_base_a_newer_revision_is_a_conflict(sessio
     post = make_post(title="Title", body="original", tags="tag")
     base = post.current_revision_id
     copy = _autosave(session, post, "mine").working_copy
-    services.save_revision(session, post, post.author, PostInput("Title", "", "elsewhere", "tag"), base_revision_id=base)
+    services.save_revision(
+        session, post, post.author, PostInput("Title", "", "elsewhere", "tag"), base_revision_id=base
+    )
     session.commit()
     with pytest.raises(Conflict) as info:
         _autosave(session, post, "mine, more", token=copy.token, base=base)
@@ -97,11 +118,23 @@ def test_save_from_editor_makes_the_revision_and_ends_the_working_copy(session, 
     base = post.current_revision_id
     copy = _autosave(session, post, "typed").working_copy
     with pytest.raises(Conflict):
-        services.save_from_editor(session, post, post.author, PostInput("Title", "", "other tab", "tag"),
-                                  base_revision_id=base, working_copy_token="")
+        services.save_from_editor(
+            session,
+            post,
+            post.author,
+            PostInput("Title", "", "other tab", "tag"),
+            base_revision_id=base,
+            working_copy_token="",
+        )
     session.rollback()
-    revision = services.save_from_editor(session, post, post.author, PostInput("Title", "", "typed", "tag"),
-                                         base_revision_id=base, working_copy_token=copy.token)
+    revision = services.save_from_editor(
+        session,
+        post,
+        post.author,
+        PostInput("Title", "", "typed", "tag"),
+        base_revision_id=base,
+        working_copy_token=copy.token,
+    )
     session.commit()
     assert revision.number == 2 and revision.body == "typed" and _copies(session) == 0
     assert "typed" in _terms(session, post)
@@ -132,6 +165,12 @@ def test_a_working_copy_carries_every_field_of_the_editor_generically():
 def test_autosave_refuses_bad_input_like_a_save(session, make_post):
     post = make_post(title="Title", body="original", tags="tag")
     with pytest.raises(services.ValidationError):
-        services.autosave(session, post, post.author, PostInput("x" * 400, "", "b"),
-                          base_revision_id=post.current_revision_id, working_copy_token=None)
+        services.autosave(
+            session,
+            post,
+            post.author,
+            PostInput("x" * 400, "", "b"),
+            base_revision_id=post.current_revision_id,
+            working_copy_token=None,
+        )
     assert session.scalar(sa.select(sa.func.count()).select_from(PostRevision)) == 1
