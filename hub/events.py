@@ -7,9 +7,11 @@ connection per receiver."""
 
 from __future__ import annotations
 
+from hub.insights import rollups
 from hub.insights import services as insights
 from hub.notifications import services as notifications
 from hub.posts import services as posts
+from hub.sharing import clicklog
 from hub.suggestions import services as suggestions
 from hub.topics import services as topics
 
@@ -26,3 +28,5 @@ def connect() -> None:
     topics.topic_announced.connect(notifications.on_topic_announced)
     topics.topic_post_published.connect(notifications.on_topic_post_published)
     insights.feedback_received.connect(notifications.on_feedback_received)
+    # clicks reach the database -> insights' daily rollups, in the same transaction
+    clicklog.clicks_ingesting.connect(rollups.on_clicks_ingesting)

@@ -93,6 +93,16 @@ def _pairs(row: Mapping[str, Any]) -> list[tuple[Any, ...]]:
             for scope, key in _KEYS]
 
 
+def on_clicks_ingesting(conn: Connection, *, rows: Sequence[Mapping[str, Any]], memory: dict[str, Any],
+                       **_: Any) -> Callable[[], None]:
+    """hub.sharing's ``clicks_ingesting``, connected in hub/events.py: roll the new clicks up in
+    their transaction; the visitors learned join the process's SeenVisitors once it commits."""
+    known: SeenVisitors = memory.setdefault("insights.seen_visitors", SeenVisitors())
+    learned: set[tuple[Any, ...]] = set()
+    roll_up(conn, rows, known, learned)  # skips uids already stored, as the insert does
+    return lambda: known.add(learned)
+
+
 def roll_up(conn: Connection, rows: Sequence[Mapping[str, Any]], known: SeenVisitors | None = None,
             learned: set[tuple[Any, ...]] | None = None) -> int:
     """Add the clicks in ``rows`` (dicts shaped like ``click`` rows, about to be inserted in

@@ -33,11 +33,11 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from blinker import Namespace
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 
-from hub.insights.rollups import SeenVisitors, roll_up
 from hub.sharing.models import Click
 
 
@@ -75,7 +75,7 @@ class ClickLog:
     def __init__(self, directory: Path, engine: Engine, flush_seconds: float = 1.0) -> None:
         self.directory = directory
         self.engine = engine
-        self.known = SeenVisitors()  # visitors this process has counted already
+        self.memory: dict[str, Any] = {}  # what clicks_ingesting's receivers keep between flushes
         self.flush_seconds = flush_seconds
         self._lock = threading.Lock()
         self._pid = 0
@@ -180,7 +180,7 @@ class ClickLog:
 
     def _ingest(self, path: Path) -> int:
         records = [r for r in (ClickRecord.parse(line) for line in path.read_bytes().splitlines(keepends=True)) if r]
-        insert_clicks(self.engine, records, known=self.known)
+        insert_clicks(self.engine, records, memory=self.memory)
         return len(records)
 
     def _run(self) -> None:
@@ -203,9 +203,20 @@ class ClickLog:
             self.flush_all()
 
 
-def insert_clicks(engine: Engine, records: Iterable[ClickRecord], chunk: int = 500, known: SeenVisitors | None = None) -> None:
-    """Insert clicks, skipping any ``uid`` already stored, in one transaction (with their rollups).
-    ``known`` (one per process) spares the rollups a look-up of visitors already counted."""
+_signals = Namespace()
+clicks_ingesting = _signals.signal("hub.sharing.clicks-ingesting")
+"""Sent as ``clicks_ingesting.send(conn, rows=[...], memory={...})`` in the transaction that
+inserts clicks, before the insert (``rows`` shaped like ``click`` rows, uids already stored still
+among them): hub.insights rolls them up (connected in hub/events.py). A receiver may return a
+callable, called once the transaction has committed; ``memory`` is a dict the caller keeps
+between flushes (one per process) for what receivers learn."""
+
+
+def insert_clicks(engine: Engine, records: Iterable[ClickRecord], chunk: int = 500,
+                  memory: dict[str, Any] | None = None) -> None:
+    """Insert clicks, skipping any ``uid`` already stored, in one transaction with what
+    ``clicks_ingesting``'s receivers add (the rollups). ``memory`` (one per process) lets them
+    remember between flushes (the visitors already counted)."""
     rows = [
         {"uid": r.uid, "link_id": r.link_id, "post_id": r.post_id, "user_id": r.user_id, "platform": r.platform,
          "at": datetime.fromtimestamp(r.at, timezone.utc), "is_bot": r.is_bot, "visitor": r.visitor or None}
@@ -214,10 +225,12 @@ def insert_clicks(engine: Engine, records: Iterable[ClickRecord], chunk: int = 5
     if not rows:
         return
     insert: Callable[..., sa.Insert] = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert  # type: ignore[assignment]
-    learned: set[tuple[Any, ...]] = set()
+    after_commit: list[Callable[[], object]] = []
     with engine.begin() as conn:
-        roll_up(conn, rows, known, learned)  # daily rollups; skips uids already stored, as the insert does
+        for _receiver, then in clicks_ingesting.send(conn, rows=rows, memory={} if memory is None else memory):
+            if callable(then):
+                after_commit.append(then)
         for i in range(0, len(rows), chunk):
             conn.execute(insert(Click).on_conflict_do_nothing(index_elements=["uid"]), rows[i : i + chunk])
-    if known is not None:
-        known.add(learned)  # only now: the counts it stands for are committed
+    for then in after_commit:
+        then()  # only now: what it stands for is committed

@@ -152,9 +152,10 @@ def test_a_known_visitor_is_not_looked_up_again_and_counts_stay_exact(app, sessi
 
     _post, _sharer, links = shared
     engine = get_engine(app)
-    known = rollups.SeenVisitors()
+    memory: dict[str, object] = {}  # the click log's, one per process: the rollups keep their SeenVisitors there
     session.commit()
-    insert_clicks(engine, activity.records(links["x"], "2026-05-01 08:00:00", "r1", n=2), known=known)
+    insert_clicks(engine, activity.records(links["x"], "2026-05-01 08:00:00", "r1", n=2), memory=memory)
+    assert isinstance(memory["insights.seen_visitors"], rollups.SeenVisitors)
 
     statements: list[str] = []
 
@@ -163,13 +164,13 @@ def test_a_known_visitor_is_not_looked_up_again_and_counts_stay_exact(app, sessi
 
     sa.event.listen(engine, "before_cursor_execute", count)
     try:
-        insert_clicks(engine, activity.records(links["x"], "2026-05-01 09:00:00", "r1"), known=known)
+        insert_clicks(engine, activity.records(links["x"], "2026-05-01 09:00:00", "r1"), memory=memory)
     finally:
         sa.event.remove(engine, "before_cursor_execute", count)
     assert not any("DISTINCT" in s.upper() for s in statements)  # r1 was known: no look-up of earlier clicks
     # a new visitor, and r1 in a new cell (another platform), are still looked up and counted
     insert_clicks(engine, activity.records(links["linkedin"], "2026-05-01 10:00:00", "r1")
-                  + activity.records(links["x"], "2026-05-01 11:00:00", "r2"), known=known)
+                  + activity.records(links["x"], "2026-05-01 11:00:00", "r2"), memory=memory)
     assert site(session, date(2026, 5, 1)) == {(False, 5, 2)}
     platform = {r[4]: (r[6], r[7]) for r in table(session) if r[0] == "platform"}
     assert platform == {"x": (4, 2), "linkedin": (1, 1)}
