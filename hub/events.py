@@ -10,9 +10,14 @@ from __future__ import annotations
 from hub.insights import rollups
 from hub.insights import services as insights
 from hub.notifications import services as notifications
+from hub.posts import queries as post_queries
 from hub.posts import services as posts
 from hub.sharing import clicklog
+from hub.sharing import queries as sharing_queries
+from hub.sharing import services as sharing
+from hub.suggestions import queries as suggestion_queries
 from hub.suggestions import services as suggestions
+from hub.topics import queries as topic_queries
 from hub.topics import services as topics
 
 
@@ -30,3 +35,7 @@ def connect() -> None:
     insights.feedback_received.connect(notifications.on_feedback_received)
     # clicks reach the database -> insights' daily rollups, in the same transaction
     clicklog.clicks_ingesting.connect(rollups.on_clicks_ingesting)
+    # what one domain's pages ask the domains beside or above it
+    sharing.share_theme.connect(topic_queries.share_theme)  # a post's topic: hashtags, audience, campaign
+    topic_queries.post_reach.connect(sharing_queries.reach)  # shares and clicks of a topic's posts
+    post_queries.needs_attention.connect(suggestion_queries.has_open_suggestions)  # authors' lists

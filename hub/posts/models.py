@@ -12,7 +12,6 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 from hub.auth.models import User
 from hub.db import Base, str_enum, utcnow
 from hub.lib.text import slugify
-from hub.topics.models import Topic
 
 
 class PostStatus(enum.StrEnum):
@@ -61,7 +60,7 @@ class Post(Base):
     taken_down_revision_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("post_revision.id", use_alter=True, name="fk_post_taken_down_revision_id_post_revision")
     )
-    # The topic the post was written for (hub.topics), if any.
+    # The topic the post was written for, if any: hub.topics (above posts) reads and sets it.
     topic_id: Mapped[int | None] = mapped_column(sa.ForeignKey("topic.id"), index=True)
     # Colleagues may see and suggest on the unpublished post; published posts are always open.
     open_for_feedback: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
@@ -71,7 +70,6 @@ class Post(Base):
     current_revision: Mapped[PostRevision | None] = relationship(foreign_keys=[current_revision_id], post_update=True)
     live_revision: Mapped[PostRevision | None] = relationship(foreign_keys=[live_revision_id], post_update=True)
     tags: Mapped[list[Tag]] = relationship(secondary=post_tag, order_by="Tag.name")
-    topic: Mapped[Topic | None] = relationship()
 
     @property
     def is_public(self) -> bool:

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from typing import Sequence
 
 import sqlalchemy as sa
+from blinker import Namespace
 from sqlalchemy.orm import Session, joinedload, selectinload, undefer
 
 from hub.auth.models import User
 from hub.errors import NotFound
 from hub.lib import search
 from hub.posts.models import Image, Post, PostEvent, PostRevision, PostStatus, SearchTerm, Tag, post_tag
-from hub.suggestions.models import Suggestion, SuggestionState
 
 
 @dataclass(frozen=True)
@@ -56,15 +56,22 @@ def _paged(session: Session, stmt: sa.Select, page: int, per_page: int) -> Page:
     return Page(rows[:per_page], page, len(rows) > per_page)
 
 
+_signals = Namespace()
+needs_attention = _signals.signal("hub.posts.needs-attention")
+"""Asked as ``needs_attention.send(Post)`` when an author's list is read: a receiver returns a SQL
+condition on the ``post`` row that puts a post first (hub.suggestions: it has open suggestions)."""
+
+
 def my_posts(session: Session, user: User, *, query: str = "", archived: bool = False, page: int = 1, per_page: int = 20) -> Page:
-    """The author's posts: those with open suggestions first, then newest change first;
-    archived ones only when asked for."""
-    has_open = sa.select(Suggestion.id).where(Suggestion.post_id == Post.id, Suggestion.state == SuggestionState.OPEN).exists()
+    """The author's posts: those that need their attention first (``needs_attention``), then
+    newest change first; archived ones only when asked for."""
+    conditions = [found for _receiver, found in needs_attention.send(Post) if found is not None]
+    first = sa.or_(*conditions) if conditions else sa.false()
     stmt = (
         sa.select(Post)
         .where(Post.author_id == user.id)
         .options(joinedload(Post.current_revision), joinedload(Post.live_revision))
-        .order_by(sa.case((has_open, 0), else_=1), Post.updated_at.desc(), Post.id.desc())
+        .order_by(sa.case((first, 0), else_=1), Post.updated_at.desc(), Post.id.desc())
     )
     stmt = stmt.where(Post.status == PostStatus.ARCHIVED) if archived else stmt.where(Post.status != PostStatus.ARCHIVED)
     matching = _matching(query, "current")

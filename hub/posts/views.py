@@ -17,7 +17,6 @@ from hub.posts import queries, services
 from hub.posts.forms import ImageForm, PostForm, PreviewForm, RestoreForm, TakedownForm
 from hub.posts.models import Post, RevisionKind
 from hub.rewrite import suggest_key_point
-from hub.suggestions import queries as suggestion_queries
 from hub.web import show_error
 
 bp = Blueprint("posts", __name__)
@@ -69,8 +68,7 @@ def _suggest_key_point(form: PostForm) -> None:
 def mine():
     archived = request.args.get("archived") == "1"
     page = queries.my_posts(get_session(), current_user, query=request.args.get("q", ""), archived=archived, page=request.args.get("page", 1, type=int))
-    open_suggestions = suggestion_queries.open_counts(get_session(), [p.id for p in page.items])
-    return render_template("posts/mine.html", page=page, q=request.args.get("q", ""), archived=archived, open_suggestions=open_suggestions)
+    return render_template("posts/mine.html", page=page, q=request.args.get("q", ""), archived=archived)
 
 
 @bp.route("/colleagues")
@@ -145,7 +143,6 @@ def discard_working_copy(post_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     services.discard_working_copy(get_session(), post, current_user)
-    commit()
     flash(f"Unsaved changes discarded: the editor shows revision {post.current_revision.number}.", "success")
     return redirect(url_for("posts.edit", post_id=post.id))
 

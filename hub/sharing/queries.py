@@ -1,8 +1,10 @@
-"""Reads for the share page: the texts each person starts from, and similarity warnings."""
+"""Reads for the share page (the texts each person starts from, similarity warnings) and a post's reach."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -19,8 +21,7 @@ from hub.rewrite import (
     similarity,
 )
 from hub.sharing import services
-from hub.sharing.models import OwnWords, ShareLink, ShareText
-from hub.topics.queries import topic_share_context
+from hub.sharing.models import Click, OwnWords, ShareEvent, ShareLink, ShareText
 
 
 @dataclass(frozen=True)
@@ -81,10 +82,11 @@ def post_proposals(
     language-model writer) writes them where it can."""
     revision = post.live_revision
     assert revision is not None
-    hashtags, audience = topic_share_context(session, post)
+    theme = services.theme_of(session, post)  # the topic it was written for, as hub.topics answers
     return propose(revision.title, revision.body, url=url, summary=revision.summary,
                    tags=tuple(revision.tag_names), disclosure=disclosure or None,
-                   topic=post.topic.title if post.topic else None, hashtags=hashtags, audience=audience,
+                   topic=theme.title if theme else None, hashtags=theme.hashtags if theme else (),
+                   audience=(theme.audience or None) if theme else None,
                    key_point=revision.key_point or None, own_words=own_words or None, generator=generator)
 
 
@@ -182,3 +184,19 @@ def similarity_warnings(
     for platform, (score, name, alike) in closest.items():
         warnings.append(Warning(platform, name, score, "colleague", alike - 1))
     return warnings
+
+
+def reach(post_ids: Sequence[int], *, session: Session, **_: Any) -> dict[int, tuple[int, int]]:
+    """``{post_id: (share events, human clicks)}`` for the posts in ``post_ids`` (bots left out);
+    hub.topics' ``post_reach``, connected in hub/events.py."""
+    ids = list(post_ids)
+    if not ids:
+        return {}
+    shares = dict(session.execute(  # type: ignore[arg-type]
+        sa.select(ShareEvent.post_id, sa.func.count()).where(ShareEvent.post_id.in_(ids)).group_by(ShareEvent.post_id)
+    ).all())
+    clicks = dict(session.execute(  # type: ignore[arg-type]
+        sa.select(Click.post_id, sa.func.count()).where(Click.post_id.in_(ids), Click.is_bot.is_(False))
+        .group_by(Click.post_id)
+    ).all())
+    return {pid: (shares.get(pid, 0), clicks.get(pid, 0)) for pid in ids if pid in shares or pid in clicks}

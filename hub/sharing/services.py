@@ -13,9 +13,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
+from blinker import Namespace
 from sqlalchemy.orm import Session
 
 from hub import platforms, rewrite
@@ -271,12 +273,41 @@ def _load_target(session: Session, code: str) -> LinkTarget | None:
     post = session.get(Post, link.post_id)
     assert post is not None
     return LinkTarget(link.id, post.id, link.user_id, link.platform, link.code, post.status,
-                      f"/p/{post.id}-{post.slug}", campaign_for(post))
+                      f"/p/{post.id}-{post.slug}", campaign_for(session, post))
 
 
-def campaign_for(post: Post) -> str:
-    """The utm_campaign of a post's links: its topic's slug when it has one, else its own slug."""
-    return post.topic.slug if post.topic is not None else post.slug
+class ShareTheme(Protocol):
+    """What a post was written for, as sharing reads it (hub.topics' Topic is one)."""
+
+    @property
+    def slug(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def hashtags(self) -> tuple[str, ...]: ...
+    @property
+    def audience(self) -> str: ...
+
+
+_signals = Namespace()
+share_theme = _signals.signal("hub.sharing.share-theme")
+"""Asked as ``share_theme.send(post, session=...)`` when a post's share texts or links are made:
+a receiver returns a ShareTheme or None (hub.topics: the topic the post was written for, whose
+hashtags and audience the proposals use and whose slug is the links' utm_campaign)."""
+
+
+def theme_of(session: Session, post: Post) -> ShareTheme | None:
+    """What ``post`` was written for, if anything answers ``share_theme``."""
+    for _receiver, theme in share_theme.send(post, session=session):
+        if theme is not None:
+            return theme  # type: ignore[no-any-return]
+    return None
+
+
+def campaign_for(session: Session, post: Post) -> str:
+    """The utm_campaign of a post's links: its theme's (topic's) slug when it has one, else its own slug."""
+    theme = theme_of(session, post)
+    return theme.slug if theme is not None else post.slug
 
 
 @functools.lru_cache(maxsize=4)

@@ -48,6 +48,23 @@ def for_post(session: Session, post: Post) -> Sequence[Suggestion]:
     ).all()
 
 
+def has_open_suggestions(post: type[Post], **_: Any) -> sa.ColumnElement[bool]:
+    """hub.posts' ``needs_attention``, connected in hub/events.py: a post with open suggestions
+    comes first in its author's list."""
+    return sa.select(Suggestion.id).where(Suggestion.post_id == post.id, Suggestion.state == SuggestionState.OPEN).exists()
+
+
+def open_counts_of_author(session: Session, author_id: int) -> dict[int, int]:
+    """Open suggestions per post of the author's posts that have any."""
+    rows = session.execute(
+        sa.select(Suggestion.post_id, sa.func.count())
+        .join(Post, Post.id == Suggestion.post_id)
+        .where(Post.author_id == author_id, Suggestion.state == SuggestionState.OPEN)
+        .group_by(Suggestion.post_id)
+    )
+    return {post_id: count for post_id, count in rows}
+
+
 def open_counts(session: Session, post_ids: Sequence[int]) -> dict[int, int]:
     """Open suggestions per post, for the posts in ``post_ids`` that have any."""
     if not post_ids:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import (
     Blueprint,
     Response,
@@ -32,6 +34,15 @@ from hub.suggestions.models import Suggestion, SuggestionKind
 from hub.web import show_error
 
 bp = Blueprint("suggestions", __name__)
+
+
+@bp.app_context_processor
+def _open_suggestions() -> dict[str, Any]:
+    """``open_suggestions`` ({post id: count}) for the author's list of posts, which shows them
+    (hub.posts knows no suggestions). Other pages get nothing."""
+    if request.endpoint != "posts.mine" or not current_user.is_authenticated:
+        return {}
+    return {"open_suggestions": queries.open_counts_of_author(get_session(), current_user.id)}
 
 
 def load_post(post_id: int) -> Post:

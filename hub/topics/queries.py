@@ -6,14 +6,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
+from blinker import Namespace
 from sqlalchemy.orm import Session, joinedload
 
 from hub.auth.models import User
 from hub.errors import NotFound
 from hub.posts.models import Post, PostStatus
-from hub.sharing.models import Click, ShareEvent
 from hub.topics.models import ALL_AREAS, Topic, TopicFollow, TopicState, area_key
 
 
@@ -25,6 +26,13 @@ def get_topic(session: Session, topic_id: int) -> Topic:
     if topic is None:
         raise NotFound("No such topic.")
     return topic
+
+
+def topic_of_post(session: Session, post_id: int | None) -> Topic | None:
+    """The topic the post with ``post_id`` was written for, if any."""
+    if post_id is None:
+        return None
+    return session.scalar(sa.select(Topic).join(Post, Post.topic_id == Topic.id).where(Post.id == post_id))
 
 
 def _closing_first(topics: Sequence[Topic], today: date) -> list[Topic]:
@@ -82,26 +90,26 @@ class TopicPost:
     clicks: int  # human clicks on tracked links (bots left out)
 
 
+_signals = Namespace()
+post_reach = _signals.signal("hub.topics.post-reach")
+"""Asked as ``post_reach.send(post_ids, session=...)`` for a topic's page: a receiver returns
+``{post_id: (share events, human clicks)}`` for the posts it knows of (hub.sharing)."""
+
+
 def posts_for_topic(session: Session, topic: Topic) -> list[TopicPost]:
     """Published posts written for ``topic``, newest first, with how often they were shared and
-    how many people followed the shared links."""
+    how many people followed the shared links (as ``post_reach`` answers)."""
     items = session.scalars(
         sa.select(Post)
         .where(Post.topic_id == topic.id, Post.status == PostStatus.PUBLISHED)
         .options(joinedload(Post.live_revision), joinedload(Post.author))
         .order_by(Post.published_at.desc(), Post.id.desc())
     ).all()
-    ids = [p.id for p in items]
-    shares: dict[int, int] = {}
-    clicks: dict[int, int] = {}
-    if ids:
-        shares = dict(session.execute(  # type: ignore[arg-type]
-            sa.select(ShareEvent.post_id, sa.func.count()).where(ShareEvent.post_id.in_(ids)).group_by(ShareEvent.post_id)
-        ).all())
-        clicks = dict(session.execute(  # type: ignore[arg-type]
-            sa.select(Click.post_id, sa.func.count()).where(Click.post_id.in_(ids), Click.is_bot.is_(False)).group_by(Click.post_id)
-        ).all())
-    return [TopicPost(p, shares.get(p.id, 0), clicks.get(p.id, 0)) for p in items]
+    reach: dict[int, tuple[int, int]] = {}
+    if items:
+        for _receiver, found in post_reach.send([p.id for p in items], session=session):
+            reach.update(found or {})
+    return [TopicPost(p, *reach.get(p.id, (0, 0))) for p in items]
 
 
 def drafts_for_topic(session: Session, topic: Topic, user: User) -> Sequence[Post]:
@@ -134,6 +142,11 @@ def areas(session: Session) -> list[str]:
     """The audiences of topics that are not closed, as areas people can follow."""
     audiences = session.scalars(sa.select(Topic.audience).where(Topic.state != TopicState.CLOSED, Topic.audience != ""))
     return sorted({area_key(audience) for audience in audiences})
+
+
+def share_theme(post: Post, *, session: Session, **_: Any) -> Topic | None:
+    """hub.sharing's ``share_theme``, connected in hub/events.py: the topic ``post`` was written for."""
+    return session.get(Topic, post.topic_id) if post.topic_id is not None else None
 
 
 def topic_share_context(session: Session, post: Post) -> tuple[tuple[str, ...], str | None]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -21,6 +22,15 @@ from hub.topics.models import Topic
 from hub.web import show_error
 
 bp = Blueprint("topics", __name__, url_prefix="/topics")
+
+
+@bp.app_context_processor
+def _editor_topic() -> dict[str, Any]:
+    """``post_topic`` for the post editor: the topic the post is written for, whose brief the
+    editor shows beside the text (hub.posts knows no topics). Other pages get nothing."""
+    if request.endpoint != "posts.edit" or not current_user.is_authenticated:
+        return {}
+    return {"post_topic": queries.topic_of_post(get_session(), (request.view_args or {}).get("post_id"))}
 
 
 def _input(form: TopicForm) -> services.TopicInput:
