@@ -3,7 +3,6 @@ readers' feedback form under every public post."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 import click
@@ -16,7 +15,7 @@ from hub.db import get_engine, get_session, utcnow
 from hub.errors import TooManyRequests, ValidationError
 from hub.insights import charts, queries, rollups, services, tables
 from hub.insights.forms import FeedbackForm, FeedbackUpdateForm, LeaderboardForm
-from hub.insights.models import Feedback, FeedbackStatus
+from hub.insights.models import FeedbackStatus
 from hub.lib.csvexport import to_csv
 from hub.posts.models import Post
 from hub.posts.queries import get_post
@@ -159,19 +158,6 @@ def handle(feedback_id: int):
 
 
 # --- readers' feedback -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PostListening:
-    """What the public post page shows below the article: the form and the public answers."""
-
-    form: FeedbackForm
-    responses: list[Feedback]
-
-
-def listening_context(post: Post) -> PostListening:
-    """The feedback form and "You said, we did" answers for a public post's page."""
-    return PostListening(FeedbackForm(formdata=None), queries.public_responses(get_session(), post.id))
 
 
 def _feedback_post(post_id: int) -> Post:

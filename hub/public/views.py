@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -10,7 +11,9 @@ from markupsafe import Markup
 
 from hub.auth.services import get_user
 from hub.db import get_session, utcnow
-from hub.insights.views import listening_context
+from hub.insights import queries as insights_queries
+from hub.insights.forms import FeedbackForm
+from hub.insights.models import Feedback
 from hub.lib.text import excerpt
 from hub.posts import queries, services
 from hub.posts.models import PostStatus
@@ -18,6 +21,15 @@ from hub.suggestions import queries as suggestion_queries
 from hub.topics.queries import home_topics
 
 bp = Blueprint("public", __name__)
+
+
+@dataclass(frozen=True)
+class PostListening:
+    """What the public post page shows below the article: the readers' feedback form and the
+    public answers ("You said, we did")."""
+
+    form: FeedbackForm
+    responses: list[Feedback]
 
 # Characters XML 1.0 cannot carry at all, not even as references (C0 controls, U+FFFE...). A
 # post may hold them; one in a feed would make the whole document unreadable to feed readers.
@@ -62,7 +74,8 @@ def post(post_id: int, slug: str | None = None):
     feedback = suggestion_queries.feedback_summary(get_session(), post, current_user)
     return render_template("public/post.html", post=post, rev=revision, preview=preview, description=description, feedback=feedback,
                            canonical=absolute("public.post", post_id=post.id, slug=post.slug),
-                           listening=None if preview else listening_context(post))
+                           listening=None if preview else PostListening(
+                               FeedbackForm(formdata=None), insights_queries.public_responses(get_session(), post.id)))
 
 
 @bp.get("/a/<int:user_id>")
