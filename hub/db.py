@@ -144,18 +144,3 @@ def _close_session(_exc: BaseException | None) -> None:
     session = g.pop("hub_session", None)
     if session is not None:
         session.close()  # rolls back anything not committed
-
-
-def import_models() -> None:
-    """Import every domain's models so that ``Base.metadata`` is complete (Alembic, create_all)."""
-    import hub.auth.models  # noqa: F401
-    import hub.channels.models  # noqa: F401
-    import hub.insights.models  # noqa: F401
-    import hub.notifications.models  # noqa: F401
-    import hub.outbox.models  # noqa: F401
-    import hub.posts.models  # noqa: F401
-    import hub.sharing.models  # noqa: F401
-    import hub.strategy.models  # noqa: F401
-    import hub.suggestions.models  # noqa: F401
-    import hub.throttle  # noqa: F401
-    import hub.topics.models  # noqa: F401

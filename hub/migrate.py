@@ -28,3 +28,19 @@ def upgrade(app: Flask, revision: str = "head") -> None:
 def downgrade(app: Flask, revision: str) -> None:
     """Take the database schema back to ``revision``."""
     command.downgrade(alembic_config(app), revision)
+
+
+def import_models() -> None:
+    """Import every domain's models so that ``Base.metadata`` is complete (Alembic, create_all).
+    It lives here, above the domains, because hub.db sits below every one of them."""
+    import hub.auth.models  # noqa: F401
+    import hub.channels.models  # noqa: F401
+    import hub.insights.models  # noqa: F401
+    import hub.notifications.models  # noqa: F401
+    import hub.outbox.models  # noqa: F401
+    import hub.posts.models  # noqa: F401
+    import hub.sharing.models  # noqa: F401
+    import hub.strategy.models  # noqa: F401
+    import hub.suggestions.models  # noqa: F401
+    import hub.throttle  # noqa: F401
+    import hub.topics.models  # noqa: F401

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
-from hub.db import Base, import_models, make_engine
+from hub.db import Base, make_engine
+from hub.migrate import import_models
 
 import_models()
 config = context.config

@@ -24,7 +24,8 @@ from werkzeug.serving import make_server
 
 from hub import create_app
 from hub.auth.models import Role, User
-from hub.db import Base, get_session, import_models, make_engine
+from hub.db import Base, get_session, make_engine
+from hub.migrate import import_models
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPORA = ROOT.parent / "shared" / "corpora"
