@@ -44,7 +44,7 @@ LAYERS: dict[str, frozenset[str]] = {
     "posts": frozenset({"auth"}),
     "suggestions": frozenset({"auth", "posts"}),
     "topics": frozenset({"auth", "posts"}),
-    "sharing": frozenset({"auth", "posts"}),
+    "sharing": frozenset({"auth", "posts", "strategy"}),  # the writer follows the tone of voice
     "notifications": frozenset({"auth", "posts", "suggestions", "topics"}),
     "insights": frozenset({"auth", "posts", "topics", "sharing", "channels", "strategy"}),
     "public": frozenset({"auth", "posts", "suggestions", "topics", "insights"}),

@@ -163,6 +163,11 @@ def test_autosave_never_keeps_an_untouched_suggestion(client, author, make_post,
         f"/posts/{post.id}/autosave", data=_form(post, key_point="hub's idea", key_point_suggested="1")
     )
     assert response.status_code == 200
+    # autosave keeps a working copy (no revision); the untouched suggestion is not in it
+    copy = services.working_copy(session, post, author)
+    assert copy.body.endswith("Edited.") and copy.content["key_point"] is None
+    token = response.get_json()["working_copy_token"]
+    client.post(f"/posts/{post.id}/edit", data=_form(post, working_copy_token=token))  # Save draft
     session.refresh(post)
     assert post.current_revision.number == 2 and post.current_revision.key_point is None
 
@@ -173,8 +178,9 @@ def test_autosave_keeps_what_the_author_typed(client, author, make_post, session
         f"/posts/{post.id}/autosave", data=_form(post, key_point=KEY, key_point_suggested="0")
     )
     assert response.status_code == 200
-    session.refresh(post)
-    assert post.current_revision.key_point == KEY
+    assert services.working_copy(session, post, author).content["key_point"] == KEY
+    page = client.get(f"/posts/{post.id}/edit").get_data(as_text=True)  # reopened: the working copy's
+    assert KEY in page and 'id="working-copy"' in page
 
 
 def test_saving_the_form_with_the_suggestion_keeps_it(client, author, make_post, session):
