@@ -115,9 +115,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     if app.config.get("OUTBOX_DELIVER_IN_WEB"):
         app.extensions["hub.outbox.courier"] = Courier(app)
+    request_committed.connect(_wake_courier)  # one receiver for every app; each finds its own courier
 
 
-@request_committed.connect
 def _wake_courier(sender: Flask, session: Session, **_: Any) -> None:
     """After a request's commit: if it queued mail, wake its app's courier."""
     courier = sender.extensions.get("hub.outbox.courier")

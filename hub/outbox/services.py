@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -11,8 +11,13 @@ from sqlalchemy.orm import Session
 from hub.errors import NotFound, PermissionDenied, ValidationError
 from hub.outbox.models import MessageKind, MessageStatus, OutboxMessage
 
-if TYPE_CHECKING:  # the outbox serves every domain and imports none of them
-    from hub.auth.models import User
+
+class Actor(Protocol):
+    """Whoever asks (a signed-in person): the outbox serves every domain and imports none."""
+
+    @property
+    def is_admin(self) -> bool: ...
+
 
 # Set on the session by queue_mail; the request's commit hook wakes the web process's courier.
 QUEUED = "hub.outbox.queued"
@@ -96,7 +101,7 @@ def record_failure(session: Session, message: OutboxMessage, error: str, now: da
     return message.status
 
 
-def retry(session: Session, message_id: int, now: datetime, actor: User | None = None) -> OutboxMessage:
+def retry(session: Session, message_id: int, now: datetime, actor: Actor | None = None) -> OutboxMessage:
     """Give a failed message another round of attempts, starting now. Admins only (``actor`` None:
     the command line)."""
     if actor is not None and not actor.is_admin:

@@ -1,7 +1,7 @@
 """user.time_zone: the IANA zone a person last scheduled in, the default for the next time
 
 Revision ID: 7d3e1f0a9b21
-Revises: 5b1e7c0d4a21
+Revises: 83685c9724d4
 Create Date: 2026-11-29 10:20:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '7d3e1f0a9b21'
-down_revision = '5b1e7c0d4a21'
+down_revision = '83685c9724d4'
 branch_labels = None
 depends_on = None
 
