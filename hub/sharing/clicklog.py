@@ -13,7 +13,15 @@ So the redirect does not write to the database. Instead:
    ``ON CONFLICT DO NOTHING``, so ingesting a file twice (a crash between commit and delete)
    never counts a click twice.
 4. Files of dead workers (their ``flock`` is released by the kernel when the process dies) are
-   picked up by any live worker, and at start-up; ``flush_all()`` does it on demand.
+   picked up by any live worker, and at start-up (``recover_at_start``); ``flush_all()`` does
+   it on demand.
+
+A file is locked *before* its name matches ``*.log``: it is created as ``*.new``, locked, then
+renamed, so an orphan scan can never take a live worker's brand-new file. The scan takes a file
+only when it gets its lock and the path still names the inode it locked; it reads through the
+locked descriptor. A writer reads its own file back through its descriptor too, so even a file
+unlinked behind its back loses nothing. A file whose ingestion fails is kept, and the error is
+logged on the ``hub.clicks`` logger.
 
 Clicks therefore reach the database within about a second. The log lives in
 ``instance/clicklog/``: on several machines each machine flushes its own.
@@ -23,6 +31,7 @@ from __future__ import annotations
 
 import atexit
 import fcntl
+import logging
 import os
 import threading
 import time
@@ -30,7 +39,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from blinker import Namespace
@@ -39,6 +48,27 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 
 from hub.sharing.models import Click
+
+logger = logging.getLogger("hub.clicks")
+STALE_NEW_FILE_SECONDS = 60.0  # a ``*.new`` file this old and unlocked belongs to a process that died
+
+
+class ClickIngestError(RuntimeError):
+    """Some clicks could not be moved into the database; they were kept and the cause logged."""
+
+
+class ClickSink(Protocol):
+    """Where the redirect puts a click before answering: the file log, or a Redis stream."""
+
+    def append(self, record: ClickRecord) -> None: ...
+
+    def ensure_started(self) -> None: ...
+
+    def recover_at_start(self) -> None: ...
+
+    def flush_all(self) -> int: ...
+
+    def close(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -83,6 +113,7 @@ class ClickLog:
         self._path: Path | None = None
         self._seq = 0
         self._thread: threading.Thread | None = None
+        self._recovery: threading.Thread | None = None
         self._stop = threading.Event()
         directory.mkdir(parents=True, exist_ok=True)
 
@@ -103,14 +134,29 @@ class ClickLog:
                     self._start_in_this_process()
 
     def _open_new_file(self) -> None:
-        self._seq += 1
-        path = self.directory / f"{os.getpid()}-{time.time_ns()}-{self._seq}.log"
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        fcntl.flock(fd, fcntl.LOCK_EX)  # held while this process lives: marks the file as active
-        self._fd, self._path = fd, path
+        """Create a file, lock it, and only then give it the ``*.log`` name the orphan scan looks for."""
+        for _attempt in range(5):
+            self._seq += 1
+            stem = f"{os.getpid()}-{time.time_ns()}-{self._seq}"
+            temp, path = self.directory / f"{stem}.new", self.directory / f"{stem}.log"
+            fd = os.open(temp, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)  # held while this process lives: marks the file as active
+                os.rename(temp, path)
+                if _same_file(fd, path):
+                    self._fd, self._path = fd, path
+                    return
+            except OSError:
+                logger.warning("Click log %s vanished while it was being created; creating another", temp)
+            os.close(fd)
+        raise ClickIngestError(f"could not create a click log file in {self.directory}")
 
     def _start_in_this_process(self) -> None:
-        # After a fork (gunicorn workers) the parent's descriptor and thread are not ours.
+        # After a fork (gunicorn workers) the parent's descriptor and thread are not ours; closing
+        # our copy of the descriptor leaves the parent's lock alone.
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd, self._path = -1, None
         self._pid = os.getpid()
         self._open_new_file()
         self._stop.clear()
@@ -124,8 +170,10 @@ class ClickLog:
         if self._pid == os.getpid():
             try:
                 self.flush_own()
+            except ClickIngestError:
+                pass  # logged already; the file is kept for the next process
             except Exception:
-                pass
+                logger.exception("Could not flush the click log at exit; the file is kept")
 
     # -- flushing --------------------------------------------------------------------------------
     def _rotate(self) -> tuple[int, Path] | None:
@@ -133,6 +181,10 @@ class ClickLog:
             if self._pid != os.getpid() or self._path is None:
                 return None
             if os.fstat(self._fd).st_size == 0:
+                if not _same_file(self._fd, self._path):  # removed behind our back: make a visible one
+                    old_fd = self._fd
+                    self._open_new_file()
+                    os.close(old_fd)
                 return None
             old = (self._fd, self._path)
             self._open_new_file()
@@ -145,41 +197,100 @@ class ClickLog:
             return 0
         fd, path = rotated
         try:
-            count = self._ingest(path)
+            data = _read_all(fd)  # through the descriptor: right even if the name was taken away
+            if not _same_file(fd, path):
+                # Someone removed or replaced the file: keep its clicks in our current, visible file.
+                logger.error("Click log %s was removed behind its writer; its clicks are carried over", path)
+                with self._lock:
+                    if self._pid == os.getpid() and self._fd >= 0:
+                        os.write(self._fd, data)
+                return 0
+            try:
+                count = self._ingest(data)
+            except Exception as exc:
+                logger.exception("Could not ingest click log %s; it is kept and retried", path)
+                raise ClickIngestError(f"click log {path} could not be ingested and was kept") from exc
             path.unlink(missing_ok=True)
+            return count
         finally:
             os.close(fd)  # releases the lock; if ingest failed, the file is picked up as an orphan
-        return count
 
     def flush_orphans(self) -> int:
         """Ingest the files of processes that are gone (their lock is free)."""
-        total = 0
+        total, failed = 0, 0
+        self._publish_stale_new_files()
         for path in sorted(self.directory.glob("*.log")):
             if path == self._path:
                 continue
             try:
-                fd = os.open(path, os.O_RDONLY)
+                fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+            except FileNotFoundError:
+                continue
+            try:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue  # a live writer (or another flusher) holds it
+                if not _same_file(fd, path):
+                    continue  # ingested and removed by another flusher between our open and lock
+                try:
+                    total += self._ingest(_read_all(fd))
+                except Exception:
+                    logger.exception("Could not ingest click log %s of a stopped worker; it is kept and retried", path)
+                    failed += 1
+                    continue
+                path.unlink(missing_ok=True)
+            finally:
+                os.close(fd)
+        if failed:
+            raise ClickIngestError(f"{failed} click log file(s) could not be ingested and were kept")
+        return total
+
+    def _publish_stale_new_files(self) -> None:
+        """A process killed between creating and renaming its file leaves a ``*.new``: rename a
+        stale one (unlocked, old) so its clicks, if any, are ingested like any other log."""
+        now = time.time()
+        for temp in self.directory.glob("*.new"):
+            try:
+                if now - temp.stat().st_mtime < STALE_NEW_FILE_SECONDS:
+                    continue
+                fd = os.open(temp, os.O_RDONLY | os.O_CLOEXEC)
             except FileNotFoundError:
                 continue
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                os.close(fd)
-                continue  # a live writer (or another flusher) holds it
-            try:
-                if path.exists():
-                    total += self._ingest(path)
-                    path.unlink(missing_ok=True)
+                if _same_file(fd, temp):
+                    os.rename(temp, temp.with_suffix(".log"))
+            except OSError:
+                pass  # locked by its (live) writer, or gone: nothing to do
             finally:
                 os.close(fd)
-        return total
 
     def flush_all(self) -> int:
         """Flush this process's clicks and every orphaned file."""
         return self.flush_own() + self.flush_orphans()
 
-    def _ingest(self, path: Path) -> int:
-        records = [r for r in (ClickRecord.parse(line) for line in path.read_bytes().splitlines(keepends=True)) if r]
+    def recover_at_start(self) -> None:
+        """Ingest the logs of workers that are gone, in the background, as the app starts: after
+        a full restart they would otherwise wait for the first request."""
+        if not any(self.directory.glob("*.log")) and not any(self.directory.glob("*.new")):
+            return
+        self._recovery = threading.Thread(target=self._recover, name="hub-click-recovery", daemon=True)
+        self._recovery.start()
+
+    def _recover(self) -> None:
+        try:
+            self.flush_orphans()
+        except ClickIngestError:
+            pass  # each file's error is logged; the flusher retries them
+        except Exception:
+            logger.exception("Could not ingest the click logs left by stopped workers; they are kept")
+
+    def _ingest(self, data: bytes) -> int:
+        lines = data.splitlines(keepends=True)
+        records = [r for r in (ClickRecord.parse(line) for line in lines) if r]
+        if len(records) != len(lines):
+            logger.warning("Skipped %d unreadable line(s) in a click log", len(lines) - len(records))
         insert_clicks(self.engine, records, memory=self.memory)
         return len(records)
 
@@ -191,16 +302,37 @@ class ClickLog:
                 if time.monotonic() - last_orphan_scan > 10 * self.flush_seconds:
                     last_orphan_scan = time.monotonic()
                     self.flush_orphans()
-            except Exception:  # the database may be briefly locked or down: the files wait
-                pass
+            except ClickIngestError:
+                pass  # logged with its cause; the files wait for the next round
+            except Exception:
+                logger.exception("Click flush failed; the click logs are kept and retried")
 
     def close(self) -> None:
         """Stop the flusher and flush what is left (used at shutdown and in tests)."""
         self._stop.set()
-        if self._thread is not None and self._thread.is_alive():
-            self._thread.join(5)
+        for thread in (self._thread, self._recovery):
+            if thread is not None and thread.is_alive():
+                thread.join(5)
         if self._pid == os.getpid():
             self.flush_all()
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    """Whether ``path`` still names the file open as ``fd``."""
+    try:
+        named = os.stat(path)
+    except FileNotFoundError:
+        return False
+    held = os.fstat(fd)
+    return (held.st_dev, held.st_ino) == (named.st_dev, named.st_ino)
+
+
+def _read_all(fd: int) -> bytes:
+    chunks, offset = [], 0
+    while chunk := os.pread(fd, 1 << 20, offset):
+        chunks.append(chunk)
+        offset += len(chunk)
+    return b"".join(chunks)
 
 
 _signals = Namespace()

@@ -22,9 +22,10 @@ bp = Blueprint("sharing", __name__)
 
 def init_app(app: Flask) -> None:
     """The per-process click log and link cache."""
-    app.extensions["hub.clicklog"] = ClickLog(
+    app.extensions["hub.clicklog"] = sink = ClickLog(
         Path(app.instance_path) / "clicklog", get_engine(app), float(app.config["CLICK_FLUSH_SECONDS"])
     )
+    sink.recover_at_start()  # clicks of workers that died before a restart need no request to move
     app.extensions["hub.linkcache"] = services.LinkCache(float(app.config["LINK_CACHE_SECONDS"]))
     app.extensions["hub.written"] = writer.WrittenCache()
     app.register_blueprint(bp)

@@ -1,0 +1,85 @@
+"""The click log under races: brand-new files, orphan scans and rotations every few milliseconds."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from hub.sharing.clicklog import ClickIngestError, ClickLog, ClickRecord
+from hub.sharing.models import Click
+
+pytestmark = pytest.mark.slow
+
+WORKER = Path(__file__).with_name("click_race_worker.py")
+
+
+def _count(session, prefix: str) -> int:  # type: ignore[no-untyped-def]
+    session.expire_all()
+    return session.scalar(sa.select(sa.func.count()).select_from(Click).where(Click.uid.like(f"{prefix}%")))
+
+
+def test_processes_writing_and_scanning_every_few_ms_lose_no_answered_click(app, session, shared):
+    """Issue 14.4: an orphan scan must never take a live worker's brand-new file. Four processes
+    each write from three threads, rotate every 2 ms and scan for orphans without pause."""
+    _post, sharer, links = shared
+    link = links["x"]
+    directory = Path(app.instance_path) / "clicklog"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
+    procs = {
+        f"p{n}": subprocess.Popen(  # stdout: "<clicks answered> <rotations>"
+            [sys.executable, str(WORKER), str(directory), app.config["DATABASE_URL"], str(link.id), str(link.post_id),
+             str(sharer.id), f"p{n}", "2", "40", "0.002"],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        for n in range(3)
+    }
+    answered: dict[str, int] = {}
+    errors = ""
+    for tag, proc in procs.items():
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        answered[tag] = int(out.split()[0])
+        errors += err
+    app.extensions["hub.clicklog"].flush_all()  # whatever a worker could not ingest was kept
+
+    assert all(n > 0 for n in answered.values())
+    assert {tag: _count(session, tag) for tag in procs} == answered
+    assert "removed behind its writer" not in errors  # no scan ever took a live file
+    assert not list(directory.glob("*.log")) and not list(directory.glob("*.new"))
+
+
+def test_a_scan_never_takes_a_file_whose_lock_is_held_by_a_live_writer(app, session, shared):
+    _post, sharer, links = shared
+    directory = Path(app.instance_path) / "race"
+    writer = ClickLog(directory, app.extensions["hub.clicklog"].engine, 3600)
+    scanner = ClickLog(directory, app.extensions["hub.clicklog"].engine, 3600)
+    writer.append(ClickRecord("live-1", links["x"].id, links["x"].post_id, sharer.id, "x", time.time(), False, "v"))
+    (live,) = directory.glob("*.log")  # created locked, then renamed: never visible unlocked
+
+    assert scanner.flush_orphans() == 0
+    assert live.exists() and _count(session, "live-") == 0
+    assert writer.flush_all() == 1 and _count(session, "live-") == 1
+    writer._stop.set()
+
+
+def test_a_file_that_cannot_be_ingested_is_kept_and_the_error_logged(app, session, shared, caplog):
+    _post, sharer, links = shared
+    directory = Path(app.instance_path) / "broken"
+    log = ClickLog(directory, app.extensions["hub.clicklog"].engine, 3600)
+    log.append(ClickRecord("nolink-1", 999_999, links["x"].post_id, sharer.id, "x", time.time(), False, "v"))
+    log.append(ClickRecord("kept-1", links["x"].id, links["x"].post_id, sharer.id, "x", time.time(), False, "v"))
+
+    with caplog.at_level(logging.ERROR, logger="hub.clicks"), pytest.raises(ClickIngestError):
+        log.flush_own()  # the unknown link breaks the batch's foreign key
+
+    assert "Could not ingest click log" in caplog.text
+    assert len(list(directory.glob("*.log"))) == 2  # the failed file is kept, beside the new one
+    assert _count(session, "kept-") == 0
+    log._stop.set()
