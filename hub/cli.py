@@ -103,8 +103,14 @@ def publish_due() -> None:
 @click.command("flush-clicks")
 @with_appcontext
 def flush_clicks() -> None:
-    """Move clicks waiting in this machine's click logs (also of stopped workers) into the database."""
-    count = current_app.extensions["hub.clicklog"].flush_all()
+    """Move clicks waiting in this machine's click logs (also of stopped workers), and in the Redis
+    stream with CLICK_SINK = "redis", into the database."""
+    from hub.sharing.clicklog import ClickIngestError
+
+    try:
+        count = current_app.extensions["hub.clicklog"].flush_all()
+    except ClickIngestError as exc:
+        raise click.ClickException(f"{exc} (details in the log; nothing was lost, run it again)") from exc
     click.echo(f"Flushed {count} click(s).")
 
 

@@ -77,6 +77,14 @@ PUBLISH_DUE_ON_REQUEST = True
 
 # Sharing: clicks are appended to a per-process log and flushed to the database this often.
 CLICK_FLUSH_SECONDS = 1.0
+# Where the redirect puts clicks: "file" (instance/clicklog/, one machine) or "redis" (a Redis
+# Stream shared by several machines, at CLICK_REDIS_URL). See the README's "Click sink".
+CLICK_SINK = "file"
+CLICK_REDIS_URL: str | None = None
+CLICK_REDIS_STREAM = "hub:clicks"
+CLICK_REDIS_GROUP = "hub"
+# Entries a consumer read but did not acknowledge this long (it died) are taken over by another.
+CLICK_REDIS_CLAIM_SECONDS = 30.0
 # Seconds a tracked link's target is cached per process (a takedown shows within this time).
 LINK_CACHE_SECONDS = 10.0
 # Channels: an official account with no recorded activity for this many days is flagged.

@@ -68,6 +68,8 @@ class ClickSink(Protocol):
 
     def flush_all(self) -> int: ...
 
+    def stop(self) -> None: ...
+
     def close(self) -> None: ...
 
 
@@ -307,12 +309,17 @@ class ClickLog:
             except Exception:
                 logger.exception("Click flush failed; the click logs are kept and retried")
 
-    def close(self) -> None:
-        """Stop the flusher and flush what is left (used at shutdown and in tests)."""
+    def stop(self) -> None:
+        """Stop the flusher thread without flushing (what a crash leaves behind)."""
         self._stop.set()
+        atexit.unregister(self._flush_at_exit)
         for thread in (self._thread, self._recovery):
             if thread is not None and thread.is_alive():
                 thread.join(5)
+
+    def close(self) -> None:
+        """Stop the flusher and flush what is left (used at shutdown and in tests)."""
+        self.stop()
         if self._pid == os.getpid():
             self.flush_all()
 

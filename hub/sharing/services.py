@@ -26,7 +26,7 @@ from hub.db import utcnow
 from hub.errors import NotFound, PermissionDenied, ValidationError
 from hub.posts.models import Post, PostStatus
 from hub.sharing.bots import is_bot
-from hub.sharing.clicklog import ClickLog, ClickRecord
+from hub.sharing.clicklog import ClickRecord, ClickSink
 from hub.sharing.models import OwnWords, Setting, ShareEvent, ShareLink, ShareText
 
 CODE_LENGTH = 8  # 48 random bits in URL-safe base64: not guessable, and every link is equally long
@@ -339,8 +339,8 @@ class _ClickIds:
 _click_ids = _ClickIds()
 
 
-def record_click(log: ClickLog, target: LinkTarget, *, user_agent: str, visitor: str) -> bool:
-    """Append one click to the durable click log; returns whether it counted as a bot."""
+def record_click(log: ClickSink, target: LinkTarget, *, user_agent: str, visitor: str) -> bool:
+    """Append one click to the durable click sink; returns whether it counted as a bot."""
     bot = is_bot(user_agent)
     log.append(ClickRecord(_click_ids.next(), target.link_id, target.post_id, target.user_id, target.platform,
                            time.time(), bot, visitor))

@@ -13,7 +13,7 @@ from hub.errors import PermissionDenied, ValidationError
 from hub.posts.models import Post, PostStatus
 from hub.posts.queries import get_post
 from hub.sharing import queries, services, writer
-from hub.sharing.clicklog import ClickLog
+from hub.sharing.clicklog import ClickLog, ClickSink
 from hub.sharing.forms import DisclosureForm, OwnWordsForm, ShareEventForm, ShareTextForm, WriterForm
 from hub.web import client_address, show_error
 
@@ -21,17 +21,33 @@ bp = Blueprint("sharing", __name__)
 
 
 def init_app(app: Flask) -> None:
-    """The per-process click log and link cache."""
-    app.extensions["hub.clicklog"] = sink = ClickLog(
-        Path(app.instance_path) / "clicklog", get_engine(app), float(app.config["CLICK_FLUSH_SECONDS"])
-    )
+    """The click sink (this machine's file log, or a Redis stream) and the link cache."""
+    app.extensions["hub.clicklog"] = sink = _click_sink(app)
     sink.recover_at_start()  # clicks of workers that died before a restart need no request to move
     app.extensions["hub.linkcache"] = services.LinkCache(float(app.config["LINK_CACHE_SECONDS"]))
     app.extensions["hub.written"] = writer.WrittenCache()
     app.register_blueprint(bp)
 
 
-def _clicklog() -> ClickLog:
+def _click_sink(app: Flask) -> ClickSink:
+    """``CLICK_SINK``: "file" (the default: one log per machine) or "redis" (one stream for all)."""
+    flush = float(app.config["CLICK_FLUSH_SECONDS"])
+    log = ClickLog(Path(app.instance_path) / "clicklog", get_engine(app), flush)
+    kind = str(app.config.get("CLICK_SINK") or "file").strip().lower()
+    if kind == "file":
+        return log
+    if kind != "redis":
+        raise RuntimeError(f'CLICK_SINK must be "file" or "redis", not {kind!r}')
+    if not app.config.get("CLICK_REDIS_URL"):
+        raise RuntimeError('CLICK_SINK is "redis" but CLICK_REDIS_URL is not set (e.g. redis://127.0.0.1:6379/0)')
+    from hub.sharing.clickstream import RedisClickSink
+
+    return RedisClickSink(str(app.config["CLICK_REDIS_URL"]), str(app.config["CLICK_REDIS_STREAM"]),
+                          str(app.config["CLICK_REDIS_GROUP"]), get_engine(app), log, flush,
+                          float(app.config["CLICK_REDIS_CLAIM_SECONDS"]))
+
+
+def _clicklog() -> ClickSink:
     return current_app.extensions["hub.clicklog"]
 
 

@@ -66,7 +66,7 @@ def test_a_scan_never_takes_a_file_whose_lock_is_held_by_a_live_writer(app, sess
     assert scanner.flush_orphans() == 0
     assert live.exists() and _count(session, "live-") == 0
     assert writer.flush_all() == 1 and _count(session, "live-") == 1
-    writer._stop.set()
+    writer.stop()
 
 
 def test_a_file_that_cannot_be_ingested_is_kept_and_the_error_logged(app, session, shared, caplog):
@@ -82,4 +82,4 @@ def test_a_file_that_cannot_be_ingested_is_kept_and_the_error_logged(app, sessio
     assert "Could not ingest click log" in caplog.text
     assert len(list(directory.glob("*.log"))) == 2  # the failed file is kept, beside the new one
     assert _count(session, "kept-") == 0
-    log._stop.set()
+    log.stop()
