@@ -37,7 +37,7 @@ wheel: $(STAMP)
 	$(BIN)/pip wheel --no-deps --no-build-isolation -w dist .
 
 bench-share: $(STAMP)
-	$(BIN)/python bench/share_redirect.py
+	$(BIN)/python bench/share_redirect.py $(BENCH_ARGS)
 
 ## bench-dashboard: insights dashboards at 1,000,000 clicks on SQLite and PostgreSQL (HUB_BENCH_PG_URL)
 bench-dashboard: $(STAMP)

@@ -13,6 +13,9 @@ Run with `make bench-share` (or `.venv/bin/python bench/share_redirect.py`). It
    (`hub flush-clicks`) and prints clicks recorded versus redirects answered (every answered
    redirect must be in the database: recorded >= answered, and recorded <= sent).
 
+`--sink redis` runs hub with the Redis Streams click sink (`--redis-url`, default
+redis://127.0.0.1:6379/0) on a stream of its own, deleted at the end.
+
 Figures are ratios measured in the same run on the same machine; nothing here asserts on time.
 """
 
@@ -31,6 +34,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -153,10 +157,10 @@ def load(port: int, path: str, seconds: int, connections: int, tool: str) -> dic
 
 # --- set-up ------------------------------------------------------------------------------------
 
-def prepare(instance: Path) -> tuple[dict[str, str], str]:
+def prepare(instance: Path, sink: dict[str, str]) -> tuple[dict[str, str], str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
     env.update({"HUB_INSTANCE_PATH": str(instance), "HUB_SECRET_KEY": "bench", "HUB_BASE_URL": "http://127.0.0.1:1",
-                "HUB_PUBLISH_DUE_ON_REQUEST": "false"})
+                "HUB_PUBLISH_DUE_ON_REQUEST": "false", **sink})
     subprocess.run([str(BIN / "hub"), "migrate"], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     script = (
         "from hub import create_app\n"
@@ -180,6 +184,8 @@ def prepare(instance: Path) -> tuple[dict[str, str], str]:
 
 
 def count_clicks(env: dict[str, str]) -> int:
+    if env.get("HUB_CLICK_SINK") == "redis":
+        time.sleep(float(env["HUB_CLICK_REDIS_CLAIM_SECONDS"]) + 0.5)  # a killed consumer's entries become claimable
     subprocess.run([str(BIN / "hub"), "flush-clicks"], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     script = ("from hub import create_app\nfrom hub.db import get_session\nimport sqlalchemy as sa\n"
               "from hub.sharing.models import Click\napp = create_app()\nwith app.app_context():\n"
@@ -195,15 +201,30 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--tool", choices=["wrk", "python"], default="wrk" if shutil.which("wrk") else "python")
+    parser.add_argument("--sink", choices=["file", "redis"], default="file", help="the click sink (CLICK_SINK)")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0", help="with --sink redis")
     args = parser.parse_args()
+    sink = {"HUB_CLICK_SINK": args.sink}
+    if args.sink == "redis":
+        sink.update({"HUB_CLICK_REDIS_URL": args.redis_url, "HUB_CLICK_REDIS_STREAM": f"hub-bench:clicks:{uuid.uuid4().hex}",
+                     "HUB_CLICK_REDIS_CLAIM_SECONDS": "1"})
+    try:
+        run(args, sink)
+    finally:
+        if args.sink == "redis":
+            import redis
 
+            redis.Redis.from_url(args.redis_url).delete(sink["HUB_CLICK_REDIS_STREAM"])
+
+
+def run(args: argparse.Namespace, sink: dict[str, str]) -> None:
     with tempfile.TemporaryDirectory(prefix="hub-bench-") as tmp:
         instance = Path(tmp) / "instance"
-        env, code = prepare(instance)
+        env, code = prepare(instance, sink)
         path = f"/s/{code}"
         hub_port, bare_port = free_port(), free_port()
         print(f"load: {args.tool}, {args.connections} connections, {args.rounds} rounds of {args.seconds} s; gunicorn gthread "
-              f"{args.workers} workers x {args.threads} threads; SQLite at {instance}")
+              f"{args.workers} workers x {args.threads} threads; SQLite at {instance}; click sink: {args.sink}")
 
         # Both servers run side by side and are loaded in alternating rounds, so a burst of noise
         # from the machine (a neighbour, a throttled core) hits both alike; medians are reported.

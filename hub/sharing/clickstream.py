@@ -159,9 +159,11 @@ class RedisClickSink:
         ids = [entry_id for entry_id, _ in entries]
         records = []
         for entry_id, fields in entries:
-            raw = (fields or {}).get(FIELD.encode())
+            if not fields:
+                continue  # deleted: another consumer ingested it after it was claimed; just acknowledge
+            raw = fields.get(FIELD.encode())
             record = ClickRecord.parse(raw) if raw else None
-            if record is None:  # trimmed away, or not ours: acknowledged and dropped, said aloud
+            if record is None:  # not a click of ours: acknowledged and dropped, said aloud
                 logger.warning("Skipped unreadable click entry %s in stream %s", entry_id, self.stream)
             else:
                 records.append(record)
