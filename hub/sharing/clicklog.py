@@ -96,7 +96,8 @@ class ClickRecord:
         if len(parts) != 8:
             return None  # a torn or foreign line: never crash ingestion on it
         try:
-            return cls(parts[0], int(parts[1]), int(parts[2]), int(parts[3]), parts[4], float(parts[5]), parts[6] == "1", parts[7])
+            return cls(parts[0], int(parts[1]), int(parts[2]), int(parts[3]), parts[4], float(parts[5]),
+                       parts[6] == "1", parts[7])
         except ValueError:
             return None
 
@@ -238,7 +239,7 @@ class ClickLog:
                 try:
                     total += self._ingest(_read_all(fd))
                 except Exception:
-                    logger.exception("Could not ingest click log %s of a stopped worker; it is kept and retried", path)
+                    logger.exception("Could not ingest stopped worker's click log %s; kept, retried", path)
                     failed += 1
                     continue
                 path.unlink(missing_ok=True)
@@ -357,8 +358,9 @@ def insert_clicks(engine: Engine, records: Iterable[ClickRecord], chunk: int = 5
     ``clicks_ingesting``'s receivers add (the rollups). ``memory`` (one per process) lets them
     remember between flushes (the visitors already counted)."""
     rows = [
-        {"uid": r.uid, "link_id": r.link_id, "post_id": r.post_id, "user_id": r.user_id, "platform": r.platform,
-         "at": datetime.fromtimestamp(r.at, timezone.utc), "is_bot": r.is_bot, "visitor": r.visitor or None}
+        {"uid": r.uid, "link_id": r.link_id, "post_id": r.post_id, "user_id": r.user_id,
+         "platform": r.platform, "at": datetime.fromtimestamp(r.at, timezone.utc), "is_bot": r.is_bot,
+         "visitor": r.visitor or None}
         for r in records
     ]
     if not rows:

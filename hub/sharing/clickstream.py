@@ -49,8 +49,16 @@ Entry = tuple[Any, dict[bytes, bytes] | None]
 class RedisClickSink:
     """Clicks appended to a Redis Stream and consumed into the database; see the module docstring."""
 
-    def __init__(self, url: str, stream: str, group: str, engine: Engine, fallback: ClickLog,
-                 flush_seconds: float = 1.0, claim_seconds: float = 30.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        stream: str,
+        group: str,
+        engine: Engine,
+        fallback: ClickLog,
+        flush_seconds: float = 1.0,
+        claim_seconds: float = 30.0,
+    ) -> None:
         self.url, self.stream, self.group = url, stream, group
         self.engine = engine
         self.fallback = fallback
@@ -58,7 +66,9 @@ class RedisClickSink:
         self.claim_ms = max(1, int(claim_seconds * 1000))
         self.known = SeenVisitors()
         # Short timeouts in the request path; the consumer blocks on XREADGROUP, so it waits longer.
-        self._writer = redis.Redis.from_url(url, socket_timeout=REQUEST_TIMEOUT, socket_connect_timeout=REQUEST_TIMEOUT)
+        self._writer = redis.Redis.from_url(
+            url, socket_timeout=REQUEST_TIMEOUT, socket_connect_timeout=REQUEST_TIMEOUT
+        )
         self._reader = redis.Redis.from_url(url, socket_timeout=flush_seconds + 10, socket_connect_timeout=5)
         self._down_until = 0.0
         self._pid = 0
@@ -79,8 +89,11 @@ class RedisClickSink:
                 return
             except redis.RedisError as exc:
                 self._down_until = time.monotonic() + RETRY_SECONDS
-                logger.warning("Redis is unreachable for clicks (%s); they go to the local click log for %.0f s",
-                               exc, RETRY_SECONDS)
+                logger.warning(
+                    "Redis is unreachable for clicks (%s); they go to the local click log for %.0f s",
+                    exc,
+                    RETRY_SECONDS,
+                )
         self.fallback.append(record)
 
     # -- consuming -------------------------------------------------------------------------------
@@ -125,13 +138,12 @@ class RedisClickSink:
         self._ensure_group()
         name = self._consumer_name()
         if self._backlog:
-            response = self._reader.xreadgroup(self.group, name, {self.stream: "0"}, count=BATCH)
-            entries: list[Entry] = response[0][1] if response else []
+            entries = _entries(self._reader.xreadgroup(self.group, name, {self.stream: "0"}, count=BATCH))
             if entries:
                 return self._ingest(entries)
             self._backlog = False
-        response = self._reader.xreadgroup(self.group, name, {self.stream: ">"}, count=BATCH, block=block_ms)
-        return self._ingest(response[0][1] if response else [])
+        fresh = self._reader.xreadgroup(self.group, name, {self.stream: ">"}, count=BATCH, block=block_ms)
+        return self._ingest(_entries(fresh))
 
     def claim_stale(self) -> int:
         """Take over the entries other consumers read but did not acknowledge in time, and ingest them."""
@@ -139,7 +151,8 @@ class RedisClickSink:
         name, total, start = self._consumer_name(), 0, "0-0"
         while True:
             next_start, entries, *_deleted = self._reader.xautoclaim(
-                self.stream, self.group, name, min_idle_time=self.claim_ms, start_id=start, count=BATCH)
+                self.stream, self.group, name, min_idle_time=self.claim_ms, start_id=start, count=BATCH
+            )
             total += self._ingest(entries)
             start = next_start.decode() if isinstance(next_start, bytes) else next_start
             if start == "0-0":
@@ -171,9 +184,14 @@ class RedisClickSink:
             insert_clicks(self.engine, records, known=self.known)
         except Exception as exc:
             self._backlog = True
-            logger.exception("Could not ingest %d click(s) from Redis stream %s; they stay pending and are retried",
-                             len(records), self.stream)
-            raise ClickIngestError(f"{len(records)} click(s) from {self.stream} could not be ingested") from exc
+            logger.exception(
+                "Could not ingest %d click(s) from Redis stream %s; they stay pending and are retried",
+                len(records),
+                self.stream,
+            )
+            raise ClickIngestError(
+                f"{len(records)} click(s) from {self.stream} could not be ingested"
+            ) from exc
         pipe = self._reader.pipeline(transaction=False)
         pipe.xack(self.stream, self.group, *ids)
         pipe.xdel(self.stream, *ids)
@@ -224,7 +242,9 @@ class RedisClickSink:
             logger.warning("Redis is unreachable for clicks at start-up (%s)", exc)
             return
         if waiting:
-            self._recovery = threading.Thread(target=self._recover, name="hub-click-recovery-redis", daemon=True)
+            self._recovery = threading.Thread(
+                target=self._recover, name="hub-click-recovery-redis", daemon=True
+            )
             self._recovery.start()
 
     def _recover(self) -> None:
@@ -235,7 +255,9 @@ class RedisClickSink:
         except ClickIngestError:
             pass  # logged; the consumer threads retry
         except Exception:
-            logger.exception("Could not ingest the clicks waiting in Redis stream %s at start-up", self.stream)
+            logger.exception(
+                "Could not ingest the clicks waiting in Redis stream %s at start-up", self.stream
+            )
 
     def stop(self) -> None:
         """Stop the consumer thread without flushing (what a crash leaves: entries may stay pending)."""
@@ -253,3 +275,13 @@ class RedisClickSink:
             self.flush_all()
         self._writer.close()
         self._reader.close()
+
+
+def _entries(response: Any) -> list[Entry]:
+    """The entries of an XREADGROUP reply on one stream (a list with RESP2, a dict with RESP3)."""
+    if not response:
+        return []
+    if isinstance(response, dict):
+        (batches,) = response.values()
+        return list(batches[0]) if batches and isinstance(batches[0], list) else list(batches)
+    return list(response[0][1])

@@ -33,8 +33,18 @@ def main() -> None:
         for i in range(MAX_PER_THREAD):
             if log._seq >= int(rotations):  # the condition this load runs until
                 break
-            log.append(ClickRecord(f"{tag}{n:02d}{i:08d}", int(link), int(post), int(user), "x", time.time(),
-                                   False, f"v{i % 50}"))
+            log.append(
+                ClickRecord(
+                    f"{tag}{n:02d}{i:08d}",
+                    int(link),
+                    int(post),
+                    int(user),
+                    "x",
+                    time.time(),
+                    False,
+                    f"v{i % 50}",
+                )
+            )
             written[n] += 1
             os.sched_yield()
 

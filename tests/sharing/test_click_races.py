@@ -34,9 +34,23 @@ def test_processes_writing_and_scanning_every_few_ms_lose_no_answered_click(app,
     env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
     procs = {
         f"p{n}": subprocess.Popen(  # stdout: "<clicks answered> <rotations>"
-            [sys.executable, str(WORKER), str(directory), app.config["DATABASE_URL"], str(link.id), str(link.post_id),
-             str(sharer.id), f"p{n}", "2", "40", "0.002"],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [
+                sys.executable,
+                str(WORKER),
+                str(directory),
+                app.config["DATABASE_URL"],
+                str(link.id),
+                str(link.post_id),
+                str(sharer.id),
+                f"p{n}",
+                "2",
+                "40",
+                "0.002",
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for n in range(3)
     }
@@ -60,7 +74,9 @@ def test_a_scan_never_takes_a_file_whose_lock_is_held_by_a_live_writer(app, sess
     directory = Path(app.instance_path) / "race"
     writer = ClickLog(directory, app.extensions["hub.clicklog"].engine, 3600)
     scanner = ClickLog(directory, app.extensions["hub.clicklog"].engine, 3600)
-    writer.append(ClickRecord("live-1", links["x"].id, links["x"].post_id, sharer.id, "x", time.time(), False, "v"))
+    writer.append(
+        ClickRecord("live-1", links["x"].id, links["x"].post_id, sharer.id, "x", time.time(), False, "v")
+    )
     (live,) = directory.glob("*.log")  # created locked, then renamed: never visible unlocked
 
     assert scanner.flush_orphans() == 0
@@ -74,7 +90,9 @@ def test_a_file_that_cannot_be_ingested_is_kept_and_the_error_logged(app, sessio
     directory = Path(app.instance_path) / "broken"
     log = ClickLog(directory, app.extensions["hub.clicklog"].engine, 3600)
     log.append(ClickRecord("nolink-1", 999_999, links["x"].post_id, sharer.id, "x", time.time(), False, "v"))
-    log.append(ClickRecord("kept-1", links["x"].id, links["x"].post_id, sharer.id, "x", time.time(), False, "v"))
+    log.append(
+        ClickRecord("kept-1", links["x"].id, links["x"].post_id, sharer.id, "x", time.time(), False, "v")
+    )
 
     with caplog.at_level(logging.ERROR, logger="hub.clicks"), pytest.raises(ClickIngestError):
         log.flush_own()  # the unknown link breaks the batch's foreign key

@@ -33,7 +33,14 @@ os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _restart(app):  # type: ignore[no-untyped-def]
-    keys = ("TESTING", "DATABASE_URL", "SECRET_KEY", "BASE_URL", "PUBLISH_DUE_ON_REQUEST", "PASSWORD_HASH_METHOD")
+    keys = (
+        "TESTING",
+        "DATABASE_URL",
+        "SECRET_KEY",
+        "BASE_URL",
+        "PUBLISH_DUE_ON_REQUEST",
+        "PASSWORD_HASH_METHOD",
+    )
     return create_app({k: app.config[k] for k in keys})
 
 
@@ -42,8 +49,21 @@ def test_a_restarted_app_ingests_dead_workers_logs_before_any_request(app, sessi
     link = links["x"]
     directory = Path(app.instance_path) / "clicklog"
     env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
-    killed = subprocess.run([sys.executable, "-c", KILLED_WORKER, str(directory), app.config["DATABASE_URL"],
-                             str(link.id), str(link.post_id), str(sharer.id)], env=env, capture_output=True, timeout=60)
+    killed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            KILLED_WORKER,
+            str(directory),
+            app.config["DATABASE_URL"],
+            str(link.id),
+            str(link.post_id),
+            str(sharer.id),
+        ],
+        env=env,
+        capture_output=True,
+        timeout=60,
+    )
     assert killed.returncode == -9 and len(list(directory.glob("*.log"))) == 1
 
     restarted = _restart(app)  # a full restart: no request is ever sent to it
@@ -52,7 +72,9 @@ def test_a_restarted_app_ingests_dead_workers_logs_before_any_request(app, sessi
         count = 0
         while time.monotonic() < deadline:
             session.expire_all()
-            count = session.scalar(sa.select(sa.func.count()).select_from(Click).where(Click.uid.like("dead%")))
+            count = session.scalar(
+                sa.select(sa.func.count()).select_from(Click).where(Click.uid.like("dead%"))
+            )
             if count == 25:
                 break
             threading.Event().wait(0.05)  # poll until the start-up recovery has committed

@@ -51,8 +51,13 @@ def stream_key(redis_client: redis.Redis) -> Iterator[str]:
 
 @pytest.fixture
 def app_config(redis_client: redis.Redis, stream_key: str) -> dict[str, Any]:
-    return {"CLICK_SINK": "redis", "CLICK_REDIS_URL": REDIS_URL, "CLICK_REDIS_STREAM": stream_key,
-            "CLICK_FLUSH_SECONDS": 0.05, "CLICK_REDIS_CLAIM_SECONDS": 0.3}
+    return {
+        "CLICK_SINK": "redis",
+        "CLICK_REDIS_URL": REDIS_URL,
+        "CLICK_REDIS_STREAM": stream_key,
+        "CLICK_FLUSH_SECONDS": 0.05,
+        "CLICK_REDIS_CLAIM_SECONDS": 0.3,
+    }
 
 
 @pytest.fixture
@@ -63,9 +68,26 @@ def machine(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iter
     def build(name: str, **overrides: Any) -> Flask:
         with monkeypatch.context() as m:
             m.setenv("HUB_INSTANCE_PATH", str(tmp_path / name))
-            other = create_app({**{k: app.config[k] for k in (
-                "TESTING", "DATABASE_URL", "SECRET_KEY", "BASE_URL", "PUBLISH_DUE_ON_REQUEST", "CLICK_SINK",
-                "CLICK_REDIS_URL", "CLICK_REDIS_STREAM", "CLICK_FLUSH_SECONDS", "CLICK_REDIS_CLAIM_SECONDS")}, **overrides})
+            other = create_app(
+                {
+                    **{
+                        k: app.config[k]
+                        for k in (
+                            "TESTING",
+                            "DATABASE_URL",
+                            "SECRET_KEY",
+                            "BASE_URL",
+                            "PUBLISH_DUE_ON_REQUEST",
+                            "CLICK_SINK",
+                            "CLICK_REDIS_URL",
+                            "CLICK_REDIS_STREAM",
+                            "CLICK_FLUSH_SECONDS",
+                            "CLICK_REDIS_CLAIM_SECONDS",
+                        )
+                    },
+                    **overrides,
+                }
+            )
         made.append(other)
         return other
 
@@ -91,16 +113,20 @@ def _stored(session, link_id: int) -> int:  # type: ignore[no-untyped-def]
 
 
 def _site_clicks(session) -> int:  # type: ignore[no-untyped-def]
-    return session.scalar(sa.select(sa.func.coalesce(sa.func.sum(ClickRollup.clicks), 0))
-                          .where(ClickRollup.scope == "site", ClickRollup.is_bot.is_(False)))
+    return session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(ClickRollup.clicks), 0)).where(
+            ClickRollup.scope == "site", ClickRollup.is_bot.is_(False)
+        )
+    )
 
 
 def _record(link, user_id: int, uid: str) -> ClickRecord:  # type: ignore[no-untyped-def]
     return ClickRecord(uid, link.id, link.post_id, user_id, link.platform, time.time(), False, f"v-{uid}")
 
 
-def test_a_redirect_appends_the_click_to_the_stream_and_a_consumer_stores_it(app, client, session, shared,
-                                                                              redis_client, stream_key):
+def test_a_redirect_appends_the_click_to_the_stream_and_a_consumer_stores_it(
+    app, client, session, shared, redis_client, stream_key
+):
     _post, _sharer, links = shared
     sink = app.extensions["hub.clicklog"]
     assert isinstance(sink, RedisClickSink)
@@ -115,7 +141,9 @@ def test_a_redirect_appends_the_click_to_the_stream_and_a_consumer_stores_it(app
     sink.close()
 
 
-def test_flush_clicks_moves_the_stream_into_the_database(app, runner, session, shared, redis_client, stream_key):
+def test_flush_clicks_moves_the_stream_into_the_database(
+    app, runner, session, shared, redis_client, stream_key
+):
     _post, sharer, links = shared
     sink = app.extensions["hub.clicklog"]
     for n in range(3):
@@ -140,13 +168,16 @@ def test_entries_delivered_twice_count_once(app, session, shared, redis_client, 
     ((_key, entries),) = redis_client.xreadgroup(sink.group, "died-after-commit", {stream_key: ">"})
     insert_clicks(get_engine(app), [ClickRecord.parse(f[FIELD.encode()]) for _, f in entries])  # type: ignore[misc]
 
-    assert _wait_for(lambda: sink.flush_all() >= 0 and redis_client.xpending(stream_key, sink.group)["pending"] == 0)
+    assert _wait_for(
+        lambda: sink.flush_all() >= 0 and redis_client.xpending(stream_key, sink.group)["pending"] == 0
+    )
     assert _stored(session, links["x"].id) == 10
     assert _site_clicks(session) == 10  # rollups did not count the redelivered clicks again
 
 
-def test_two_machines_one_deleted_mid_load_every_answered_click_lands_once(app, session, shared, machine,
-                                                                          redis_client, stream_key):
+def test_two_machines_one_deleted_mid_load_every_answered_click_lands_once(
+    app, session, shared, machine, redis_client, stream_key
+):
     """Issue 9.5: two machines with separate instance folders share one stream and one database.
     Machine B is deleted while A serves on: its consumer stopped holding entries it had read but
     not acknowledged, and its folder is gone. A's consumer takes them over (XAUTOCLAIM)."""
@@ -185,7 +216,9 @@ def test_two_machines_one_deleted_mid_load_every_answered_click_lands_once(app, 
 
     assert _wait_for(b_holds_unacknowledged_entries)
     b_folder = Path(machine_b.instance_path)
-    assert not any(p.stat().st_size for p in (b_folder / "clicklog").glob("*.log"))  # all of B's clicks are in Redis
+    assert not any(
+        p.stat().st_size for p in (b_folder / "clicklog").glob("*.log")
+    )  # all of B's clicks are in Redis
     shutil.rmtree(b_folder)
     b_dead.set()
     load_a.join(120)
@@ -199,7 +232,9 @@ def test_two_machines_one_deleted_mid_load_every_answered_click_lands_once(app, 
     assert redis_client.xlen(stream_key) == 0
 
 
-def test_redis_down_while_redirecting_falls_back_to_the_local_click_log(app, session, shared, machine, runner, caplog):
+def test_redis_down_while_redirecting_falls_back_to_the_local_click_log(
+    app, session, shared, machine, runner, caplog
+):
     """Decision: the click goes to this machine's file log (durable, ingested by its own flusher),
     a warning is logged, and the redirect is answered; `hub flush-clicks` says Redis is down."""
     _post, _sharer, links = shared
@@ -207,7 +242,9 @@ def test_redis_down_while_redirecting_falls_back_to_the_local_click_log(app, ses
         s.bind(("127.0.0.1", 0))
         dead_port = s.getsockname()[1]  # nothing listens here once the socket is closed
     with caplog.at_level(logging.WARNING, logger="hub.clicks"):
-        down = machine("no-redis", CLICK_REDIS_URL=f"redis://127.0.0.1:{dead_port}/0", CLICK_FLUSH_SECONDS=3600)
+        down = machine(
+            "no-redis", CLICK_REDIS_URL=f"redis://127.0.0.1:{dead_port}/0", CLICK_FLUSH_SECONDS=3600
+        )
         sink = down.extensions["hub.clicklog"]
         client = down.test_client()
         statuses = [client.get(f"/s/{links['x'].code}", headers=AGENT).status_code for _ in range(3)]
