@@ -47,7 +47,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 
-from hub.sharing.models import Click
+from hub.sharing.models import Click, ShareLink
 
 logger = logging.getLogger("hub.clicks")
 STALE_NEW_FILE_SECONDS = 60.0  # a ``*.new`` file this old and unlocked belongs to a process that died
@@ -294,7 +294,7 @@ class ClickLog:
         records = [r for r in (ClickRecord.parse(line) for line in lines) if r]
         if len(records) != len(lines):
             logger.warning("Skipped %d unreadable line(s) in a click log", len(lines) - len(records))
-        insert_clicks(self.engine, records, memory=self.memory)
+        store_clicks(self.engine, records, memory=self.memory)
         return len(records)
 
     def _run(self) -> None:
@@ -341,6 +341,27 @@ def _read_all(fd: int) -> bytes:
         chunks.append(chunk)
         offset += len(chunk)
     return b"".join(chunks)
+
+
+def store_clicks(engine: Engine, records: list[ClickRecord], memory: dict[str, Any] | None = None) -> int:
+    """``insert_clicks``, except that clicks of links deleted since they were followed (a deleted
+    post takes its links and their clicks with it) are dropped, with a warning, rather than
+    holding back every other click of their batch forever. Returns how many were stored."""
+    try:
+        insert_clicks(engine, records, memory=memory)
+        return len(records)
+    except sa.exc.IntegrityError:
+        links = {r.link_id for r in records}
+        with engine.connect() as conn:
+            alive = {tuple(row) for row in conn.execute(
+                sa.select(ShareLink.id, ShareLink.post_id, ShareLink.user_id).where(ShareLink.id.in_(links)))}
+        kept = [r for r in records if (r.link_id, r.post_id, r.user_id) in alive]
+        if len(kept) == len(records):
+            raise  # not a deleted link: a real error, for the caller to log and retry
+    logger.warning("Dropped %d click(s) of share links deleted since they were followed",
+                   len(records) - len(kept))
+    insert_clicks(engine, kept, memory=memory)
+    return len(kept)
 
 
 _signals = Namespace()

@@ -33,7 +33,7 @@ import redis
 from sqlalchemy.engine import Engine
 
 from hub.insights.rollups import SeenVisitors
-from hub.sharing.clicklog import ClickIngestError, ClickLog, ClickRecord, insert_clicks
+from hub.sharing.clicklog import ClickIngestError, ClickLog, ClickRecord, store_clicks
 
 logger = logging.getLogger("hub.clicks")
 
@@ -181,7 +181,7 @@ class RedisClickSink:
             else:
                 records.append(record)
         try:
-            insert_clicks(self.engine, records, known=self.known)
+            store_clicks(self.engine, records, known=self.known)
         except Exception as exc:
             self._backlog = True
             logger.exception(

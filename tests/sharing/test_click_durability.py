@@ -30,20 +30,22 @@ def _free_port() -> int:
 class Gunicorn:
     """hub under gunicorn (2 gthread workers), on the test's own database and instance folder."""
 
-    def __init__(self, app) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, app, instance: str | None = None, **settings: str) -> None:  # type: ignore[no-untyped-def]
+        """``instance``: another machine's instance folder; ``settings``: more HUB_* variables."""
         self.port = _free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
         env.update({
             "HUB_DATABASE_URL": app.config["DATABASE_URL"],
-            "HUB_INSTANCE_PATH": app.instance_path,
+            "HUB_INSTANCE_PATH": instance or app.instance_path,
             "HUB_SECRET_KEY": app.config["SECRET_KEY"],
             "HUB_BASE_URL": "http://hub.test",
             "HUB_PUBLISH_DUE_ON_REQUEST": "false",
+            **{f"HUB_{k}": v for k, v in settings.items()},
         })
         self.proc = subprocess.Popen(
             [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{self.port}", "--workers", "2", "--threads", "4",
              "--worker-class", "gthread", "--log-level", "warning", "hub:create_app()"],
-            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -66,7 +68,14 @@ class Gunicorn:
         out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.proc.pid)], capture_output=True, text=True).stdout
         return [int(p) for p in out.split()]
 
+    def kill(self) -> None:
+        """The machine is gone: SIGKILL to the master and its workers at once, no clean-up."""
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
+
     def stop(self) -> None:
+        if self.proc.returncode is not None:
+            return
         self.proc.send_signal(signal.SIGTERM)
         try:
             self.proc.wait(30)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from hub.db import make_engine
 from hub.sharing.clicklog import ClickIngestError, ClickLog, ClickRecord
 from hub.sharing.models import Click
 
@@ -85,19 +86,50 @@ def test_a_scan_never_takes_a_file_whose_lock_is_held_by_a_live_writer(app, sess
     writer.stop()
 
 
-def test_a_file_that_cannot_be_ingested_is_kept_and_the_error_logged(app, session, shared, caplog):
+def test_a_file_that_cannot_be_ingested_is_kept_and_the_error_logged(app, session, shared, caplog, tmp_path):
     _post, sharer, links = shared
     directory = Path(app.instance_path) / "broken"
-    log = ClickLog(directory, app.extensions["hub.clicklog"].engine, 3600)
-    log.append(ClickRecord("nolink-1", 999_999, links["x"].post_id, sharer.id, "x", time.time(), False, "v"))
+    broken = make_engine(f"sqlite:///{tmp_path / 'no-tables.sqlite3'}")  # a database that cannot take clicks
+    log = ClickLog(directory, broken, 3600)
     log.append(
-        ClickRecord("kept-1", links["x"].id, links["x"].post_id, sharer.id, "x", time.time(), False, "v")
+        ClickRecord("kept-1", links["x"].id, links["x"].post_id, sharer.id, "x", time.time(), False, "k")
     )
 
     with caplog.at_level(logging.ERROR, logger="hub.clicks"), pytest.raises(ClickIngestError):
-        log.flush_own()  # the unknown link breaks the batch's foreign key
+        log.flush_own()
 
     assert "Could not ingest click log" in caplog.text
     assert len(list(directory.glob("*.log"))) == 2  # the failed file is kept, beside the new one
-    assert _count(session, "kept-") == 0
+    log.stop()
+
+    caplog.clear()
+    other = ClickLog(directory, broken, 3600)  # as if the writer had died
+    with caplog.at_level(logging.ERROR, logger="hub.clicks"), pytest.raises(ClickIngestError):
+        other.flush_orphans()
+    assert "click log" in caplog.text and "kept" in caplog.text
+    assert len(list(directory.glob("*.log"))) == 2
+
+    healthy = ClickLog(directory, app.extensions["hub.clicklog"].engine, 3600)  # the database is back
+    assert healthy.flush_orphans() == 1 and _count(session, "kept-") == 1
+    broken.dispose()
+
+
+def test_clicks_of_a_deleted_link_are_dropped_aloud_and_do_not_hold_back_the_others(
+    app, session, shared, caplog
+):
+    _post, sharer, links = shared
+    directory = Path(app.instance_path) / "deleted"
+    log = ClickLog(directory, app.extensions["hub.clicklog"].engine, 3600)
+    gone = ClickRecord("gone-1", 999_999, links["x"].post_id, sharer.id, "x", time.time(), False, "v")
+    log.append(gone)  # a link deleted (with its post) after the click was logged
+    log.append(
+        ClickRecord("kept-1", links["x"].id, links["x"].post_id, sharer.id, "x", time.time(), False, "k")
+    )
+
+    with caplog.at_level(logging.WARNING, logger="hub.clicks"):
+        assert log.flush_own() == 2
+
+    assert "Dropped 1 click(s)" in caplog.text
+    assert _count(session, "kept-") == 1 and _count(session, "gone-") == 0
+    assert len(list(directory.glob("*.log"))) == 1  # only the live one
     log.stop()

@@ -259,3 +259,42 @@ def test_redis_down_while_redirecting_falls_back_to_the_local_click_log(
     with down.app_context():  # the test's session holds the first machine's context
         result = down.test_cli_runner().invoke(args=["flush-clicks"])
     assert result.exit_code == 1 and "cannot be read" in result.output, result.output
+
+
+def test_a_machine_killed_mid_load_under_gunicorn_loses_no_answered_click(app, session, shared, redis_client,
+                                                                          stream_key, tmp_path):
+    """The same with real processes: two gunicorn machines, and one of them (master and workers)
+    killed with SIGKILL in the middle of its load, its folder removed."""
+    from tests.sharing.test_click_durability import Gunicorn, _hammer
+
+    _post, _sharer, links = shared
+    settings = {"CLICK_SINK": "redis", "CLICK_REDIS_URL": REDIS_URL, "CLICK_REDIS_STREAM": stream_key,
+                "CLICK_REDIS_CLAIM_SECONDS": "0.5"}
+    machine_a = Gunicorn(app, str(tmp_path / "gunicorn-a"), **settings)
+    machine_b = Gunicorn(app, str(tmp_path / "gunicorn-b"), **settings)
+    path = f"/s/{links['x'].code}"
+    results: dict[str, tuple[int, int]] = {}
+
+    def delete_b() -> None:
+        machine_b.kill()
+        shutil.rmtree(tmp_path / "gunicorn-b")
+
+    try:
+        load_a = threading.Thread(target=lambda: results.update(a=_hammer(machine_a.port, path, 400, 8)))
+        load_a.start()
+        results["b"] = _hammer(machine_b.port, path, 400, 8, during=delete_b)
+        load_a.join()
+        sent = results["a"][0] + results["b"][0]
+        answered = results["a"][1] + results["b"][1]
+        assert results["a"][1] == 400 and results["b"][1] >= 150  # B served about half its load
+
+        # Machine A's consumers alone (no flush) store everything, B's unacknowledged entries included.
+        assert _wait_for(lambda: _stored(session, links["x"].id) >= answered, 60)
+        assert _wait_for(lambda: redis_client.xpending(stream_key, "hub")["pending"] == 0
+                         and redis_client.xlen(stream_key) == 0)
+        recorded = _stored(session, links["x"].id)
+        assert answered <= recorded <= sent  # a request cut by the kill may have been recorded
+        assert _site_clicks(session) == recorded  # each stored click rolled up once
+    finally:
+        machine_a.stop()
+        machine_b.stop()
