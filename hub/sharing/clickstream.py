@@ -30,6 +30,8 @@ import time
 from typing import Any
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from sqlalchemy.engine import Engine
 
 from hub.insights.rollups import SeenVisitors
@@ -41,6 +43,8 @@ FIELD = "c"  # each entry holds one field: the click's line, as in the file log
 BATCH = 1000
 RETRY_SECONDS = 2.0  # after Redis failed, the redirect writes to the file log this long before retrying
 REQUEST_TIMEOUT = 0.5  # seconds an XADD may take before the click goes to the file log instead
+BLOCK_SECONDS = 2.0  # the longest a consumer waits on XREADGROUP (shorter with a short flush interval)
+READ_TIMEOUT = BLOCK_SECONDS + 3  # a consumer's read from a Redis that hangs fails after this
 IDLE_CONSUMER_MS = 3600 * 1000  # consumers of the group idle this long, with nothing pending, are removed
 
 Entry = tuple[Any, dict[bytes, bytes] | None]
@@ -67,9 +71,11 @@ class RedisClickSink:
         self.known = SeenVisitors()
         # Short timeouts in the request path; the consumer blocks on XREADGROUP, so it waits longer.
         self._writer = redis.Redis.from_url(
-            url, socket_timeout=REQUEST_TIMEOUT, socket_connect_timeout=REQUEST_TIMEOUT
+            url, socket_timeout=REQUEST_TIMEOUT, socket_connect_timeout=REQUEST_TIMEOUT,
+            retry=Retry(NoBackoff(), 0),
         )
-        self._reader = redis.Redis.from_url(url, socket_timeout=flush_seconds + 10, socket_connect_timeout=5)
+        self._reader = redis.Redis.from_url(url, socket_timeout=READ_TIMEOUT,
+                                            socket_connect_timeout=READ_TIMEOUT)
         self._down_until = 0.0
         self._pid = 0
         self._consumer = ""
@@ -199,7 +205,7 @@ class RedisClickSink:
         return len(entries)
 
     def _run(self) -> None:
-        block_ms = max(1, int(self.flush_seconds * 1000))
+        block_ms = max(1, int(min(self.flush_seconds, BLOCK_SECONDS) * 1000))
         last_claim = 0.0
         while not self._stop.is_set():
             try:
@@ -208,7 +214,7 @@ class RedisClickSink:
                     last_claim = time.monotonic()
                     handled += self.claim_stale()
                 if handled == 0 and block_ms < 5:
-                    self._stop.wait(self.flush_seconds)  # a very short block: do not spin on an empty stream
+                    self._stop.wait(0.005)  # a very short block: do not spin on an empty stream
                 continue
             except ClickIngestError:
                 pass  # logged with its cause; the entries stay pending
@@ -217,7 +223,7 @@ class RedisClickSink:
                 logger.warning("Click consumer cannot read Redis stream %s (%s); retrying", self.stream, exc)
             except Exception:
                 logger.exception("Click consumer failed; the entries stay pending and are retried")
-            self._stop.wait(max(self.flush_seconds, 0.5))
+            self._stop.wait(min(max(self.flush_seconds, 0.5), BLOCK_SECONDS))
 
     # -- operations ------------------------------------------------------------------------------
     def flush_all(self) -> int:
@@ -264,7 +270,7 @@ class RedisClickSink:
         self._stop.set()
         for thread in (self._thread, self._recovery):
             if thread is not None and thread.is_alive():
-                thread.join(self.flush_seconds + 15)
+                thread.join(READ_TIMEOUT + 5)
         self.fallback.stop()
 
     def close(self) -> None:

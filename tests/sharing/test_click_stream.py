@@ -232,15 +232,26 @@ def test_two_machines_one_deleted_mid_load_every_answered_click_lands_once(
     assert redis_client.xlen(stream_key) == 0
 
 
+@pytest.fixture(params=["refused", "silent"])
+def dead_port(request: pytest.FixtureRequest) -> Iterator[int]:
+    """A port where Redis is down: nothing listens ("refused"), or a socket accepts and never
+    answers ("silent", as a hung server or a dropped route)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        if request.param == "silent":
+            s.listen(64)
+            yield s.getsockname()[1]
+            return
+        port = s.getsockname()[1]
+    yield port  # closed: connections are refused
+
+
 def test_redis_down_while_redirecting_falls_back_to_the_local_click_log(
-    app, session, shared, machine, runner, caplog
+    app, session, shared, machine, runner, caplog, dead_port
 ):
     """Decision: the click goes to this machine's file log (durable, ingested by its own flusher),
     a warning is logged, and the redirect is answered; `hub flush-clicks` says Redis is down."""
     _post, _sharer, links = shared
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        dead_port = s.getsockname()[1]  # nothing listens here once the socket is closed
     with caplog.at_level(logging.WARNING, logger="hub.clicks"):
         down = machine(
             "no-redis", CLICK_REDIS_URL=f"redis://127.0.0.1:{dead_port}/0", CLICK_FLUSH_SECONDS=3600
