@@ -271,6 +271,7 @@ class ClickLog:
 
     def flush_all(self) -> int:
         """Flush this process's clicks and every orphaned file."""
+        join_recovery(self._recovery)  # its files would be skipped: flush-clicks incomplete
         return self.flush_own() + self.flush_orphans()
 
     def recover_at_start(self) -> None:
@@ -323,6 +324,12 @@ class ClickLog:
         self.stop()
         if self._pid == os.getpid():
             self.flush_all()
+
+
+def join_recovery(thread: threading.Thread | None) -> None:
+    """Wait for a start-up recovery pass (it holds the locks of the files it is ingesting)."""
+    if thread is not None and thread is not threading.current_thread():
+        thread.join()
 
 
 def _same_file(fd: int, path: Path) -> bool:

@@ -35,7 +35,7 @@ from redis.retry import Retry
 from sqlalchemy.engine import Engine
 
 from hub.insights.rollups import SeenVisitors
-from hub.sharing.clicklog import ClickIngestError, ClickLog, ClickRecord, store_clicks
+from hub.sharing.clicklog import ClickIngestError, ClickLog, ClickRecord, join_recovery, store_clicks
 
 logger = logging.getLogger("hub.clicks")
 
@@ -229,6 +229,7 @@ class RedisClickSink:
     def flush_all(self) -> int:
         """Ingest this machine's file log, everything waiting in the stream, and stale pending entries."""
         count = self.fallback.flush_all()
+        join_recovery(self._recovery)
         try:
             while handled := self.consume():
                 count += handled
