@@ -213,7 +213,12 @@ class RedisClickSink:
                 if time.monotonic() - last_claim >= self.claim_ms / 2000:
                     last_claim = time.monotonic()
                     handled += self.claim_stale()
-                if handled == 0 and block_ms < 5:
+                if 0 < handled < BATCH:
+                    # Like the file flusher: one transaction per interval, not one per trickle
+                    # of clicks (small batches would cost the web workers' CPU); a full batch
+                    # means a backlog, read on at once.
+                    self._stop.wait(self.flush_seconds)
+                elif handled == 0 and block_ms < 5:
                     self._stop.wait(0.005)  # a very short block: do not spin on an empty stream
                 continue
             except ClickIngestError:
