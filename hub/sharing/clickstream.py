@@ -77,7 +77,8 @@ class RedisClickSink:
         self._reader = redis.Redis.from_url(url, socket_timeout=READ_TIMEOUT,
                                             socket_connect_timeout=READ_TIMEOUT)
         self._down_until = 0.0
-        self._pid = 0
+        self._pid = 0  # the process the consumer name belongs to
+        self._thread_pid = 0  # the process whose consumer thread runs
         self._consumer = ""
         self._backlog = True  # read our own pending entries before new ones (at start, after a failure)
         self._group_ready = False
@@ -106,21 +107,19 @@ class RedisClickSink:
     def ensure_started(self) -> None:
         """Start this process's consumer thread (and the file log's flusher, for fallen-back clicks)."""
         self.fallback.ensure_started()
-        if self._pid != os.getpid():
+        if self._thread_pid != os.getpid():
             with self._lock:
-                if self._pid != os.getpid():
+                if self._thread_pid != os.getpid():
                     self._start_in_this_process()
 
     def _start_in_this_process(self) -> None:
-        self._pid = os.getpid()
-        self._consumer = f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(4)}"
-        self._backlog = True
+        self._thread_pid = os.getpid()
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, name="hub-click-consumer", daemon=True)
         self._thread.start()
 
     def _consumer_name(self) -> str:
-        if self._pid != os.getpid():  # the CLI, or a process that never served a redirect
+        if self._pid != os.getpid():  # first use in this process (a fork gets its own name)
             with self._lock:
                 if self._pid != os.getpid():
                     self._pid = os.getpid()

@@ -156,6 +156,22 @@ def test_flush_clicks_moves_the_stream_into_the_database(
     assert _stored(session, links["linkedin"].id) == 3 and redis_client.xlen(stream_key) == 0
 
 
+def test_a_machine_started_with_clicks_waiting_ingests_them_and_still_runs_its_consumer(
+    app, session, shared, machine, redis_client, stream_key
+):
+    """After a full restart the stream's waiting clicks are ingested without a request; the
+    start-up pass must not keep the process's consumer thread from starting afterwards."""
+    _post, sharer, links = shared
+    for n in range(3):
+        app.extensions["hub.clicklog"].append(_record(links["x"], sharer.id, f"waiting-{n}"))
+
+    restarted = machine("restarted")  # no request yet
+    assert _wait_for(lambda: _stored(session, links["x"].id) == 3)
+
+    assert restarted.test_client().get(f"/s/{links['x'].code}", headers=AGENT).status_code == 302
+    assert _wait_for(lambda: _stored(session, links["x"].id) == 4)  # its consumer thread, no flush
+
+
 def test_entries_delivered_twice_count_once(app, session, shared, redis_client, stream_key):
     """A consumer that committed but died before XACK: the entries are claimed and ingested again."""
     _post, sharer, links = shared
