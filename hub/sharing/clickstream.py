@@ -34,7 +34,6 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 from sqlalchemy.engine import Engine
 
-from hub.insights.rollups import SeenVisitors
 from hub.sharing.clicklog import ClickIngestError, ClickLog, ClickRecord, join_recovery, store_clicks
 
 logger = logging.getLogger("hub.clicks")
@@ -68,7 +67,7 @@ class RedisClickSink:
         self.fallback = fallback
         self.flush_seconds = flush_seconds
         self.claim_ms = max(1, int(claim_seconds * 1000))
-        self.known = SeenVisitors()
+        self.memory: dict[str, Any] = {}  # what clicks_ingesting's receivers keep between flushes
         # Short timeouts in the request path; the consumer blocks on XREADGROUP, so it waits longer.
         self._writer = redis.Redis.from_url(
             url, socket_timeout=REQUEST_TIMEOUT, socket_connect_timeout=REQUEST_TIMEOUT,
@@ -186,7 +185,7 @@ class RedisClickSink:
             else:
                 records.append(record)
         try:
-            store_clicks(self.engine, records, known=self.known)
+            store_clicks(self.engine, records, memory=self.memory)
         except Exception as exc:
             self._backlog = True
             logger.exception(

@@ -16,7 +16,8 @@ import threading
 import time
 from pathlib import Path
 
-from hub.db import import_models, make_engine
+from hub.db import make_engine
+from hub.migrate import import_models
 from hub.sharing.clicklog import ClickIngestError, ClickLog, ClickRecord
 
 MAX_PER_THREAD = 1_500

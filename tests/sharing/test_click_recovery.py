@@ -21,7 +21,8 @@ pytestmark = pytest.mark.slow
 KILLED_WORKER = """
 import os, signal, sys, time
 from pathlib import Path
-from hub.db import import_models, make_engine
+from hub.db import make_engine
+from hub.migrate import import_models
 from hub.sharing.clicklog import ClickLog, ClickRecord
 import_models()
 directory, url, link, post, user = sys.argv[1:]
