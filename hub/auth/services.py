@@ -167,6 +167,12 @@ def load_user_from_session_id(session_id: str) -> User | None:
     return user
 
 
+def sign_out(session: Session, user: User) -> None:
+    """End every session of ``user``: copied session cookies and remember-me cookies stop
+    working, on every device (they all carry the old session_version)."""
+    user.session_version += 1
+
+
 def change_password(session: Session, user: User, current: str, new: str) -> None:
     """Set a new password after checking the current one; other sessions stop working."""
     if not check_password_hash(user.password_hash, current or ""):

@@ -80,9 +80,11 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    services.sign_out(get_session(), current_user)
+    commit()
+    session.clear()  # first: logout_user() then leaves its note to delete the remember cookie
     logout_user()
-    session.clear()
-    flash("You are signed out.", "info")
+    flash("You are signed out, on every device.", "info")
     return redirect(url_for("public.home"))
 
 
