@@ -77,8 +77,25 @@ def configure_settings(app: Flask, test_config: dict[str, Any] | None) -> None:
 
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
     app.config["BASE_URL"] = str(app.config["BASE_URL"]).rstrip("/")
+    app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config["BASE_URL"], app.config.get("TRUSTED_HOSTS"))
     # Flask's own default for SESSION_COOKIE_SECURE is False, so a setdefault would never switch
     # it on: hub.config leaves both at None, meaning "follow BASE_URL".
     for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
         if app.config.get(key) is None:
             app.config[key] = app.config["BASE_URL"].startswith("https://")
+
+
+def trusted_hosts(base_url: str, extra: str | list[str] | None) -> list[str]:
+    """BASE_URL's host plus the TRUSTED_HOSTS setting (a list or a comma-separated string);
+    Flask answers any other Host (or X-Forwarded-Host) with 400. A loopback BASE_URL also
+    trusts its twin (localhost / 127.0.0.1), so a local run works under either name."""
+    from urllib.parse import urlsplit
+
+    hosts = [urlsplit(base_url).hostname or "localhost"]
+    if hosts[0] in ("localhost", "127.0.0.1"):
+        hosts = ["localhost", "127.0.0.1"]
+    more = extra.split(",") if isinstance(extra, str) else list(extra or [])
+    for host in (str(h).strip().lower() for h in more):
+        if host and host not in hosts:
+            hosts.append(host)
+    return hosts

@@ -18,6 +18,9 @@ string_settings = (
 DATABASE_URL: str | None = None
 # Public address of the site, used in feeds, sitemaps, Open Graph tags, e-mails and share links.
 BASE_URL = "http://127.0.0.1:5000"
+# Host names hub answers besides BASE_URL's (comma-separated; ".example.com" means its subdomains).
+# Any other Host header gets a 400, so a forged one never reaches a redirect or a link.
+TRUSTED_HOSTS = ""
 # Comma-separated e-mail domains whose owners may sign up without an invitation.
 ALLOWED_EMAIL_DOMAINS = ""
 SITE_NAME = "hub"

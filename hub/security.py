@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from collections.abc import Iterable
+from typing import Any
+
 from flask import Flask, Response, request
+from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.sansio.utils import get_host
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -15,7 +20,9 @@ CSP = (
 
 
 def init_app(app: Flask) -> None:
-    """Headers that every page carries; ProxyFix when PROXY_COUNT says hub sits behind proxies."""
+    """Headers that every page carries; only trusted Host names answered; ProxyFix when
+    PROXY_COUNT says hub sits behind proxies."""
+    app.wsgi_app = TrustedHosts(app.wsgi_app, app.config["TRUSTED_HOSTS"])  # type: ignore[method-assign]
     count = int(app.config.get("PROXY_COUNT") or 0)
     if count:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
@@ -30,6 +37,27 @@ def init_app(app: Flask) -> None:
         if request.is_secure:
             response.headers["Strict-Transport-Security"] = "max-age=31536000"
         return response
+
+
+class TrustedHosts:
+    """WSGI middleware: a request for a Host outside ``hosts`` gets a plain 400 before Flask
+    sees it, so no redirect, link or error page is ever built from a forged Host header.
+    It sits inside ProxyFix, so a forwarded host is checked the same way."""
+
+    def __init__(self, wsgi_app: Any, hosts: Iterable[str]) -> None:
+        self.wsgi_app = wsgi_app
+        self.hosts = list(hosts)
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        try:
+            get_host(environ.get("wsgi.url_scheme", "http"), environ.get("HTTP_HOST"),
+                     (environ.get("SERVER_NAME", ""), int(environ.get("SERVER_PORT") or 0)), self.hosts)
+        except SecurityError:
+            body = b"Bad request: this site does not answer to that host name.\n"
+            start_response("400 Bad Request", [("Content-Type", "text/plain; charset=utf-8"),
+                                               ("Content-Length", str(len(body)))])
+            return [body]
+        return self.wsgi_app(environ, start_response)
 
 
 def safe_next_url(target: str | None, fallback: str) -> str:

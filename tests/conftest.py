@@ -163,6 +163,7 @@ def app(backend: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         "SECRET_KEY": "test-secret-key",
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast; production uses scrypt
         "BASE_URL": "http://hub.test",
+        "TRUSTED_HOSTS": "localhost,127.0.0.1",  # the test client's default host and the live server
         "SERVER_NAME": None,
         "WTF_CSRF_ENABLED": False,
         "ALLOWED_EMAIL_DOMAINS": "example.com",
