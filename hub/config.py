@@ -44,12 +44,14 @@ PASSWORD_MIN_LENGTH = 10
 PASSWORD_RESET_MAX_AGE = 60 * 60  # seconds a reset link stays valid
 INVITATION_DAYS = 14
 
-# Sign-in throttling: attempts per window, per account and per client address.
+# Sign-in throttling: attempts per window for one account from one client address, and for one
+# client address over all accounts (README, Security).
 LOGIN_MAX_PER_ACCOUNT = 5
 LOGIN_MAX_PER_ADDRESS = 30
 LOGIN_WINDOW_SECONDS = 15 * 60
 # Shared store for rate limits: None uses the database; "redis://..." uses Redis.
 RATELIMIT_STORAGE_URL: str | None = None
+RATELIMIT_KEY_PREFIX = "hub:rl:"  # Redis key prefix of the counters
 
 # Mail: with no MAIL_SERVER, messages are written as .eml files to instance/outbox/.
 MAIL_SERVER: str | None = None

@@ -1,32 +1,78 @@
-"""Rate limits that hold across gunicorn workers and machines.
+"""Rate limits that hold across gunicorn workers and machines, and cannot be raced.
 
-Each hit is a row in the database (or a sorted-set member in Redis when RATELIMIT_STORAGE_URL is
-a redis:// URL), so every process sees the same count. Counting is a sliding window.
+A limit is a counter per (key, fixed window). Recording an attempt and learning its number is
+ONE atomic step: an upsert ``INSERT ... ON CONFLICT DO UPDATE SET count = count + 1 RETURNING
+count`` in the database (SQLite and PostgreSQL), or ``INCR`` in Redis when RATELIMIT_STORAGE_URL
+is a redis:// URL. So 200 simultaneous attempts get the numbers 1..200, and only those numbered
+up to the limit go ahead: there is no check-then-record gap for them to slip through.
+
+Keys are hashed (SHA-256) before they are stored: any length fits the column, and no e-mail
+address or client address is kept in the clear.
 """
 
 from __future__ import annotations
 
-import secrets
+import hashlib
+import ipaddress
+import math
+import random
 import time
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.pool import NullPool
 
-from hub.db import Base, get_engine, utcnow
-
-
-class ThrottleHit(Base):
-    __tablename__ = "throttle_hit"
-    __table_args__ = (sa.Index("ix_throttle_hit_key_at", "key", "at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(sa.String(200))
-    at: Mapped[datetime]
+from hub.db import Base, get_engine, make_engine
 
 
-def _redis():  # type: ignore[no-untyped-def]
+class ThrottleCounter(Base):
+    """How many times ``key`` (a SHA-256 hex digest) was hit in the window starting at ``window_start``."""
+
+    __tablename__ = "throttle_counter"
+
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    window_start: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=False)
+    count: Mapped[int] = mapped_column(default=0)
+    expires_at: Mapped[int] = mapped_column(sa.BigInteger, index=True)  # epoch seconds; then it can go
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The outcome of one recorded attempt: ``count`` is its number in the window."""
+
+    allowed: bool
+    count: int
+    limit: int
+    retry_after: int  # seconds until the window ends and the budget is back (0 when allowed)
+
+
+def client_net(address: str) -> str:
+    """The unit a client address is limited by: the address itself for IPv4, its /64 for IPv6
+    (one machine usually holds a whole /64, so single IPv6 addresses are free to rotate)."""
+    try:
+        ip = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return address or "unknown"
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _window(window: int, now: float) -> tuple[int, int]:
+    start = int(now // window) * window
+    return start, start + window
+
+
+def _redis() -> Any:
     url = current_app.config.get("RATELIMIT_STORAGE_URL")
     if not url or not str(url).startswith(("redis://", "rediss://", "unix://")):
         return None
@@ -34,49 +80,102 @@ def _redis():  # type: ignore[no-untyped-def]
     if client is None:
         import redis
 
-        client = current_app.extensions["hub.redis"] = redis.Redis.from_url(url)
+        # A burst waits for a free connection (up to 10 s) instead of failing.
+        pool = redis.BlockingConnectionPool.from_url(url, max_connections=50, timeout=10)
+        client = current_app.extensions["hub.redis"] = redis.Redis(connection_pool=pool)
     return client
 
 
-def count(session: Session, key: str, window: int) -> int:
-    """How many hits ``key`` had in the last ``window`` seconds."""
-    client = _redis()
-    if client is not None:
-        now = time.time()
-        client.zremrangebyscore(f"hub:rl:{key}", 0, now - window)
-        return int(client.zcard(f"hub:rl:{key}"))
-    since = utcnow() - timedelta(seconds=window)
-    return session.scalar(
-        sa.select(sa.func.count()).select_from(ThrottleHit).where(ThrottleHit.key == key, ThrottleHit.at > since)
-    ) or 0
+def _engine() -> sa.Engine:
+    """The throttle's own engine, without a pool: a request already holds a connection of the
+    app's pool, and under a burst a second one from the same pool would never come free."""
+    engine = current_app.extensions.get("hub.throttle_engine")
+    if engine is None or engine.url != get_engine().url:
+        engine = make_engine(get_engine().url.render_as_string(hide_password=False), poolclass=NullPool)
+        current_app.extensions["hub.throttle_engine"] = engine
+    return engine
 
 
-def hit(session: Session, key: str, window: int) -> None:
-    """Record one hit of ``key``. In the database it is written and committed on its own
-    connection, so a failed sign-in is counted even though the request rolls back."""
+def _redis_name(digest: str, start: int) -> str:
+    return f"{current_app.config.get('RATELIMIT_KEY_PREFIX') or 'hub:rl:'}{digest}:{start}"
+
+
+def _upsert(conn: sa.Connection, digest: str, start: int, expires: int, delta: int) -> int:
+    dialect = conn.dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+    else:  # pragma: no cover - hub runs on SQLite and PostgreSQL
+        raise RuntimeError(f"throttle: no atomic upsert for {dialect}")
+    table = ThrottleCounter.__table__
+    stmt = insert(table).values(key=digest, window_start=start, count=max(delta, 0), expires_at=expires)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[table.c.key, table.c.window_start],
+        set_={"count": sa.func.max(table.c.count + delta, 0) if dialect == "sqlite"
+              else sa.func.greatest(table.c.count + delta, 0)},
+    ).returning(table.c.count)
+    return int(conn.execute(stmt).scalar_one())
+
+
+def _add(key: str, window: int, delta: int) -> tuple[int, int]:
+    """Add ``delta`` to the current window of ``key`` in one atomic step; (new count, window end).
+    Written on its own connection and committed at once, so it counts even when the request
+    that made it rolls back."""
+    now = time.time()
+    start, end = _window(window, now)
+    digest = _digest(key)
     client = _redis()
     if client is not None:
-        now = time.time()
-        name = f"hub:rl:{key}"
-        pipe = client.pipeline()
-        pipe.zadd(name, {f"{now}:{secrets.token_hex(4)}": now})
-        pipe.expire(name, window)
-        pipe.execute()
+        name = _redis_name(digest, start)
+        pipe = client.pipeline(transaction=True)
+        pipe.incrby(name, delta)
+        pipe.expire(name, window + 60)
+        count, _ = pipe.execute()
+        if count < 0:  # a refund after the window was forgotten
+            client.set(name, 0, ex=window + 60)
+            count = 0
+        return int(count), end
+    with _engine().begin() as conn:
+        count = _upsert(conn, digest, start, end + 60, delta)
+        if random.random() < 0.02:  # now and then, sweep windows that are over
+            conn.execute(sa.delete(ThrottleCounter).where(ThrottleCounter.expires_at < int(now)))
+    return count, end
+
+
+def hit(key: str, limit: int, window: int) -> Decision:
+    """Record one attempt of ``key`` and say whether it is within ``limit`` per ``window`` seconds.
+    Atomic: of any number of simultaneous attempts, at most ``limit`` are allowed per window."""
+    count, end = _add(key, window, 1)
+    allowed = count <= limit
+    return Decision(allowed, count, limit, 0 if allowed else max(1, math.ceil(end - time.time())))
+
+
+def refund(key: str, window: int) -> None:
+    """Give back one attempt of ``key`` in the current window (an attempt that turned out fine)."""
+    _add(key, window, -1)
+
+
+def peek(key: str, window: int) -> int:
+    """How many attempts ``key`` has recorded in the current window (records nothing)."""
+    start, _end = _window(window, time.time())
+    digest = _digest(key)
+    client = _redis()
+    if client is not None:
+        return int(client.get(_redis_name(digest, start)) or 0)
+    with _engine().connect() as conn:
+        return int(conn.scalar(sa.select(ThrottleCounter.count).where(
+            ThrottleCounter.key == digest, ThrottleCounter.window_start == start)) or 0)
+
+
+def forget(key: str, window: int) -> None:
+    """Drop the current window's count of ``key`` (after a successful sign-in)."""
+    start, _end = _window(window, time.time())
+    digest = _digest(key)
+    client = _redis()
+    if client is not None:
+        client.delete(_redis_name(digest, start))
         return
-    with get_engine().begin() as conn:
-        conn.execute(sa.insert(ThrottleHit).values(key=key, at=utcnow()))
-        conn.execute(sa.delete(ThrottleHit).where(ThrottleHit.at < utcnow() - timedelta(days=1)))
-
-
-def clear(session: Session, key: str) -> None:
-    """Forget the hits of ``key`` (after a successful sign-in)."""
-    client = _redis()
-    if client is not None:
-        client.delete(f"hub:rl:{key}")
-        return
-    session.execute(sa.delete(ThrottleHit).where(ThrottleHit.key == key))
-
-
-def blocked(session: Session, key: str, limit: int, window: int) -> bool:
-    """True when ``key`` has used up its ``limit`` hits in the window."""
-    return count(session, key, window) >= limit
+    with _engine().begin() as conn:
+        conn.execute(sa.delete(ThrottleCounter).where(ThrottleCounter.key == digest,
+                                                      ThrottleCounter.window_start == start))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -20,13 +21,22 @@ from hub.db import get_session, utcnow
 from hub.errors import NotFound, PermissionDenied, ValidationError
 
 INVALID_LOGIN = "Email or password is not right."
-THROTTLED_LOGIN = "Too many sign-in attempts. Wait a few minutes, or reset your password."
+THROTTLED_LOGIN = "Too many sign-in attempts for this account from here. Wait a few minutes, or reset your password."
 # A fixed hash to check against when the account does not exist, so both answers take as long.
 _DUMMY_HASH: dict[str, str] = {}
 
 
 class LoginFailed(Exception):
     """Sign-in refused; the message is the same for unknown accounts and wrong passwords."""
+
+
+class LoginThrottled(LoginFailed):
+    """Too many attempts for this account from this address (or from this address at all);
+    ``retry_after`` is the number of seconds until the budget is back."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(THROTTLED_LOGIN)
+        self.retry_after = retry_after
 
 
 def normalize_email(email: str) -> str:
@@ -117,25 +127,35 @@ def sign_up(session: Session, data: SignUp) -> User:
     return user
 
 
-def authenticate(session: Session, email: str, password: str, address: str) -> User:
-    """The active user with this e-mail and password, or LoginFailed.
+def login_identity(email: str) -> str:
+    """Who a sign-in attempt is for, exactly as sign-in looks people up (normalize_email), so
+    every spelling of one address (case, fullwidth letters, IDNA) shares one attempt budget."""
+    try:
+        return normalize_email(email)
+    except ValidationError:
+        return "unparsed:" + unicodedata.normalize("NFKC", (email or "").strip()).casefold()
 
-    Attempts are limited per account and per client address in a store that every worker
-    shares; unknown accounts and wrong passwords get the same answer and take the same time.
+
+def authenticate(session: Session, email: str, password: str, address: str) -> User:
+    """The active user with this e-mail and password, or LoginFailed (LoginThrottled when over budget).
+
+    The rule (README, Security): each account has LOGIN_MAX_PER_ACCOUNT attempts per window
+    from each client address (an IPv6 /64 counts as one), and each address LOGIN_MAX_PER_ADDRESS
+    attempts over all accounts. An attempt is counted before the password is checked, atomically
+    and in a store every worker shares; a successful sign-in gives its attempts back. Failures
+    from one address never block the owner signing in from another. Unknown accounts and wrong
+    passwords get the same answer and take the same time.
     """
     cfg = current_app.config
-    account_key = f"login:acct:{(email or '').strip().lower()[:254]}"
-    address_key = f"login:addr:{address}"
-    window = cfg["LOGIN_WINDOW_SECONDS"]
-    if throttle.blocked(session, account_key, cfg["LOGIN_MAX_PER_ACCOUNT"], window) or throttle.blocked(
-        session, address_key, cfg["LOGIN_MAX_PER_ADDRESS"], window
-    ):
-        raise LoginFailed(THROTTLED_LOGIN)
-    try:
-        normalized = normalize_email(email)
-    except ValidationError:
-        normalized = ""
-    user = session.scalar(sa.select(User).where(User.email == normalized)) if normalized else None
+    window = int(cfg["LOGIN_WINDOW_SECONDS"])
+    identity = login_identity(email)
+    net = throttle.client_net(address)
+    address_key, account_key = f"login:addr:{net}", f"login:acct:{identity}|{net}"
+    for key, limit in ((address_key, cfg["LOGIN_MAX_PER_ADDRESS"]), (account_key, cfg["LOGIN_MAX_PER_ACCOUNT"])):
+        decision = throttle.hit(key, int(limit), window)
+        if not decision.allowed:
+            raise LoginThrottled(decision.retry_after)
+    user = session.scalar(sa.select(User).where(User.email == identity))
     if user is None:
         method = cfg["PASSWORD_HASH_METHOD"]
         if method not in _DUMMY_HASH:
@@ -145,10 +165,9 @@ def authenticate(session: Session, email: str, password: str, address: str) -> U
     else:
         ok = check_password_hash(user.password_hash, password or "") and user.is_active
     if not ok or user is None:
-        throttle.hit(session, account_key, window)
-        throttle.hit(session, address_key, window)
         raise LoginFailed(INVALID_LOGIN)
-    throttle.clear(session, account_key)
+    throttle.forget(account_key, window)
+    throttle.refund(address_key, window)
     user.last_login_at = utcnow()
     return user
 

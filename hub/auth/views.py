@@ -68,6 +68,10 @@ def login():
         db = get_session()
         try:
             user = services.authenticate(db, form.email.data, form.password.data, client_address())
+        except services.LoginThrottled as exc:
+            db.rollback()
+            form.password.errors = [str(exc)]
+            return render_template("auth/login.html", form=form), 429, {"Retry-After": str(exc.retry_after)}
         except services.LoginFailed as exc:
             db.rollback()
             form.password.errors = [str(exc)]

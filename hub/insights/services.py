@@ -23,6 +23,8 @@ MESSAGE_MIN = 3
 MESSAGE_MAX = 5_000
 NOTE_MAX = 5_000
 RESPONSE_MAX = 5_000
+TOO_MUCH_FEEDBACK = ("You have sent a lot of feedback in a short time. Wait a few minutes and send it again: "
+                     "your message is still here.")
 
 _signals = Namespace()
 feedback_received = _signals.signal("hub.feedback-received")
@@ -59,11 +61,10 @@ def submit_feedback(session: Session, post: Post, data: FeedbackInput, rate: Rat
     ValidationError (message, name, e-mail, honeypot) or TooManyRequests; nothing is stored then."""
     if not post.is_public:
         raise NotFound("Feedback goes to published posts only.")
-    if throttle.blocked(session, rate.key, rate.limit, rate.window):
-        raise TooManyRequests("You have sent a lot of feedback in a short time. Wait a few minutes and send it again: "
-                              "your message is still here.")
+    if throttle.peek(rate.key, rate.window) >= rate.limit:  # a quick no; the atomic check is below
+        raise TooManyRequests(TOO_MUCH_FEEDBACK)
     if (data.website or "").strip():
-        throttle.hit(session, rate.key, rate.window)  # robots fill every field; count them
+        throttle.hit(rate.key, rate.limit, rate.window)  # robots fill every field; count them
         raise ValidationError("website", "Leave this field empty (it is there to catch robots) and send again.")
     message = (data.message or "").replace("\r\n", "\n").strip()
     if len(message) < MESSAGE_MIN:
@@ -77,7 +78,8 @@ def submit_feedback(session: Session, post: Post, data: FeedbackInput, rate: Rat
             email = validate_email(email, check_deliverability=False).normalized
         except EmailNotValidError:
             raise ValidationError("email", "That e-mail address does not look right. Correct it, or leave it empty.") from None
-    throttle.hit(session, rate.key, rate.window)
+    if not throttle.hit(rate.key, rate.limit, rate.window).allowed:  # counted and decided in one atomic step
+        raise TooManyRequests(TOO_MUCH_FEEDBACK)
     feedback = Feedback(post_id=post.id, name=name, email=email, message=message)
     session.add(feedback)
     session.flush()

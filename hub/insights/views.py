@@ -9,6 +9,7 @@ import click
 from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from hub import throttle
 from hub.channels.queries import health_summary
 from hub.channels.services import can_manage as can_manage_channels
 from hub.db import get_engine, get_session, utcnow
@@ -170,7 +171,7 @@ def _feedback_post(post_id: int) -> Post:
 def _feedback_rate() -> services.RateLimit:
     """The feedback rate limit of the requesting address."""
     cfg = current_app.config
-    return services.RateLimit(f"feedback:addr:{client_address()}", int(cfg["FEEDBACK_MAX_PER_ADDRESS"]),
+    return services.RateLimit(f"feedback:addr:{throttle.client_net(client_address())}", int(cfg["FEEDBACK_MAX_PER_ADDRESS"]),
                               int(cfg["FEEDBACK_WINDOW_SECONDS"]))
 
 
