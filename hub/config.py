@@ -71,7 +71,9 @@ OUTBOX_POLL_SECONDS = 60.0  # how often a courier that has started looks for ret
 OUTBOX_STALE_SECONDS = 600.0  # a message claimed longer ago (its worker died) is claimed again
 
 # Uploads
-MAX_CONTENT_LENGTH = 12 * 1024 * 1024  # whole request
+MAX_CONTENT_LENGTH = 4 * 1024 * 1024  # any request (a 200,000-character post, percent-encoded, fits)
+UPLOAD_MAX_CONTENT_LENGTH = 12 * 1024 * 1024  # a request that uploads an image (hub.security.UPLOAD_ENDPOINTS)
+MAX_FORM_MEMORY_SIZE = 1_000_000  # one text field of a multipart form (Flask's default is 500,000)
 IMAGE_MAX_BYTES = 10 * 1024 * 1024
 IMAGE_MAX_PIXELS = 40_000_000
 IMAGE_MAX_SIDE = 2400  # larger images are scaled down when re-encoded

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField
+from wtforms import Field, Form, HiddenField
+from wtforms.validators import ValidationError
+
+from hub.lib.markdown import markup_problem
 
 
 class ConfirmForm(FlaskForm):
@@ -17,3 +20,13 @@ class RevisionIdField(HiddenField):
     def process_formdata(self, valuelist: list[str]) -> None:
         raw = valuelist[0].strip() if valuelist else ""
         self.data = int(raw) if raw.isdigit() else None
+
+
+class MarkdownBudget:
+    """Validator: refuse Markdown that asks for more formatting than hub renders (checked before
+    any parsing; the text stays in the form)."""
+
+    def __call__(self, form: Form, field: Field) -> None:
+        problem = markup_problem(field.data or "")
+        if problem:
+            raise ValidationError(problem)

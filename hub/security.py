@@ -12,6 +12,10 @@ from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.sansio.utils import get_host
 
+# Endpoints that take files: they may send up to UPLOAD_MAX_CONTENT_LENGTH bytes; every other
+# request stops at MAX_CONTENT_LENGTH (413) before its body is read.
+UPLOAD_ENDPOINTS = frozenset({"posts.upload_image"})
+
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -26,6 +30,11 @@ def init_app(app: Flask) -> None:
     count = int(app.config.get("PROXY_COUNT") or 0)
     if count:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
+
+    @app.url_value_preprocessor  # runs before every before_request hook, CSRF's included
+    def _upload_limit(endpoint: str | None, _values: dict[str, Any] | None) -> None:
+        if endpoint in UPLOAD_ENDPOINTS:
+            request.max_content_length = int(app.config["UPLOAD_MAX_CONTENT_LENGTH"])
 
     @app.after_request
     def _headers(response: Response) -> Response:

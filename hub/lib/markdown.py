@@ -8,13 +8,72 @@ the live preview and for publishing, so the preview is exactly what readers get.
 from __future__ import annotations
 
 import re
+import types
+from functools import lru_cache
 
 from markdown_it import MarkdownIt
+from markdown_it import helpers as _helpers
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
 
 from hub.lib.sanitize import sanitize_html
 
+# Bounds on the work one paragraph can cause (issue 14: "[a" x 99,500 took ~29 s, because every
+# "[" scanned to the end of the paragraph for its "]"). Ordinary text never comes near them;
+# past them, a "[" is plain text instead of the start of a link.
+LABEL_MAX_NESTING = 32  # brackets nested inside one link text
+LABEL_SCAN_BUDGET = 8  # label-scanning steps per character of a paragraph, all "[" together
+
+
+def _bounded_link_label(state: StateInline, start: int, disableNested: bool = False) -> int:  # noqa: N803
+    """markdown-it's parseLinkLabel with bounded work: the end of the label that starts at
+    ``start``, or -1. Same answers on ordinary text; on hostile text it gives up early, so a
+    paragraph costs at most LABEL_SCAN_BUDGET steps per character in all."""
+    bounds = state.env.setdefault("_hub_label_bounds", {})
+    key = id(state)
+    if key not in bounds or bounds[key][0] is not state:
+        bounds.clear()
+        bounds[key] = (state, state.src.rfind("]", 0, state.posMax), [LABEL_SCAN_BUDGET * (state.posMax + 1) + 1000])
+    _state, last_close, budget = bounds[key]
+    if last_close <= start or budget[0] <= 0:
+        return -1  # no "]" after it at all, or this paragraph has used up its scanning
+    old_pos = state.pos
+    state.pos = start + 1
+    level = 1
+    found = False
+    while state.pos < state.posMax:
+        budget[0] -= 1
+        if budget[0] <= 0 or state.pos > last_close:
+            break
+        marker = state.src[state.pos]
+        if marker == "]":
+            level -= 1
+            if level == 0:
+                found = True
+                break
+        prev_pos = state.pos
+        state.md.inline.skipToken(state)
+        if marker == "[":
+            if prev_pos == state.pos - 1:
+                level += 1  # a "[" that is plain text, not part of any token
+                if level > LABEL_MAX_NESTING:
+                    break
+            elif disableNested:
+                state.pos = old_pos
+                return -1
+    label_end = state.pos if found else -1
+    state.pos = old_pos
+    return label_end
+
+
 _md = MarkdownIt("js-default", {"html": False, "linkify": False, "typographer": False}).enable(
     ["table", "strikethrough"]
+)
+# Only this instance's link and image rules use the bounded label scan (they call md.helpers).
+_md.helpers = types.SimpleNamespace(  # type: ignore[assignment]
+    parseLinkLabel=_bounded_link_label,
+    parseLinkDestination=_helpers.parseLinkDestination,
+    parseLinkTitle=_helpers.parseLinkTitle,
 )
 
 
@@ -28,9 +87,42 @@ def _demote_h1(state) -> None:  # type: ignore[no-untyped-def]
 _md.core.ruler.push("hub_demote_h1", _demote_h1)
 
 
+# What one body may ask of the renderer, checked before parsing. markdown-it's work grows with
+# the tokens a text makes, not its length: prose is cheap at any accepted length, but 200,000
+# characters of "*a" or "- a" lines cost seconds. Each formatting character and each line counts;
+# fenced code is free (it is not parsed inline). At the limit the worst text renders in a few
+# tenths of a second of CPU (bench/markdown_hostile.py); hub's README, 22,000 characters of
+# dense Markdown, uses 1,400.
+MARKUP_MAX = 10_000
+_MARKUP_CHARS = re.compile(r"[\[\]*_`<>!&\\~|#]")
+_FENCED = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?^ {0,3}\1[`~]*[ \t]*$", re.MULTILINE | re.DOTALL)
+
+
+def markup_count(text: str) -> int:
+    """How much formatting ``text`` asks for: formatting characters plus two per line, outside
+    fenced code blocks (linear time, no parsing)."""
+    outside = _FENCED.sub("", text or "")
+    return len(_MARKUP_CHARS.findall(outside)) + 2 * outside.count("\n")
+
+
+def markup_problem(text: str) -> str | None:
+    """The error to show when ``text`` asks for more formatting than hub renders, else None."""
+    used = markup_count(text)
+    if used <= MARKUP_MAX:
+        return None
+    return (f"This text has more formatting than hub renders ({used:,} marks and lines; at most {MARKUP_MAX:,}). "
+            "Split it into shorter posts, or put long code in a fenced code block (```).")
+
+
+@lru_cache(maxsize=8)
+def _tokens(text: str) -> tuple[Token, ...]:
+    # Preview and publishing ask for the HTML and the plain text of the same body: parse once.
+    return tuple(_md.parse(text))
+
+
 def render_markdown(text: str) -> str:
     """Render Markdown ``text`` to sanitized HTML, ready to store and serve."""
-    return sanitize_html(_md.render(text or ""))
+    return sanitize_html(_md.renderer.render(list(_tokens(text or "")), _md.options, {}))
 
 
 _WORD = re.compile(r"[\w'’-]+", re.UNICODE)
@@ -39,7 +131,7 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-
 
 def markdown_to_text(text: str) -> str:
     """Plain text of Markdown ``text`` (for search, summaries, word counts and feeds)."""
-    tokens = _md.parse(text or "")
+    tokens = _tokens(text or "")
     parts: list[str] = []
     for token in tokens:
         if token.type == "inline" and token.children:

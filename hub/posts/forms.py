@@ -7,14 +7,14 @@ from flask_wtf.file import FileField
 from wtforms import HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from hub.forms import RevisionIdField
+from hub.forms import MarkdownBudget, RevisionIdField
 from hub.posts.services import BODY_MAX, KEY_POINT_MAX, SUMMARY_MAX, TITLE_MAX
 
 
 class PostForm(FlaskForm):
     title = StringField("Title", validators=[Length(max=TITLE_MAX)])
     summary = TextAreaField("Summary (optional: shown in lists and link previews)", validators=[Length(max=SUMMARY_MAX)])
-    body = TextAreaField("Body (Markdown)", validators=[Length(max=BODY_MAX)])
+    body = TextAreaField("Body (Markdown)", validators=[Length(max=BODY_MAX), MarkdownBudget()])
     tags = StringField("Tags (comma separated)", validators=[Length(max=600)])
     cover_image_id = IntegerField("Cover image", validators=[Optional()])
     base_revision_id = RevisionIdField()
@@ -28,7 +28,7 @@ class PostForm(FlaskForm):
 
 
 class PreviewForm(FlaskForm):
-    body = TextAreaField(validators=[Length(max=BODY_MAX)])
+    body = TextAreaField(validators=[Length(max=BODY_MAX), MarkdownBudget()])
     title = StringField(validators=[Optional(), Length(max=TITLE_MAX)])
     summary = TextAreaField(validators=[Optional(), Length(max=SUMMARY_MAX)])
     want_key_point = HiddenField()  # "1": also return hub's key-point suggestion for this text

@@ -18,7 +18,7 @@ from hub.db import utcnow
 from hub.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from hub.lib import search
 from hub.lib.images import ImageRejected, clean_image
-from hub.lib.markdown import markdown_to_text, render_markdown, word_count
+from hub.lib.markdown import markdown_to_text, markup_problem, render_markdown, word_count
 from hub.lib.text import clean_title, slugify
 from hub.lib.timeutil import UTC_ZONE, NonexistentLocalTime, parse_local, zone_named
 from hub.posts.models import (
@@ -99,6 +99,8 @@ def _check_input(session: Session, data: PostInput) -> tuple[str, list[str]]:
         raise ValidationError("summary", f"Keep the summary under {SUMMARY_MAX} characters.")
     if len(data.body) > BODY_MAX:
         raise ValidationError("body", "The body is longer than hub accepts (200,000 characters).")
+    if problem := markup_problem(data.body):
+        raise ValidationError("body", problem)
     tags = normalize_tags(data.tags)
     if len(tags) > TAGS_MAX:
         raise ValidationError("tags", f"Use at most {TAGS_MAX} tags.")

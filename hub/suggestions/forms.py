@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from hub.forms import RevisionIdField
+from hub.forms import MarkdownBudget, RevisionIdField
 from hub.posts.services import BODY_MAX, SUMMARY_MAX, TITLE_MAX
 from hub.suggestions.services import QUOTE_MAX, TEXT_MAX
 
@@ -20,7 +20,7 @@ class CommentForm(FlaskForm):
 class EditSuggestionForm(FlaskForm):
     title = StringField("Title", validators=[Length(max=TITLE_MAX)])
     summary = TextAreaField("Summary", validators=[Length(max=SUMMARY_MAX)])
-    body = TextAreaField("Body (Markdown)", validators=[Length(max=BODY_MAX)])
+    body = TextAreaField("Body (Markdown)", validators=[Length(max=BODY_MAX), MarkdownBudget()])
     message = TextAreaField("Why (optional)", validators=[Optional(), Length(max=TEXT_MAX)])
     base_revision_id = RevisionIdField()
 
@@ -42,7 +42,7 @@ class AcceptForm(FlaskForm):
 class MergeForm(FlaskForm):
     title = TextAreaField("Title", validators=[Length(max=TITLE_MAX)])
     summary = TextAreaField("Summary", validators=[Length(max=SUMMARY_MAX)])
-    body = TextAreaField("Body (Markdown)", validators=[Length(max=BODY_MAX)])
+    body = TextAreaField("Body (Markdown)", validators=[Length(max=BODY_MAX), MarkdownBudget()])
     base_revision_id = RevisionIdField()
     publish = HiddenField()
 
