@@ -43,6 +43,7 @@ PASSWORD_HASH_METHOD = "scrypt"
 PASSWORD_MIN_LENGTH = 10
 PASSWORD_RESET_MAX_AGE = 60 * 60  # seconds a reset link stays valid
 INVITATION_DAYS = 14
+SIGN_UP_MAX_AGE = 24 * 60 * 60  # seconds a sign-up confirmation link stays valid
 
 # Sign-in throttling: attempts per window for one account from one client address, and for one
 # client address over all accounts (README, Security).

@@ -189,11 +189,13 @@ def session(app: Flask) -> Iterator[Session]:
 class HubClient(FlaskClient):
     """A test client whose every request gets its own app context (own ``g``, own database
     session), even while the test holds one open; afterwards the test's session is committed
-    and expired so that it sees what the request wrote."""
+    and expired so that it sees what the request wrote. Like a server, it reads the response to
+    the end and closes it, so work done after the response (mail) has happened."""
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
         from flask.globals import _cv_app
 
+        kwargs.setdefault("buffered", True)
         outer = _cv_app.get(None)
         with self.application.app_context():
             response = super().open(*args, **kwargs)

@@ -30,6 +30,10 @@ class ForgotForm(FlaskForm):
     email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
 
 
+class ConfirmSignUpForm(FlaskForm):
+    password = PasswordField("The password you chose", validators=[DataRequired(), Length(max=1000)])
+
+
 class ResetForm(FlaskForm):
     password = PasswordField("New password", validators=[DataRequired(), Length(max=1000)])
 

@@ -90,9 +90,9 @@ class SignUp:
     invitation_token: str | None = None
 
 
-def sign_up(session: Session, data: SignUp) -> User:
-    """Create an account. Needs an allowed e-mail domain or an open invitation (whose e-mail,
-    if it names one, must match). The very first account becomes an admin."""
+def _check_sign_up(session: Session, data: SignUp) -> tuple[str, str, Role, Invitation | None, bool]:
+    """The rules of a sign-up that do not depend on whether the address has an account:
+    (e-mail, name, role, invitation, first account)."""
     email = normalize_email(data.email)
     name = (data.display_name or "").strip()
     if not name:
@@ -110,21 +110,87 @@ def sign_up(session: Session, data: SignUp) -> User:
         domain = email.rsplit("@", 1)[1]
         if domain not in allowed_domains(session):
             raise ValidationError("email", "Sign-up is open to company e-mail addresses only. Ask a colleague for an invitation.")
+    return email, name, role, invitation, first
+
+
+def _create_account(session: Session, email: str, password_hash: str, name: str, job_title: str, role: Role,
+                    invitation: Invitation | None, first: bool) -> User:
     if session.scalar(sa.select(User.id).where(User.email == email)) is not None:
         raise ValidationError("email", "There is already an account with this e-mail. Sign in, or reset your password.")
-    user = User(
-        email=email,
-        password_hash=hash_password(data.password),
-        display_name=name,
-        job_title=(data.job_title or "").strip(),
-        role=Role.ADMIN if first else role,
-    )
+    user = User(email=email, password_hash=password_hash, display_name=name, job_title=(job_title or "").strip(),
+                role=Role.ADMIN if first else role)
     session.add(user)
     session.flush()
     if invitation is not None:
         invitation.used_at = utcnow()
         invitation.used_by_id = user.id
     return user
+
+
+def sign_up(session: Session, data: SignUp) -> User:
+    """Create an account at once. Needs an allowed e-mail domain or an open invitation (whose
+    e-mail, if it names one, must match). The very first account becomes an admin. The web form
+    uses it only for that first account; everyone else goes through request_sign_up."""
+    email, name, role, invitation, first = _check_sign_up(session, data)
+    return _create_account(session, email, hash_password(data.password), name, data.job_title, role, invitation, first)
+
+
+def is_first_account(session: Session) -> bool:
+    """True while hub has no account at all (the first one is made at once, as an admin)."""
+    return session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+
+
+@dataclass(frozen=True)
+class SignUpMail:
+    """What to mail after a sign-up request: ``token`` finishes a new account; with
+    ``existing`` the address already has one and its owner gets a notice instead. The person
+    who asked sees the same answer either way."""
+
+    email: str
+    display_name: str
+    token: str
+    existing: bool
+
+
+def _sign_up_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="hub.sign-up")
+
+
+def request_sign_up(session: Session, data: SignUp) -> SignUpMail:
+    """Check a sign-up and say what to mail; nothing is stored yet. The same checks and the
+    same work (password hash, signed token) happen whether or not the address has an account."""
+    email, name, _role, _invitation, _first = _check_sign_up(session, data)
+    token = _sign_up_serializer().dumps({"e": email, "n": name, "j": (data.job_title or "").strip()[:120],
+                                         "h": hash_password(data.password), "i": data.invitation_token or ""})
+    existing = session.scalar(sa.select(User.id).where(User.email == email)) is not None
+    return SignUpMail(email, name, token, existing)
+
+
+def read_sign_up_token(token: str) -> dict[str, str]:
+    """The sign-up a confirmation link carries, or NotFound with a clear reason."""
+    try:
+        data = _sign_up_serializer().loads(token, max_age=current_app.config["SIGN_UP_MAX_AGE"])
+    except SignatureExpired:
+        raise NotFound("This link has expired. Sign up again to get a new one.") from None
+    except BadSignature:
+        raise NotFound("This link is not valid.") from None
+    if not isinstance(data, dict) or not {"e", "n", "j", "h", "i"} <= data.keys():
+        raise NotFound("This link is not valid.")
+    return data
+
+
+def confirm_sign_up(session: Session, token: str, password: str) -> User:
+    """Create the account a confirmation link describes, once its owner types the password
+    chosen at sign-up (so a link someone else asked for cannot set your password)."""
+    data = read_sign_up_token(token)
+    if not check_password_hash(data["h"], password or ""):
+        raise ValidationError("password", "That is not the password you chose when you signed up.")
+    if session.scalar(sa.select(User.id).where(User.email == data["e"])) is not None:
+        raise NotFound("This account exists already. Sign in, or reset your password.")
+    invitation = find_invitation(session, data["i"]) if data["i"] else None
+    first = is_first_account(session)
+    role = invitation.role if invitation is not None else Role.EMPLOYEE
+    return _create_account(session, data["e"], data["h"], data["n"], data["j"], role, invitation, first)
 
 
 def login_identity(email: str) -> str:
@@ -205,11 +271,13 @@ def _reset_serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="hub.password-reset")
 
 
-def make_reset_token(user: User) -> str:
+def make_reset_token(user: User | None) -> str:
     """A signed token for resetting ``user``'s password; it stops working once used
-    (it is bound to the current password hash) and after PASSWORD_RESET_MAX_AGE."""
-    fingerprint = hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
-    return _reset_serializer().dumps({"u": user.id, "p": fingerprint})
+    (it is bound to the current password hash) and after PASSWORD_RESET_MAX_AGE. For None (no
+    such account) the same work makes a token that opens nothing, so both answers cost the same."""
+    password_hash = user.password_hash if user is not None else secrets.token_hex(32)
+    fingerprint = hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+    return _reset_serializer().dumps({"u": user.id if user is not None else 0, "p": fingerprint})
 
 
 def user_for_reset_token(session: Session, token: str) -> User:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from hub.auth import services
 from hub.auth.forms import (
     HANDLE_PLATFORMS,
     ChangePasswordForm,
+    ConfirmSignUpForm,
     DomainsForm,
     ForgotForm,
     InviteForm,
@@ -46,16 +47,58 @@ def signup(token: str | None = None):
     if form.validate_on_submit():
         data = services.SignUp(form.email.data, form.password.data, form.display_name.data, form.job_title.data or "", token)
         try:
-            user = services.sign_up(db, data)
+            # The first account (nobody to tell apart yet) starts at once, as admin; everyone else
+            # confirms by e-mail, and sees the same answer whether or not the address has an account.
+            outcome = services.sign_up(db, data) if services.is_first_account(db) else services.request_sign_up(db, data)
+        except ValidationError as exc:
+            show_error(form, exc)
+        else:
+            if isinstance(outcome, User):
+                commit()
+                _start_session(outcome)
+                flash(f"Welcome to {current_app.config['SITE_NAME']}, {outcome.display_name}! Write your first post.", "success")
+                return redirect(url_for("posts.new"))
+            flash(f"Check your e-mail: we sent a link to {outcome.email} to finish signing up. It works for one day.", "info")
+            return _mail_after(redirect(url_for("auth.login")), _sign_up_mail(outcome))
+    return render_template(
+        "auth/signup.html", form=form, invitation=invitation, domains=sorted(services.allowed_domains(db))
+    )
+
+
+@bp.route("/signup/confirm/<token>", methods=["GET", "POST"])
+def confirm_signup(token: str):
+    data = services.read_sign_up_token(token)  # a bad link is a clear 404 before anyone types
+    form = ConfirmSignUpForm()
+    if form.validate_on_submit():
+        try:
+            user = services.confirm_sign_up(get_session(), token, form.password.data)
         except ValidationError as exc:
             show_error(form, exc)
         else:
             _start_session(user)
             flash(f"Welcome to {current_app.config['SITE_NAME']}, {user.display_name}! Write your first post.", "success")
             return redirect(url_for("posts.new"))
-    return render_template(
-        "auth/signup.html", form=form, invitation=invitation, domains=sorted(services.allowed_domains(db))
-    )
+    return render_template("auth/confirm_signup.html", form=form, display_name=data["n"])
+
+
+def _sign_up_mail(mail: services.SignUpMail) -> dict[str, str]:
+    site, base = current_app.config["SITE_NAME"], current_app.config["BASE_URL"]
+    if mail.existing:
+        return {"to": mail.email, "subject": f"You already have a {site} account", "body": (
+            f"Hello,\n\nSomeone, perhaps you, asked to create a {site} account for this address. You have one "
+            f"already: sign in at {base}{url_for('auth.login')}\nForgot your password? {base}{url_for('auth.forgot_password')}\n\n"
+            "If it was not you, ignore this message: nothing has changed.\n")}
+    link = base + url_for("auth.confirm_signup", token=mail.token)
+    return {"to": mail.email, "subject": f"Finish signing up to {site}", "body": (
+        f"Hello {mail.display_name},\n\nOpen this link to finish creating your {site} account (it works for one day):"
+        f"\n{link}\n\nIf you did not sign up, ignore this message.\n")}
+
+
+def _mail_after(response: Response, mail: dict[str, str]) -> Response:
+    """Queue ``mail`` in the outbox: it leaves after the request's commit, so how long sending
+    takes (or whether there was anything to send) never shows in the answer."""
+    queue_mail(get_session(), **mail)
+    return response
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -113,17 +156,16 @@ def forgot_password():
     form = ForgotForm()
     if form.validate_on_submit():
         user = services.find_user_for_reset(get_session(), form.email.data)
-        if user is not None:
-            link = current_app.config["BASE_URL"] + url_for("auth.reset_password", token=services.make_reset_token(user))
-            queue_mail(
-                get_session(),
-                to=user.email,
-                subject=f"Reset your {current_app.config['SITE_NAME']} password",
-                body=f"Hello {user.display_name},\n\nSet a new password here (the link works for one hour, once):\n{link}\n\n"
-                "If you did not ask for this, ignore this message.\n",
-            )
+        token = services.make_reset_token(user)  # made for nobody too: both answers do the same work
         flash("If that address has an account, a reset link is on its way. It works for one hour.", "info")
-        return redirect(url_for("auth.login"))
+        response = redirect(url_for("auth.login"))
+        if user is None:
+            return response
+        link = current_app.config["BASE_URL"] + url_for("auth.reset_password", token=token)
+        return _mail_after(response, {
+            "to": user.email, "subject": f"Reset your {current_app.config['SITE_NAME']} password",
+            "body": f"Hello {user.display_name},\n\nSet a new password here (the link works for one hour, once):\n{link}\n\n"
+                    "If you did not ask for this, ignore this message.\n"})
     return render_template("auth/forgot.html", form=form)
 
 

@@ -8,16 +8,45 @@ import re
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from hub.auth.models import Role
 from tests.conftest import TEST_PASSWORD
 
 
-def test_sign_up_signs_in_and_opens_the_editor(client, make_user):
+def outbox_links(app, pattern: str) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """(recipient, path) of every mailed link matching ``pattern``, oldest first."""
+    found = []
+    for path in sorted((Path(app.instance_path) / "outbox").glob("*.eml")):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        match = re.search(r"http://hub\.test(" + pattern + r"\S*)", message.get_content())
+        if match:
+            found.append((message["To"], match.group(1)))
+    return found
+
+
+def test_sign_up_confirms_by_mail_then_signs_in_and_opens_the_editor(app, client, make_user):
     make_user()  # not the first account
     response = client.post("/signup", data={"display_name": "Ann", "email": "ann@example.com", "password": TEST_PASSWORD})
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    assert client.get("/write").status_code == 302  # not signed in yet
+    [(to, link)] = outbox_links(app, "/signup/confirm/")
+    assert to == "ann@example.com"
+    assert "Welcome, Ann" in client.get(link).get_data(as_text=True)
+    assert client.post(link, data={"password": "not what I chose"}).status_code == 200
+    response = client.post(link, data={"password": TEST_PASSWORD})
     assert response.status_code == 302 and response.headers["Location"] == "/write"
     assert client.get("/write").status_code == 200
+    client.post("/logout")
+    assert client.post(link, data={"password": TEST_PASSWORD}).status_code == 404  # once only
+
+
+def test_the_first_account_starts_at_once_as_admin(client, session):
+    from hub.auth.models import User
+
+    response = client.post("/signup", data={"display_name": "Founder", "email": "founder@example.com", "password": TEST_PASSWORD})
+    assert response.status_code == 302 and response.headers["Location"] == "/write"
+    assert session.scalar(sa.select(User.role)) == Role.ADMIN
 
 
 def test_sign_up_error_keeps_what_was_typed(client, make_user):
@@ -98,6 +127,9 @@ def test_invitation_link_signup(app, client, session, make_user):
     assert client.get(f"/invite/{token}").status_code == 200
     response = client.post(f"/invite/{token}", data={"display_name": "Guest", "email": "guest@agency.io", "password": TEST_PASSWORD})
     assert response.status_code == 302
+    [(to, link)] = outbox_links(app, "/signup/confirm/")
+    assert to == "guest@agency.io"
+    assert client.post(link, data={"password": TEST_PASSWORD}).status_code == 302
     assert client.get("/admin/people").status_code == 200  # comms may see people
     client.post("/logout")
     assert client.get(f"/invite/{token}").status_code == 404
