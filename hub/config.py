@@ -73,7 +73,7 @@ OUTBOX_STALE_SECONDS = 600.0  # a message claimed longer ago (its worker died) i
 
 # Uploads
 MAX_CONTENT_LENGTH = 4 * 1024 * 1024  # any request (a 200,000-character post, percent-encoded, fits)
-UPLOAD_MAX_CONTENT_LENGTH = 12 * 1024 * 1024  # a request that uploads an image (hub.security.UPLOAD_ENDPOINTS)
+UPLOAD_MAX_CONTENT_LENGTH = 12 * 1024 * 1024  # an image upload (hub.security.UPLOAD_ENDPOINTS)
 MAX_FORM_MEMORY_SIZE = 1_000_000  # one text field of a multipart form (Flask's default is 500,000)
 IMAGE_MAX_BYTES = 10 * 1024 * 1024
 IMAGE_MAX_PIXELS = 40_000_000

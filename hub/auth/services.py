@@ -21,7 +21,8 @@ from hub.db import get_session, utcnow
 from hub.errors import NotFound, PermissionDenied, ValidationError
 
 INVALID_LOGIN = "Email or password is not right."
-THROTTLED_LOGIN = "Too many sign-in attempts for this account from here. Wait a few minutes, or reset your password."
+THROTTLED_LOGIN = ("Too many sign-in attempts for this account from here. Wait a few minutes, "
+                   "or reset your password.")
 # A fixed hash to check against when the account does not exist, so both answers take as long.
 _DUMMY_HASH: dict[str, str] = {}
 
@@ -117,8 +118,8 @@ def _create_account(session: Session, email: str, password_hash: str, name: str,
                     invitation: Invitation | None, first: bool) -> User:
     if session.scalar(sa.select(User.id).where(User.email == email)) is not None:
         raise ValidationError("email", "There is already an account with this e-mail. Sign in, or reset your password.")
-    user = User(email=email, password_hash=password_hash, display_name=name, job_title=(job_title or "").strip(),
-                role=Role.ADMIN if first else role)
+    user = User(email=email, password_hash=password_hash, display_name=name,
+                job_title=(job_title or "").strip(), role=Role.ADMIN if first else role)
     session.add(user)
     session.flush()
     if invitation is not None:
@@ -132,7 +133,8 @@ def sign_up(session: Session, data: SignUp) -> User:
     e-mail, if it names one, must match). The very first account becomes an admin. The web form
     uses it only for that first account; everyone else goes through request_sign_up."""
     email, name, role, invitation, first = _check_sign_up(session, data)
-    return _create_account(session, email, hash_password(data.password), name, data.job_title, role, invitation, first)
+    password_hash = hash_password(data.password)
+    return _create_account(session, email, password_hash, name, data.job_title, role, invitation, first)
 
 
 def is_first_account(session: Session) -> bool:
@@ -217,7 +219,8 @@ def authenticate(session: Session, email: str, password: str, address: str) -> U
     identity = login_identity(email)
     net = throttle.client_net(address)
     address_key, account_key = f"login:addr:{net}", f"login:acct:{identity}|{net}"
-    for key, limit in ((address_key, cfg["LOGIN_MAX_PER_ADDRESS"]), (account_key, cfg["LOGIN_MAX_PER_ACCOUNT"])):
+    budgets = ((address_key, cfg["LOGIN_MAX_PER_ADDRESS"]), (account_key, cfg["LOGIN_MAX_PER_ACCOUNT"]))
+    for key, limit in budgets:
         decision = throttle.hit(key, int(limit), window)
         if not decision.allowed:
             raise LoginThrottled(decision.retry_after)

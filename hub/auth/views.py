@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
 
 from hub.auth import services
 from hub.auth.forms import (
@@ -49,16 +50,19 @@ def signup(token: str | None = None):
         try:
             # The first account (nobody to tell apart yet) starts at once, as admin; everyone else
             # confirms by e-mail, and sees the same answer whether or not the address has an account.
-            outcome = services.sign_up(db, data) if services.is_first_account(db) else services.request_sign_up(db, data)
+            first = services.is_first_account(db)
+            outcome = services.sign_up(db, data) if first else services.request_sign_up(db, data)
         except ValidationError as exc:
             show_error(form, exc)
         else:
             if isinstance(outcome, User):
                 commit()
                 _start_session(outcome)
-                flash(f"Welcome to {current_app.config['SITE_NAME']}, {outcome.display_name}! Write your first post.", "success")
+                flash(f"Welcome to {current_app.config['SITE_NAME']}, {outcome.display_name}! "
+                      "Write your first post.", "success")
                 return redirect(url_for("posts.new"))
-            flash(f"Check your e-mail: we sent a link to {outcome.email} to finish signing up. It works for one day.", "info")
+            flash(f"Check your e-mail: we sent a link to {outcome.email} to finish signing up. "
+                  "It works for one day.", "info")
             return _mail_after(redirect(url_for("auth.login")), _sign_up_mail(outcome))
     return render_template(
         "auth/signup.html", form=form, invitation=invitation, domains=sorted(services.allowed_domains(db))
@@ -86,11 +90,13 @@ def _sign_up_mail(mail: services.SignUpMail) -> dict[str, str]:
     if mail.existing:
         return {"to": mail.email, "subject": f"You already have a {site} account", "body": (
             f"Hello,\n\nSomeone, perhaps you, asked to create a {site} account for this address. You have one "
-            f"already: sign in at {base}{url_for('auth.login')}\nForgot your password? {base}{url_for('auth.forgot_password')}\n\n"
+            f"already: sign in at {base}{url_for('auth.login')}\n"
+            f"Forgot your password? {base}{url_for('auth.forgot_password')}\n\n"
             "If it was not you, ignore this message: nothing has changed.\n")}
     link = base + url_for("auth.confirm_signup", token=mail.token)
     return {"to": mail.email, "subject": f"Finish signing up to {site}", "body": (
-        f"Hello {mail.display_name},\n\nOpen this link to finish creating your {site} account (it works for one day):"
+        f"Hello {mail.display_name},\n\nOpen this link to finish creating your {site} account "
+        "(it works for one day):"
         f"\n{link}\n\nIf you did not sign up, ignore this message.\n")}
 
 
@@ -164,7 +170,8 @@ def forgot_password():
         link = current_app.config["BASE_URL"] + url_for("auth.reset_password", token=token)
         return _mail_after(response, {
             "to": user.email, "subject": f"Reset your {current_app.config['SITE_NAME']} password",
-            "body": f"Hello {user.display_name},\n\nSet a new password here (the link works for one hour, once):\n{link}\n\n"
+            "body": f"Hello {user.display_name},\n\nSet a new password here "
+                    f"(the link works for one hour, once):\n{link}\n\n"
                     "If you did not ask for this, ignore this message.\n"})
     return render_template("auth/forgot.html", form=form)
 

@@ -171,7 +171,8 @@ def _feedback_post(post_id: int) -> Post:
 def _feedback_rate() -> services.RateLimit:
     """The feedback rate limit of the requesting address."""
     cfg = current_app.config
-    return services.RateLimit(f"feedback:addr:{throttle.client_net(client_address())}", int(cfg["FEEDBACK_MAX_PER_ADDRESS"]),
+    return services.RateLimit(f"feedback:addr:{throttle.client_net(client_address())}",
+                              int(cfg["FEEDBACK_MAX_PER_ADDRESS"]),
                               int(cfg["FEEDBACK_WINDOW_SECONDS"]))
 
 

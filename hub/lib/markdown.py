@@ -33,7 +33,8 @@ def _bounded_link_label(state: StateInline, start: int, disableNested: bool = Fa
     key = id(state)
     if key not in bounds or bounds[key][0] is not state:
         bounds.clear()
-        bounds[key] = (state, state.src.rfind("]", 0, state.posMax), [LABEL_SCAN_BUDGET * (state.posMax + 1) + 1000])
+        budget = [LABEL_SCAN_BUDGET * (state.posMax + 1) + 1000]
+        bounds[key] = (state, state.src.rfind("]", 0, state.posMax), budget)
     _state, last_close, budget = bounds[key]
     if last_close <= start or budget[0] <= 0:
         return -1  # no "]" after it at all, or this paragraph has used up its scanning
@@ -110,7 +111,8 @@ def markup_problem(text: str) -> str | None:
     used = markup_count(text)
     if used <= MARKUP_MAX:
         return None
-    return (f"This text has more formatting than hub renders ({used:,} marks and lines; at most {MARKUP_MAX:,}). "
+    return (f"This text has more formatting than hub renders ({used:,} marks and lines; "
+            f"at most {MARKUP_MAX:,}). "
             "Split it into shorter posts, or put long code in a fenced code block (```).")
 
 
