@@ -21,9 +21,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy.orm import Mapped, mapped_column
-from sqlalchemy.pool import NullPool
 
 from hub.db import Base, get_engine, make_engine
 
@@ -87,13 +86,22 @@ def _redis() -> Any:
 
 
 def _engine() -> sa.Engine:
-    """The throttle's own engine, without a pool: a request already holds a connection of the
-    app's pool, and under a burst a second one from the same pool would never come free."""
+    """The throttle's own engine and pool. A request already holds a connection of the app's
+    pool; under a burst, waiting for a second one from that same pool could wait forever. The
+    throttle's connections are held for one statement and never wait on anything else, so a
+    small pool of its own always comes free (and the server sees a bounded number of them)."""
     engine = current_app.extensions.get("hub.throttle_engine")
-    if engine is None or engine.url != get_engine().url:
-        engine = make_engine(get_engine().url.render_as_string(hide_password=False), poolclass=NullPool)
+    if engine is None:
+        engine = make_engine(get_engine().url.render_as_string(hide_password=False), pool_size=2, max_overflow=3)
         current_app.extensions["hub.throttle_engine"] = engine
     return engine
+
+
+def dispose(app: Flask) -> None:
+    """Close the throttle's connections (when an app is thrown away, as tests do)."""
+    engine = app.extensions.pop("hub.throttle_engine", None)
+    if engine is not None:
+        engine.dispose()
 
 
 def _redis_name(digest: str, start: int) -> str:

@@ -174,8 +174,10 @@ def app(backend: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     app = create_app(config)
     app.config["HUB_DB_BACKEND"] = backend["name"]
     yield app
+    from hub import throttle
     from hub.db import get_engine
 
+    throttle.dispose(app)
     get_engine(app).dispose()
 
 
