@@ -184,7 +184,8 @@ def make_app(url: str, instance: Path) -> Any:
     from hub import create_app
 
     return create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "TESTING": True, "WTF_CSRF_ENABLED": False,
-                       "PUBLISH_DUE_ON_REQUEST": False, "BASE_URL": "http://bench.test"})
+                       "PUBLISH_DUE_ON_REQUEST": False, "BASE_URL": "http://bench.test",
+                       "TRUSTED_HOSTS": "localhost"})  # the test client asks for localhost
 
 
 def signed_in(app: Any, user_id: int) -> Any:

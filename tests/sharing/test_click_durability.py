@@ -39,6 +39,7 @@ class Gunicorn:
             "HUB_INSTANCE_PATH": instance or app.instance_path,
             "HUB_SECRET_KEY": app.config["SECRET_KEY"],
             "HUB_BASE_URL": "http://hub.test",
+            "HUB_TRUSTED_HOSTS": "127.0.0.1",  # requests come by address, not by BASE_URL's name
             "HUB_PUBLISH_DUE_ON_REQUEST": "false",
             **{f"HUB_{k}": v for k, v in settings.items()},
         })
