@@ -16,6 +16,7 @@ import hashlib
 import ipaddress
 import math
 import random
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -85,6 +86,9 @@ def _redis() -> Any:
     return client
 
 
+_ENGINE_LOCK = threading.Lock()
+
+
 def _engine() -> sa.Engine:
     """The throttle's own engine and pool. A request already holds a connection of the app's
     pool; under a burst, waiting for a second one from that same pool could wait forever. The
@@ -92,8 +96,11 @@ def _engine() -> sa.Engine:
     small pool of its own always comes free (and the server sees a bounded number of them)."""
     engine = current_app.extensions.get("hub.throttle_engine")
     if engine is None:
-        engine = make_engine(get_engine().url.render_as_string(hide_password=False), pool_size=2, max_overflow=3)
-        current_app.extensions["hub.throttle_engine"] = engine
+        with _ENGINE_LOCK:  # a burst of first requests makes one engine, not one each
+            engine = current_app.extensions.get("hub.throttle_engine")
+            if engine is None:
+                url = get_engine().url.render_as_string(hide_password=False)
+                engine = current_app.extensions["hub.throttle_engine"] = make_engine(url, pool_size=2, max_overflow=3)
     return engine
 
 
