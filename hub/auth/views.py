@@ -56,7 +56,6 @@ def signup(token: str | None = None):
             show_error(form, exc)
         else:
             if isinstance(outcome, User):
-                commit()
                 _start_session(outcome)
                 flash(f"Welcome to {current_app.config['SITE_NAME']}, {outcome.display_name}! "
                       "Write your first post.", "success")
@@ -134,7 +133,6 @@ def login():
 @login_required
 def logout():
     services.sign_out(get_session(), current_user)
-    commit()
     session.clear()  # first: logout_user() then leaves its note to delete the remember cookie
     logout_user()
     flash("You are signed out, on every device.", "info")

@@ -5,7 +5,7 @@ is a single upsert per attempt, keyed by a SHA-256 digest. Old hits are rate-lim
 only, so nothing is carried over.
 
 Revision ID: 7f3a9c2d1e44
-Revises: 5b1e7c0d4a21
+Revises: b41c7e2d5a08
 Create Date: 2026-11-29 10:10:00
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 import hub.db
 
 revision = '7f3a9c2d1e44'
-down_revision = '5b1e7c0d4a21'
+down_revision = 'b41c7e2d5a08'
 branch_labels = None
 depends_on = None
 

@@ -15,7 +15,11 @@ from tests.conftest import TEST_PASSWORD
 
 
 def outbox_links(app, pattern: str) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
-    """(recipient, path) of every mailed link matching ``pattern``, oldest first."""
+    """(recipient, path) of every mailed link matching ``pattern``, oldest first (queued mail is
+    delivered first, as `hub worker --once` does)."""
+    from hub.outbox.delivery import deliver_due
+
+    deliver_due(app)
     found = []
     for path in sorted((Path(app.instance_path) / "outbox").glob("*.eml")):
         message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
