@@ -22,7 +22,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     configure_settings(app, test_config)
 
-    from hub import cli, db, errors, events, extensions, security, templating
+    from hub import cli, db, errors, events, extensions, inputs, security, templating
     from hub.auth.views import bp as auth_bp
     from hub.channels.views import bp as channels_bp
     from hub.insights import views as insights
@@ -35,6 +35,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from hub.suggestions.views import bp as suggestions_bp
     from hub.topics.views import bp as topics_bp
 
+    inputs.init_app(app)  # before any blueprint: every <int:...> rule gets the bounded converter
     db.init_app(app)
     extensions.init_app(app)
     security.init_app(app)

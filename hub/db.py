@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime, timezone
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from blinker import Namespace
@@ -58,6 +59,24 @@ def str_enum(enum_cls: type[enum.Enum], length: int = 16) -> sa.Enum:
     """A portable enum column that stores the members' values (``"draft"``), not their names."""
     return sa.Enum(enum_cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e],
                    validate_strings=True)
+
+
+T = TypeVar("T")
+
+
+def add_or_get(session: Session, row: T, winner: Callable[[], T | None]) -> T:
+    """Insert ``row`` in a savepoint; when a concurrent transaction inserted the same unique key
+    first, return its row (``winner()``, read again after the savepoint is rolled back) instead
+    of failing. Re-raises the IntegrityError when there is no winner (another constraint broke)."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+        return row
+    except sa.exc.IntegrityError:
+        found = winner()
+        if found is None:
+            raise
+        return found
 
 
 def utcnow() -> datetime:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from hub.channels.models import CHANNEL_PLATFORMS, ChannelStatus, OpenedBy
 from hub.channels.services import HANDLE_MAX, NOTE_MAX, TEXT_MAX, URL_MAX
+from hub.forms import FlaskForm
 
 PLATFORM_CHOICES = [SelectChoice("", "Choose…")] + [SelectChoice(pid, name) for pid, name in CHANNEL_PLATFORMS.items()]
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from hub.forms import FlaskForm
 from hub.insights.models import FeedbackStatus
 from hub.insights.services import EMAIL_MAX, MESSAGE_MAX, NAME_MAX, NOTE_MAX, RESPONSE_MAX
 

@@ -36,6 +36,7 @@ from hub.errors import NotFound, PermissionDenied, ValidationError
 from hub.insights.models import ClickRollup, Feedback, FeedbackStatus, RollupScope
 from hub.insights.rollups import day_of
 from hub.lib.text import slugify
+from hub.lib.timeutil import FIRST_DAY, LAST_DAY, parse_day
 from hub.posts.models import Post, PostRevision
 from hub.rewrite import NEAR_DUPLICATE_THRESHOLD, similar_pairs
 from hub.sharing.models import ShareEvent, ShareText
@@ -94,10 +95,10 @@ def parse_range(start: str | None, end: str | None, today: date) -> DateRange:
     """A range from ``?start=YYYY-MM-DD&end=YYYY-MM-DD``; a missing end is today, a missing
     start is 30 days before the end. Raises ValidationError on anything else."""
     def parse(value: str, name: str) -> date:
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            raise ValidationError(name, f"“{value[:20]}” is not a date: use YYYY-MM-DD.") from None
+        day = parse_day(value)  # within hub's calendar, so the day after the range always exists
+        if day is None:
+            raise ValidationError(name, f"“{value[:20]}” is not a date from {FIRST_DAY} to {LAST_DAY}: use YYYY-MM-DD.")
+        return day
 
     end_day = parse(end, "end") if end and end.strip() else today
     start_day = parse(start, "start") if start and start.strip() else end_day - timedelta(days=DEFAULT_DAYS - 1)

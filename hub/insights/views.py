@@ -14,6 +14,7 @@ from hub.channels.queries import health_summary
 from hub.channels.services import can_manage as can_manage_channels
 from hub.db import get_engine, get_session, utcnow
 from hub.errors import TooManyRequests, ValidationError
+from hub.inputs import arg_page
 from hub.insights import charts, queries, rollups, services, tables
 from hub.insights.forms import FeedbackForm, FeedbackUpdateForm, LeaderboardForm
 from hub.insights.models import FeedbackStatus
@@ -135,7 +136,7 @@ def leaderboard():
 def inbox():
     """Readers' feedback the signed-in person handles, filtered by status."""
     status = request.args.get("status", type=FeedbackStatus)  # None for every status (or an unknown one)
-    box = queries.inbox(get_session(), current_user, status, page=request.args.get("page", 1, type=int))
+    box = queries.inbox(get_session(), current_user, status, page=arg_page())
     return render_template("insights/inbox.html", box=box)
 
 

@@ -6,9 +6,14 @@ import io
 import warnings
 from dataclasses import dataclass
 
-from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+from PIL import Image, ImageOps, ImageSequence
 
 FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
+#: Animations are decoded and re-encoded frame by frame, which costs CPU time per frame: a small
+#: file of hundreds of frames must not cost seconds of a worker. Frames are counted (cheaply, from
+#: the file's structure) before any is decoded.
+MAX_FRAMES = 100
+ANIMATION_MAX_PIXELS = 20_000_000
 
 
 class ImageRejected(ValueError):
@@ -44,18 +49,20 @@ def clean_image(raw: bytes, *, max_bytes: int, max_pixels: int, max_side: int) -
                 frames = getattr(probe, "n_frames", 1) if fmt in {"GIF", "WEBP"} else 1
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ImageRejected(f"The image is too large (more than {max_pixels:,} pixels).") from None
-    except (UnidentifiedImageError, OSError, ValueError, EOFError, SyntaxError):
+    except Exception:  # noqa: BLE001 - UnidentifiedImageError, or whatever a damaged file makes Pillow raise
         raise ImageRejected("This is not an image hub can read; upload PNG, JPEG, GIF or WebP.") from None
     if fmt not in FORMATS:
         raise ImageRejected(f"{fmt} images are not accepted; upload PNG, JPEG, GIF or WebP.")
     if width * height > max_pixels or width < 1 or height < 1:
         raise ImageRejected(f"The image is too large ({width}×{height} pixels).")
-    if frames * width * height > max_pixels:
+    if frames > MAX_FRAMES:
+        raise ImageRejected(f"Animations can have at most {MAX_FRAMES} frames (this one has {frames}).")
+    if frames * width * height > (max_pixels if frames == 1 else min(max_pixels, ANIMATION_MAX_PIXELS)):
         # Every frame is decoded: a small file of many large frames is a decompression bomb too.
         raise ImageRejected(f"The animation is too large ({frames} frames of {width}×{height} pixels).")
     try:
         return _reencode(raw, fmt, max_side)
-    except (OSError, ValueError, Image.DecompressionBombError, SyntaxError):
+    except Exception:  # noqa: BLE001 - a damaged file makes Pillow raise almost anything (IndexError...)
         raise ImageRejected("The image file is damaged and could not be read.") from None
 
 
@@ -84,6 +91,8 @@ def _reencode(raw: bytes, fmt: str, max_side: int) -> CleanImage:
                 f.thumbnail((max_side, max_side))
                 frames.append(_without_metadata(f))
                 durations.append(frame.info.get("duration", 100))
+            if not frames:
+                raise ValueError("no frame could be read")
             first = frames[0]
             first.save(out, format=fmt, save_all=True, append_images=frames[1:], duration=durations, loop=0, disposal=2)
             size = first.size

@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
 UTC_ZONE = ZoneInfo("UTC")
+
+#: The calendar hub accepts from people: wide enough for any real date, narrow enough that a day
+#: more, a day less or a year's range around it never leaves Python's calendar (0001-01-01 to
+#: 9999-12-31), where ``day + timedelta(days=1)`` would raise OverflowError.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(9998, 12, 31)
+
+
+def parse_day(value: str | None) -> date | None:
+    """``YYYY-MM-DD`` as a date from ``FIRST_DAY`` to ``LAST_DAY``; None if unreadable or outside."""
+    try:
+        day = date.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
+    return day if FIRST_DAY <= day <= LAST_DAY else None
 
 
 class NonexistentLocalTime(ValueError):

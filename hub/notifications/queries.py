@@ -15,6 +15,7 @@ from hub.auth.models import User, UserStatus
 from hub.errors import NotFound
 from hub.notifications.models import Notification, NotificationKind
 from hub.posts.models import Post
+from hub.suggestions import rules
 
 DIGEST_MIN_INTERVAL = timedelta(hours=20)  # "daily", even if cron runs the command more often
 
@@ -60,17 +61,26 @@ def get_notification(session: Session, user: User, notification_id: int) -> Noti
     return notification
 
 
-def _post_title(post: Post | None) -> str:
+def _post_title(post: Post | None, viewer_id: int) -> str:
+    """The title of ``post`` as the notification's recipient may see it: its author, the newest
+    title; colleagues, the title of the revision they may open (the live one of a published post,
+    the newest of a draft opened for feedback); otherwise no title at all, since an unpublished
+    post may have been renamed in private since."""
     if post is None:
         return "a post"
-    revision = post.live_revision if post.is_public else post.current_revision
+    if viewer_id == post.author_id:
+        revision = post.current_revision
+    elif rules.open_for_suggestions(post):
+        revision = rules.suggestable_revision(post)
+    else:
+        return "a post that is not public now"
     return f"“{revision.title}”" if revision and revision.title else "an untitled post"
 
 
 def describe(n: Notification) -> str:
     """One line saying what happened, for the list and the e-mail digest."""
     who = n.actor.display_name if n.actor else "Someone"
-    post = _post_title(n.post)
+    post = _post_title(n.post, n.user_id)
     topic = f"“{n.topic.title}”" if n.topic else "a topic"
     return {
         NotificationKind.SUGGESTION: (

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from hub.forms import MarkdownBudget, RevisionIdField
+from hub.forms import FlaskForm, IdField, MarkdownBudget, RevisionIdField
 from hub.posts.services import BODY_MAX, KEY_POINT_MAX, SUMMARY_MAX, TITLE_MAX
 
 
@@ -16,7 +15,7 @@ class PostForm(FlaskForm):
     summary = TextAreaField("Summary (optional: shown in lists and link previews)", validators=[Length(max=SUMMARY_MAX)])
     body = TextAreaField("Body (Markdown)", validators=[Length(max=BODY_MAX), MarkdownBudget()])
     tags = StringField("Tags (comma separated)", validators=[Length(max=600)])
-    cover_image_id = IntegerField("Cover image", validators=[Optional()])
+    cover_image_id = IdField("Cover image", validators=[Optional()])
     base_revision_id = RevisionIdField()
     working_copy_token = HiddenField(validators=[Optional(), Length(max=32)])  # which autosave this editor saw last
     publish_at = StringField("Publish at", validators=[Optional(), Length(max=40)])

@@ -14,7 +14,7 @@ from blinker import Namespace
 from sqlalchemy.orm import Session
 
 from hub.auth.models import User
-from hub.db import utcnow
+from hub.db import add_or_get, utcnow
 from hub.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from hub.lib import search
 from hub.lib.images import ImageRejected, clean_image
@@ -118,6 +118,21 @@ def _check_input(session: Session, data: PostInput) -> tuple[str, list[str]]:
     return title, tags
 
 
+def _authorize_cover(session: Session, post: Post, image_id: int | None) -> None:
+    """A post's cover is an image its author uploaded, or one the post already had (kept, or
+    brought back by a restore). Image ids are sequential, so without this anyone could put a
+    colleague's image from a private draft on their own public post."""
+    if image_id is None:
+        return
+    image = session.get(Image, image_id)
+    if image is not None and image.owner_id == post.author_id:
+        return
+    had_it = session.scalar(sa.select(sa.exists().where(PostRevision.post_id == post.id,
+                                                        PostRevision.cover_image_id == image_id)))
+    if image is None or not had_it:
+        raise ValidationError("cover_image_id", "Choose one of your own images as the cover.")
+
+
 def can_edit(actor: User, post: Post) -> bool:
     """Only the author edits and publishes a post (colleagues suggest instead)."""
     return actor.is_active and actor.id == post.author_id
@@ -154,6 +169,7 @@ def _append_revision(
     revision number taken by a writer that did not claim is a Conflict too, never an IntegrityError.
     """
     title, tags = _check_input(session, data)
+    _authorize_cover(session, post, data.cover_image_id)
     base = post.current_revision
     if base is not None and not _claim(session, post, base):
         raise _conflict_with_newer(session, post)
@@ -437,12 +453,11 @@ def _tags_for(session: Session, names: list[str]) -> list[Tag]:
     tags = []
     for name in names:
         slug = slugify(name, 80)
-        tag = session.scalar(sa.select(Tag).where(Tag.slug == slug))
-        if tag is None:
-            tag = Tag(name=name, slug=slug)
-            session.add(tag)
-            session.flush()
-        tags.append(tag)
+
+        def find(slug: str = slug) -> Tag | None:
+            return session.scalar(sa.select(Tag).where(Tag.slug == slug))
+
+        tags.append(find() or add_or_get(session, Tag(name=name, slug=slug), find))  # two posts may add it at once
     return tags
 
 

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from hub.db import get_session
 from hub.errors import Conflict, PermissionDenied, ValidationError
 from hub.forms import ConfirmForm
+from hub.inputs import arg_int, arg_page
 from hub.lib.markdown import markdown_to_text, reading_minutes, render_markdown, word_count
 from hub.lib.textdiff import diff, has_changes
 from hub.posts import queries, services
@@ -67,7 +68,7 @@ def _suggest_key_point(form: PostForm) -> None:
 @login_required
 def mine():
     archived = request.args.get("archived") == "1"
-    page = queries.my_posts(get_session(), current_user, query=request.args.get("q", ""), archived=archived, page=request.args.get("page", 1, type=int))
+    page = queries.my_posts(get_session(), current_user, query=request.args.get("q", ""), archived=archived, page=arg_page())
     return render_template("posts/mine.html", page=page, q=request.args.get("q", ""), archived=archived)
 
 
@@ -75,7 +76,7 @@ def mine():
 @login_required
 def colleagues():
     q = request.args.get("q", "")
-    page = queries.published(get_session(), query=q, page=request.args.get("page", 1, type=int))
+    page = queries.published(get_session(), query=q, page=arg_page())
     return render_template("posts/colleagues.html", page=page, q=q)
 
 
@@ -298,8 +299,8 @@ def compare(post_id: int):
     post = load_post(post_id, review=True)
     db = get_session()
     current = post.current_revision.number
-    a = queries.revision(db, post, request.args.get("a", max(1, current - 1), type=int))
-    b = queries.revision(db, post, request.args.get("b", current, type=int))
+    a = queries.revision(db, post, arg_int("a", max(1, current - 1), min=1))
+    b = queries.revision(db, post, arg_int("b", current, min=1))
     fields = [(name, rows, has_changes(rows)) for name, rows in
               ((name, diff(getattr(a, attr) or "", getattr(b, attr) or "")) for name, attr in
                (("Title", "title"), ("Summary", "summary"), ("Key point", "key_point"), ("Tags", "tags_text"),

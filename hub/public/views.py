@@ -14,6 +14,7 @@ from hub.db import get_session, utcnow
 from hub.insights import queries as insights_queries
 from hub.insights.forms import FeedbackForm
 from hub.insights.models import Feedback
+from hub.inputs import arg_page
 from hub.lib.text import excerpt
 from hub.posts import queries, services
 from hub.posts.models import PostStatus
@@ -47,7 +48,7 @@ def absolute(endpoint: str, **values: object) -> str:
 
 @bp.get("/")
 def home():
-    page = queries.published(get_session(), query=request.args.get("q", ""), page=request.args.get("page", 1, type=int),
+    page = queries.published(get_session(), query=request.args.get("q", ""), page=arg_page(),
                              per_page=current_app.config["POSTS_PER_PAGE"])
     today = utcnow().date()
     topics = home_topics(get_session(), today) if current_user.is_authenticated else []  # open topics, for colleagues
@@ -84,14 +85,14 @@ def author(user_id: int, slug: str | None = None):
     person = get_user(get_session(), user_id)
     if slug != person.slug:
         return redirect(url_for("public.author", user_id=person.id, slug=person.slug), 301)
-    page = queries.published(get_session(), author_id=person.id, page=request.args.get("page", 1, type=int))
+    page = queries.published(get_session(), author_id=person.id, page=arg_page())
     return render_template("public/author.html", person=person, page=page)
 
 
 @bp.get("/t/<slug>")
 def tag(slug: str):
     tag = queries.tag_by_slug(get_session(), slug)
-    page = queries.published(get_session(), tag_id=tag.id, page=request.args.get("page", 1, type=int))
+    page = queries.published(get_session(), tag_id=tag.id, page=arg_page())
     return render_template("public/tag.html", tag=tag, page=page)
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from hub.forms import FlaskForm
 from hub.rewrite import OWN_WORDS_MAX
 
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from hub import platforms, rewrite
 from hub.auth.models import User
-from hub.db import utcnow
+from hub.db import add_or_get, utcnow
 from hub.errors import NotFound, PermissionDenied, ValidationError
 from hub.posts.models import Post, PostStatus
 from hub.sharing.bots import is_bot
@@ -133,10 +133,13 @@ def save_share_text(
     problems = text_problems(user, platform, text, link=link)
     if problems:
         raise ValidationError("text", " ".join(problems))
-    row = session.scalar(sa.select(ShareText).where(ShareText.post_id == post.id, ShareText.user_id == user.id, ShareText.platform == platform))
-    if row is None:
-        row = ShareText(post_id=post.id, user_id=user.id, platform=platform, text=text)
-        session.add(row)
+
+    def find() -> ShareText | None:
+        return session.scalar(sa.select(ShareText).where(
+            ShareText.post_id == post.id, ShareText.user_id == user.id, ShareText.platform == platform))
+
+    # Two tabs saving the first text at once: the later one updates the row the first inserted.
+    row = find() or add_or_get(session, ShareText(post_id=post.id, user_id=user.id, platform=platform, text=text), find)
     row.text = text
     row.subject = subject
     row.revision_id = post.live_revision_id

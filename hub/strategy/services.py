@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from hub.auth.models import User
-from hub.db import utcnow
+from hub.db import add_or_get, utcnow
 from hub.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from hub.lib.markdown import render_markdown
 from hub.platforms import PLATFORMS
@@ -37,12 +37,10 @@ def require_editor(actor: User) -> None:
 def _section(session: Session, key: str) -> StrategySection:
     if not is_known_key(key):
         raise NotFound("No such part of the strategy.")
-    section = session.scalar(sa.select(StrategySection).where(StrategySection.key == key))
-    if section is None:
-        section = StrategySection(key=key)
-        session.add(section)
-        session.flush()
-    return section
+    def find() -> StrategySection | None:
+        return session.scalar(sa.select(StrategySection).where(StrategySection.key == key))
+
+    return find() or add_or_get(session, StrategySection(key=key), find)  # first saves may race
 
 
 def save_section(
@@ -75,8 +73,16 @@ def save_section(
         note=(note or "").strip()[:NOTE_MAX],
         created_by_id=actor.id,
     )
-    session.add(revision)
-    session.flush()
+    try:
+        with session.begin_nested():  # another save from the same base may take this number first
+            session.add(revision)
+    except sa.exc.IntegrityError:
+        session.refresh(section)
+        newer = section.current_revision
+        if newer is None:
+            raise
+        raise Conflict(f"Someone saved this section at the same moment (revision {newer.number}, by "
+                       f"{newer.created_by.display_name}). Nothing was overwritten.", current=newer) from None
     section.current_revision = revision
     section.current_revision_id = revision.id
     section.updated_at = utcnow()
@@ -107,18 +113,26 @@ def set_kpi_target(
         raise ValidationError("metric", "Pick a measure from the list.") from None
     if period != "month":
         raise ValidationError("period", "Targets are per month.")
-    if target is None or not math.isfinite(target) or target < 0 or target > TARGET_MAX:
+    if target is None or not _finite(target) or target < 0 or target > TARGET_MAX:
         raise ValidationError("target", "Give a target of zero or more.")
-    row = session.scalar(sa.select(KpiTarget).where(KpiTarget.platform == platform, KpiTarget.metric == metric, KpiTarget.period == period))
-    if row is None:
-        row = KpiTarget(platform=platform, metric=metric, period=period, target=target)
-        session.add(row)
+    def find() -> KpiTarget | None:
+        return session.scalar(sa.select(KpiTarget).where(
+            KpiTarget.platform == platform, KpiTarget.metric == metric, KpiTarget.period == period))
+
+    row = find() or add_or_get(session, KpiTarget(platform=platform, metric=metric, period=period, target=target), find)
     row.target = float(target)
     row.note = (note or "").strip()[:NOTE_MAX]
     row.updated_by_id = actor.id
     row.updated_at = utcnow()
     session.flush()
     return row
+
+
+def _finite(number: float) -> bool:
+    try:
+        return math.isfinite(number)
+    except ValueError:  # a signalling NaN (Decimal("sNaN")) cannot even be asked
+        return False
 
 
 def remove_kpi_target(session: Session, actor: User, target: KpiTarget) -> None:

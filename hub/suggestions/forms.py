@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from hub.forms import MarkdownBudget, RevisionIdField
+from hub.forms import FlaskForm, MarkdownBudget, RevisionIdField
 from hub.posts.services import BODY_MAX, SUMMARY_MAX, TITLE_MAX
 from hub.suggestions.services import QUOTE_MAX, TEXT_MAX
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from hub.auth.forms import HANDLE_PLATFORMS
+from hub.forms import FlaskForm
 from hub.topics.services import AUDIENCE_MAX, BRIEF_MAX, MESSAGES_MAX, TITLE_MAX
 
 

@@ -4,6 +4,7 @@ follows and picks up. Proposing and writing are never blocked by the board."""
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -13,8 +14,8 @@ from blinker import Namespace
 from sqlalchemy.orm import Session
 
 from hub.auth.models import User
-from hub.db import utcnow
-from hub.errors import PermissionDenied, ValidationError
+from hub.db import add_or_get, utcnow
+from hub.errors import Conflict, PermissionDenied, ValidationError
 from hub.lib.markdown import render_markdown
 from hub.lib.text import clean_title, slugify
 from hub.posts import services as posts
@@ -141,10 +142,18 @@ def _unique_slug(session: Session, title: str, topic_id: int | None = None) -> s
 
 def _new_topic(session: Session, actor: User, data: TopicInput, state: TopicState, today: date) -> Topic:
     values = _clean(data, today=today)
-    topic = Topic(**values, slug=_unique_slug(session, values["title"]), state=state, created_by_id=actor.id)
-    session.add(topic)
-    session.flush()
-    return topic
+    for attempt in range(8):
+        slug = _unique_slug(session, values["title"])
+        if attempt >= 3:  # many saves of one title at the same moment: stop queueing for the next number
+            slug = f"{slugify(values['title'], 60)}-{secrets.token_hex(3)}"
+        topic = Topic(**values, slug=slug, state=state, created_by_id=actor.id)
+        try:
+            with session.begin_nested():  # a topic of the same title saved at the same moment takes the slug
+                session.add(topic)
+            return topic
+        except sa.exc.IntegrityError:
+            continue  # the savepoint's rollback dropped ``topic``; read the taken slugs again
+    raise Conflict("Many topics with this title were saved at the same moment; please save again.")
 
 
 def create_topic(session: Session, actor: User, data: TopicInput, *, today: date | None = None) -> Topic:
@@ -216,10 +225,10 @@ def _announce(session: Session, topic: Topic, actor: User, skip: frozenset[int] 
 def follow_topic(session: Session, actor: User, topic: Topic) -> None:
     """Hear about posts published for ``topic``."""
     _require_active(actor)
-    exists = session.scalar(sa.select(TopicFollow.id).where(TopicFollow.user_id == actor.id, TopicFollow.topic_id == topic.id))
-    if exists is None:
-        session.add(TopicFollow(user_id=actor.id, topic_id=topic.id))
-        session.flush()
+    def find() -> TopicFollow | None:
+        return session.scalar(sa.select(TopicFollow).where(TopicFollow.user_id == actor.id, TopicFollow.topic_id == topic.id))
+
+    find() or add_or_get(session, TopicFollow(user_id=actor.id, topic_id=topic.id), find)  # a double click races
 
 
 def unfollow_topic(session: Session, actor: User, topic: Topic) -> None:
@@ -240,10 +249,10 @@ def follow_area(session: Session, actor: User, raw: str) -> str:
     """Hear about new topics for an audience (``*``: every new topic). Returns the area as stored."""
     _require_active(actor)
     area = _area(raw)
-    exists = session.scalar(sa.select(TopicFollow.id).where(TopicFollow.user_id == actor.id, TopicFollow.area == area))
-    if exists is None:
-        session.add(TopicFollow(user_id=actor.id, area=area))
-        session.flush()
+    def find() -> TopicFollow | None:
+        return session.scalar(sa.select(TopicFollow).where(TopicFollow.user_id == actor.id, TopicFollow.area == area))
+
+    find() or add_or_get(session, TopicFollow(user_id=actor.id, area=area), find)  # a double click races
     return area
 
 
