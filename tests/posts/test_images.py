@@ -332,3 +332,46 @@ def test_palette_transparency_survives_cleaning():
         im.save(out, fmt, transparency=0)
         cleaned = decode(clean_image(out.getvalue(), **LIMITS).data)
         assert cleaned.info.get("transparency") == 0, fmt
+
+
+# --- animations: damaged files and frame counts (issue 14) ------------------------------------
+
+
+@pytest.mark.parametrize("keep", [0.05, 0.1, 0.25, 0.5, 0.9])
+def test_a_truncated_animated_gif_gets_422(client, session, signed_in, keep):
+    raw = animated_gif((40, 40), 8)
+    response = upload(client, raw[: max(12, int(len(raw) * keep))], "anim.gif")
+    assert response.status_code == 422
+    assert response.get_json()["message"]
+    assert session.query(StoredImage).count() == 0
+
+
+def test_every_cut_of_an_animated_gif_is_read_or_refused_cleanly():
+    raw = animated_gif((20, 20), 5)
+    refused = 0
+    for cut in range(6, len(raw)):
+        try:  # only a cut through the trailer still reads; any other error must be ImageRejected
+            clean_image(raw[:cut], max_bytes=50_000, max_pixels=1_000_000, max_side=2400)
+        except ImageRejected:
+            refused += 1
+    assert refused > len(raw) // 2
+
+
+def test_an_animation_of_too_many_frames_is_refused_before_decoding(client, session, signed_in, monkeypatch):
+    from hub.lib import images
+
+    many = animated_gif((8, 8), images.MAX_FRAMES + 1)  # tiny pixels: only the frame count can catch it
+    decoded: list[int] = []
+    monkeypatch.setattr(images, "_reencode", lambda *a, **k: decoded.append(1))  # must never be reached
+    response = upload(client, many, "anim.gif")
+    assert response.status_code == 422
+    assert f"at most {images.MAX_FRAMES} frames" in response.get_json()["message"]
+    assert decoded == []
+    assert session.query(StoredImage).count() == 0
+
+
+def test_an_animation_within_the_frame_limit_keeps_its_frames(client, session, signed_in):
+    from hub.lib import images
+
+    _url, image = served(client, upload(client, animated_gif((8, 8), images.MAX_FRAMES), "anim.gif"))
+    assert sum(1 for _ in ImageSequence.Iterator(decode(image.data))) == images.MAX_FRAMES
