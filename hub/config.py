@@ -16,6 +16,8 @@ string_settings = (
 
 # Database: SQLAlchemy URL. None means the embedded SQLite file ``instance/hub.sqlite3``.
 DATABASE_URL: str | None = None
+# Extra keyword arguments for SQLAlchemy's create_engine (``{"pool_size": 10}``...).
+DATABASE_ENGINE_OPTIONS: dict[str, object] = {}
 # Public address of the site, used in feeds, sitemaps, Open Graph tags, e-mails and share links.
 BASE_URL = "http://127.0.0.1:5000"
 # Host names hub answers besides BASE_URL's (comma-separated; ".example.com" means its subdomains).

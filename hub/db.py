@@ -107,7 +107,7 @@ request_committed = Namespace().signal("request-committed")
 
 def init_app(app: Flask) -> None:
     """Build this app's engine and sessionmaker, and close the app context's session on teardown."""
-    engine = make_engine(app.config["DATABASE_URL"])
+    engine = make_engine(app.config["DATABASE_URL"], **app.config.get("DATABASE_ENGINE_OPTIONS", {}))
     app.extensions["hub.db"] = sessionmaker(bind=engine, expire_on_commit=False)
     app.teardown_appcontext(_close_session)
 
