@@ -3,8 +3,9 @@
 - Integers in a URL go through ``BoundedIntConverter``, registered as the app's ``int`` converter, so
   every ``<int:...>`` route answers 404 to a number no id column could hold (SQLite refuses integers
   of 2**63 and more, PostgreSQL's INTEGER those of 2**31 and more).
-- Query arguments are read with ``arg_int`` and ``arg_day``: a missing value is the default, anything
-  unreadable or out of range is a 400 with a message that says what is allowed.
+- Query arguments are read with ``arg_int`` and ``arg_page``: a missing value is the default, anything
+  unreadable or out of range is a 400 with a message that says what is allowed. Dates go through
+  ``hub.lib.timeutil.parse_day``, which keeps them where a day more or less still exists.
 - Text the databases refuse (NUL, which PostgreSQL cannot store, and lone surrogates, which no UTF-8
   database can) is refused in path segments (404) and query arguments (400) here, and in form fields
   by ``hub.forms.FlaskForm`` (an error on the field, keeping what was typed).
@@ -12,12 +13,8 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Flask, Response, abort, g, request
 from werkzeug.routing import IntegerConverter, Map
-
-from hub.lib.timeutil import FIRST_DAY, LAST_DAY, parse_day
 
 #: The largest integer accepted in a URL, a query argument or an id field: the limit of an INTEGER
 #: column on PostgreSQL (every id and number hub looks up is one), far below SQLite's 2**63 - 1.
@@ -64,18 +61,6 @@ def arg_int(name: str, default: int, *, min: int = 0, max: int = MAX_INT) -> int
 def arg_page() -> int:
     """``?page=``: 1 when missing, 400 unless it is a whole number from 1 to ``MAX_PAGE``."""
     return arg_int("page", 1, min=1, max=MAX_PAGE)
-
-
-def arg_day(name: str, default: date | None = None) -> date | None:
-    """The query argument ``name`` as a date (``YYYY-MM-DD``, within hub's calendar); ``default`` when
-    missing or empty; 400 with a clear message otherwise."""
-    raw = (request.args.get(name) or "").strip()
-    if not raw:
-        return default
-    day = parse_day(raw)
-    if day is None:
-        abort(400, f"“{name}” must be a date (YYYY-MM-DD) from {FIRST_DAY} to {LAST_DAY}.")
-    return day
 
 
 def _refuse_unstorable_url() -> None:

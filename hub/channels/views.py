@@ -26,6 +26,7 @@ from hub.channels.models import CHANNEL_PLATFORMS, Channel, ChannelRequest, Chan
 from hub.db import get_session, utcnow
 from hub.errors import PermissionDenied, ValidationError
 from hub.forms import ConfirmForm
+from hub.lib.timeutil import parse_day
 from hub.outbox.services import queue_mail
 from hub.web import csv_download, show_error
 
@@ -190,10 +191,7 @@ def record_activity(channel_id: int):
 
 
 def _farewell_date() -> date | None:
-    try:
-        return date.fromisoformat(request.args.get("on", ""))
-    except ValueError:
-        return None
+    return parse_day(request.args.get("on"))  # None when unreadable or beyond hub's calendar
 
 
 @bp.get("/channels/<int:channel_id>/close")
