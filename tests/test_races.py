@@ -97,9 +97,16 @@ def test_one_new_tag_published_on_50_posts_at_once_is_one_tag(app, session, make
 
 
 def test_one_share_text_saved_50_times_at_once_is_one_row(app, session, make_user, make_post):
+    from hub.sharing import queries as sharing_queries
+    from hub.sharing import services as sharing
+
     person = make_user()
     post = make_post(publish=True)
-    statuses = race(app, [person], lambda c, i: c.post(f"/p/{post.id}/share/text", data={"platform": "linkedin", "text": f"My words {i}"}))
+    code = sharing.links_for(session, post, person)["linkedin"].code
+    session.commit()
+    link = sharing_queries.link_url(app.config["BASE_URL"], code)  # a saved text must carry the person's link
+    statuses = race(app, [person], lambda c, i: c.post(f"/p/{post.id}/share/text",
+                                                       data={"platform": "linkedin", "text": f"My words {i} {link}"}))
     assert statuses == Counter({200: N}), statuses
     rows = session.query(ShareText).filter_by(post_id=post.id, user_id=person.id, platform="linkedin").all()
     assert len(rows) == 1 and rows[0].text.startswith("My words ")
