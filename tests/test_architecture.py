@@ -31,6 +31,7 @@ FOUNDATION = frozenset(
         "templating",
         "throttle",
         "resources",
+        "inputs",
         "outbox",  # mail and webhooks leave through it; it imports no domain
     }
 )

@@ -139,12 +139,7 @@ def test_nul_in_the_editor_keeps_the_draft_unsaved_and_typed(client, auth, make_
     assert session.query(Post).count() == 0
 
 
-def test_a_252_character_address_on_sign_in_is_never_a_500(app, client, make_user, request):
-    if app.config["HUB_DB_BACKEND"] == "postgresql":
-        # The form takes the address (254 characters are legal); the throttle's key column
-        # (VARCHAR(200), hub/throttle.py) is too short for "login:acct:" + it. auth-sec hashes that
-        # key; until that lands this fails on PostgreSQL. Remove the mark then.
-        request.applymarker(pytest.mark.xfail(reason="throttle key rehash (auth-sec) not merged yet", strict=False))
+def test_a_252_character_address_on_sign_in_is_never_a_500(app, client, make_user):
     address = "a" * (252 - len("@example.com")) + "@example.com"
     assert len(address) == 252
     response = client.post("/login", data={"email": address, "password": "wrong password"})

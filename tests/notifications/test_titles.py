@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from hub.posts import services as posts
 from hub.posts.services import PostInput
-from hub.suggestions import queries, services
-from hub.suggestions.models import Notification, SuggestionKind
+from hub.notifications import queries
+from hub.notifications.models import Notification
+from hub.suggestions import services
+from hub.suggestions.models import SuggestionKind
 from hub.suggestions.services import SuggestionInput
 
 SECRET = "Secret merger with Acme"
