@@ -131,14 +131,10 @@ def _strategy(session: Session) -> tuple[str, dict[str, str]]:
     return (plain_text(tone.body) if tone is not None else ""), guidance
 
 
-def _may_ask(session: Session, user: User, settings: WriterSettings) -> bool:
+def _may_ask(user: User, settings: WriterSettings) -> bool:
     """Whether ``user`` may ask the model once more (``LLM_MAX_PER_HOUR`` requests a person, across
     workers), counting this request when so: it keeps one person from running up the model's bill."""
-    key = f"llm-writer:{user.id}"
-    if throttle.blocked(session, key, settings.max_per_hour, 3600):
-        return False
-    throttle.hit(session, key, 3600)
-    return True
+    return throttle.hit(f"llm-writer:{user.id}", settings.max_per_hour, 3600).allowed
 
 
 def _digest(*parts: object) -> str:
@@ -172,7 +168,7 @@ def written_texts(
     placeholder = link_url(base_url, "x" * len(next(iter(links.values())).code))
     if proposals is None:
         writer = None
-        if settings.enabled and _may_ask(session, user, settings):
+        if settings.enabled and _may_ask(user, settings):
             writer = ModelWriter(
                 settings.url,
                 settings.model,

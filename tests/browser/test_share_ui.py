@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
-from hub.posts.models import Post
+from hub.posts.models import Post, PostWorkingCopy
 from hub.rewrite import suggest_key_point
 from hub.sharing import services as sharing
 from tests.browser.conftest import PASSWORD
@@ -65,12 +65,17 @@ def test_key_point_prefilled_edited_and_kept(screen, session, signed_in_page, ma
     expect(page.locator("#key-point-badge")).to_be_hidden()
     expect(page.locator("#key-point-count")).to_have_text(f"{len(mine)} / 300")
     expect(page.locator("#save-state")).to_contain_text(
-        "Saved revision 2", timeout=15_000
-    )  # autosaved, no click
+        "Changes kept", timeout=15_000
+    )  # autosaved into the working copy, no click
 
     page.reload()
     expect(key_point).to_have_value(mine)
     expect(page.locator("#key-point-badge")).to_be_hidden()
+    fresh(session)
+    copy = session.scalar(sa.select(PostWorkingCopy).where(PostWorkingCopy.post_id == post.id))
+    assert copy is not None and copy.content["key_point"] == mine
+    page.get_by_role("button", name="Save draft").click()  # an explicit save makes the revision
+    expect(page.locator(".flash")).to_contain_text("saved")
     fresh(session)
     assert session.get(Post, post.id).current_revision.key_point == mine
 

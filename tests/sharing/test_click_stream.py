@@ -77,6 +77,7 @@ def machine(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iter
                             "DATABASE_URL",
                             "SECRET_KEY",
                             "BASE_URL",
+                            "TRUSTED_HOSTS",
                             "PUBLISH_DUE_ON_REQUEST",
                             "CLICK_SINK",
                             "CLICK_REDIS_URL",
