@@ -6,6 +6,7 @@ from alembic import context
 
 from hub.db import Base, make_engine
 from hub.migrate import import_models
+from hub.posts.search import alembic_include_name
 
 import_models()
 config = context.config
@@ -14,7 +15,7 @@ target_metadata = Base.metadata
 
 def run_migrations_offline() -> None:
     context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata,
-                      literal_binds=True, render_as_batch=True)
+                      literal_binds=True, render_as_batch=True, include_name=alembic_include_name)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -32,7 +33,7 @@ def run_migrations_online() -> None:
 
 def _run(connection) -> None:  # type: ignore[no-untyped-def]
     context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
-                      compare_type=True)
+                      compare_type=True, include_name=alembic_include_name)
     with context.begin_transaction():
         context.run_migrations()
 

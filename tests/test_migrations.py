@@ -14,6 +14,7 @@ from alembic.migration import MigrationContext
 from hub import create_app
 from hub.db import Base, make_engine
 from hub.migrate import downgrade, upgrade
+from hub.posts import search
 from tests.conftest import PgDatabase, _pg_base_url
 
 
@@ -40,11 +41,13 @@ def test_upgrade_head_matches_the_models_and_downgrade_empties(empty_database, t
     upgrade(app)
     engine = make_engine(empty_database)
     with engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True, "render_as_batch": True})
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "render_as_batch": True,
+                                                         "include_name": search.alembic_include_name})
         diff = compare_metadata(context, Base.metadata)
     assert diff == [], f"migrations and models disagree: {diff}"
     tables = set(sa.inspect(engine).get_table_names())
     assert {t.name for t in Base.metadata.sorted_tables} <= tables
+    assert {search.table(scope) for scope in search.SCOPES} <= tables  # the full-text index, raw DDL
     engine.dispose()
 
     downgrade(app, "base")

@@ -1,4 +1,4 @@
-"""Posts and their revisions, tags, images, lifecycle events and search terms."""
+"""Posts and their revisions, tags, images and lifecycle events."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 from hub.auth.models import User
 from hub.db import Base, str_enum, utcnow
 from hub.lib.text import slugify
+from hub.posts import search
 
 
 class PostStatus(enum.StrEnum):
@@ -35,10 +36,14 @@ class Post(Base):
     one, ``live_revision`` the one readers see while the post is published."""
 
     __tablename__ = "post"
-    __table_args__ = (sa.Index("ix_post_status_published_at", "status", "published_at"),)
+    # Public lists read these in ORDER BY order and stop after a page: newest first, by author.
+    __table_args__ = (
+        sa.Index("ix_post_status_published_at", "status", "published_at", "id"),
+        sa.Index("ix_post_author_id_status_published_at", "author_id", "status", "published_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    author_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
     status: Mapped[PostStatus] = mapped_column(
         str_enum(PostStatus), default=PostStatus.DRAFT
     )
@@ -260,14 +265,5 @@ class Image(Base):
         return f"{self.key}.{self.extension}"
 
 
-class SearchTerm(Base):
-    """A portable inverted index: one row per (post, scope, term). ``scope`` is ``live`` for
-    what readers see and ``current`` for the author's newest text. A B-tree on (scope, term)
-    makes exact and prefix look-ups fast on SQLite and PostgreSQL alike."""
-
-    __tablename__ = "search_term"
-    __table_args__ = (sa.Index("ix_search_term_scope_term", "scope", "term", "post_id"),)
-
-    post_id: Mapped[int] = mapped_column(sa.ForeignKey("post.id", ondelete="CASCADE"), primary_key=True)
-    scope: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
-    term: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+# The full-text index (hub.posts.search) is raw DDL: created along with these tables.
+search.attach(Base.metadata)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Sequence
 
 import sqlalchemy as sa
@@ -11,8 +12,8 @@ from sqlalchemy.orm import Session, joinedload, selectinload, undefer
 
 from hub.auth.models import User
 from hub.errors import NotFound
-from hub.lib import search
-from hub.posts.models import Image, Post, PostEvent, PostRevision, PostStatus, SearchTerm, Tag, post_tag
+from hub.posts import search
+from hub.posts.models import Image, Post, PostEvent, PostRevision, PostStatus, Tag, post_tag
 
 
 @dataclass(frozen=True)
@@ -32,22 +33,6 @@ def get_post(session: Session, post_id: int) -> Post:
     if post is None:
         raise NotFound("No such post.")
     return post
-
-
-def _matching(query: str, scope: str) -> sa.Select | None:
-    """Post ids whose ``scope`` terms match every word of ``query`` (each as a prefix)."""
-    words = list(dict.fromkeys(search.terms(query)))[:8]
-    if not words:
-        return None
-    stmt = None
-    for word in words:
-        sub = sa.select(SearchTerm.post_id).where(
-            SearchTerm.scope == scope,
-            SearchTerm.term >= word,
-            SearchTerm.term < search.prefix_upper_bound(word),
-        )
-        stmt = sub if stmt is None else stmt.where(SearchTerm.post_id.in_(sub))
-    return stmt
 
 
 def _paged(session: Session, stmt: sa.Select, page: int, per_page: int) -> Page:
@@ -74,9 +59,9 @@ def my_posts(session: Session, user: User, *, query: str = "", archived: bool = 
         .order_by(sa.case((first, 0), else_=1), Post.updated_at.desc(), Post.id.desc())
     )
     stmt = stmt.where(Post.status == PostStatus.ARCHIVED) if archived else stmt.where(Post.status != PostStatus.ARCHIVED)
-    matching = _matching(query, "current")
-    if matching is not None:
-        stmt = stmt.where(Post.id.in_(matching))
+    matches = search.ranked_ids(session, query, "current")
+    if matches is not None:
+        stmt = stmt.where(Post.id.in_(sa.select(matches.c.post_id)))
     return _paged(session, stmt, page, per_page)
 
 
@@ -89,24 +74,50 @@ def published(
     exclude_author_id: int | None = None,
     page: int = 1,
     per_page: int = 20,
+    with_body: bool = False,
 ) -> Page:
-    """Published posts, newest first, optionally by author, tag or search words."""
+    """Published posts, newest first, optionally by author or tag; with search words, the
+    best matches first. Everything a post card shows is loaded with the page (``with_body``
+    adds the live HTML, for feeds): rendering the list runs no further query."""
+    live = joinedload(Post.live_revision)
     stmt = (
         sa.select(Post)
         .where(Post.status == PostStatus.PUBLISHED)
-        .options(joinedload(Post.live_revision).joinedload(PostRevision.cover_image), joinedload(Post.author), selectinload(Post.tags))
-        .order_by(Post.published_at.desc(), Post.id.desc())
+        .options(live.joinedload(PostRevision.cover_image), joinedload(Post.author), selectinload(Post.tags))
     )
+    if with_body:
+        stmt = stmt.options(live.undefer(PostRevision.body_html))
     if author_id is not None:
-        stmt = stmt.where(Post.author_id == author_id)
+        stmt = stmt.where(Post.author_id == author_id)  # ix_post_author_id_status_published_at
     if exclude_author_id is not None:
         stmt = stmt.where(Post.author_id != exclude_author_id)
     if tag_id is not None:
-        stmt = stmt.where(Post.id.in_(sa.select(post_tag.c.post_id).where(post_tag.c.tag_id == tag_id)))
-    matching = _matching(query, "live")
-    if matching is not None:
-        stmt = stmt.where(Post.id.in_(matching))
+        # A correlated EXISTS, not an IN list: the newest-first index is read in order and the
+        # scan stops after a page, instead of collecting and sorting every post of the tag.
+        stmt = stmt.where(sa.exists().where(post_tag.c.post_id == Post.id, post_tag.c.tag_id == tag_id))
+    matches = search.ranked_ids(session, query, "live")
+    if matches is not None:
+        stmt = stmt.join(matches, matches.c.post_id == Post.id).order_by(matches.c.rank)
+    stmt = stmt.order_by(Post.published_at.desc(), Post.id.desc())
     return _paged(session, stmt, page, per_page)
+
+
+def public_post(session: Session, post_id: int) -> Post:
+    """The post with ``post_id`` and everything its public page shows (author, both revisions
+    with their HTML and cover image, tags), in two statements; or NotFound."""
+    post = session.scalar(
+        sa.select(Post)
+        .where(Post.id == post_id)
+        .options(
+            joinedload(Post.live_revision).options(undefer(PostRevision.body_html), joinedload(PostRevision.cover_image)),
+            joinedload(Post.current_revision).options(undefer(PostRevision.body_html), joinedload(PostRevision.cover_image)),
+            joinedload(Post.author),
+            selectinload(Post.tags),
+        )
+    )
+    if post is None:
+        raise NotFound("No such post.")
+    return post
 
 
 def revisions(session: Session, post: Post) -> Sequence[PostRevision]:
@@ -141,15 +152,29 @@ def tag_by_slug(session: Session, slug: str) -> Tag:
     return tag
 
 
-def all_public_for_sitemap(session: Session, limit: int = 50_000) -> Sequence[Post]:
-    """Published posts for the sitemap, newest first."""
-    return session.scalars(
-        sa.select(Post)
-        .where(Post.status == PostStatus.PUBLISHED)
-        .options(joinedload(Post.live_revision))
-        .order_by(Post.published_at.desc())
-        .limit(limit)
+@dataclass(frozen=True)
+class SitemapEntry:
+    id: int
+    title: str
+    modified: datetime
+
+
+def sitemap_entries(session: Session, first_id: int, last_id: int) -> list[SitemapEntry]:
+    """Published posts with ``first_id <= id <= last_id``: their id, live title and the time
+    the live text was written. Plain columns over a primary-key range, so one sitemap file
+    costs the same however many posts exist."""
+    rows = session.execute(
+        sa.select(Post.id, PostRevision.title, PostRevision.created_at)
+        .join(PostRevision, PostRevision.id == Post.live_revision_id)
+        .where(Post.id.between(first_id, last_id), Post.status == PostStatus.PUBLISHED)
+        .order_by(Post.id)
     ).all()
+    return [SitemapEntry(*row) for row in rows]
+
+
+def last_post_id(session: Session) -> int:
+    """The highest post id (0 with no posts): sitemap files cover fixed id ranges up to it."""
+    return session.scalar(sa.select(sa.func.max(Post.id))) or 0
 
 
 def public_authors(session: Session) -> Sequence[User]:

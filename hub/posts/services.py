@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session
 from hub.auth.models import User
 from hub.db import add_or_get, utcnow
 from hub.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from hub.lib import search
 from hub.lib.images import ImageRejected, clean_image
 from hub.lib.markdown import markdown_to_text, markup_problem, render_markdown, word_count
 from hub.lib.text import clean_title, slugify
 from hub.lib.timeutil import UTC_ZONE, NonexistentLocalTime, parse_local, zone_named
+from hub.posts import search as search_index
 from hub.posts.models import (
     Image,
     Post,
@@ -29,7 +29,6 @@ from hub.posts.models import (
     PostStatus,
     PostWorkingCopy,
     RevisionKind,
-    SearchTerm,
     Tag,
 )
 
@@ -631,15 +630,15 @@ def upload_image(session: Session, owner: User, raw: bytes, *, alt: str, limits:
     return image
 
 
+# --- search index sync (hub.posts.search): called where revisions are created or go live ----------
+
+
 def _clear_index(session: Session, post: Post, scope: str) -> None:
-    session.execute(sa.delete(SearchTerm).where(SearchTerm.post_id == post.id, SearchTerm.scope == scope))
+    search_index.remove(session, post.id, scope)
 
 
 def _index(session: Session, post: Post, scope: str, revision: PostRevision) -> None:
-    """Replace the post's search terms of ``scope`` with those of ``revision``."""
-    _clear_index(session, post, scope)
-    terms: set[str] = set()
-    for text in (revision.title, " ".join(revision.tag_names), revision.summary, markdown_to_text(revision.body)):
-        terms.update(search.terms(text))
-    if terms:
-        session.execute(sa.insert(SearchTerm), [{"post_id": post.id, "scope": scope, "term": t} for t in sorted(terms)])
+    """Replace the post's ``scope`` entry in the full-text index with ``revision``'s text."""
+    title, body = search_index.document(revision.title, revision.tag_names, revision.summary,
+                                        markdown_to_text(revision.body))
+    search_index.put(session, post.id, scope, title, body)

@@ -1,0 +1,96 @@
+"""public speed: full-text search on the database's engine, indexes for public lists
+
+Replaces the portable ``search_term`` table with SQLite FTS5 tables / PostgreSQL tsvector
+tables with GIN indexes (hub.posts.search), one per scope, filled from the posts' live and
+current revisions; and makes the public lists' indexes match their ORDER BY
+(status, published_at, id) and (author_id, status, published_at, id).
+
+Revision ID: 5f1c0de7a9b2
+Revises: 2cb6233666a1
+Create Date: 2026-11-29 10:50:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+from hub.lib import search as search_terms
+from hub.lib.markdown import markdown_to_text
+from hub.posts import search
+
+revision = '5f1c0de7a9b2'
+down_revision = '2cb6233666a1'
+branch_labels = None
+depends_on = None
+
+_BATCH = 500
+
+
+def _revisions(conn: sa.Connection, column: str) -> sa.CursorResult:
+    return conn.execute(sa.text(
+        "SELECT p.id, r.title, r.tags_text, r.summary, r.body FROM post p "
+        f"JOIN post_revision r ON r.id = p.{column} "
+        + ("WHERE p.status = 'published' " if column == "live_revision_id" else "")
+        + "ORDER BY p.id"
+    ))
+
+
+def upgrade() -> None:
+    conn = op.get_bind()
+    for statement in search.create_ddl(conn.dialect.name):
+        op.execute(statement)
+    for scope, column in (("live", "live_revision_id"), ("current", "current_revision_id")):
+        rows = []
+        for post_id, title, tags_text, summary, body in _revisions(conn, column):
+            tags = [t for t in (tags_text or "").split(",") if t]
+            rows.append((post_id, *search.document(title or "", tags, summary or "", markdown_to_text(body or ""))))
+            if len(rows) >= _BATCH:
+                search.bulk_put(conn, scope, rows)
+                rows = []
+        search.bulk_put(conn, scope, rows)
+
+    with op.batch_alter_table('search_term', schema=None) as batch_op:
+        batch_op.drop_index('ix_search_term_scope_term')
+    op.drop_table('search_term')
+
+    with op.batch_alter_table('post', schema=None) as batch_op:
+        batch_op.drop_index('ix_post_author_id')
+        batch_op.drop_index('ix_post_status_published_at')
+        batch_op.create_index('ix_post_status_published_at', ['status', 'published_at', 'id'], unique=False)
+        batch_op.create_index('ix_post_author_id_status_published_at', ['author_id', 'status', 'published_at', 'id'],
+                              unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('post', schema=None) as batch_op:
+        batch_op.drop_index('ix_post_author_id_status_published_at')
+        batch_op.drop_index('ix_post_status_published_at')
+        batch_op.create_index('ix_post_status_published_at', ['status', 'published_at'], unique=False)
+        batch_op.create_index('ix_post_author_id', ['author_id'], unique=False)
+
+    search_term = op.create_table('search_term',
+    sa.Column('post_id', sa.Integer(), nullable=False),
+    sa.Column('scope', sa.String(length=8), nullable=False),
+    sa.Column('term', sa.String(length=64), nullable=False),
+    sa.Column('weight', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['post_id'], ['post.id'], name=op.f('fk_search_term_post_id_post'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('post_id', 'scope', 'term', name=op.f('pk_search_term'))
+    )
+    with op.batch_alter_table('search_term', schema=None) as batch_op:
+        batch_op.create_index('ix_search_term_scope_term', ['scope', 'term', 'post_id'], unique=False)
+    # Refill the portable index the way the older code wrote it (weights: title 5, tags 4,
+    # summary 2, body 1).
+    conn = op.get_bind()
+    for scope, column in (("live", "live_revision_id"), ("current", "current_revision_id")):
+        for post_id, title, tags_text, summary, body in list(_revisions(conn, column)):
+            weights: dict[str, int] = {}
+            parts = ((title, 5), ((tags_text or "").replace(",", " "), 4), (summary, 2), (markdown_to_text(body or ""), 1))
+            for text, weight in parts:
+                for term in set(search_terms.terms(text or "")):
+                    weights[term] = weights.get(term, 0) + weight
+            if weights:
+                op.bulk_insert(search_term, [{"post_id": post_id, "scope": scope, "term": t, "weight": w}
+                                             for t, w in weights.items()])
+    for statement in search.drop_ddl(conn.dialect.name):
+        op.execute(statement)
