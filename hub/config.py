@@ -82,6 +82,12 @@ IMAGE_MAX_PIXELS = 40_000_000
 IMAGE_MAX_SIDE = 2400  # larger images are scaled down when re-encoded
 
 POSTS_PER_PAGE = 20
+# Public pages, feed and sitemaps for readers with no session: seconds shared caches may keep
+# them, and may serve them stale while fetching a fresh copy.
+PUBLIC_MAX_AGE = 60
+PUBLIC_STALE_WHILE_REVALIDATE = 600
+# Posts per sitemap file (the protocol allows 50,000 URLs); files cover fixed ranges of post ids.
+SITEMAP_POSTS_PER_FILE = 10_000
 # Scheduled posts are published by `hub publish-due` (cron) and, at most once a minute, by requests.
 PUBLISH_DUE_ON_REQUEST = True
 

@@ -12,7 +12,12 @@ from hub.insights.services import EMAIL_MAX, MESSAGE_MAX, NAME_MAX, NOTE_MAX, RE
 
 
 class FeedbackForm(FlaskForm):
-    """A reader's feedback. ``website`` is a honeypot: hidden from people, filled by robots."""
+    """A reader's feedback. ``website`` is a honeypot: hidden from people, filled by robots.
+    No session CSRF token: the page carrying the form is public and cacheable, so the form
+    carries a cookie-free token bound to the post instead (hub.lib.formtoken, checked in the view)."""
+
+    class Meta:
+        csrf = False
 
     message = TextAreaField("Your message", validators=[DataRequired("Write a few words for the author."), Length(max=MESSAGE_MAX)])
     name = StringField("Name (optional)", validators=[Optional(), Length(max=NAME_MAX)])

@@ -3,6 +3,7 @@ readers' feedback form under every public post."""
 
 from __future__ import annotations
 
+import time
 from datetime import date, timedelta
 
 import click
@@ -14,10 +15,12 @@ from hub.channels.queries import health_summary
 from hub.channels.services import can_manage as can_manage_channels
 from hub.db import get_engine, get_session, utcnow
 from hub.errors import TooManyRequests, ValidationError
+from hub.extensions import csrf
 from hub.inputs import arg_page
 from hub.insights import charts, queries, rollups, services, tables
 from hub.insights.forms import FeedbackForm, FeedbackUpdateForm, LeaderboardForm
 from hub.insights.models import FeedbackStatus
+from hub.lib import formtoken
 from hub.lib.csvexport import to_csv
 from hub.posts.models import Post
 from hub.posts.queries import get_post
@@ -30,6 +33,9 @@ bp = Blueprint("insights", __name__, cli_group="insights")
 def init_app(app: Flask) -> None:
     """Register the blueprint (routes, and the ``hub insights`` commands)."""
     app.register_blueprint(bp)
+    # The readers' form carries its own cookie-free token (see feedback_token), not the session's.
+    csrf.exempt(feedback)
+    app.add_template_global(feedback_token)
 
 
 @bp.app_template_filter("kpi")
@@ -177,10 +183,26 @@ def _feedback_rate() -> services.RateLimit:
                               int(cfg["FEEDBACK_WINDOW_SECONDS"]))
 
 
+def feedback_token(post_id: int) -> str:
+    """The feedback form's token for ``post_id``: the same for every reader within the hour,
+    so the post page needs no session and stays cacheable."""
+    return formtoken.issue(current_app.config["SECRET_KEY"], f"feedback:{post_id}", time.time())
+
+
+def _check_feedback_token(post_id: int) -> None:
+    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return
+    if not formtoken.check(current_app.config["SECRET_KEY"], f"feedback:{post_id}", request.form.get("csrf_token"),
+                           time.time()):
+        abort(400, "This form has expired. Reload the page and send your message again.")
+
+
 @bp.route("/p/<int:post_id>/feedback", methods=["GET", "POST"])
 def feedback(post_id: int):
     """A reader sends feedback on a post; refused input comes back as typed."""
     post = _feedback_post(post_id)
+    if request.method == "POST":
+        _check_feedback_token(post.id)
     form = FeedbackForm()
     status = 200
     if form.validate_on_submit():

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from hub.auth.services import get_user
 from hub.db import get_session, utcnow
@@ -15,7 +17,8 @@ from hub.insights import queries as insights_queries
 from hub.insights.forms import FeedbackForm
 from hub.insights.models import Feedback
 from hub.inputs import arg_page
-from hub.lib.text import excerpt
+from hub.lib.text import excerpt, slugify
+from hub.lib.timeutil import iso
 from hub.posts import queries, services
 from hub.posts.models import PostStatus
 from hub.suggestions import queries as suggestion_queries
@@ -34,6 +37,8 @@ class PostListening:
 
 # Characters XML 1.0 cannot carry at all, not even as references (C0 controls, U+FFFE...). A
 # post may hold them; one in a feed would make the whole document unreadable to feed readers.
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XML_HEAD = '<?xml version="1.0" encoding="utf-8"?>\n'
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
@@ -44,6 +49,32 @@ def _xml_response(xml: str, mimetype: str) -> Response:
 def absolute(endpoint: str, **values: object) -> str:
     """An absolute URL on BASE_URL (the address readers use, whatever the request said)."""
     return current_app.config["BASE_URL"] + url_for(endpoint, **values)
+
+
+def reader_is_anonymous() -> bool:
+    """Whether this request comes from a reader with no session at all (not signed in, no
+    flashed message waiting): only then may a shared cache keep the answer."""
+    return not current_user.is_authenticated and current_app.config["SESSION_COOKIE_NAME"] not in request.cookies
+
+
+@bp.after_request
+def _cache_headers(response: Response) -> Response:
+    """Public pages, feed and sitemaps: cacheable by browsers, proxies and CDNs for anonymous
+    readers (short max-age, served stale while revalidating), with an ETag of the body so that a
+    revalidation costs a 304 and no bytes. Anything personal stays private and unstored."""
+    if request.method not in ("GET", "HEAD") or response.status_code != 200:
+        return response
+    if reader_is_anonymous() and not session.modified:
+        response.cache_control.public = True
+        response.cache_control.max_age = int(current_app.config["PUBLIC_MAX_AGE"])
+        response.cache_control.stale_while_revalidate = int(current_app.config["PUBLIC_STALE_WHILE_REVALIDATE"])
+        response.vary.add("Cookie")  # a signed-in person's cookie gets their own page, never this one
+        response.add_etag()
+        response.make_conditional(request)
+    else:
+        response.cache_control.private = True
+        response.cache_control.no_store = True
+    return response
 
 
 @bp.get("/")
@@ -58,7 +89,7 @@ def home():
 @bp.get("/p/<int:post_id>")
 @bp.get("/p/<int:post_id>-<path:slug>")
 def post(post_id: int, slug: str | None = None):
-    post = queries.get_post(get_session(), post_id)
+    post = queries.public_post(get_session(), post_id)
     preview = False
     if not post.is_public:
         if current_user.is_authenticated and services.can_review(current_user, post):
@@ -98,17 +129,50 @@ def tag(slug: str):
 
 @bp.get("/feed.xml")
 def feed():
-    page = queries.published(get_session(), per_page=30)
+    page = queries.published(get_session(), per_page=30, with_body=True)
     xml = render_template("public/feed.xml", posts=page.items, absolute=absolute)
     return _xml_response(xml, "application/atom+xml")
 
 
 @bp.get("/sitemap.xml")
 def sitemap():
-    db = get_session()
-    xml = render_template("public/sitemap.xml", posts=queries.all_public_for_sitemap(db),
-                          authors=queries.public_authors(db), absolute=absolute)
-    return _xml_response(xml, "application/xml")
+    """A sitemap index (sitemaps.org): the people's file, then one file per fixed range of
+    post ids, so a post stays in the same file forever and each file holds at most
+    SITEMAP_POSTS_PER_FILE URLs, far below the protocol's 50,000."""
+    per_file = int(current_app.config["SITEMAP_POSTS_PER_FILE"])
+    files = max(1, -(-queries.last_post_id(get_session()) // per_file))
+    urls = [absolute("public.sitemap_people")] + [absolute("public.sitemap_posts", n=n) for n in range(1, files + 1)]
+    body = "".join(f"<sitemap><loc>{escape(url)}</loc></sitemap>\n" for url in urls)
+    return _xml_response(f'{XML_HEAD}<sitemapindex xmlns="{SITEMAP_NS}">\n{body}</sitemapindex>\n', "application/xml")
+
+
+@bp.get("/sitemap-people.xml")
+def sitemap_people():
+    """The home page and every author with a published post."""
+    urls = [absolute("public.home")] + [absolute("public.author", user_id=p.id, slug=p.slug)
+                                        for p in queries.public_authors(get_session())]
+    return _xml_response(_urlset((url, None) for url in urls), "application/xml")
+
+
+@bp.get("/sitemap-<int:n>.xml")
+def sitemap_posts(n: int):
+    """Published posts with ids in the ``n``-th range: built from plain columns over a
+    primary-key range, in time independent of the total number of posts."""
+    per_file = int(current_app.config["SITEMAP_POSTS_PER_FILE"])
+    if n < 1 or (n - 1) * per_file >= max(1, queries.last_post_id(get_session())):
+        abort(404)
+    entries = queries.sitemap_entries(get_session(), (n - 1) * per_file + 1, n * per_file)
+    base = absolute("public.home").rstrip("/")
+    return _xml_response(_urlset((f"{base}/p/{e.id}-{quote(slugify(e.title, 80))}", iso(e.modified)) for e in entries),
+                         "application/xml")
+
+
+def _urlset(urls: Iterable[tuple[str, str | None]]) -> str:
+    parts = [f'{XML_HEAD}<urlset xmlns="{SITEMAP_NS}">\n']
+    for loc, lastmod in urls:
+        parts.append(f"<url><loc>{escape(loc)}</loc>" + (f"<lastmod>{lastmod}</lastmod>" if lastmod else "") + "</url>\n")
+    parts.append("</urlset>\n")
+    return "".join(parts)
 
 
 @bp.get("/robots.txt")

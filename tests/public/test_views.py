@@ -105,9 +105,14 @@ def test_atom_feed_is_valid_and_escapes_html(client, make_post):
 def test_sitemap_and_robots(client, make_post):
     post = make_post(title="Mapped", publish=True)
     make_post(title="Hidden")
-    root = ET.fromstring(client.get("/sitemap.xml").data)
-    locs = [el.text for el in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    index = ET.fromstring(client.get("/sitemap.xml").data)
+    assert index.tag == f"{ns}sitemapindex"
+    locs = []
+    for file_url in [el.text for el in index.iter(f"{ns}loc")]:
+        locs += [el.text for el in ET.fromstring(client.get(file_url.removeprefix("http://hub.test")).data).iter(f"{ns}loc")]
     assert f"http://hub.test/p/{post.id}-mapped" in locs
+    assert f"http://hub.test/a/{post.author.id}-{post.author.slug}" in locs
     assert not any("hidden" in loc for loc in locs)
     robots = client.get("/robots.txt").get_data(as_text=True)
     assert "Sitemap: http://hub.test/sitemap.xml" in robots
