@@ -177,6 +177,14 @@ def last_post_id(session: Session) -> int:
     return session.scalar(sa.select(sa.func.max(Post.id))) or 0
 
 
+def author_profile(session: Session, user_id: int) -> User:
+    """The person with ``user_id`` and their social handles (for their public page), or NotFound."""
+    person = session.scalar(sa.select(User).where(User.id == user_id).options(selectinload(User.handles)))
+    if person is None:
+        raise NotFound("No such person.")
+    return person
+
+
 def public_authors(session: Session) -> Sequence[User]:
     """People with at least one published post."""
     return session.scalars(

@@ -11,7 +11,6 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from flask_login import current_user
 from markupsafe import Markup, escape
 
-from hub.auth.services import get_user
 from hub.db import get_session, utcnow
 from hub.insights import queries as insights_queries
 from hub.insights.forms import FeedbackForm
@@ -113,7 +112,7 @@ def post(post_id: int, slug: str | None = None):
 @bp.get("/a/<int:user_id>")
 @bp.get("/a/<int:user_id>-<path:slug>")
 def author(user_id: int, slug: str | None = None):
-    person = get_user(get_session(), user_id)
+    person = queries.author_profile(get_session(), user_id)
     if slug != person.slug:
         return redirect(url_for("public.author", user_id=person.id, slug=person.slug), 301)
     page = queries.published(get_session(), author_id=person.id, page=arg_page())
