@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+
+from flask import current_app
 from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
@@ -9,6 +12,13 @@ from wtforms.validators import DataRequired, Length, Optional
 from hub.forms import FlaskForm
 from hub.insights.models import FeedbackStatus
 from hub.insights.services import EMAIL_MAX, MESSAGE_MAX, NAME_MAX, NOTE_MAX, RESPONSE_MAX
+from hub.lib import formtoken
+
+
+def feedback_token(post_id: int) -> str:
+    """The feedback form's token for ``post_id``: the same for every reader within the hour,
+    so the post page needs no session and stays cacheable (checked in insights.views.feedback)."""
+    return formtoken.issue(current_app.config["SECRET_KEY"], f"feedback:{post_id}", time.time())
 
 
 class FeedbackForm(FlaskForm):

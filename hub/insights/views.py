@@ -18,7 +18,7 @@ from hub.errors import TooManyRequests, ValidationError
 from hub.extensions import csrf
 from hub.inputs import arg_page
 from hub.insights import charts, queries, rollups, services, tables
-from hub.insights.forms import FeedbackForm, FeedbackUpdateForm, LeaderboardForm
+from hub.insights.forms import FeedbackForm, FeedbackUpdateForm, LeaderboardForm, feedback_token
 from hub.insights.models import FeedbackStatus
 from hub.lib import formtoken
 from hub.lib.csvexport import to_csv
@@ -181,12 +181,6 @@ def _feedback_rate() -> services.RateLimit:
     return services.RateLimit(f"feedback:addr:{throttle.client_net(client_address())}",
                               int(cfg["FEEDBACK_MAX_PER_ADDRESS"]),
                               int(cfg["FEEDBACK_WINDOW_SECONDS"]))
-
-
-def feedback_token(post_id: int) -> str:
-    """The feedback form's token for ``post_id``: the same for every reader within the hour,
-    so the post page needs no session and stays cacheable."""
-    return formtoken.issue(current_app.config["SECRET_KEY"], f"feedback:{post_id}", time.time())
 
 
 def _check_feedback_token(post_id: int) -> None:

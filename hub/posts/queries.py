@@ -102,19 +102,18 @@ def published(
     return _paged(session, stmt, page, per_page)
 
 
+_PUBLIC_POST = sa.select(Post).options(
+    joinedload(Post.live_revision).options(undefer(PostRevision.body_html), joinedload(PostRevision.cover_image)),
+    joinedload(Post.author),
+    selectinload(Post.tags),
+)
+
+
 def public_post(session: Session, post_id: int) -> Post:
-    """The post with ``post_id`` and everything its public page shows (author, both revisions
-    with their HTML and cover image, tags), in two statements; or NotFound."""
-    post = session.scalar(
-        sa.select(Post)
-        .where(Post.id == post_id)
-        .options(
-            joinedload(Post.live_revision).options(undefer(PostRevision.body_html), joinedload(PostRevision.cover_image)),
-            joinedload(Post.current_revision).options(undefer(PostRevision.body_html), joinedload(PostRevision.cover_image)),
-            joinedload(Post.author),
-            selectinload(Post.tags),
-        )
-    )
+    """The post with ``post_id`` and everything its public page shows (author, live revision
+    with its HTML and cover image, tags), in two statements; or NotFound. A preview of an
+    unpublished post (its author, comms) loads the current revision on first use."""
+    post = session.scalar(_PUBLIC_POST.where(Post.id == post_id))
     if post is None:
         raise NotFound("No such post.")
     return post

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -13,13 +14,13 @@ from markupsafe import Markup, escape
 
 from hub.db import get_session, utcnow
 from hub.insights import queries as insights_queries
-from hub.insights.forms import FeedbackForm
+from hub.insights.forms import FeedbackForm, feedback_token
 from hub.insights.models import Feedback
 from hub.inputs import arg_page
 from hub.lib.text import excerpt, slugify
 from hub.lib.timeutil import iso
 from hub.posts import queries, services
-from hub.posts.models import PostStatus
+from hub.posts.models import Post, PostStatus
 from hub.suggestions import queries as suggestion_queries
 from hub.topics.queries import home_topics
 
@@ -28,11 +29,33 @@ bp = Blueprint("public", __name__)
 
 @dataclass(frozen=True)
 class PostListening:
-    """What the public post page shows below the article: the readers' feedback form and the
-    public answers ("You said, we did")."""
+    """What the public post page shows below the article: the blank feedback form (HTML) and
+    the public answers ("You said, we did")."""
 
-    form: FeedbackForm
+    form_html: Markup
     responses: list[Feedback]
+
+
+FORM_CACHE_SIZE = 512
+
+
+def _blank_form_html(post: Post) -> Markup:
+    """The blank feedback form of ``post``: the same for every reader within the token's hour, so
+    it is rendered once per post and hour and kept in a small per-process cache (building and
+    rendering the WTForms fields was a third of the post page's template time)."""
+    token = feedback_token(post.id)
+    cache: OrderedDict[tuple[int, str], Markup] = current_app.extensions.setdefault("hub.feedback_form_html", OrderedDict())
+    key = (post.id, token)
+    html = cache.get(key)
+    if html is None:
+        html = Markup(render_template("insights/_feedback_fields.html", form=FeedbackForm(formdata=None), post=post))
+        cache[key] = html
+        if len(cache) > FORM_CACHE_SIZE:
+            cache.popitem(last=False)
+    else:
+        cache.move_to_end(key)
+    return html
+
 
 # Characters XML 1.0 cannot carry at all, not even as references (C0 controls, U+FFFE...). A
 # post may hold them; one in a feed would make the whole document unreadable to feed readers.
@@ -106,7 +129,7 @@ def post(post_id: int, slug: str | None = None):
     return render_template("public/post.html", post=post, rev=revision, preview=preview, description=description, feedback=feedback,
                            canonical=absolute("public.post", post_id=post.id, slug=post.slug),
                            listening=None if preview else PostListening(
-                               FeedbackForm(formdata=None), insights_queries.public_responses(get_session(), post.id)))
+                               _blank_form_html(post), insights_queries.public_responses(get_session(), post.id)))
 
 
 @bp.get("/a/<int:user_id>")
