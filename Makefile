@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install wheel bench-share bench-dashboard clean
+.PHONY: run test install wheel bench-share bench-dashboard bench-public clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ bench-share: $(STAMP)
 ## bench-dashboard: insights dashboards at 1,000,000 clicks on SQLite and PostgreSQL (HUB_BENCH_PG_URL)
 bench-dashboard: $(STAMP)
 	$(BIN)/python bench/dashboard.py
+
+## bench-public: public pages, sitemaps and search at 100,000 posts on SQLite and PostgreSQL (HUB_BENCH_PG_URL)
+bench-public: $(STAMP)
+	$(BIN)/python bench/public_pages.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
