@@ -165,7 +165,18 @@ def load(engine: sa.Engine, data: Data) -> None:
                                      [tuple(_sqlite(v) for v in r) for r in revisions])
                 conn.exec_driver_sql("INSERT INTO post_tag (post_id, tag_id) VALUES (?, ?)", tags)
             for scope, entries in index.items():
-                search.bulk_put(conn, scope, entries)
+                if pg:  # COPY the terms into a staging table, then build the tsvectors in one statement
+                    conn.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS staging (id int, title text[], body text[])")
+                    conn.exec_driver_sql("TRUNCATE staging")
+                    with conn.connection.driver_connection.cursor() as cur:
+                        with cur.copy("COPY staging (id, title, body) FROM STDIN") as copy:
+                            copy.set_types(["int4", "text[]", "text[]"])
+                            for row in entries:
+                                copy.write_row(row)
+                    conn.exec_driver_sql(f"INSERT INTO {search.table(scope)} (post_id, document) SELECT id, "
+                                         "setweight(array_to_tsvector(title), 'A') || array_to_tsvector(body) FROM staging")
+                else:
+                    search.bulk_put(conn, scope, entries)
             conn.execute(sa.text("UPDATE post SET current_revision_id = id, live_revision_id = "
                                  "CASE WHEN status = 'published' THEN id END WHERE id BETWEEN :a AND :b"),
                          {"a": first, "b": first + CHUNK - 1})
@@ -232,7 +243,7 @@ def bare_app(title: str, body_html: str) -> Any:
     return bare
 
 
-def run(name: str, url: str, data: Data, runs: int) -> None:
+def run(name: str, url: str, data: Data, runs: int, reuse: bool = False) -> None:
     from hub.db import get_engine, get_session, make_engine
     from hub.migrate import upgrade
     from hub.posts import queries
@@ -241,12 +252,13 @@ def run(name: str, url: str, data: Data, runs: int) -> None:
     log(f"== {name}")
     with tempfile.TemporaryDirectory(prefix="hub-bench-public-") as tmp:
         app = make_app(url, Path(tmp) / "instance")
-        upgrade(app)
-        engine = make_engine(url)
-        started = time.perf_counter()
-        load(engine, data)
-        log(f"  bulk load and index of {data.posts:,} posts: {time.perf_counter() - started:.1f} s")
-        engine.dispose()
+        if not reuse:
+            upgrade(app)
+            engine = make_engine(url)
+            started = time.perf_counter()
+            load(engine, data)
+            log(f"  bulk load and index of {data.posts:,} posts: {time.perf_counter() - started:.1f} s")
+            engine.dispose()
 
         with app.app_context():
             db = get_session()
@@ -323,6 +335,7 @@ def run(name: str, url: str, data: Data, runs: int) -> None:
                 flag = "" if median < 50 else "  (over 50 ms)"
                 log(f"  {label:<48} {'':>8} {median:>8.1f} {p10:>7.1f}-{p90:<7.1f}{flag}")
             show_plans(db, tag_id, author_id)
+            explain_search(db, data.common)
         from hub.db import get_engine as engine_of
 
         engine_of(app).dispose()
@@ -350,6 +363,31 @@ def show_plans(db: Any, tag_id: int, author_id: int) -> None:
         log(f"  plan, {label}: {'SORTS: ' + '; '.join(sorts) if sorts else 'no sort'}; reads {first_line[:110]}")
 
 
+def explain_search(db: Any, word: str) -> None:
+    """The plans of the search index statements of a common-word search, as the database ran them."""
+    from hub.posts import queries
+
+    seen: list[tuple[str, Any]] = []
+
+    def keep(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_a: Any) -> None:
+        if "post_search" in statement and not statement.startswith("EXPLAIN"):
+            seen.append((statement, parameters))
+
+    engine = db.get_bind()
+    sa.event.listen(engine, "before_cursor_execute", keep)
+    try:
+        queries.published(db, query=word)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", keep)
+    pg = engine.dialect.name == "postgresql"
+    for statement, parameters in seen:
+        prefix = "EXPLAIN (ANALYZE, COSTS OFF) " if pg else "EXPLAIN QUERY PLAN "
+        rows = db.connection().exec_driver_sql(prefix + statement, parameters).all()
+        lines = [str(row[0] if pg else row[-1]).strip() for row in rows]
+        log(f"  search plan ({word}): {' | '.join(lines)[:400]}")
+    db.rollback()
+
+
 def pg_admin(url: str) -> sa.Engine:
     return sa.create_engine(make_url(url.replace("postgresql://", "postgresql+psycopg://", 1)), isolation_level="AUTOCOMMIT")
 
@@ -362,9 +400,13 @@ def main() -> None:
     parser.add_argument("--pg-url", default=os.environ.get("HUB_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
                         help="a PostgreSQL server where the scratch database may be created")
     parser.add_argument("--only", choices=["sqlite", "postgresql"], help="run one database only")
+    parser.add_argument("--sqlite-file", type=Path, help="keep the SQLite database in this file (loaded only if absent)")
     args = parser.parse_args()
 
-    if args.only in (None, "sqlite"):
+    if args.sqlite_file:
+        reuse = args.sqlite_file.exists()
+        run("SQLite", f"sqlite:///{args.sqlite_file.resolve()}", Data(args.posts, args.people), args.runs, reuse)
+    elif args.only in (None, "sqlite"):
         with tempfile.TemporaryDirectory(prefix="hub-bench-sqlite-") as tmp:
             run("SQLite", f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", Data(args.posts, args.people), args.runs)
     if args.only in (None, "postgresql"):

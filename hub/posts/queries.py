@@ -95,7 +95,7 @@ def published(
         # A correlated EXISTS, not an IN list: the newest-first index is read in order and the
         # scan stops after a page, instead of collecting and sorting every post of the tag.
         stmt = stmt.where(sa.exists().where(post_tag.c.post_id == Post.id, post_tag.c.tag_id == tag_id))
-    matches = search.ranked_ids(session, query, "live")
+    matches = search.ranked_ids(session, query, "live", limit=max(1, page) * per_page + 1)
     if matches is not None:
         stmt = stmt.join(matches, matches.c.post_id == Post.id).order_by(matches.c.rank)
     stmt = stmt.order_by(Post.published_at.desc(), Post.id.desc())

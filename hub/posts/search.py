@@ -30,7 +30,7 @@ SCOPES = ("live", "current")
 MAX_QUERY_WORDS = 8
 # A word found in more posts than this is ranked among its newest matches only: ranking every
 # match of a very common word costs time proportional to the whole index.
-RANK_WINDOW = 2000
+RANK_WINDOW = 1000
 TITLE_WEIGHT = 5.0
 
 
@@ -127,18 +127,20 @@ def _words(query: str) -> list[str]:
     return list(dict.fromkeys(terms_lib.terms(query)))[:MAX_QUERY_WORDS]
 
 
-def ranked_ids(session: Session, query: str, scope: str) -> sa.Subquery | None:
+def ranked_ids(session: Session, query: str, scope: str, limit: int | None = None) -> sa.Subquery | None:
     """A subquery of (post_id, rank) for posts whose ``scope`` text matches every word of
-    ``query`` as a prefix; lower rank is better. None when the query has no words."""
+    ``query`` as a prefix; lower rank is better; the best ``limit`` only, when given (every
+    entry of the ``live`` index is a published post, so a page never needs more).
+    None when the query has no words."""
     words = _words(query)
     if not words:
         return None
     if session.get_bind().dialect.name == "sqlite":
-        return _sqlite_ranked(session, words, scope)
-    return _pg_ranked(session, words, scope)
+        return _sqlite_ranked(session, words, scope, limit)
+    return _pg_ranked(session, words, scope, limit)
 
 
-def _sqlite_ranked(session: Session, words: list[str], scope: str) -> sa.Subquery:
+def _sqlite_ranked(session: Session, words: list[str], scope: str, limit: int | None) -> sa.Subquery:
     name = table(scope)
     # Each word a quoted string: no FTS5 operator can come from what a reader typed.
     match = " ".join('"' + w.replace('"', '""') + '"*' for w in words)
@@ -148,12 +150,12 @@ def _sqlite_ranked(session: Session, words: list[str], scope: str) -> sa.Subquer
     )
     stmt = sa.text(
         f"SELECT rowid AS post_id, bm25({name}, {TITLE_WEIGHT}, 1.0) AS rank FROM {name} "
-        f"WHERE {name} MATCH :m AND rowid >= :floor"
-    ).bindparams(m=match, floor=floor or 0)
+        f"WHERE {name} MATCH :m AND rowid >= :floor ORDER BY rank, rowid DESC LIMIT :limit"
+    ).bindparams(m=match, floor=floor or 0, limit=-1 if limit is None else limit)
     return stmt.columns(sa.column("post_id", sa.Integer), sa.column("rank", sa.Float)).subquery("matches")
 
 
-def _pg_ranked(session: Session, words: list[str], scope: str) -> sa.Subquery:
+def _pg_ranked(session: Session, words: list[str], scope: str, limit: int | None) -> sa.Subquery:
     name = table(scope)
     # A tsquery built from terms, not parsed from the reader's text: each term a quoted prefix.
     tsquery = " & ".join("'" + w.replace("\\", "\\\\").replace("'", "''") + "':*" for w in words)
@@ -164,8 +166,8 @@ def _pg_ranked(session: Session, words: list[str], scope: str) -> sa.Subquery:
     )
     stmt = sa.text(
         f"SELECT post_id, -ts_rank('{{0.1, 0.2, 0.4, 1.0}}', document, CAST(:q AS tsquery)) AS rank FROM {name} "
-        "WHERE document @@ CAST(:q AS tsquery) AND post_id >= :floor"
-    ).bindparams(q=tsquery, floor=floor or 0)
+        "WHERE document @@ CAST(:q AS tsquery) AND post_id >= :floor ORDER BY rank, post_id DESC LIMIT :limit"
+    ).bindparams(q=tsquery, floor=floor or 0, limit=limit)
     return stmt.columns(sa.column("post_id", sa.Integer), sa.column("rank", sa.Float)).subquery("matches")
 
 
