@@ -13,9 +13,13 @@ def slugify(value: str, max_length: int = 80) -> str:
 
     Never empty: falls back to ``post``.
     """
-    value = unicodedata.normalize("NFKC", value or "").casefold()
-    decomposed = unicodedata.normalize("NFKD", value)
-    ascii_try = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    value = value or ""
+    if value.isascii():  # the common case, and the same result: NFKC, NFKD and casefold are lower() on ASCII
+        ascii_try = value.lower()
+    else:
+        value = unicodedata.normalize("NFKC", value).casefold()
+        decomposed = unicodedata.normalize("NFKD", value)
+        ascii_try = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     slug = re.sub(r"[^\w]+", "-", ascii_try, flags=re.UNICODE).strip("-_")
     slug = slug.replace("_", "-")
     slug = re.sub(r"-{2,}", "-", slug)[:max_length].strip("-")
