@@ -47,7 +47,7 @@ def index_tables() -> set[str]:
     names = set()
     for scope in SCOPES:
         base = table(scope)
-        names |= {base, *(f"{base}_{s}" for s in ("data", "idx", "content", "docsize", "config"))}
+        names |= {base, *(f"{base}_{s}" for s in ("data", "idx", "content", "docsize", "config", "vocab"))}
     return names
 
 
@@ -60,6 +60,8 @@ def create_ddl(dialect: str) -> list[str]:
             # rowid is the post id. Terms are already folded: keep diacritics, split on nothing else.
             out.append(f"CREATE VIRTUAL TABLE {name} USING fts5(title, body, "
                        "tokenize = \"unicode61 remove_diacritics 0 tokenchars '_' categories 'L* N* Co M*'\")")
+            # Its terms, to turn a prefix into the few whole terms it stands for (see _sqlite_match).
+            out.append(f"CREATE VIRTUAL TABLE {name}_vocab USING fts5vocab({name}, row)")
         else:
             out.append(f"CREATE TABLE {name} (post_id INTEGER PRIMARY KEY REFERENCES post (id) ON DELETE CASCADE, "
                        "document TSVECTOR NOT NULL)")
@@ -69,7 +71,8 @@ def create_ddl(dialect: str) -> list[str]:
 
 def drop_ddl(dialect: str) -> list[str]:
     """Statements that drop the index tables on ``dialect``."""
-    return [f"DROP TABLE IF EXISTS {table(scope)}" for scope in SCOPES]
+    vocab = [f"DROP TABLE IF EXISTS {table(scope)}_vocab" for scope in SCOPES] if dialect == "sqlite" else []
+    return vocab + [f"DROP TABLE IF EXISTS {table(scope)}" for scope in SCOPES]
 
 
 def attach(metadata: sa.MetaData) -> None:
@@ -140,10 +143,34 @@ def ranked_ids(session: Session, query: str, scope: str, limit: int | None = Non
     return _pg_ranked(session, words, scope, limit)
 
 
+EXPANSION_MAX = 16
+
+
+def _sqlite_match(session: Session, words: list[str], scope: str) -> str:
+    """The FTS5 query for ``words``, each a quoted string (no FTS5 operator can come from what a
+    reader typed). A prefix query ("kubern"*) makes FTS5 gather every matching document before it
+    can stop, which for a common word costs time in proportion to the index; so a prefix standing
+    for at most EXPANSION_MAX whole terms (looked up in the vocabulary) becomes those terms, OR-ed,
+    which FTS5 streams. Broader prefixes stay prefix queries: the same matches either way."""
+    vocab = f"{table(scope)}_vocab"
+    parts = []
+    for word in words:
+        found = session.scalars(
+            sa.text(f"SELECT term FROM {vocab} WHERE term >= :lo AND term < :hi LIMIT :n"),
+            {"lo": word, "hi": terms_lib.prefix_upper_bound(word), "n": EXPANSION_MAX + 1},
+        ).all()
+        quoted = ['"' + t.replace('"', '""') + '"' for t in found]
+        if not found:
+            return ""
+        parts.append(("(" + " OR ".join(quoted) + ")") if len(found) <= EXPANSION_MAX else '"' + word.replace('"', '""') + '"*')
+    return " AND ".join(parts)
+
+
 def _sqlite_ranked(session: Session, words: list[str], scope: str, limit: int | None) -> sa.Subquery:
     name = table(scope)
-    # Each word a quoted string: no FTS5 operator can come from what a reader typed.
-    match = " ".join('"' + w.replace('"', '""') + '"*' for w in words)
+    match = _sqlite_match(session, words, scope)
+    if not match:  # some word matches no term at all: nothing can match
+        return sa.select(sa.literal(0).label("post_id"), sa.literal(0.0).label("rank")).where(sa.false()).subquery("matches")
     floor = session.scalar(
         sa.text(f"SELECT rowid FROM {name} WHERE {name} MATCH :m ORDER BY rowid DESC LIMIT 1 OFFSET :n"),
         {"m": match, "n": RANK_WINDOW - 1},
