@@ -188,7 +188,7 @@ def _check_feedback_token(post_id: int) -> None:
         return
     if not formtoken.check(current_app.config["SECRET_KEY"], f"feedback:{post_id}", request.form.get("csrf_token"),
                            time.time()):
-        abort(400, "This form has expired. Reload the page and send your message again.")
+        abort(400, "The CSRF token is missing or has expired: reload the page and send your message again.")
 
 
 @bp.route("/p/<int:post_id>/feedback", methods=["GET", "POST"])
