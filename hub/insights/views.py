@@ -186,8 +186,8 @@ def _feedback_rate() -> services.RateLimit:
 def _check_feedback_token(post_id: int) -> None:
     if not current_app.config.get("WTF_CSRF_ENABLED", True):
         return
-    if not formtoken.check(current_app.config["SECRET_KEY"], f"feedback:{post_id}", request.form.get("csrf_token"),
-                           time.time()):
+    token = request.form.get("csrf_token")
+    if not formtoken.check(current_app.config["SECRET_KEY"], f"feedback:{post_id}", token, time.time()):
         abort(400, "The CSRF token is missing or has expired: reload the page and send your message again.")
 
 

@@ -103,7 +103,8 @@ def published(
 
 
 _PUBLIC_POST = sa.select(Post).options(
-    joinedload(Post.live_revision).options(undefer(PostRevision.body_html), joinedload(PostRevision.cover_image)),
+    joinedload(Post.live_revision).options(undefer(PostRevision.body_html),
+                                           joinedload(PostRevision.cover_image)),
     joinedload(Post.author),
     selectinload(Post.tags),
 )

@@ -63,8 +63,8 @@ def create_ddl(dialect: str) -> list[str]:
             # Its terms, to turn a prefix into the few whole terms it stands for (see _sqlite_match).
             out.append(f"CREATE VIRTUAL TABLE {name}_vocab USING fts5vocab({name}, row)")
         else:
-            out.append(f"CREATE TABLE {name} (post_id INTEGER PRIMARY KEY REFERENCES post (id) ON DELETE CASCADE, "
-                       "document TSVECTOR NOT NULL)")
+            out.append(f"CREATE TABLE {name} (post_id INTEGER PRIMARY KEY "
+                       "REFERENCES post (id) ON DELETE CASCADE, document TSVECTOR NOT NULL)")
             out.append(f"CREATE INDEX ix_{name}_document ON {name} USING gin (document)")
     return out
 
@@ -108,18 +108,22 @@ def put(session: Session, post_id: int, scope: str, title_terms: list[str], body
     session.execute(*_insert(session.get_bind().dialect.name, scope, [(post_id, title_terms, body_terms)]))
 
 
-def _insert(dialect: str, scope: str, rows: list[tuple[int, list[str], list[str]]]) -> tuple[sa.TextClause, list[dict]]:
+Entry = tuple[int, list[str], list[str]]  # post id, title terms, body terms
+
+
+def _insert(dialect: str, scope: str, rows: list[Entry]) -> tuple[sa.TextClause, list[dict[str, object]]]:
     if dialect == "sqlite":
         stmt = sa.text(f"INSERT INTO {table(scope)} (rowid, title, body) VALUES (:id, :title, :body)")
         return stmt, [{"id": i, "title": " ".join(t), "body": " ".join(b)} for i, t, b in rows]
     stmt = sa.text(
         f"INSERT INTO {table(scope)} (post_id, document) VALUES (:id, "
-        "setweight(array_to_tsvector(CAST(:title AS text[])), 'A') || array_to_tsvector(CAST(:body AS text[])))"
+        "setweight(array_to_tsvector(CAST(:title AS text[])), 'A') "
+        "|| array_to_tsvector(CAST(:body AS text[])))"
     )
     return stmt, [{"id": i, "title": t, "body": b} for i, t, b in rows]
 
 
-def bulk_put(connection: Connection, scope: str, rows: list[tuple[int, list[str], list[str]]]) -> None:
+def bulk_put(connection: Connection, scope: str, rows: list[Entry]) -> None:
     """Insert many entries at once (backfills and benchmarks); the posts must not be indexed yet."""
     if rows:
         stmt, params = _insert(connection.dialect.name, scope, rows)
@@ -162,7 +166,10 @@ def _sqlite_match(session: Session, words: list[str], scope: str) -> str:
         quoted = ['"' + t.replace('"', '""') + '"' for t in found]
         if not found:
             return ""
-        parts.append(("(" + " OR ".join(quoted) + ")") if len(found) <= EXPANSION_MAX else '"' + word.replace('"', '""') + '"*')
+        if len(found) <= EXPANSION_MAX:
+            parts.append("(" + " OR ".join(quoted) + ")")
+        else:
+            parts.append('"' + word.replace('"', '""') + '"*')
     return " AND ".join(parts)
 
 
@@ -170,7 +177,8 @@ def _sqlite_ranked(session: Session, words: list[str], scope: str, limit: int | 
     name = table(scope)
     match = _sqlite_match(session, words, scope)
     if not match:  # some word matches no term at all: nothing can match
-        return sa.select(sa.literal(0).label("post_id"), sa.literal(0.0).label("rank")).where(sa.false()).subquery("matches")
+        nothing = sa.select(sa.literal(0).label("post_id"), sa.literal(0.0).label("rank")).where(sa.false())
+        return nothing.subquery("matches")
     floor = session.scalar(
         sa.text(f"SELECT rowid FROM {name} WHERE {name} MATCH :m ORDER BY rowid DESC LIMIT 1 OFFSET :n"),
         {"m": match, "n": RANK_WINDOW - 1},
@@ -192,7 +200,8 @@ def _pg_ranked(session: Session, words: list[str], scope: str, limit: int | None
         {"q": tsquery, "n": RANK_WINDOW - 1},
     )
     stmt = sa.text(
-        f"SELECT post_id, -ts_rank('{{0.1, 0.2, 0.4, 1.0}}', document, CAST(:q AS tsquery)) AS rank FROM {name} "
+        "SELECT post_id, -ts_rank('{0.1, 0.2, 0.4, 1.0}', document, CAST(:q AS tsquery)) AS rank "
+        f"FROM {name} "
         "WHERE document @@ CAST(:q AS tsquery) AND post_id >= :floor ORDER BY rank, post_id DESC LIMIT :limit"
     ).bindparams(q=tsquery, floor=floor or 0, limit=limit)
     return stmt.columns(sa.column("post_id", sa.Integer), sa.column("rank", sa.Float)).subquery("matches")

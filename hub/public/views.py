@@ -8,7 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint, Response, abort, current_app, redirect, render_template, request, session, url_for,
+)
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -44,11 +46,13 @@ def _blank_form_html(post: Post) -> Markup:
     it is rendered once per post and hour and kept in a small per-process cache (building and
     rendering the WTForms fields was a third of the post page's template time)."""
     token = feedback_token(post.id)
-    cache: OrderedDict[tuple[int, str], Markup] = current_app.extensions.setdefault("hub.feedback_form_html", OrderedDict())
+    cache: OrderedDict[tuple[int, str], Markup] = current_app.extensions.setdefault(
+        "hub.feedback_form_html", OrderedDict())
     key = (post.id, token)
     html = cache.get(key)
     if html is None:
-        html = Markup(render_template("insights/_feedback_fields.html", form=FeedbackForm(formdata=None), post=post))
+        blank = FeedbackForm(formdata=None)
+        html = Markup(render_template("insights/_feedback_fields.html", form=blank, post=post))
         cache[key] = html
         if len(cache) > FORM_CACHE_SIZE:
             cache.popitem(last=False)
@@ -76,7 +80,8 @@ def absolute(endpoint: str, **values: object) -> str:
 def reader_is_anonymous() -> bool:
     """Whether this request comes from a reader with no session at all (not signed in, no
     flashed message waiting): only then may a shared cache keep the answer."""
-    return not current_user.is_authenticated and current_app.config["SESSION_COOKIE_NAME"] not in request.cookies
+    has_session = current_app.config["SESSION_COOKIE_NAME"] in request.cookies
+    return not current_user.is_authenticated and not has_session
 
 
 @bp.after_request
@@ -89,7 +94,8 @@ def _cache_headers(response: Response) -> Response:
     if reader_is_anonymous() and not session.modified:
         response.cache_control.public = True
         response.cache_control.max_age = int(current_app.config["PUBLIC_MAX_AGE"])
-        response.cache_control.stale_while_revalidate = int(current_app.config["PUBLIC_STALE_WHILE_REVALIDATE"])
+        stale = int(current_app.config["PUBLIC_STALE_WHILE_REVALIDATE"])
+        response.cache_control.stale_while_revalidate = stale
         response.vary.add("Cookie")  # a signed-in person's cookie gets their own page, never this one
         response.add_etag()
         response.make_conditional(request)
@@ -125,11 +131,12 @@ def post(post_id: int, slug: str | None = None):
     revision = post.current_revision if preview else post.live_revision
     # From the stored, sanitized HTML: a post page never parses Markdown.
     description = revision.summary.strip() or excerpt(Markup(revision.body_html).striptags(), 200)
-    feedback = suggestion_queries.feedback_summary(get_session(), post, current_user)
-    return render_template("public/post.html", post=post, rev=revision, preview=preview, description=description, feedback=feedback,
-                           canonical=absolute("public.post", post_id=post.id, slug=post.slug),
-                           listening=None if preview else PostListening(
-                               _blank_form_html(post), insights_queries.public_responses(get_session(), post.id)))
+    db = get_session()
+    feedback = suggestion_queries.feedback_summary(db, post, current_user)
+    listening = None if preview else PostListening(_blank_form_html(post), insights_queries.public_responses(db, post.id))
+    return render_template("public/post.html", post=post, rev=revision, preview=preview, description=description,
+                           feedback=feedback, canonical=absolute("public.post", post_id=post.id, slug=post.slug),
+                           listening=listening)
 
 
 @bp.get("/a/<int:user_id>")
@@ -163,9 +170,11 @@ def sitemap():
     SITEMAP_POSTS_PER_FILE URLs, far below the protocol's 50,000."""
     per_file = int(current_app.config["SITEMAP_POSTS_PER_FILE"])
     files = max(1, -(-queries.last_post_id(get_session()) // per_file))
-    urls = [absolute("public.sitemap_people")] + [absolute("public.sitemap_posts", n=n) for n in range(1, files + 1)]
+    urls = [absolute("public.sitemap_people")] + [absolute("public.sitemap_posts", n=n)
+                                                  for n in range(1, files + 1)]
     body = "".join(f"<sitemap><loc>{escape(url)}</loc></sitemap>\n" for url in urls)
-    return _xml_response(f'{XML_HEAD}<sitemapindex xmlns="{SITEMAP_NS}">\n{body}</sitemapindex>\n', "application/xml")
+    xml = f'{XML_HEAD}<sitemapindex xmlns="{SITEMAP_NS}">\n{body}</sitemapindex>\n'
+    return _xml_response(xml, "application/xml")
 
 
 @bp.get("/sitemap-people.xml")
@@ -185,14 +194,15 @@ def sitemap_posts(n: int):
         abort(404)
     entries = queries.sitemap_entries(get_session(), (n - 1) * per_file + 1, n * per_file)
     base = absolute("public.home").rstrip("/")
-    return _xml_response(_urlset((f"{base}/p/{e.id}-{quote(slugify(e.title, 80))}", iso(e.modified)) for e in entries),
-                         "application/xml")
+    urls = ((f"{base}/p/{e.id}-{quote(slugify(e.title, 80))}", iso(e.modified)) for e in entries)
+    return _xml_response(_urlset(urls), "application/xml")
 
 
 def _urlset(urls: Iterable[tuple[str, str | None]]) -> str:
     parts = [f'{XML_HEAD}<urlset xmlns="{SITEMAP_NS}">\n']
     for loc, lastmod in urls:
-        parts.append(f"<url><loc>{escape(loc)}</loc>" + (f"<lastmod>{lastmod}</lastmod>" if lastmod else "") + "</url>\n")
+        modified = f"<lastmod>{lastmod}</lastmod>" if lastmod else ""
+        parts.append(f"<url><loc>{escape(loc)}</loc>{modified}</url>\n")
     parts.append("</urlset>\n")
     return "".join(parts)
 
