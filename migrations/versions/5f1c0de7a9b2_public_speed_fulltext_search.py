@@ -6,7 +6,7 @@ current revisions; and makes the public lists' indexes match their ORDER BY
 (status, published_at, id) and (author_id, status, published_at, id).
 
 Revision ID: 5f1c0de7a9b2
-Revises: 2cb6233666a1
+Revises: 5b1e7c0d4a21
 Create Date: 2026-11-29 10:50:00
 """
 
@@ -20,7 +20,7 @@ from hub.lib.markdown import markdown_to_text
 from hub.posts import search
 
 revision = '5f1c0de7a9b2'
-down_revision = '2cb6233666a1'
+down_revision = '5b1e7c0d4a21'
 branch_labels = None
 depends_on = None
 
