@@ -21,3 +21,6 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.user_loader(load_user_from_session_id)
     csrf.init_app(app)
+    # The readers' feedback form on public, cacheable pages carries its own cookie-free token
+    # (hub.insights.forms.feedback_token, checked in the view), not the session's.
+    csrf.exempt("hub.insights.views.feedback")

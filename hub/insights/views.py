@@ -15,7 +15,6 @@ from hub.channels.queries import health_summary
 from hub.channels.services import can_manage as can_manage_channels
 from hub.db import get_engine, get_session, utcnow
 from hub.errors import TooManyRequests, ValidationError
-from hub.extensions import csrf
 from hub.inputs import arg_page
 from hub.insights import charts, queries, rollups, services, tables
 from hub.insights.forms import FeedbackForm, FeedbackUpdateForm, LeaderboardForm, feedback_token
@@ -33,8 +32,8 @@ bp = Blueprint("insights", __name__, cli_group="insights")
 def init_app(app: Flask) -> None:
     """Register the blueprint (routes, and the ``hub insights`` commands)."""
     app.register_blueprint(bp)
-    # The readers' form carries its own cookie-free token (see feedback_token), not the session's.
-    csrf.exempt(feedback)
+    # The readers' form carries its own cookie-free token (see feedback_token), not the session's:
+    # hub.extensions exempts it from the session CSRF check.
     app.add_template_global(feedback_token)
 
 

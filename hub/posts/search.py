@@ -123,6 +123,16 @@ def _insert(dialect: str, scope: str, rows: list[Entry]) -> tuple[sa.TextClause,
     return stmt, [{"id": i, "title": t, "body": b} for i, t, b in rows]
 
 
+def indexed_terms(session: Session, post_id: int, scope: str) -> set[str]:
+    """The terms the ``scope`` index holds for the post (empty when it is not indexed)."""
+    if session.get_bind().dialect.name == "sqlite":
+        row = session.execute(sa.text(f"SELECT title, body FROM {table(scope)} WHERE rowid = :id"),
+                              {"id": post_id}).first()
+        return set(" ".join(row).split()) if row else set()
+    stmt = sa.text(f"SELECT unnest(tsvector_to_array(document)) FROM {table(scope)} WHERE post_id = :id")
+    return set(session.scalars(stmt, {"id": post_id}))
+
+
 def bulk_put(connection: Connection, scope: str, rows: list[Entry]) -> None:
     """Insert many entries at once (backfills and benchmarks); the posts must not be indexed yet."""
     if rows:

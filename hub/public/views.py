@@ -61,10 +61,10 @@ def _blank_form_html(post: Post) -> Markup:
     return html
 
 
-# Characters XML 1.0 cannot carry at all, not even as references (C0 controls, U+FFFE...). A
-# post may hold them; one in a feed would make the whole document unreadable to feed readers.
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XML_HEAD = '<?xml version="1.0" encoding="utf-8"?>\n'
+# Characters XML 1.0 cannot carry at all, not even as references (C0 controls, U+FFFE...). A
+# post may hold them; one in a feed would make the whole document unreadable to feed readers.
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 

@@ -6,7 +6,7 @@ current revisions; and makes the public lists' indexes match their ORDER BY
 (status, published_at, id) and (author_id, status, published_at, id).
 
 Revision ID: 5f1c0de7a9b2
-Revises: 5b1e7c0d4a21
+Revises: 7f3a9c2d1e44
 Create Date: 2026-11-29 10:50:00
 """
 
@@ -20,7 +20,7 @@ from hub.lib.markdown import markdown_to_text
 from hub.posts import search
 
 revision = '5f1c0de7a9b2'
-down_revision = '5b1e7c0d4a21'
+down_revision = '7f3a9c2d1e44'
 branch_labels = None
 depends_on = None
 
@@ -73,24 +73,20 @@ def downgrade() -> None:
     sa.Column('post_id', sa.Integer(), nullable=False),
     sa.Column('scope', sa.String(length=8), nullable=False),
     sa.Column('term', sa.String(length=64), nullable=False),
-    sa.Column('weight', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['post_id'], ['post.id'], name=op.f('fk_search_term_post_id_post'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('post_id', 'scope', 'term', name=op.f('pk_search_term'))
     )
     with op.batch_alter_table('search_term', schema=None) as batch_op:
         batch_op.create_index('ix_search_term_scope_term', ['scope', 'term', 'post_id'], unique=False)
-    # Refill the portable index the way the older code wrote it (weights: title 5, tags 4,
-    # summary 2, body 1).
+    # Refill the portable index the way the code before this migration wrote it: one row per
+    # distinct term of the title, tags, summary and body (no weight: b41c7e2d5a08 dropped it).
     conn = op.get_bind()
     for scope, column in (("live", "live_revision_id"), ("current", "current_revision_id")):
         for post_id, title, tags_text, summary, body in list(_revisions(conn, column)):
-            weights: dict[str, int] = {}
-            parts = ((title, 5), ((tags_text or "").replace(",", " "), 4), (summary, 2), (markdown_to_text(body or ""), 1))
-            for text, weight in parts:
-                for term in set(search_terms.terms(text or "")):
-                    weights[term] = weights.get(term, 0) + weight
-            if weights:
-                op.bulk_insert(search_term, [{"post_id": post_id, "scope": scope, "term": t, "weight": w}
-                                             for t, w in weights.items()])
+            found: set[str] = set()
+            for text in (title, (tags_text or "").replace(",", " "), summary, markdown_to_text(body or "")):
+                found.update(search_terms.terms(text or ""))
+            if found:
+                op.bulk_insert(search_term, [{"post_id": post_id, "scope": scope, "term": t} for t in sorted(found)])
     for statement in search.drop_ddl(conn.dialect.name):
         op.execute(statement)

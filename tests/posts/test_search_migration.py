@@ -10,7 +10,7 @@ from hub.migrate import downgrade, upgrade
 from hub.posts import queries
 from tests.test_migrations import _app, empty_database  # noqa: F401  (the same two-backend fixture)
 
-BEFORE = "5b1e7c0d4a21"  # the revision before the search migration
+BEFORE = "7f3a9c2d1e44"  # the revision before the search migration
 
 
 def _at(engine: sa.Engine) -> str:

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 from hub.db import utcnow
 from hub.errors import Conflict, PermissionDenied
-from hub.posts import queries, services
-from hub.posts.models import PostRevision, PostWorkingCopy, RevisionKind, SearchTerm
+from hub.posts import queries, search, services
+from hub.posts.models import PostRevision, PostWorkingCopy, RevisionKind
 from hub.posts.services import AUTOSAVE_PAUSE, PostInput
 
 
@@ -30,11 +30,7 @@ def _autosave(session, post, body, *, token=None, base=None, now=None, actor=Non
 
 
 def _terms(session, post, scope="current"):
-    return set(
-        session.scalars(
-            sa.select(SearchTerm.term).where(SearchTerm.post_id == post.id, SearchTerm.scope == scope)
-        )
-    )
+    return search.indexed_terms(session, post.id, scope)
 
 
 def _copies(session):
