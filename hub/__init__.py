@@ -26,8 +26,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from hub.auth.views import bp as auth_bp
     from hub.channels.views import bp as channels_bp
     from hub.insights import views as insights
-    from hub.outbox import delivery as outbox
     from hub.notifications.views import bp as notifications_bp
+    from hub.outbox import delivery as outbox
     from hub.posts.views import bp as posts_bp
     from hub.public.views import bp as public_bp
     from hub.sharing import views as sharing

@@ -129,8 +129,13 @@ def send_digests() -> None:
     db, cfg, now, sent = get_session(), current_app.config, utcnow(), 0
     with current_app.test_request_context(base_url=cfg["BASE_URL"]):  # for url_for outside a request
         for person, items in queries.digests_due(db, now):
-            subject, body = queries.digest_text(person, items, site_name=cfg["SITE_NAME"], profile_url=cfg["BASE_URL"] + url_for("auth.profile"),
-                                                link=lambda n: cfg["BASE_URL"] + notification_url(n))
+            subject, body = queries.digest_text(
+                person,
+                items,
+                site_name=cfg["SITE_NAME"],
+                profile_url=cfg["BASE_URL"] + url_for("auth.profile"),
+                link=lambda n: cfg["BASE_URL"] + notification_url(n),
+            )
             queue_mail(db, to=person.email, subject=subject, body=body)  # queued and marked sent together
             services.set_digest_sent(db, person, now)
             sent += 1
@@ -155,7 +160,7 @@ def about(port: int) -> None:
         click.echo(f"  warning: HUB_BASE_URL points at port {urlsplit(base_url).port}, not {port}: links would be dead")
     click.echo(f"  database: {current_app.config['DATABASE_URL']}")
     click.echo(f"  e-mails without SMTP go to: {current_app.instance_path}/outbox/")
-    click.echo("  demo sign-ins (password for all: %s):" % DEMO_PASSWORD)
+    click.echo(f"  demo sign-ins (password for all: {DEMO_PASSWORD}):")
     for email, _name, _title, role in DEMO_PEOPLE:
         click.echo(f"    {email:28} {role.value}")
     click.echo("")

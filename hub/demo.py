@@ -115,36 +115,71 @@ def _demo_channels(session: Session, people: dict[str, User]) -> None:
     today = utcnow().date()
     comms, admin, jonas = people["comms@example.com"], people["admin@example.com"], people["jonas@example.com"]
     for data in (
-        channels.ChannelInput("linkedin", "Acme", "https://www.linkedin.com/company/acme", "Our main account: news, jobs and "
-                              "the stories employees write here.", "Customers, candidates and partners", comms.id, admin.id,
-                              last_activity_on=today - timedelta(days=2)),
-        channels.ChannelInput("x", "@acme", "https://x.com/acme", "Product news and quick answers.", "Customers and tech press",
-                              comms.id, jonas.id, last_activity_on=today - timedelta(days=9)),
-        channels.ChannelInput("instagram", "@acme_summerfest", "https://www.instagram.com/acme_summerfest",
-                              "Photos from the summer festival stand.", "Festival visitors", jonas.id, None, OpenedBy.AGENCY,
-                              "Brightside Media", "Summer festival", today - timedelta(days=120), today - timedelta(days=150)),
+        channels.ChannelInput(
+            "linkedin",
+            "Acme",
+            "https://www.linkedin.com/company/acme",
+            "Our main account: news, jobs and the stories employees write here.",
+            "Customers, candidates and partners",
+            comms.id,
+            admin.id,
+            last_activity_on=today - timedelta(days=2),
+        ),
+        channels.ChannelInput(
+            "x",
+            "@acme",
+            "https://x.com/acme",
+            "Product news and quick answers.",
+            "Customers and tech press",
+            comms.id,
+            jonas.id,
+            last_activity_on=today - timedelta(days=9),
+        ),
+        channels.ChannelInput(
+            "instagram",
+            "@acme_summerfest",
+            "https://www.instagram.com/acme_summerfest",
+            "Photos from the summer festival stand.",
+            "Festival visitors",
+            jonas.id,
+            None,
+            OpenedBy.AGENCY,
+            "Brightside Media",
+            "Summer festival",
+            today - timedelta(days=120),
+            today - timedelta(days=150),
+        ),
         channels.ChannelInput("mastodon", "@acme@mastodon.social", "https://mastodon.social/@acme"),
     ):
         channels.create_channel(session, comms, data, today=today)
-    channels.request_channel(session, people["maria@example.com"], channels.RequestInput(
-        "bluesky", "Engineering notes: what we build and how, for people who might join us.", "Engineers", "@eng.acme.example"))
+    channels.request_channel(
+        session,
+        people["maria@example.com"],
+        channels.RequestInput(
+            "bluesky",
+            "Engineering notes: what we build and how, for people who might join us.",
+            "Engineers",
+            "@eng.acme.example",
+        ),
+    )
 
 
 STRATEGY = {
-    "audiences": "## Candidates\nEngineers and customer people deciding where to work next. They want to know what a normal "
-                 "day is like.\n\n## Customers\nTeams who use our product. They care about what changes for them and when.",
+    "audiences": "## Candidates\nEngineers and customer people deciding where to work next. "
+    "They want to know what a normal day is like.\n\n## Customers\nTeams who use our product. "
+    "They care about what changes for them and when.",
     "channels": "- **LinkedIn (Acme)**: our main account. Everything important lands here first.\n"
-                "- **X (@acme)**: product news and quick answers.\n"
-                "- **Your own accounts**: your voice, your network. Share what you find worth sharing; never because you must.",
+    "- **X (@acme)**: product news and quick answers.\n"
+    "- **Your own accounts**: your voice, your network. Share what you find worth sharing; never because you must.",
     "tone": "Write like you talk to a colleague you respect: **plain words, short sentences, one idea at a time.** "
-            "Say what you learned, not how great we are. Questions are welcome; hype is not.",
+    "Say what you learned, not how great we are. Questions are welcome; hype is not.",
     "kpis": "We count people who came to read (human clicks), not likes. A good month is one where more colleagues "
-            "shared something they cared about.",
+    "shared something they cared about.",
     "risk": "You can post about your work, what you learned and our public news. **Check first** only for numbers that "
-            "are not public, customers' names (ask them), and anything about unreleased products. Unsure? Ask Cleo: "
-            "we answer within a day. A small mistake is fixed with an edit, not a crisis.",
+    "are not public, customers' names (ask them), and anything about unreleased products. Unsure? Ask Cleo: "
+    "we answer within a day. A small mistake is fixed with an edit, not a crisis.",
     "platform-linkedin": "Lead with what you learned in the first two lines; LinkedIn cuts the rest. Tag colleagues "
-                         "only if they were part of it.",
+    "only if they were part of it.",
     "platform-x": "One idea per post. Two hashtags at most.",
 }
 

@@ -78,7 +78,9 @@ def _wants_json() -> bool:
 def _render(status: int, message: str) -> tuple[Any, int]:
     if _wants_json():
         return jsonify(error=TITLES.get(status, "Error"), message=message), status
-    return render_template("errors/error.html", status=status, title=TITLES.get(status, "Error"), message=message), status
+    return render_template(
+        "errors/error.html", status=status, title=TITLES.get(status, "Error"), message=message
+    ), status
 
 
 def init_app(app: Flask) -> None:

@@ -197,7 +197,6 @@ from twitter_text.regexp.valid_url_preceding_chars import valid_url_preceding_ch
 from twitter_text.regexp.valid_url_query_chars import valid_url_query_chars as _QUERY_CHARS  # noqa: E402
 from twitter_text.regexp.valid_url_query_ending_chars import valid_url_query_ending_chars as _QUERY_END  # noqa: E402
 
-
 # --- Links: twitter-text's URL rules, in linear time -------------------------------------------------------
 #
 # twitter-text finds links with one large regular expression. Python's backtracking engine takes quadratic
@@ -294,7 +293,7 @@ def _labels(word: str) -> tuple[list[_Label], list[int]]:
         for part in word[start:i].split("."):
             run_labels.append(_Label(pos, pos + len(part), False))
             pos += len(part) + 1
-        for a, b in zip(run_labels, run_labels[1:]):
+        for a, b in zip(run_labels, run_labels[1:], strict=False):
             a.next_in_run = True
             b.tld_end = _tld_end(word, b.start)
         for label in run_labels:

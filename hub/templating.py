@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from flask import Flask, current_app
 
@@ -12,12 +12,12 @@ from hub.lib.timeutil import iso
 def _date(value: date | datetime | None, fmt: str = "%d %b %Y") -> str:
     """A date (or a datetime, shown in UTC) as e.g. 24 Nov 2026."""
     if isinstance(value, datetime):
-        value = value.astimezone(timezone.utc)
+        value = value.astimezone(UTC)
     return value.strftime(fmt) if value else ""
 
 
 def _datetime(value: datetime | None) -> str:
-    return value.astimezone(timezone.utc).strftime("%d %b %Y, %H:%M UTC") if value else ""
+    return value.astimezone(UTC).strftime("%d %b %Y, %H:%M UTC") if value else ""
 
 
 def init_app(app: Flask) -> None:

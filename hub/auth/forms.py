@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from wtforms import BooleanField, EmailField, HiddenField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -62,9 +71,14 @@ class ProfileForm(FlaskForm):
     handle_linkedin = StringField("LinkedIn", validators=[Optional(), Length(max=200)])
     handle_x = StringField("X", validators=[Optional(), Length(max=200)])
     handle_bluesky = StringField("Bluesky", validators=[Optional(), Length(max=200)])
-    handle_mastodon = StringField("Mastodon", validators=[Optional(), Length(max=200)], description="@you@your.instance")
-    mastodon_limit = IntegerField("Your Mastodon server's post limit", validators=[Optional(), NumberRange(100, 100_000)],
-                                  description="Leave empty for the usual 500 characters.")
+    handle_mastodon = StringField(
+        "Mastodon", validators=[Optional(), Length(max=200)], description="@you@your.instance"
+    )
+    mastodon_limit = IntegerField(
+        "Your Mastodon server's post limit",
+        validators=[Optional(), NumberRange(100, 100_000)],
+        description="Leave empty for the usual 500 characters.",
+    )
     handle_threads = StringField("Threads", validators=[Optional(), Length(max=200)])
     handle_instagram = StringField("Instagram", validators=[Optional(), Length(max=200)])
     handle_facebook = StringField("Facebook", validators=[Optional(), Length(max=200)])
@@ -74,7 +88,9 @@ class ProfileForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    email = EmailField("E-mail (optional: leave empty for a link anyone can use once)", validators=[Optional(), Length(max=254)])
+    email = EmailField(
+        "E-mail (optional: leave empty for a link anyone can use once)", validators=[Optional(), Length(max=254)]
+    )
     role = SelectField("Role", choices=ROLE_CHOICES, default="employee")
 
 

@@ -65,7 +65,9 @@ def check_password_rules(password: str, field: str = "password") -> None:
 
 def allowed_domains(session: Session) -> set[str]:
     """Domains open for sign-up: HUB_ALLOWED_EMAIL_DOMAINS plus those admins added."""
-    configured = {d.strip().lower().lstrip("@") for d in str(current_app.config.get("ALLOWED_EMAIL_DOMAINS") or "").split(",")}
+    configured = {
+        d.strip().lower().lstrip("@") for d in str(current_app.config.get("ALLOWED_EMAIL_DOMAINS") or "").split(",")
+    }
     stored = set(session.scalars(sa.select(AllowedDomain.domain)))
     return {d for d in configured | stored if d}
 
@@ -110,16 +112,31 @@ def _check_sign_up(session: Session, data: SignUp) -> tuple[str, str, Role, Invi
     if invitation is None and not first:
         domain = email.rsplit("@", 1)[1]
         if domain not in allowed_domains(session):
-            raise ValidationError("email", "Sign-up is open to company e-mail addresses only. Ask a colleague for an invitation.")
+            raise ValidationError(
+                "email", "Sign-up is open to company e-mail addresses only. Ask a colleague for an invitation."
+            )
     return email, name, role, invitation, first
 
 
-def _create_account(session: Session, email: str, password_hash: str, name: str, job_title: str, role: Role,
-                    invitation: Invitation | None, first: bool) -> User:
+def _create_account(
+    session: Session,
+    email: str,
+    password_hash: str,
+    name: str,
+    job_title: str,
+    role: Role,
+    invitation: Invitation | None,
+    first: bool,
+) -> User:
     if session.scalar(sa.select(User.id).where(User.email == email)) is not None:
         raise ValidationError("email", "There is already an account with this e-mail. Sign in, or reset your password.")
-    user = User(email=email, password_hash=password_hash, display_name=name,
-                job_title=(job_title or "").strip(), role=Role.ADMIN if first else role)
+    user = User(
+        email=email,
+        password_hash=password_hash,
+        display_name=name,
+        job_title=(job_title or "").strip(),
+        role=Role.ADMIN if first else role,
+    )
     session.add(user)
     session.flush()
     if invitation is not None:
@@ -448,7 +465,9 @@ def create_user(session: Session, *, email: str, password: str, display_name: st
     check_password_rules(password)
     if session.scalar(sa.select(User.id).where(User.email == email)) is not None:
         raise ValidationError("email", "There is already an account with this e-mail.")
-    user = User(email=email, password_hash=hash_password(password), display_name=display_name.strip() or email, role=role)
+    user = User(
+        email=email, password_hash=hash_password(password), display_name=display_name.strip() or email, role=role
+    )
     session.add(user)
     session.flush()
     return user

@@ -46,7 +46,9 @@ def signup(token: str | None = None):
     invitation = services.find_invitation(db, token) if token else None
     form = SignUpForm(email=invitation.email if invitation and request.method == "GET" else None)
     if form.validate_on_submit():
-        data = services.SignUp(form.email.data, form.password.data, form.display_name.data, form.job_title.data or "", token)
+        data = services.SignUp(
+            form.email.data, form.password.data, form.display_name.data, form.job_title.data or "", token
+        )
         try:
             # The first account (nobody to tell apart yet) starts at once, as admin; everyone else
             # confirms by e-mail, and sees the same answer whether or not the address has an account.
@@ -79,7 +81,9 @@ def confirm_signup(token: str):
             show_error(form, exc)
         else:
             _start_session(user)
-            flash(f"Welcome to {current_app.config['SITE_NAME']}, {user.display_name}! Write your first post.", "success")
+            flash(
+                f"Welcome to {current_app.config['SITE_NAME']}, {user.display_name}! Write your first post.", "success"
+            )
             return redirect(url_for("posts.new"))
     return render_template("auth/confirm_signup.html", form=form, display_name=data["n"])
 
@@ -201,9 +205,15 @@ def profile():
         form.mastodon_limit.data = current_user.handle_limit("mastodon")
     if form.validate_on_submit():
         handles = {p: getattr(form, f"handle_{p}").data or "" for p, _ in HANDLE_PLATFORMS}
-        data = services.Profile(form.display_name.data, form.job_title.data or "", form.bio.data or "", handles, form.mastodon_limit.data,
-                                digest_opt_in=bool(form.digest_opt_in.data),
-                                leaderboard_opt_out=bool(form.leaderboard_opt_out.data))
+        data = services.Profile(
+            form.display_name.data,
+            form.job_title.data or "",
+            form.bio.data or "",
+            handles,
+            form.mastodon_limit.data,
+            digest_opt_in=bool(form.digest_opt_in.data),
+            leaderboard_opt_out=bool(form.leaderboard_opt_out.data),
+        )
         try:
             services.update_profile(get_session(), current_user, current_user, data)
         except ValidationError as exc:
@@ -251,7 +261,9 @@ def create_invitation():
         flash("Check the invitation form.", "error")
         return redirect(url_for("auth.people"))
     try:
-        _inv, token = services.create_invitation(get_session(), current_user, email=form.email.data or None, role=Role(form.role.data))
+        _inv, token = services.create_invitation(
+            get_session(), current_user, email=form.email.data or None, role=Role(form.role.data)
+        )
     except ValidationError as exc:
         show_error(None, exc)
         return redirect(url_for("auth.people"))

@@ -64,47 +64,88 @@ def _candidates(platform: str, f: FarewellFacts) -> list[tuple[str, str | None]]
     url, where, when = f.main_url, f.where, f.when
     thanks = "Thank you for following, reading and replying."
     if platform == "x":
-        return [(f"This account closes{when}. {thanks} Find us at {where}: {url}", None),
-                (f"This account closes{when}. Follow {where}: {url}", None),
-                (f"We're moving: {url}", None)]
+        return [
+            (f"This account closes{when}. {thanks} Find us at {where}: {url}", None),
+            (f"This account closes{when}. Follow {where}: {url}", None),
+            (f"We're moving: {url}", None),
+        ]
     if platform == "linkedin":
-        return [(f"We're bringing our updates together in one place.\n\nThis page closes{when}. {thanks} "
-                 f"Every comment and share has meant a lot to us.\n\nTo keep hearing from us, follow {where}:\n{url}", None),
-                (f"This page closes{when}. Follow {where}: {url}", None)]
+        return [
+            (
+                f"We're bringing our updates together in one place.\n\nThis page closes{when}. {thanks} "
+                f"Every comment and share has meant a lot to us.\n\nTo keep hearing from us, follow {where}:\n{url}",
+                None,
+            ),
+            (f"This page closes{when}. Follow {where}: {url}", None),
+        ]
     if platform == "bluesky":
-        return [(f"A farewell from {f.closing_handle}: this account closes{when}. Thanks for being here! "
-                 f"We carry on at {where}.\n\n{url}", None),
-                (f"This account closes{when}. We carry on at {where}.\n\n{url}", None),
-                (f"We're moving: {url}", None)]
+        return [
+            (
+                f"A farewell from {f.closing_handle}: this account closes{when}. Thanks for being here! "
+                f"We carry on at {where}.\n\n{url}",
+                None,
+            ),
+            (f"This account closes{when}. We carry on at {where}.\n\n{url}", None),
+            (f"We're moving: {url}", None),
+        ]
     if platform == "mastodon":
-        return [(f"This account closes{when}. Thank you for every boost, reply and follow. "
-                 f"From now on you'll find us at {where}.\n\nFollow us there: {url}", None),
-                (f"This account closes{when}. Follow us at {where}: {url}", None)]
+        return [
+            (
+                f"This account closes{when}. Thank you for every boost, reply and follow. "
+                f"From now on you'll find us at {where}.\n\nFollow us there: {url}",
+                None,
+            ),
+            (f"This account closes{when}. Follow us at {where}: {url}", None),
+        ]
     if platform == "threads":
-        return [(f"Time to say goodbye: this profile closes{when}. {thanks}\n\nCome along to {where}: {url}", None),
-                (f"This profile closes{when}. Come along to {where}: {url}", None)]
+        return [
+            (f"Time to say goodbye: this profile closes{when}. {thanks}\n\nCome along to {where}: {url}", None),
+            (f"This profile closes{when}. Come along to {where}: {url}", None),
+        ]
     if platform == "facebook":
-        return [(f"Thank you for following this page!\n\nWe're bringing our news together, so this page closes{when}. "
-                 f"You'll find everything we share at {where}.\n\n{url}", None),
-                (f"This page closes{when}. Follow {where}: {url}", None)]
+        return [
+            (
+                f"Thank you for following this page!\n\nWe're bringing our news together, so this page closes{when}. "
+                f"You'll find everything we share at {where}.\n\n{url}",
+                None,
+            ),
+            (f"This page closes{when}. Follow {where}: {url}", None),
+        ]
     if platform == "instagram":
-        return [(f"Thank you for following along! This account closes{when}. "
-                 f"For our news, stories and behind-the-scenes, follow {where}. The link is in our bio.", None),
-                (f"This account closes{when}. Follow {where}.", None)]
+        return [
+            (
+                f"Thank you for following along! This account closes{when}. "
+                f"For our news, stories and behind-the-scenes, follow {where}. The link is in our bio.",
+                None,
+            ),
+            (f"This account closes{when}. Follow {where}.", None),
+        ]
     if platform == "reddit":
-        return [(f"This account closes{when}. {thanks} You can follow us at {where}.",
-                 f"This account is closing: follow {where}"),
-                ("", f"This account is closing: follow {where}"),
-                ("", "This account is closing")]
+        return [
+            (
+                f"This account closes{when}. {thanks} You can follow us at {where}.",
+                f"This account is closing: follow {where}",
+            ),
+            ("", f"This account is closing: follow {where}"),
+            ("", "This account is closing"),
+        ]
     if platform == "whatsapp":
-        return [(f"Hi! This channel closes{when}. Thanks for staying in touch. "
-                 f"You'll find our news at {where}:\n{url}", None),
-                (f"This channel closes{when}. Our news: {url}", None)]
+        return [
+            (
+                f"Hi! This channel closes{when}. Thanks for staying in touch. You'll find our news at {where}:\n{url}",
+                None,
+            ),
+            (f"This channel closes{when}. Our news: {url}", None),
+        ]
     if platform == "email":
-        return [(f"Hello,\n\nthank you for reading our updates from {f.closing_handle}. That account closes{when}.\n\n"
-                 f"From now on you'll find our news at {where}:\n{url}\n\nSee you there!",
-                 f"We're moving to {where}"),
-                (f"Our account {f.closing_handle} closes{when}. Find us at {url}", "We're moving")]
+        return [
+            (
+                f"Hello,\n\nthank you for reading our updates from {f.closing_handle}. That account closes{when}.\n\n"
+                f"From now on you'll find our news at {where}:\n{url}\n\nSee you there!",
+                f"We're moving to {where}",
+            ),
+            (f"Our account {f.closing_handle} closes{when}. Find us at {url}", "We're moving"),
+        ]
     return []
 
 
@@ -139,5 +180,7 @@ def draft_farewells(facts: FarewellFacts) -> dict[str, Farewell]:
         count = int(measure(platform, proposal.text))
         if count > spec.limit:  # the engine promises this never happens; never offer it if it does
             continue
-        drafts[platform] = Farewell(platform, spec.name, proposal.text, proposal.subject, count, spec.limit, proposal.source)
+        drafts[platform] = Farewell(
+            platform, spec.name, proposal.text, proposal.subject, count, spec.limit, proposal.source
+        )
     return drafts

@@ -24,30 +24,45 @@ def optional_id(value: Any) -> int | None:
 
 class ChannelForm(FlaskForm):
     platform = SelectField("Platform", choices=PLATFORM_CHOICES, validators=[DataRequired()])
-    handle = StringField("Handle or name", validators=[DataRequired(), Length(max=HANDLE_MAX)],
-                         description="As people see it: @acme, or the page's name.")
+    handle = StringField(
+        "Handle or name",
+        validators=[DataRequired(), Length(max=HANDLE_MAX)],
+        description="As people see it: @acme, or the page's name.",
+    )
     url = StringField("Address", validators=[DataRequired(), Length(max=URL_MAX)], description="https://…")
     purpose = TextAreaField("Purpose", validators=[Length(max=TEXT_MAX)], description="Why this account exists.")
     audience = TextAreaField("Audience", validators=[Length(max=TEXT_MAX)], description="Who it speaks to.")
     owner_id = SelectField("Owner", coerce=optional_id, validate_choice=True)
     backup_owner_id = SelectField("Backup owner", coerce=optional_id, validate_choice=True)
-    opened_by = SelectField("Opened by", choices=[SelectChoice(o.value, o.label) for o in OpenedBy], default=OpenedBy.INTERNAL.value)
+    opened_by = SelectField(
+        "Opened by", choices=[SelectChoice(o.value, o.label) for o in OpenedBy], default=OpenedBy.INTERNAL.value
+    )
     agency = StringField("Agency", validators=[Optional(), Length(max=200)], description="If an agency opened it.")
-    campaign = StringField("Campaign", validators=[Optional(), Length(max=200)], description="If it was opened for a campaign.")
+    campaign = StringField(
+        "Campaign", validators=[Optional(), Length(max=200)], description="If it was opened for a campaign."
+    )
     campaign_end = DateField("Campaign end date", validators=[Optional()])
-    last_activity_on = DateField("Last activity", validators=[Optional()], description="The last day anyone posted there.")
+    last_activity_on = DateField(
+        "Last activity", validators=[Optional()], description="The last day anyone posted there."
+    )
 
     def set_people(self, people: list[Any], keep: list[Any] = ()) -> None:  # type: ignore[assignment]
         """Offer ``people`` as owners, plus ``keep`` (current owners who have left), marked as such."""
         choices = [SelectChoice("", "Nobody")] + [SelectChoice(str(p.id), p.display_name) for p in people]
         known = {p.id for p in people}
-        choices += [SelectChoice(str(p.id), f"{p.display_name} (deactivated)") for p in keep if p is not None and p.id not in known]
+        choices += [
+            SelectChoice(str(p.id), f"{p.display_name} (deactivated)")
+            for p in keep
+            if p is not None and p.id not in known
+        ]
         self.owner_id.choices = choices
         self.backup_owner_id.choices = list(choices)
 
 
 class StatusForm(FlaskForm):
-    status = SelectField("Status", choices=[SelectChoice(s.value, s.label) for s in (ChannelStatus.ACTIVE, ChannelStatus.DORMANT)])
+    status = SelectField(
+        "Status", choices=[SelectChoice(s.value, s.label) for s in (ChannelStatus.ACTIVE, ChannelStatus.DORMANT)]
+    )
     note = StringField("Note", validators=[Optional(), Length(max=NOTE_MAX)])
 
 
@@ -77,14 +92,18 @@ class CloseForm(FlaskForm):
 class RequestForm(FlaskForm):
     platform = SelectField("Platform", choices=PLATFORM_CHOICES, validators=[DataRequired()])
     handle = StringField("Handle you would like (optional)", validators=[Optional(), Length(max=HANDLE_MAX)])
-    purpose = TextAreaField("Purpose", validators=[DataRequired(), Length(max=TEXT_MAX)],
-                            description="What would it do that our existing accounts cannot?")
-    audience = TextAreaField("Audience", validators=[DataRequired(), Length(max=TEXT_MAX)], description="Who would follow it?")
+    purpose = TextAreaField(
+        "Purpose",
+        validators=[DataRequired(), Length(max=TEXT_MAX)],
+        description="What would it do that our existing accounts cannot?",
+    )
+    audience = TextAreaField(
+        "Audience", validators=[DataRequired(), Length(max=TEXT_MAX)], description="Who would follow it?"
+    )
 
 
 class DeclineForm(FlaskForm):
     note = TextAreaField("Why not (the requester sees this)", validators=[DataRequired(), Length(max=NOTE_MAX)])
-
 
 
 class ApproveForm(ChannelForm):

@@ -87,10 +87,13 @@ def health(
                 found.append(HealthWarning("inactive", message))
         if channel.campaign_end is not None and channel.campaign_end < today:
             campaign = f"“{channel.campaign}” " if channel.campaign else ""
-            found.append(HealthWarning(
-                "campaign_over",
-                f"The campaign {campaign}ended on {channel.campaign_end:%d %b %Y}: close the account or give it a lasting purpose.",
-            ))
+            found.append(
+                HealthWarning(
+                    "campaign_over",
+                    f"The campaign {campaign}ended on {channel.campaign_end:%d %b %Y}: "
+                    "close the account or give it a lasting purpose.",
+                )
+            )
     if not (channel.purpose or "").strip():
         found.append(HealthWarning("no_purpose", "No purpose: say why this account exists."))
     if not (channel.audience or "").strip():

@@ -16,7 +16,12 @@ from hub.errors import NotFound
 from hub.lib.csvexport import to_csv
 
 _STATUS_ORDER = sa.case(
-    {ChannelStatus.ACTIVE.value: 0, ChannelStatus.DORMANT.value: 1, ChannelStatus.CLOSING.value: 2, ChannelStatus.CLOSED.value: 3},
+    {
+        ChannelStatus.ACTIVE.value: 0,
+        ChannelStatus.DORMANT.value: 1,
+        ChannelStatus.CLOSING.value: 2,
+        ChannelStatus.CLOSED.value: 3,
+    },
     value=Channel.status,
 )
 
@@ -78,13 +83,16 @@ def inventory(
 
     One query: the whole inventory is read (it is small), so the main account a closing one
     points to is already in the session when the CSV names it."""
-    return filter_rows(_rows(session, today=today, inactive_days=inactive_days), status=status, platform=platform, problem=problem)
+    return filter_rows(
+        _rows(session, today=today, inactive_days=inactive_days), status=status, platform=platform, problem=problem
+    )
 
 
 def filter_rows(
     rows: list[ChannelRow], *, status: str | None = None, platform: str | None = None, problem: str | None = None
 ) -> list[ChannelRow]:
-    """The ``rows`` with ``status``, on ``platform``, and with the warning ``problem`` (``"any"``: with some warning)."""
+    """The ``rows`` with ``status``, on ``platform``, and with the warning ``problem``
+    (``"any"``: with some warning)."""
     return [
         r for r in rows
         if (not status or r.channel.status == status) and (not platform or r.channel.platform == platform)
@@ -123,24 +131,37 @@ def health_summary(session: Session, *, today: date, inactive_days: int) -> Heal
 
 def events(session: Session, channel: Channel) -> list[ChannelEvent]:
     """The account's history, newest first."""
-    return list(session.scalars(
-        sa.select(ChannelEvent).where(ChannelEvent.channel_id == channel.id)
-        .options(joinedload(ChannelEvent.actor)).order_by(ChannelEvent.created_at.desc(), ChannelEvent.id.desc())
-    ))
+    return list(
+        session.scalars(
+            sa.select(ChannelEvent)
+            .where(ChannelEvent.channel_id == channel.id)
+            .options(joinedload(ChannelEvent.actor))
+            .order_by(ChannelEvent.created_at.desc(), ChannelEvent.id.desc())
+        )
+    )
 
 
 def looked_after_by(session: Session, user: User) -> list[Channel]:
     """Accounts ``user`` owns or backs up (closed ones left out)."""
-    return list(session.scalars(
-        sa.select(Channel).where(sa.or_(Channel.owner_id == user.id, Channel.backup_owner_id == user.id),
-                                 Channel.status != ChannelStatus.CLOSED)
-        .order_by(Channel.platform, Channel.handle)
-    ))
+    return list(
+        session.scalars(
+            sa.select(Channel)
+            .where(
+                sa.or_(Channel.owner_id == user.id, Channel.backup_owner_id == user.id),
+                Channel.status != ChannelStatus.CLOSED,
+            )
+            .order_by(Channel.platform, Channel.handle)
+        )
+    )
 
 
 def people(session: Session) -> list[User]:
     """People who can own an account: everyone active, by name."""
-    return list(session.scalars(sa.select(User).where(User.status == UserStatus.ACTIVE).order_by(sa.func.lower(User.display_name))))
+    return list(
+        session.scalars(
+            sa.select(User).where(User.status == UserStatus.ACTIVE).order_by(sa.func.lower(User.display_name))
+        )
+    )
 
 
 def get_request(session: Session, request_id: int) -> ChannelRequest:
@@ -153,23 +174,53 @@ def get_request(session: Session, request_id: int) -> ChannelRequest:
 
 def requests(session: Session, *, requester: User | None = None, limit: int = 100) -> list[ChannelRequest]:
     """Requests, open ones first, newest first; only ``requester``'s when given."""
-    stmt = sa.select(ChannelRequest).options(joinedload(ChannelRequest.requester), joinedload(ChannelRequest.decided_by),
-                                             joinedload(ChannelRequest.channel))
+    stmt = sa.select(ChannelRequest).options(
+        joinedload(ChannelRequest.requester), joinedload(ChannelRequest.decided_by), joinedload(ChannelRequest.channel)
+    )
     if requester is not None:
         stmt = stmt.where(ChannelRequest.requester_id == requester.id)
     open_first = sa.case((ChannelRequest.status == RequestStatus.REQUESTED, 0), else_=1)
-    return list(session.scalars(stmt.order_by(open_first, ChannelRequest.created_at.desc(), ChannelRequest.id.desc()).limit(limit)))
+    return list(
+        session.scalars(
+            stmt.order_by(open_first, ChannelRequest.created_at.desc(), ChannelRequest.id.desc()).limit(limit)
+        )
+    )
 
 
 def count_open_requests(session: Session) -> int:
     """How many requests wait for a decision."""
-    return session.scalar(sa.select(sa.func.count()).select_from(ChannelRequest).where(ChannelRequest.status == RequestStatus.REQUESTED)) or 0
+    return (
+        session.scalar(
+            sa.select(sa.func.count())
+            .select_from(ChannelRequest)
+            .where(ChannelRequest.status == RequestStatus.REQUESTED)
+        )
+        or 0
+    )
 
 
 CSV_HEADER = (
-    "id", "platform", "handle", "url", "status", "purpose", "audience", "owner", "owner_email", "owner_active",
-    "backup_owner", "backup_owner_email", "opened_by", "agency", "campaign", "campaign_end", "last_activity_on",
-    "closed_on", "main_account", "warnings", "created_at",
+    "id",
+    "platform",
+    "handle",
+    "url",
+    "status",
+    "purpose",
+    "audience",
+    "owner",
+    "owner_email",
+    "owner_active",
+    "backup_owner",
+    "backup_owner_email",
+    "opened_by",
+    "agency",
+    "campaign",
+    "campaign_end",
+    "last_activity_on",
+    "closed_on",
+    "main_account",
+    "warnings",
+    "created_at",
 )
 
 
@@ -184,10 +235,25 @@ def inventory_csv(rows: list[ChannelRow]) -> str:
             c = row.channel
             owner, backup = person(c.owner), person(c.backup_owner)
             yield (
-                c.id, c.platform_name, c.handle, c.url, c.status.value, c.purpose, c.audience, *owner,
-                "" if c.owner is None else ("yes" if c.owner.is_active else "no"), *backup, c.opened_by.value, c.agency,
-                c.campaign, c.campaign_end, c.last_activity_on, c.closed_on,
-                c.main_channel.label if c.main_channel else "", "; ".join(w.message for w in row.warnings), c.created_at,
+                c.id,
+                c.platform_name,
+                c.handle,
+                c.url,
+                c.status.value,
+                c.purpose,
+                c.audience,
+                *owner,
+                "" if c.owner is None else ("yes" if c.owner.is_active else "no"),
+                *backup,
+                c.opened_by.value,
+                c.agency,
+                c.campaign,
+                c.campaign_end,
+                c.last_activity_on,
+                c.closed_on,
+                c.main_channel.label if c.main_channel else "",
+                "; ".join(w.message for w in row.warnings),
+                c.created_at,
             )
 
     return to_csv(CSV_HEADER, lines())

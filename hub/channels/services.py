@@ -126,9 +126,16 @@ def _checked(session: Session, data: ChannelInput, *, today: date, current: Chan
     for field, value in (("purpose", data.purpose), ("audience", data.audience)):
         if len(value or "") > TEXT_MAX:
             raise ValidationError(field, f"Keep this under {TEXT_MAX} characters.")
-    owner_id = data.owner_id if current is not None and data.owner_id == current.owner_id else _check_person(session, data.owner_id, "owner_id")
-    backup_id = (data.backup_owner_id if current is not None and data.backup_owner_id == current.backup_owner_id
-                 else _check_person(session, data.backup_owner_id, "backup_owner_id"))
+    owner_id = (
+        data.owner_id
+        if current is not None and data.owner_id == current.owner_id
+        else _check_person(session, data.owner_id, "owner_id")
+    )
+    backup_id = (
+        data.backup_owner_id
+        if current is not None and data.backup_owner_id == current.backup_owner_id
+        else _check_person(session, data.backup_owner_id, "backup_owner_id")
+    )
     if owner_id is not None and owner_id == backup_id:
         raise ValidationError("backup_owner_id", "The backup owner must be someone other than the owner.")
     agency = _clean(data.agency)
@@ -156,7 +163,9 @@ def _checked(session: Session, data: ChannelInput, *, today: date, current: Chan
 
 def _duplicate(session: Session, platform: str, handle: str, exclude: int | None = None) -> Channel | None:
     stmt = sa.select(Channel).where(
-        Channel.platform == platform, sa.func.lower(Channel.handle) == handle.lower(), Channel.status != ChannelStatus.CLOSED
+        Channel.platform == platform,
+        sa.func.lower(Channel.handle) == handle.lower(),
+        Channel.status != ChannelStatus.CLOSED,
     )
     if exclude is not None:
         stmt = stmt.where(Channel.id != exclude)
@@ -222,7 +231,9 @@ def set_status(session: Session, actor: User, channel: Channel, status: ChannelS
     _event(session, channel, actor, "status", f"{summary}. {note.strip()}" if note.strip() else summary)
 
 
-def record_activity(session: Session, actor: User, channel: Channel, on: date, *, today: date, link: str = "", note: str = "") -> None:
+def record_activity(
+    session: Session, actor: User, channel: Channel, on: date, *, today: date, link: str = "", note: str = ""
+) -> None:
     """Record that someone posted on the account on ``on``; moves ``last_activity_on`` forward."""
     if not can_record_activity(actor, channel):
         raise PermissionDenied("Only comms, admins and the account's owners can record activity.")
@@ -246,7 +257,9 @@ def main_account_choices(session: Session, channel: Channel) -> list[Channel]:
     """Accounts a closing one may point its followers to: the other active ones, those on the
     same platform first."""
     others = session.scalars(
-        sa.select(Channel).where(Channel.id != channel.id, Channel.status == ChannelStatus.ACTIVE).order_by(Channel.handle)
+        sa.select(Channel)
+        .where(Channel.id != channel.id, Channel.status == ChannelStatus.ACTIVE)
+        .order_by(Channel.handle)
     ).all()
     return sorted(others, key=lambda c: (c.platform != channel.platform, c.platform, c.handle.casefold()))
 
@@ -271,12 +284,19 @@ def farewell_facts(channel: Channel, *, closes_on: date | None = None) -> Farewe
     if main is None:
         raise ValidationError("main_channel_id", "Choose the main account first.")
     return FarewellFacts(
-        closing_handle=channel.handle, closing_platform=channel.platform, main_handle=main.handle,
-        main_platform=main.platform, main_platform_name=main.platform_name, main_url=main.url, closes_on=closes_on,
+        closing_handle=channel.handle,
+        closing_platform=channel.platform,
+        main_handle=main.handle,
+        main_platform=main.platform,
+        main_platform_name=main.platform_name,
+        main_url=main.url,
+        closes_on=closes_on,
     )
 
 
-def save_checklist(session: Session, actor: User, channel: Channel, done: set[str] | list[str], *, farewell_text: str | None = None) -> None:
+def save_checklist(
+    session: Session, actor: User, channel: Channel, done: set[str] | list[str], *, farewell_text: str | None = None
+) -> None:
     """Step 2 of closing: record which checklist steps are done, and the farewell as posted.
 
     The farewell must fit the account's platform, as that platform counts (where hub knows it).
@@ -291,7 +311,9 @@ def save_checklist(session: Session, actor: User, channel: Channel, done: set[st
         text = farewell_text.strip()
         spec = PLATFORMS.get(channel.platform)
         if spec is not None and text and measure(channel.platform, text) > spec.limit:
-            raise ValidationError("farewell_text", f"Too long for {spec.name}: {measure(channel.platform, text):,} of {spec.limit:,}.")
+            raise ValidationError(
+                "farewell_text", f"Too long for {spec.name}: {measure(channel.platform, text):,} of {spec.limit:,}."
+            )
         if len(text) > 70_000:
             raise ValidationError("farewell_text", "That farewell is far too long.")
         channel.farewell_text = text
@@ -309,7 +331,9 @@ def save_checklist(session: Session, actor: User, channel: Channel, done: set[st
     session.flush()
 
 
-def close_channel(session: Session, actor: User, channel: Channel, closed_on: date, *, today: date, note: str = "") -> None:
+def close_channel(
+    session: Session, actor: User, channel: Channel, closed_on: date, *, today: date, note: str = ""
+) -> None:
     """Step 3 of closing: mark the account closed on ``closed_on``, once every step is done.
 
     Nothing is deleted: the account, its history and its farewell stay in the inventory."""
@@ -366,7 +390,9 @@ def request_channel(session: Session, requester: User, data: RequestInput) -> Ch
     handle = _clean(data.handle)
     if len(handle) > HANDLE_MAX:
         raise ValidationError("handle", f"Keep the handle under {HANDLE_MAX} characters.")
-    request = ChannelRequest(requester_id=requester.id, platform=platform, handle=handle, purpose=purpose, audience=audience)
+    request = ChannelRequest(
+        requester_id=requester.id, platform=platform, handle=handle, purpose=purpose, audience=audience
+    )
     session.add(request)
     session.flush()
     return request
@@ -381,7 +407,9 @@ def _decide(request: ChannelRequest, actor: User, status: RequestStatus, note: s
     request.decision_note = (note or "").strip()[:NOTE_MAX]
 
 
-def approve_request(session: Session, actor: User, request: ChannelRequest, data: ChannelInput, *, today: date, note: str = "") -> Channel:
+def approve_request(
+    session: Session, actor: User, request: ChannelRequest, data: ChannelInput, *, today: date, note: str = ""
+) -> Channel:
     """Create the account asked for (comms and admins), and keep the decision with the request."""
     require_manager(actor)
     if not request.is_open:

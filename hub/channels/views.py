@@ -90,8 +90,16 @@ def inventory():
     everything = queries.inventory(db, today=today(), inactive_days=inactive_days())
     summary = queries.summarize(everything, queries.count_open_requests(db))
     rows = queries.filter_rows(everything, **args)
-    return render_template("channels/inventory.html", rows=rows, summary=summary, filters=args, statuses=list(ChannelStatus),
-                           platforms=CHANNEL_PLATFORMS, problems=WARNING_LABELS, inactive_days=inactive_days())
+    return render_template(
+        "channels/inventory.html",
+        rows=rows,
+        summary=summary,
+        filters=args,
+        statuses=list(ChannelStatus),
+        platforms=CHANNEL_PLATFORMS,
+        problems=WARNING_LABELS,
+        inactive_days=inactive_days(),
+    )
 
 
 @bp.get("/channels.csv")
@@ -159,7 +167,10 @@ def set_status(channel_id: int):
     if not form.validate_on_submit():
         abort(400)
     status = ChannelStatus(form.status.data)
-    _apply(lambda: services.set_status(get_session(), current_user, channel, status, form.note.data or ""), f"Status: {status.label}.")
+    _apply(
+        lambda: services.set_status(get_session(), current_user, channel, status, form.note.data or ""),
+        f"Status: {status.label}.",
+    )
     return _back(channel)
 
 
@@ -182,8 +193,18 @@ def record_activity(channel_id: int):
     if not form.validate_on_submit():
         flash("Give the date of the post (and a full https:// link, if any).", "error")
     else:
-        _apply(lambda: services.record_activity(get_session(), current_user, channel, form.on.data, today=today(),
-                                                link=form.link.data or "", note=form.note.data or ""), "Activity recorded.")
+        _apply(
+            lambda: services.record_activity(
+                get_session(),
+                current_user,
+                channel,
+                form.on.data,
+                today=today(),
+                link=form.link.data or "",
+                note=form.note.data or "",
+            ),
+            "Activity recorded.",
+        )
     return _back(channel)
 
 
@@ -226,8 +247,12 @@ def start_closing(channel_id: int):
     if not form.validate_on_submit():
         flash("Pick the account to send followers to.", "error")
     else:
-        _apply(lambda: services.start_closing(db, current_user, channel, queries.get_channel(db, form.main_channel_id.data)),
-               "Closing started. Post the farewell, then work through the checklist.")
+        _apply(
+            lambda: services.start_closing(
+                db, current_user, channel, queries.get_channel(db, form.main_channel_id.data)
+            ),
+            "Closing started. Post the farewell, then work through the checklist.",
+        )
     return _back(channel, "channels.close")
 
 
@@ -251,9 +276,12 @@ def finish_closing(channel_id: int):
     if not form.validate_on_submit():
         flash("Give the date the account was closed.", "error")
         return _back(channel, "channels.close")
-    closed = _apply(lambda: services.close_channel(get_session(), current_user, channel, form.closed_on.data, today=today(),
-                                                   note=form.note.data or ""),
-                    f"{channel.label} is closed. It stays in the inventory with its history.")
+    closed = _apply(
+        lambda: services.close_channel(
+            get_session(), current_user, channel, form.closed_on.data, today=today(), note=form.note.data or ""
+        ),
+        f"{channel.label} is closed. It stays in the inventory with its history.",
+    )
     return _back(channel, "channels.detail" if closed else "channels.close")
 
 
@@ -263,7 +291,10 @@ def cancel_closing(channel_id: int):
     channel = load_channel(channel_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    _apply(lambda: services.cancel_closing(get_session(), current_user, channel), "Closing cancelled: the account is active again.")
+    _apply(
+        lambda: services.cancel_closing(get_session(), current_user, channel),
+        "Closing cancelled: the account is active again.",
+    )
     return _back(channel)
 
 
@@ -284,33 +315,51 @@ def request_new():
         else:
             flash("Request sent. Comms will get back to you here and by e-mail.", "success")
             return redirect(url_for("channels.request_new"))
-    return render_template("channels/request.html", form=form, mine=queries.requests(db, requester=current_user),
-                           looked_after=queries.looked_after_by(db, current_user))
+    return render_template(
+        "channels/request.html",
+        form=form,
+        mine=queries.requests(db, requester=current_user),
+        looked_after=queries.looked_after_by(db, current_user),
+    )
 
 
 @bp.get("/channels/requests")
 @login_required
 def requests():
     services.require_manager(current_user)
-    return render_template("channels/requests.html", requests=queries.requests(get_session()), decline_form=DeclineForm())
+    return render_template(
+        "channels/requests.html", requests=queries.requests(get_session()), decline_form=DeclineForm()
+    )
 
 
 def _tell_requester(req: ChannelRequest) -> None:
     decision = "approved" if req.channel_id else "declined"
-    lines = [f"Hello {req.requester.display_name},", "",
-             f"{req.decided_by.display_name if req.decided_by else 'Comms'} {decision} your request for a "
-             f"{req.platform_name} account{(' (' + req.handle + ')') if req.handle else ''}."]
+    lines = [
+        f"Hello {req.requester.display_name},",
+        "",
+        f"{req.decided_by.display_name if req.decided_by else 'Comms'} {decision} your request for a "
+        f"{req.platform_name} account{(' (' + req.handle + ')') if req.handle else ''}.",
+    ]
     if req.decision_note:
         lines += ["", req.decision_note]
     lines += ["", current_app.config["BASE_URL"] + url_for("channels.request_new")]
-    queue_mail(get_session(), to=req.requester.email,
-               subject=f"Your request for a {req.platform_name} account was {decision}", body="\n".join(lines) + "\n")
+    queue_mail(
+        get_session(),
+        to=req.requester.email,
+        subject=f"Your request for a {req.platform_name} account was {decision}",
+        body="\n".join(lines) + "\n",
+    )
 
 
 def _proposed(req: ChannelRequest) -> dict[str, object]:
     """The account as asked for, to start the approval form from: its requester owns it, if still here."""
-    return {"platform": req.platform, "handle": req.handle, "purpose": req.purpose, "audience": req.audience,
-            "owner_id": req.requester_id if req.requester.is_active else None}
+    return {
+        "platform": req.platform,
+        "handle": req.handle,
+        "purpose": req.purpose,
+        "audience": req.audience,
+        "owner_id": req.requester_id if req.requester.is_active else None,
+    }
 
 
 @bp.route("/channels/requests/<int:request_id>/approve", methods=["GET", "POST"])
@@ -326,7 +375,9 @@ def approve(request_id: int):
     form.set_people(queries.people(db))
     if form.validate_on_submit():
         try:
-            channel = services.approve_request(db, current_user, req, _input(form), today=today(), note=form.note.data or "")
+            channel = services.approve_request(
+                db, current_user, req, _input(form), today=today(), note=form.note.data or ""
+            )
         except ValidationError as exc:
             show_error(form, exc)
         else:

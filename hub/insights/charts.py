@@ -42,7 +42,7 @@ def _id(value: str) -> str:
 
 
 def _fmt(x: float) -> str:
-    text = "%.1f" % x
+    text = f"{x:.1f}"
     return text[:-2] if text.endswith(".0") else text
 
 
@@ -74,17 +74,31 @@ def timeline(days: Sequence[date], human: Sequence[int], previews: Sequence[int]
     for tick in (0, top / 2, top):
         ty = y(tick)
         parts.append(f'<line class="chart-grid" x1="{left}" x2="{width - right}" y1="{_fmt(ty)}" y2="{_fmt(ty)}"/>')
-        parts.append(f'<text class="chart-tick" x="{left - 6}" y="{_fmt(ty + 4)}" text-anchor="end">{escape(_fmt(tick))}</text>')
+        parts.append(
+            f'<text class="chart-tick" x="{left - 6}" y="{_fmt(ty + 4)}" text-anchor="end">{escape(_fmt(tick))}</text>'
+        )
     points = []
     for i, day in enumerate(days):
         h, p = int(human[i]), int(previews[i])
         x = left + i * slot + (slot - bar_w) / 2
-        tip = f"{short_date(day)} {day.year}: {plural(h, 'human click', 'human clicks')}, {plural(p, 'link preview', 'link previews')}"
-        parts.append(f'<g class="chart-day" data-day="{day.isoformat()}" data-clicks="{h}" data-previews="{p}"><title>{escape(tip)}</title>')
+        tip = (
+            f"{short_date(day)} {day.year}: {plural(h, 'human click', 'human clicks')}, "
+            f"{plural(p, 'link preview', 'link previews')}"
+        )
+        parts.append(
+            f'<g class="chart-day" data-day="{day.isoformat()}" data-clicks="{h}" data-previews="{p}">'
+            f"<title>{escape(tip)}</title>"
+        )
         if h:
-            parts.append(f'<rect class="chart-human" x="{_fmt(x)}" y="{_fmt(y(h))}" width="{_fmt(bar_w)}" height="{_fmt(y(0) - y(h))}"/>')
+            parts.append(
+                f'<rect class="chart-human" x="{_fmt(x)}" y="{_fmt(y(h))}" width="{_fmt(bar_w)}" '
+                f'height="{_fmt(y(0) - y(h))}"/>'
+            )
         # a transparent full-height target so the day's tooltip shows anywhere in its column
-        parts.append(f'<rect class="chart-hit" x="{_fmt(left + i * slot)}" y="{upper}" width="{_fmt(slot)}" height="{plot_h}"/></g>')
+        parts.append(
+            f'<rect class="chart-hit" x="{_fmt(left + i * slot)}" y="{upper}" width="{_fmt(slot)}" '
+            f'height="{plot_h}"/></g>'
+        )
         points.append(f"{_fmt(left + i * slot + slot / 2)},{_fmt(y(p))}")
     if total_p and points:
         parts.append(f'<polyline class="chart-preview" points="{" ".join(points)}"/>')
@@ -94,22 +108,35 @@ def timeline(days: Sequence[date], human: Sequence[int], previews: Sequence[int]
         labelled.append(n - 1)
     for i in labelled:
         anchor = "end" if i == n - 1 and n > 1 else ("start" if i == 0 else "middle")
-        parts.append(f'<text class="chart-tick" x="{_fmt(left + i * slot + slot / 2)}" y="{height - 8}" '
-                     f'text-anchor="{anchor}">{escape(short_date(days[i]))}</text>')
-    parts.append(f'<g class="chart-legend" transform="translate({left},14)">'
-                 f'<rect class="chart-human" x="0" y="-9" width="12" height="12"/>'
-                 f'<text x="18" y="1" class="chart-legend-human">Human clicks: {total_h:,}</text>'
-                 f'<line class="chart-preview" x1="190" x2="206" y1="-3" y2="-3"/>'
-                 f'<text x="212" y="1" class="chart-legend-preview">Link previews (bots): {total_p:,}</text></g>')
+        parts.append(
+            f'<text class="chart-tick" x="{_fmt(left + i * slot + slot / 2)}" y="{height - 8}" '
+            f'text-anchor="{anchor}">{escape(short_date(days[i]))}</text>'
+        )
+    parts.append(
+        f'<g class="chart-legend" transform="translate({left},14)">'
+        f'<rect class="chart-human" x="0" y="-9" width="12" height="12"/>'
+        f'<text x="18" y="1" class="chart-legend-human">Human clicks: {total_h:,}</text>'
+        f'<line class="chart-preview" x1="190" x2="206" y1="-3" y2="-3"/>'
+        f'<text x="212" y="1" class="chart-legend-preview">Link previews (bots): {total_p:,}</text></g>'
+    )
     if not total_h and not total_p:
-        parts.append(f'<text class="chart-empty" x="{left + plot_w / 2:.0f}" y="{upper + plot_h / 2:.0f}" text-anchor="middle">'
-                     f'No clicks in this range</text>')
+        parts.append(
+            f'<text class="chart-empty" x="{left + plot_w / 2:.0f}" y="{upper + plot_h / 2:.0f}" text-anchor="middle">'
+            f"No clicks in this range</text>"
+        )
     parts.append("</svg>")
     return Markup("".join(parts))
 
 
-def bars(labels: Sequence[str], human: Sequence[int], previews: Sequence[int], *, chart_id: str = "platforms",
-         title: str = "Clicks by platform", width: int = 720) -> Markup:
+def bars(
+    labels: Sequence[str],
+    human: Sequence[int],
+    previews: Sequence[int],
+    *,
+    chart_id: str = "platforms",
+    title: str = "Clicks by platform",
+    width: int = 720,
+) -> Markup:
     """Horizontal bars of human clicks per label, with the previews written after each bar."""
     rows = list(zip(labels, human, previews, strict=True))
     cid = _id(chart_id)
@@ -117,7 +144,10 @@ def bars(labels: Sequence[str], human: Sequence[int], previews: Sequence[int], *
     height = max(len(rows), 1) * row_h + 2 * pad
     top = nice_ceiling(max([h for _l, h, _p in rows] or [1]))
     plot_w = width - label_w - value_w
-    summary = "; ".join(f"{label}: {plural(h, 'human click', 'human clicks')}, {plural(p, 'preview', 'previews')}" for label, h, p in rows)
+    summary = "; ".join(
+        f"{label}: {plural(h, 'human click', 'human clicks')}, {plural(p, 'preview', 'previews')}"
+        for label, h, p in rows
+    )
     parts = [
         f'<svg class="chart chart-bars" id="{cid}" viewBox="0 0 {width} {height}" role="img" '
         f'aria-labelledby="{cid}-title {cid}-desc" preserveAspectRatio="xMidYMid meet">',
@@ -127,15 +157,27 @@ def bars(labels: Sequence[str], human: Sequence[int], previews: Sequence[int], *
     for i, (label, human, previews) in enumerate(rows):
         ty = pad + i * row_h
         w = (human / top) * plot_w if top else 0
-        parts.append(f'<g class="chart-row" data-label="{escape(label)}" data-clicks="{int(human)}" data-previews="{int(previews)}">')
-        parts.append(f'<text class="chart-label" x="{label_w - 8}" y="{ty + 18}" text-anchor="end">{escape(label)}</text>')
+        parts.append(
+            f'<g class="chart-row" data-label="{escape(label)}" data-clicks="{int(human)}" '
+            f'data-previews="{int(previews)}">'
+        )
+        parts.append(
+            f'<text class="chart-label" x="{label_w - 8}" y="{ty + 18}" text-anchor="end">'
+            f"{escape(label)}</text>"
+        )
         parts.append(f'<rect class="chart-track" x="{label_w}" y="{ty + 5}" width="{plot_w}" height="{row_h - 10}"/>')
         if human:
-            parts.append(f'<rect class="chart-human" x="{label_w}" y="{ty + 5}" width="{_fmt(max(w, 1))}" height="{row_h - 10}"/>')
+            parts.append(
+                f'<rect class="chart-human" x="{label_w}" y="{ty + 5}" width="{_fmt(max(w, 1))}" '
+                f'height="{row_h - 10}"/>'
+            )
         value = f"{human:,}" + (f" · {plural(int(previews), 'preview', 'previews')}" if previews else "")
         parts.append(f'<text class="chart-value" x="{label_w + plot_w + 8}" y="{ty + 18}">{escape(value)}</text></g>')
     if not rows:
-        parts.append(f'<text class="chart-empty" x="{width / 2:.0f}" y="{pad + 18}" text-anchor="middle">No clicks in this range</text>')
+        parts.append(
+            f'<text class="chart-empty" x="{width / 2:.0f}" y="{pad + 18}" text-anchor="middle">'
+            "No clicks in this range</text>"
+        )
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -144,7 +186,10 @@ def sparkline(values: Sequence[int], *, width: int = 120, height: int = 28) -> M
     """A small line of clicks per day, labelled with its total and its best day. Coordinates are
     integers in tenths of a pixel (the viewBox is ten times the drawn size)."""
     total = sum(values)
-    label = f"{plural(total, 'human click', 'human clicks')} over {plural(len(values), 'day', 'days')}; best day {max(values, default=0):,}"
+    label = (
+        f"{plural(total, 'human click', 'human clicks')} over {plural(len(values), 'day', 'days')}; "
+        f"best day {max(values, default=0):,}"
+    )
     top = max([*values, 1])
     n = len(values)
     w, h = width * 10, height * 10
@@ -153,6 +198,7 @@ def sparkline(values: Sequence[int], *, width: int = 120, height: int = 28) -> M
     points = " ".join([f"{20 + int(i * step)},{int(base - v * k)}" for i, v in enumerate(values)])
     line = f'<polyline class="spark-line" points="{points}"/>' if n > 1 else ""
     return Markup(
-        f'<svg class="spark" viewBox="0 0 {w} {h}" width="{width}" height="{height}" role="img" aria-label="{escape(label)}">'
-        f'<title>{escape(label)}</title><line class="spark-base" x1="20" x2="{w - 20}" y1="{base}" y2="{base}"/>{line}</svg>'
+        f'<svg class="spark" viewBox="0 0 {w} {h}" width="{width}" height="{height}" role="img" '
+        f'aria-label="{escape(label)}"><title>{escape(label)}</title>'
+        f'<line class="spark-base" x1="20" x2="{w - 20}" y1="{base}" y2="{base}"/>{line}</svg>'
     )

@@ -25,7 +25,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload
@@ -78,12 +78,12 @@ class DateRange:
     @property
     def start_at(self) -> datetime:
         """The first instant of the range (aware UTC)."""
-        return datetime.combine(self.start, time(), timezone.utc)
+        return datetime.combine(self.start, time(), UTC)
 
     @property
     def end_before(self) -> datetime:
         """The first instant after the range (aware UTC): ranges are ``[start_at, end_before)``."""
-        return datetime.combine(self.end + timedelta(days=1), time(), timezone.utc)
+        return datetime.combine(self.end + timedelta(days=1), time(), UTC)
 
 
 def default_range(today: date, days: int = DEFAULT_DAYS) -> DateRange:
@@ -274,7 +274,9 @@ def can_see_company(viewer: User) -> bool:
 
 def can_handle(viewer: User, feedback: Feedback) -> bool:
     """The post's author, comms and admins read and answer its feedback."""
-    return bool(viewer.is_authenticated and viewer.is_active and (viewer.is_comms or feedback.post.author_id == viewer.id))
+    return bool(
+        viewer.is_authenticated and viewer.is_active and (viewer.is_comms or feedback.post.author_id == viewer.id)
+    )
 
 
 # --- the dashboard --------------------------------------------------------------------------------
@@ -297,7 +299,10 @@ def dashboard(session: Session, viewer: User, rng: DateRange, *, mine: bool, spa
 
     post_info = _post_info(session, by_post)
     post_rows = sorted(
-        (PostRow(pid, *post_info.get(pid, ("(deleted post)", "post", "", None)), counts) for pid, counts in by_post.items()),
+        (
+            PostRow(pid, *post_info.get(pid, ("(deleted post)", "post", "", None)), counts)
+            for pid, counts in by_post.items()
+        ),
         key=lambda r: (-r.counts.clicks, -r.counts.shares, r.post_id),
     )
     series = _series(session, rng, user_id, [r.post_id for r in post_rows[:sparklines]])
@@ -307,12 +312,17 @@ def dashboard(session: Session, viewer: User, rng: DateRange, *, mine: bool, spa
         post_rows = [replace(r, sameness=alike.get(r.post_id, Sameness(0, 0))) for r in post_rows]
 
     platform_rows = sorted(
-        (PlatformRow(pid, platforms.PLATFORMS[pid].name if pid in platforms.PLATFORMS else pid, counts) for pid, counts in by_platform.items()),
+        (
+            PlatformRow(pid, platforms.PLATFORMS[pid].name if pid in platforms.PLATFORMS else pid, counts)
+            for pid, counts in by_platform.items()
+        ),
         key=lambda r: (-r.counts.clicks, -r.counts.shares, r.name),
     )
     names = _names(session, by_user)
-    people_rows = sorted((PersonRow(uid, names.get(uid, ("(unknown)", False))[0], counts) for uid, counts in by_user.items()),
-                         key=lambda r: (-r.counts.clicks, -r.counts.shares, r.name))
+    people_rows = sorted(
+        (PersonRow(uid, names.get(uid, ("(unknown)", False))[0], counts) for uid, counts in by_user.items()),
+        key=lambda r: (-r.counts.clicks, -r.counts.shares, r.name),
+    )
 
     totals = Totals(
         clicks=sum(d.counts.clicks for d in days),
@@ -325,10 +335,17 @@ def dashboard(session: Session, viewer: User, rng: DateRange, *, mine: bool, spa
         sharers=len(shares.by_user),
         people=1 if mine else _active_people(session),
     )
-    top = sorted((r for r in post_rows if r.counts.shares), key=lambda r: (-(r.counts.clicks_per_share or 0), -r.counts.clicks, r.post_id))
+    top = sorted(
+        (r for r in post_rows if r.counts.shares),
+        key=lambda r: (-(r.counts.clicks_per_share or 0), -r.counts.clicks, r.post_id),
+    )
     board = None
     if leaderboard_enabled(session):  # it ranks everyone, on "my shares" too
-        everyone = _by_key(session, rng, None, ClickRollup.user_id, _share_counts(session, rng, None, ShareEvent.user_id)) if mine else by_user
+        everyone = (
+            _by_key(session, rng, None, ClickRollup.user_id, _share_counts(session, rng, None, ShareEvent.user_id))
+            if mine
+            else by_user
+        )
         board = _leaderboard(session, everyone, viewer)
     return Dashboard(
         range=rng,
@@ -358,7 +375,11 @@ class _Shares:
 def _share_counts(session: Session, rng: DateRange, user_id: int | None, key: sa.ColumnElement) -> dict:  # type: ignore[type-arg]
     """Share events in the range (``user_id``'s, or everyone's) per value of ``key``: one small
     aggregate query, read through ``ix_share_event_at``."""
-    stmt = sa.select(key, sa.func.count()).where(ShareEvent.at >= rng.start_at, ShareEvent.at < rng.end_before).group_by(key)
+    stmt = (
+        sa.select(key, sa.func.count())
+        .where(ShareEvent.at >= rng.start_at, ShareEvent.at < rng.end_before)
+        .group_by(key)
+    )
     if user_id is not None:
         stmt = stmt.where(ShareEvent.user_id == user_id)
     return {k: int(n) for k, n in session.execute(stmt)}
@@ -371,7 +392,10 @@ def _shares(session: Session, rng: DateRange, user_id: int | None) -> _Shares:
     if not result.total:
         return result
     day = day_of(session.get_bind().dialect.name, ShareEvent.at)
-    result.by_day = {(d if isinstance(d, date) else date.fromisoformat(d)): n for d, n in _share_counts(session, rng, user_id, day).items()}
+    result.by_day = {
+        (d if isinstance(d, date) else date.fromisoformat(d)): n
+        for d, n in _share_counts(session, rng, user_id, day).items()
+    }
     result.by_platform = _share_counts(session, rng, user_id, ShareEvent.platform)
     result.by_post = _share_counts(session, rng, user_id, ShareEvent.post_id)
     result.by_user = _share_counts(session, rng, user_id, ShareEvent.user_id)
@@ -380,21 +404,29 @@ def _shares(session: Session, rng: DateRange, user_id: int | None) -> _Shares:
 
 # The rollup scope that answers each breakdown: (its column, whether for one person's links).
 _SCOPES = {
-    ("day", False): RollupScope.SITE, ("day", True): RollupScope.USER,
-    ("platform", False): RollupScope.PLATFORM, ("platform", True): RollupScope.USER_PLATFORM,
-    ("post_id", False): RollupScope.POST, ("post_id", True): RollupScope.USER_POST,
+    ("day", False): RollupScope.SITE,
+    ("day", True): RollupScope.USER,
+    ("platform", False): RollupScope.PLATFORM,
+    ("platform", True): RollupScope.USER_PLATFORM,
+    ("post_id", False): RollupScope.POST,
+    ("post_id", True): RollupScope.USER_POST,
     ("user_id", False): RollupScope.USER,
 }
 
 
-def _rollup_stmt(rng: DateRange, user_id: int | None, key: InstrumentedAttribute, *more: InstrumentedAttribute) -> sa.Select:  # type: ignore[type-arg]
+def _rollup_stmt(
+    rng: DateRange, user_id: int | None, key: InstrumentedAttribute, *more: InstrumentedAttribute
+) -> sa.Select:  # type: ignore[type-arg]
     """Clicks and visitors per ``key`` (then ``more``) and human/bot over the range, read from
     the scope that keeps ``key``'s breakdown (``user_id``: that person's links only)."""
     keys = (key, *more)
     stmt = (
         sa.select(*keys, ClickRollup.is_bot, sa.func.sum(ClickRollup.clicks), sa.func.sum(ClickRollup.visitors))
-        .where(ClickRollup.scope == _SCOPES[key.key, user_id is not None].value,
-               ClickRollup.day >= rng.start, ClickRollup.day <= rng.end)
+        .where(
+            ClickRollup.scope == _SCOPES[key.key, user_id is not None].value,
+            ClickRollup.day >= rng.start,
+            ClickRollup.day <= rng.end,
+        )
         .group_by(*keys, ClickRollup.is_bot)
     )
     if user_id is not None:
@@ -463,14 +495,17 @@ def sameness(session: Session, rng: DateRange, post_ids: Sequence[int]) -> dict[
     return {pid: Sameness(n, alike[pid]) for pid, n in texts.items()}
 
 
-def _series(session: Session, rng: DateRange, user_id: int | None, post_ids: Sequence[int]) -> dict[int, tuple[int, ...]]:
+def _series(
+    session: Session, rng: DateRange, user_id: int | None, post_ids: Sequence[int]
+) -> dict[int, tuple[int, ...]]:
     """Human clicks per day of the range for each of ``post_ids``."""
     if not post_ids:
         return {}
     index = {d: i for i, d in enumerate(rng.days)}
     series = {pid: [0] * rng.length for pid in post_ids}
     stmt = _rollup_stmt(rng, user_id, ClickRollup.post_id, ClickRollup.day).where(
-        ClickRollup.is_bot == sa.false(), ClickRollup.post_id.in_(list(post_ids)))
+        ClickRollup.is_bot == sa.false(), ClickRollup.post_id.in_(list(post_ids))
+    )
     for pid, day, _bot, clicks, _visitors in session.execute(stmt):
         series[pid][index[day]] = int(clicks)
     return {pid: tuple(values) for pid, values in series.items()}
@@ -482,12 +517,18 @@ def _topics(session: Session, posts: Sequence[PostRow]) -> list[TopicRow]:
     for row in posts:
         grouped[row.topic_id].append(row)
     ids = [tid for tid in grouped if tid is not None]
-    titles = {tid: title for tid, title in session.execute(sa.select(Topic.id, Topic.title).where(Topic.id.in_(ids)))} if ids else {}
+    titles = (
+        {tid: title for tid, title in session.execute(sa.select(Topic.id, Topic.title).where(Topic.id.in_(ids)))}
+        if ids
+        else {}
+    )
     rows = []
     for tid, members in grouped.items():
         counts = Counts(
-            clicks=sum(r.counts.clicks for r in members), visitors=sum(r.counts.visitors for r in members),
-            previews=sum(r.counts.previews for r in members), shares=sum(r.counts.shares for r in members),
+            clicks=sum(r.counts.clicks for r in members),
+            visitors=sum(r.counts.visitors for r in members),
+            previews=sum(r.counts.previews for r in members),
+            shares=sum(r.counts.shares for r in members),
         )
         rows.append(TopicRow(tid, titles.get(tid, "No topic") if tid is not None else "No topic", len(members), counts))
     return sorted(rows, key=lambda r: (-r.counts.clicks, -r.counts.shares, r.topic_id is None, r.title))
@@ -500,14 +541,17 @@ def _names(session: Session, user_ids: Iterable[int]) -> dict[int, tuple[str, bo
         return {}
     out: dict[int, tuple[str, bool]] = {}
     for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
-        for uid, name, hidden in session.execute(sa.select(User.id, User.display_name, User.leaderboard_opt_out).where(User.id.in_(chunk))):
+        for uid, name, hidden in session.execute(
+            sa.select(User.id, User.display_name, User.leaderboard_opt_out).where(User.id.in_(chunk))
+        ):
             out[uid] = (name, bool(hidden))
     return out
 
 
 def _written(session: Session, rng: DateRange, author_id: int | None) -> dict[str, int]:
     stmt = sa.select(sa.func.count(Post.id), sa.func.count(sa.distinct(Post.author_id))).where(
-        Post.first_published_at >= rng.start_at, Post.first_published_at < rng.end_before)
+        Post.first_published_at >= rng.start_at, Post.first_published_at < rng.end_before
+    )
     if author_id is not None:
         stmt = stmt.where(Post.author_id == author_id)
     posts, authors = session.execute(stmt).one()
@@ -529,7 +573,9 @@ def _leaderboard(session: Session, by_user: dict[int, Counts], viewer: User) -> 
         name, hidden = names.get(uid, ("(unknown)", False))
         is_viewer = uid == viewer.id
         shown = name if (is_viewer or not hidden) else ANONYMOUS
-        row = LeaderRow(rank, uid if not hidden or is_viewer else 0, shown, c.clicks, c.shares, c.clicks / c.shares, is_viewer)
+        row = LeaderRow(
+            rank, uid if not hidden or is_viewer else 0, shown, c.clicks, c.shares, c.clicks / c.shares, is_viewer
+        )
         if rank <= LEADERBOARD_SIZE:
             rows.append(row)
         if is_viewer:
@@ -582,15 +628,26 @@ def _visible_feedback(viewer: User) -> sa.Select:  # type: ignore[type-arg]
     return stmt
 
 
-def inbox(session: Session, viewer: User, status: FeedbackStatus | None = None, page: int = 1, per_page: int = 30) -> Inbox:
+def inbox(
+    session: Session, viewer: User, status: FeedbackStatus | None = None, page: int = 1, per_page: int = 30
+) -> Inbox:
     """Feedback the viewer handles, newest first: on their own posts, or all of it for comms."""
     page = max(1, page)
-    stmt = _visible_feedback(viewer).options(joinedload(Feedback.post).joinedload(Post.live_revision),
-                                             joinedload(Feedback.post).joinedload(Post.current_revision))
+    stmt = _visible_feedback(viewer).options(
+        joinedload(Feedback.post).joinedload(Post.live_revision),
+        joinedload(Feedback.post).joinedload(Post.current_revision),
+    )
     if status is not None:
         stmt = stmt.where(Feedback.status == status)
-    rows = session.scalars(stmt.order_by(Feedback.created_at.desc(), Feedback.id.desc()).limit(per_page + 1)
-                           .offset((page - 1) * per_page)).unique().all()
+    rows = (
+        session.scalars(
+            stmt.order_by(Feedback.created_at.desc(), Feedback.id.desc())
+            .limit(per_page + 1)
+            .offset((page - 1) * per_page)
+        )
+        .unique()
+        .all()
+    )
     base = _visible_feedback(viewer).with_only_columns(Feedback.status, sa.func.count()).group_by(Feedback.status)
     found = {FeedbackStatus(s): n for s, n in session.execute(base)}
     counts = tuple((s, found.get(s, 0)) for s in FeedbackStatus)

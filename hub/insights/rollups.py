@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -60,7 +60,7 @@ def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]
 
 def utc_day(at: datetime) -> date:
     """The UTC calendar day of an aware datetime."""
-    return at.astimezone(timezone.utc).date()
+    return at.astimezone(UTC).date()
 
 
 class SeenVisitors:
@@ -131,8 +131,8 @@ def roll_up(conn: Connection, rows: Sequence[Mapping[str, Any]], known: SeenVisi
     unknown = sorted({r["visitor"] for r in fresh.values() if r["visitor"] and not all(p in known for p in _pairs(r))})
     if unknown:
         days = sorted({utc_day(r["at"]) for r in fresh.values()})
-        since = datetime.combine(days[0], time(), timezone.utc)
-        until = datetime.combine(days[-1] + timedelta(days=1), time(), timezone.utc)
+        since = datetime.combine(days[0], time(), UTC)
+        until = datetime.combine(days[-1] + timedelta(days=1), time(), UTC)
         day = day_of(conn.dialect.name, Click.at)
         for chunk in _chunks(unknown):
             earlier = conn.execute(
@@ -203,10 +203,10 @@ def rebuild(engine: Engine, start: date | None = None, end: date | None = None) 
     days, clicks = [], []
     if start is not None:
         days.append(table.c.day >= start)
-        clicks.append(Click.at >= datetime.combine(start, time(), timezone.utc))
+        clicks.append(Click.at >= datetime.combine(start, time(), UTC))
     if end is not None:
         days.append(table.c.day <= end)
-        clicks.append(Click.at < datetime.combine(end + timedelta(days=1), time(), timezone.utc))
+        clicks.append(Click.at < datetime.combine(end + timedelta(days=1), time(), UTC))
     columns = {"post_id": Click.post_id, "user_id": Click.user_id, "platform": Click.platform}
     unused = {"post_id": sa.literal(0), "user_id": sa.literal(0), "platform": sa.literal("")}
     with engine.begin() as conn:
@@ -215,11 +215,20 @@ def rebuild(engine: Engine, start: date | None = None, end: date | None = None) 
         day = day_of(conn.dialect.name, Click.at)
         for scope, kept in KEPT.items():
             select = (
-                sa.select(sa.literal(scope.value), day, *(columns[c] if c in kept else unused[c] for c in columns), Click.is_bot,
-                          sa.func.count(), sa.func.count(sa.distinct(Click.visitor)))
+                sa.select(
+                    sa.literal(scope.value),
+                    day,
+                    *(columns[c] if c in kept else unused[c] for c in columns),
+                    Click.is_bot,
+                    sa.func.count(),
+                    sa.func.count(sa.distinct(Click.visitor)),
+                )
                 .where(*clicks)
                 .group_by(day, *(columns[c] for c in kept), Click.is_bot)
             )
-            conn.execute(table.insert().from_select(
-                ["scope", "day", "post_id", "user_id", "platform", "is_bot", "clicks", "visitors"], select))
+            conn.execute(
+                table.insert().from_select(
+                    ["scope", "day", "post_id", "user_id", "platform", "is_bot", "clicks", "visitors"], select
+                )
+            )
         return int(conn.scalar(sa.select(sa.func.count()).select_from(table).where(*days)) or 0)

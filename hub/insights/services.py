@@ -77,7 +77,9 @@ def submit_feedback(session: Session, post: Post, data: FeedbackInput, rate: Rat
         try:
             email = validate_email(email, check_deliverability=False).normalized
         except EmailNotValidError:
-            raise ValidationError("email", "That e-mail address does not look right. Correct it, or leave it empty.") from None
+            raise ValidationError(
+                "email", "That e-mail address does not look right. Correct it, or leave it empty."
+            ) from None
     if not throttle.hit(rate.key, rate.limit, rate.window).allowed:  # counted and decided in one atomic step
         raise TooManyRequests(TOO_MUCH_FEEDBACK)
     feedback = Feedback(post_id=post.id, name=name, email=email, message=message)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -17,7 +17,7 @@ def safe_cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        text = value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%SZ") if value.tzinfo else value.isoformat()
+        text = value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%SZ") if value.tzinfo else value.isoformat()
     elif isinstance(value, date):
         text = value.isoformat()
     else:

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import smtplib
 import time
+from collections.abc import Mapping
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 
 def send_mail(config: Mapping[str, Any], instance_path: str, *, to: str, subject: str, body: str) -> Path | None:

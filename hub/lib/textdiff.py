@@ -45,7 +45,9 @@ def diff(old: str, new: str, context: int | None = 3) -> list[Row]:
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if tag == "equal":
             for k in range(i2 - i1):
-                rows.append(Row("same", [Segment(a[i1 + k], False)], [Segment(b[j1 + k], False)], i1 + k + 1, j1 + k + 1))
+                rows.append(
+                    Row("same", [Segment(a[i1 + k], False)], [Segment(b[j1 + k], False)], i1 + k + 1, j1 + k + 1)
+                )
         elif tag == "replace":
             for k in range(max(i2 - i1, j2 - j1)):
                 oi, nj = i1 + k, j1 + k
@@ -71,7 +73,7 @@ def _fold(rows: list[Row], context: int) -> list[Row]:
                 keep[k] = True
     out: list[Row] = []
     hidden = 0
-    for row, k in zip(rows, keep):
+    for row, k in zip(rows, keep, strict=True):
         if k:
             if hidden:
                 out.append(Row("fold", [Segment(f"{hidden} unchanged lines", False)], None, None, None))

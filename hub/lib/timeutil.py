@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -54,9 +54,9 @@ def parse_local(value: str, zone: ZoneInfo) -> datetime | None:
     except ValueError:
         return None
     if naive.tzinfo is not None:
-        return naive.astimezone(timezone.utc)
+        return naive.astimezone(UTC)
     local = naive.replace(tzinfo=zone, fold=0)
-    utc = local.astimezone(timezone.utc)
+    utc = local.astimezone(UTC)
     if utc.astimezone(zone).replace(tzinfo=None) != naive:
         raise NonexistentLocalTime(f"{naive:%Y-%m-%d %H:%M} does not exist in {zone.key}")
     return utc
@@ -64,4 +64,4 @@ def parse_local(value: str, zone: ZoneInfo) -> datetime | None:
 
 def iso(dt: datetime) -> str:
     """RFC 3339 in UTC, for feeds and machine-readable dates."""
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

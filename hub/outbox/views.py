@@ -1,4 +1,5 @@
-"""The outbox for admins (/admin/outbox, linked from People): what waits, what failed and why, and trying a failed message again."""
+"""The outbox for admins (/admin/outbox, linked from People): what waits, what failed and why, and
+trying a failed message again."""
 
 from __future__ import annotations
 

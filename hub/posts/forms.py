@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf.file import FileField
-from wtforms import HiddenField, IntegerField, StringField, TextAreaField
+from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from hub.forms import FlaskForm, IdField, MarkdownBudget, RevisionIdField
@@ -12,7 +12,9 @@ from hub.posts.services import BODY_MAX, KEY_POINT_MAX, SUMMARY_MAX, TITLE_MAX
 
 class PostForm(FlaskForm):
     title = StringField("Title", validators=[Length(max=TITLE_MAX)])
-    summary = TextAreaField("Summary (optional: shown in lists and link previews)", validators=[Length(max=SUMMARY_MAX)])
+    summary = TextAreaField(
+        "Summary (optional: shown in lists and link previews)", validators=[Length(max=SUMMARY_MAX)]
+    )
     body = TextAreaField("Body (Markdown)", validators=[Length(max=BODY_MAX), MarkdownBudget()])
     tags = StringField("Tags (comma separated)", validators=[Length(max=600)])
     cover_image_id = IdField("Cover image", validators=[Optional()])

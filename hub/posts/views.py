@@ -68,7 +68,9 @@ def _suggest_key_point(form: PostForm) -> None:
 @login_required
 def mine():
     archived = request.args.get("archived") == "1"
-    page = queries.my_posts(get_session(), current_user, query=request.args.get("q", ""), archived=archived, page=arg_page())
+    page = queries.my_posts(
+        get_session(), current_user, query=request.args.get("q", ""), archived=archived, page=arg_page()
+    )
     return render_template("posts/mine.html", page=page, q=request.args.get("q", ""), archived=archived)
 
 
@@ -132,9 +134,15 @@ def edit(post_id: int):
                 form.base_revision_id.data = conflict.id
         except ValidationError as exc:
             show_error(form, exc)
-    return render_template("posts/edit.html", form=form, post=post, conflict=conflict,
-                           key_point_max=services.KEY_POINT_MAX, working_copy=copy if request.method == "GET" else None,
-                           conflict_diff=diff(conflict.body, form.body.data or "", None) if conflict else None), (409 if conflict else 200)
+    return render_template(
+        "posts/edit.html",
+        form=form,
+        post=post,
+        conflict=conflict,
+        key_point_max=services.KEY_POINT_MAX,
+        working_copy=copy if request.method == "GET" else None,
+        conflict_diff=diff(conflict.body, form.body.data or "", None) if conflict else None,
+    ), (409 if conflict else 200)
 
 
 @bp.post("/posts/<int:post_id>/working-copy/discard")
@@ -251,8 +259,16 @@ def lifecycle(post_id: int, action: str):
     except ValidationError as exc:
         show_error(None, exc)
         return redirect(url_for("posts.edit", post_id=post.id))
-    flash({"publish": "Published.", "unpublish": "Unpublished: the post is a draft again.", "archive": "Archived.",
-           "unarchive": "Back as a draft.", "unschedule": "Schedule cancelled; the post is a draft."}[action], "success")
+    flash(
+        {
+            "publish": "Published.",
+            "unpublish": "Unpublished: the post is a draft again.",
+            "archive": "Archived.",
+            "unarchive": "Back as a draft.",
+            "unschedule": "Schedule cancelled; the post is a draft.",
+        }[action],
+        "success",
+    )
     if action == "publish":
         return redirect(url_for("public.post", post_id=post.id, slug=post.slug))
     return redirect(url_for("posts.mine") if action == "archive" else url_for("posts.edit", post_id=post.id))
@@ -290,7 +306,9 @@ def revisions(post_id: int):
 def revision(post_id: int, number: int):
     post = load_post(post_id, review=True)
     rev = queries.revision(get_session(), post, number)
-    return render_template("posts/revision.html", post=post, rev=rev, form=RestoreForm(base_revision_id=post.current_revision_id))
+    return render_template(
+        "posts/revision.html", post=post, rev=rev, form=RestoreForm(base_revision_id=post.current_revision_id)
+    )
 
 
 @bp.get("/posts/<int:post_id>/compare")
@@ -301,11 +319,22 @@ def compare(post_id: int):
     current = post.current_revision.number
     a = queries.revision(db, post, arg_int("a", max(1, current - 1), min=1))
     b = queries.revision(db, post, arg_int("b", current, min=1))
-    fields = [(name, rows, has_changes(rows)) for name, rows in
-              ((name, diff(getattr(a, attr) or "", getattr(b, attr) or "")) for name, attr in
-               (("Title", "title"), ("Summary", "summary"), ("Key point", "key_point"), ("Tags", "tags_text"),
-                ("Body", "body")))]
-    return render_template("posts/compare.html", post=post, a=a, b=b, fields=fields, revisions=queries.revisions(db, post))
+    fields = [
+        (name, rows, has_changes(rows))
+        for name, rows in (
+            (name, diff(getattr(a, attr) or "", getattr(b, attr) or ""))
+            for name, attr in (
+                ("Title", "title"),
+                ("Summary", "summary"),
+                ("Key point", "key_point"),
+                ("Tags", "tags_text"),
+                ("Body", "body"),
+            )
+        )
+    ]
+    return render_template(
+        "posts/compare.html", post=post, a=a, b=b, fields=fields, revisions=queries.revisions(db, post)
+    )
 
 
 @bp.post("/posts/<int:post_id>/revisions/<int:number>/restore")
@@ -317,7 +346,9 @@ def restore(post_id: int, number: int):
         abort(400)
     rev = queries.revision(get_session(), post, number)
     try:
-        new = services.restore_revision(get_session(), post, current_user, rev, base_revision_id=form.base_revision_id.data)
+        new = services.restore_revision(
+            get_session(), post, current_user, rev, base_revision_id=form.base_revision_id.data
+        )
     except Conflict:
         get_session().rollback()  # a redirect is a success for the unit of work: drop any half-done write
         flash("The post changed while you were looking; check the newest revision and try again.", "error")
@@ -334,7 +365,9 @@ def upload_image():
     if not form.validate_on_submit() or file is None:
         return jsonify(error="invalid", message="Choose an image file."), 400
     try:
-        image = services.upload_image(get_session(), current_user, file.read(), alt=form.alt.data or "", limits=current_app.config)
+        image = services.upload_image(
+            get_session(), current_user, file.read(), alt=form.alt.data or "", limits=current_app.config
+        )
     except ValidationError as exc:
         get_session().rollback()
         return jsonify(error="invalid", message=exc.message), 422

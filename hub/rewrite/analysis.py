@@ -27,7 +27,7 @@ LIST_MAX_ITEMS = 6
 ITEM_MAX = 160
 
 
-class PostKind(str, Enum):
+class PostKind(str, Enum):  # noqa: UP042 -- StrEnum would change str() and format() of members
     """What kind of post it is; each kind is shaped a little differently."""
 
     HIRING = "hiring"
@@ -79,7 +79,9 @@ _BACK_REFERENCES: dict[str, frozenset[str]] = {
     "zh": frozenset("这 那 这个 那个 这些 但是 但 所以 因此 它 他们 而且 然后".split()),
 }
 # "Most were ...", "Many of them ...": a quantifier standing for a noun said before.
-_QUANTIFIERS = frozenset("most many some few several all none each both flesta många några alla meisten viele einige alle".split())
+_QUANTIFIERS = frozenset(
+    "most many some few several all none each both flesta många några alla meisten viele einige alle".split()
+)
 _PRONOUN_FOLLOWERS = frozenset(
     "were was are is of have had will did do would could can var är av har hade waren sind von haben hatten".split()
 )
@@ -105,12 +107,15 @@ _ANAPHORA = re.compile(
     re.IGNORECASE,
 )
 # A question put to the reader ("How does your team ...?") invites discussion whatever the kind.
-_TO_READER = re.compile(r"\b(you|your|yours|du|dig|din|ditt|dina|ni|er|era|ihr|euch|euer|eure|dich|dein|deine)\b", re.IGNORECASE)
+_TO_READER = re.compile(
+    r"\b(you|your|yours|du|dig|din|ditt|dina|ni|er|era|ihr|euch|euer|eure|dich|dein|deine)\b", re.IGNORECASE
+)
 _ATTRIBUTION = re.compile(r"^\s*(?:[—–-]{1,2}|~)\s*\S")
 
 _KIND_CUES: dict[PostKind, re.Pattern[str]] = {
     PostKind.HIRING: re.compile(
-        r"\b(we'?re hiring|we are hiring|is hiring|are hiring|now hiring|hiring (a|an|for)|we'?re looking for|we are looking for|join (us|our team|the team)|apply (by|now|before|here)|"
+        r"\b(we'?re hiring|we are hiring|is hiring|are hiring|now hiring|hiring (a|an|for)|"
+        r"we'?re looking for|we are looking for|join (us|our team|the team)|apply (by|now|before|here)|"
         r"applications? (close|deadline)|open (role|position)s?|job opening|vacanc(y|ies)|"
         r"rekryterar|vi söker|sök (senast|tjänsten|jobbet)|ansök|ansökan|lediga? tjänst|"
         r"wir suchen|stellenangebot|bewirb|bewerbung|bewerbungsschluss|verstärkung|"
@@ -129,7 +134,8 @@ _KIND_CUES: dict[PostKind, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
     PostKind.EVENT: re.compile(
-        r"\b(last (weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|yesterday|meetup|conference|workshop|hackathon|summit|"
+        r"\b(last (weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|yesterday|"
+        r"meetup|conference|workshop|hackathon|summit|"
         r"webinar|keynote|attendees|took place|we hosted|open (day|house)|visitors|came to|"
         r"förra (veckan|helgen)|i går|igår|konferens|träff|deltagare|öppet hus|besökare|samlades|"
         r"letzte woche|gestern|konferenz|teilnehmende|teilnehmer|tag der offenen tür|besucher(innen)?|kamen|"
@@ -174,7 +180,8 @@ _RESULT_WORDS = re.compile(
     r"gesunken|gestiegen|halbiert|verdoppelt|reduziert|schneller|weniger|mehr als|gespart|"
     r"von .{1,30} (auf|bis)|verbessert|statt|anstatt|"
     r"انخفض|ارتفع|ضاعف|بدلا من|بدلًا من|זינק|ירד|הכפלנו|במקום|"
-    r"baisse|hausse|réduit|divisé par|passé de|redujimos|aumentó|bajó|pasó de)\b|(?:削減|増加|短縮|半減|减少|增加|缩短|提升)",
+    r"baisse|hausse|réduit|divisé par|passé de|redujimos|aumentó|bajó|pasó de)\b|"
+    r"(?:削減|増加|短縮|半減|减少|增加|缩短|提升)",
     re.IGNORECASE,
 )
 _NUMBER = re.compile(
@@ -495,7 +502,9 @@ def analyse(
     too) for share texts."""
     all_blocks = [*summary_blocks, *blocks]
     grouped = _block_sentences(all_blocks, language)
-    body_text = "\n".join([key_point] + [b.text for b in [*summary_blocks, *blocks] if b.kind in ("paragraph", "item", "heading")])
+    body_text = "\n".join(
+        [key_point] + [b.text for b in [*summary_blocks, *blocks] if b.kind in ("paragraph", "item", "heading")]
+    )
     list_intro, items = _list_material(all_blocks, grouped)
     quote = _quote_material(all_blocks)
     kind = detect_kind(title, body_text, has_list=bool(items), has_quote=bool(quote))

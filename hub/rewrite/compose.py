@@ -46,9 +46,9 @@ from dataclasses import dataclass
 
 from ugrapheme import grapheme_len
 
+from hub.rewrite.analysis import PostKind
 from hub.rewrite.fit import Part
 from hub.rewrite.hashtags import dehashtag, find_hashtags
-from hub.rewrite.analysis import PostKind
 from hub.rewrite.language import phrase
 from hub.rewrite.source import SourcePost
 from hub.rewrite.text import is_emoji, neutral, one_line, shorten
@@ -217,7 +217,12 @@ def _hook(ctx: Context) -> list[Part]:
     """The title as a first line, for posts whose title carries the news (a job, a launch)."""
     post = ctx.post
     title = post.title
-    if post.kind not in HOOK_KINDS or not title or title.endswith(("?", "？")) or title.casefold() in post.core.casefold():
+    if (
+        post.kind not in HOOK_KINDS
+        or not title
+        or title.endswith(("?", "？"))
+        or title.casefold() in post.core.casefold()
+    ):
         return []
     if grapheme_len(title) > HEADLINE_MAX:
         return []

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urlsplit
 
+from hub.rewrite.analysis import Analysis, PostKind, analyse, stems
 from hub.rewrite.hashtags import make_hashtag, merge_hashtags
 from hub.rewrite.language import detect_language, normalize_language
-from hub.rewrite.analysis import Analysis, PostKind, stems, analyse
 from hub.rewrite.markdown import Block, markdown_blocks
 from hub.rewrite.text import clean_inline, has_url, join_sentences, nfc, one_line, shorten, split_sentences
 

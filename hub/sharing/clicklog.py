@@ -37,7 +37,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -387,7 +387,7 @@ def insert_clicks(engine: Engine, records: Iterable[ClickRecord], chunk: int = 5
     remember between flushes (the visitors already counted)."""
     rows = [
         {"uid": r.uid, "link_id": r.link_id, "post_id": r.post_id, "user_id": r.user_id,
-         "platform": r.platform, "at": datetime.fromtimestamp(r.at, timezone.utc), "is_bot": r.is_bot,
+         "platform": r.platform, "at": datetime.fromtimestamp(r.at, UTC), "is_bot": r.is_bot,
          "visitor": r.visitor or None}
         for r in records
     ]

@@ -53,7 +53,10 @@ class ShareEvent(Base):
     """Someone copied a share text or opened a platform's share screen."""
 
     __tablename__ = "share_event"
-    __table_args__ = (sa.Index("ix_share_event_post_at", "post_id", "at"), sa.Index("ix_share_event_user_at", "user_id", "at"))
+    __table_args__ = (
+        sa.Index("ix_share_event_post_at", "post_id", "at"),
+        sa.Index("ix_share_event_user_at", "user_id", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(sa.ForeignKey("post.id", ondelete="CASCADE"))

@@ -14,6 +14,7 @@ from hub.auth.models import User
 from hub.posts.models import Post
 from hub.rewrite import (
     NEAR_DUPLICATE_THRESHOLD,
+    Generator,
     Proposal,
     disclosure_forms,
     propose,
@@ -102,8 +103,16 @@ def cards(
     assert revision is not None
     own = _texts(session, post.id, user.id)
     author = _texts(session, post.id, post.author_id) if post.author_id != user.id and not words else {}
-    author_links = {link.platform: link for link in session.scalars(
-        sa.select(ShareLink).where(ShareLink.post_id == post.id, ShareLink.user_id == post.author_id))} if author else {}
+    author_links = (
+        {
+            link.platform: link
+            for link in session.scalars(
+                sa.select(ShareLink).where(ShareLink.post_id == post.id, ShareLink.user_id == post.author_id)
+            )
+        }
+        if author
+        else {}
+    )
     placeholder = link_url(base_url, "x" * len(next(iter(links.values())).code))
     proposals: dict[str, Proposal] = {}
     if any(pid not in own and pid not in author for pid in platforms.PLATFORMS):  # someone still needs hub's draft
@@ -121,14 +130,28 @@ def cards(
             proposal = proposals[pid]
             text, subject = proposal.text.replace(placeholder, url), proposal.subject
             source = "words" if words else "proposed"
-        result.append(Card(pid, spec.name, services.limit_for(user, pid), text, subject, source, url, platforms.measure(pid, text),
-                           intent_for(user, pid, text, url, subject),
-                           tuple(services.text_problems(user, pid, text, link=url)) if source == "yours" else ()))
+        result.append(
+            Card(
+                pid,
+                spec.name,
+                services.limit_for(user, pid),
+                text,
+                subject,
+                source,
+                url,
+                platforms.measure(pid, text),
+                intent_for(user, pid, text, url, subject),
+                tuple(services.text_problems(user, pid, text, link=url)) if source == "yours" else (),
+            )
+        )
     return result
 
 
 def _texts(session: Session, post_id: int, user_id: int) -> dict[str, ShareText]:
-    return {t.platform: t for t in session.scalars(sa.select(ShareText).where(ShareText.post_id == post_id, ShareText.user_id == user_id))}
+    return {
+        t.platform: t
+        for t in session.scalars(sa.select(ShareText).where(ShareText.post_id == post_id, ShareText.user_id == user_id))
+    }
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,9 @@ def links_for(session: Session, post: Post, user: User) -> dict[str, ShareLink]:
         raise PermissionDenied("Deactivated accounts cannot share.")
     existing = {
         link.platform: link
-        for link in session.scalars(sa.select(ShareLink).where(ShareLink.post_id == post.id, ShareLink.user_id == user.id))
+        for link in session.scalars(
+            sa.select(ShareLink).where(ShareLink.post_id == post.id, ShareLink.user_id == user.id)
+        )
     }
     for platform in platforms.PLATFORMS:
         if platform in existing:

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from hub import platforms
@@ -100,9 +112,17 @@ def share(post_id: int):
     post = _load(post_id)
     words = queries.own_words(get_session(), post, current_user)
     cards, warnings = _cards(post, words)  # makes the person's tracked links on their first visit
-    return render_template("sharing/share.html", post=post, cards=cards, warnings=warnings, platforms=platforms.PLATFORMS,
-                           form=ShareTextForm(), words_form=OwnWordsForm(words=words), words_max=services.OWN_WORDS_MAX,
-                           is_author=post.author_id == current_user.id)
+    return render_template(
+        "sharing/share.html",
+        post=post,
+        cards=cards,
+        warnings=warnings,
+        platforms=platforms.PLATFORMS,
+        form=ShareTextForm(),
+        words_form=OwnWordsForm(words=words),
+        words_max=services.OWN_WORDS_MAX,
+        is_author=post.author_id == current_user.id,
+    )
 
 
 @bp.post("/p/<int:post_id>/share/words")
@@ -137,18 +157,32 @@ MEASURE_MAX = 70_000  # characters per text: above any platform's limit, and kee
 def measure(post_id: int):
     """Counts, limits, share links and similarity warnings for texts being edited."""
     post = _load(post_id)
-    texts = {k[5:]: v[:MEASURE_MAX] for k, v in request.form.items() if k.startswith("text-") and k[5:] in platforms.PLATFORMS}
+    texts = {
+        k[5:]: v[:MEASURE_MAX]
+        for k, v in request.form.items()
+        if k.startswith("text-") and k[5:] in platforms.PLATFORMS
+    }
     links = services.links_for(get_session(), post, current_user)
     result = {}
     for pid, text in texts.items():
         count, limit = platforms.measure(pid, text), services.limit_for(current_user, pid)
         url = queries.link_url(current_app.config["BASE_URL"], links[pid].code)
-        result[pid] = {"count": count, "limit": limit, "ok": count <= limit,
-                       "intent": queries.intent_for(current_user, pid, text, url, request.form.get(f"subject-{pid}") or None)}
+        result[pid] = {
+            "count": count,
+            "limit": limit,
+            "ok": count <= limit,
+            "intent": queries.intent_for(current_user, pid, text, url, request.form.get(f"subject-{pid}") or None),
+        }
         result[pid]["problems"] = services.text_problems(current_user, pid, text, link=url)
     db = get_session()
-    warnings = queries.similarity_warnings(db, post, current_user, texts, words=queries.own_words(db, post, current_user),
-                                           disclosure=services.get_setting(db, services.DISCLOSURE_KEY))
+    warnings = queries.similarity_warnings(
+        db,
+        post,
+        current_user,
+        texts,
+        words=queries.own_words(db, post, current_user),
+        disclosure=services.get_setting(db, services.DISCLOSURE_KEY),
+    )
     return jsonify(platforms=result, warnings=[w.as_json() for w in warnings])
 
 
@@ -208,7 +242,9 @@ def event(post_id: int):
         links = services.links_for(db, post, current_user)
         link = queries.link_url(current_app.config["BASE_URL"], links[form.platform.data].code)
         try:  # checked before anything is written: a refused text leaves the event in place
-            services.save_share_text(db, post, current_user, form.platform.data, form.text.data, form.subject.data, link=link)
+            services.save_share_text(
+                db, post, current_user, form.platform.data, form.text.data, form.subject.data, link=link
+            )
             kept = True
         except ValidationError:
             pass  # the card already shows why this text cannot be kept; the share still counts

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from hub.forms import FiniteDecimalField, FlaskForm, RevisionIdField
 from hub.platforms import PLATFORMS
@@ -23,8 +23,13 @@ class RestoreForm(FlaskForm):
 
 
 class KpiTargetForm(FlaskForm):
-    platform = SelectField("Platform", choices=[SelectChoice(ALL_PLATFORMS, "All platforms")] + [SelectChoice(p.id, p.name) for p in PLATFORMS.values()])
+    platform = SelectField(
+        "Platform",
+        choices=[SelectChoice(ALL_PLATFORMS, "All platforms")]
+        + [SelectChoice(p.id, p.name) for p in PLATFORMS.values()],
+    )
     metric = SelectField("Measure", choices=[SelectChoice(m.value, m.label) for m in KpiMetric])
-    target = FiniteDecimalField("Target per month", places=None, validators=[InputRequired(), NumberRange(min=0, max=TARGET_MAX)])
+    target = FiniteDecimalField(
+        "Target per month", places=None, validators=[InputRequired(), NumberRange(min=0, max=TARGET_MAX)]
+    )
     note = StringField("Why this number (optional)", validators=[Optional(), Length(max=NOTE_MAX)])
-

@@ -22,8 +22,14 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "audiences": ("Audiences", "Who we want to reach, and what each audience cares about."),
     "channels": ("Channels and their purpose", "What each of our channels is for, and where employees fit in."),
     "tone": ("Tone of voice", "How we sound. Shown beside the editor and the share page."),
-    "kpis": ("What working means", "How we know it works. The targets below are the numbers; say here why they matter."),
-    "risk": ("Posting with confidence", "Guidance on risk that helps people post: what is fine, what to check, whom to ask."),
+    "kpis": (
+        "What working means",
+        "How we know it works. The targets below are the numbers; say here why they matter.",
+    ),
+    "risk": (
+        "Posting with confidence",
+        "Guidance on risk that helps people post: what is fine, what to check, whom to ask.",
+    ),
 }
 PLATFORM_PREFIX = "platform-"
 
@@ -60,12 +66,18 @@ class StrategySection(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(sa.String(40), unique=True)
     current_revision_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("strategy_revision.id", use_alter=True, ondelete="SET NULL",
-                      name="fk_strategy_section_current_revision_id_strategy_revision")
+        sa.ForeignKey(
+            "strategy_revision.id",
+            use_alter=True,
+            ondelete="SET NULL",
+            name="fk_strategy_section_current_revision_id_strategy_revision",
+        )
     )
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    current_revision: Mapped[StrategyRevision | None] = relationship(foreign_keys=[current_revision_id], post_update=True)
+    current_revision: Mapped[StrategyRevision | None] = relationship(
+        foreign_keys=[current_revision_id], post_update=True
+    )
 
     @property
     def title(self) -> str:
@@ -118,7 +130,9 @@ class KpiTarget(Base):
     """A number the strategy aims for: ``metric`` per ``period`` on ``platform`` (or ``all``)."""
 
     __tablename__ = "strategy_kpi_target"
-    __table_args__ = (sa.UniqueConstraint("platform", "metric", "period", name="uq_strategy_kpi_target_platform_metric_period"),)
+    __table_args__ = (
+        sa.UniqueConstraint("platform", "metric", "period", name="uq_strategy_kpi_target_platform_metric_period"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     platform: Mapped[str] = mapped_column(sa.String(32), default=ALL_PLATFORMS)

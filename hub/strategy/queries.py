@@ -6,8 +6,8 @@ For other domains:
   what insights shows beside the actual figures (``platform`` is a platform id or ``"all"``).
 - ``kpi_progress(session, dashboard)`` -> ``[TargetProgress]``: those targets beside a company
   dashboard's figures, monthly targets scaled to its date range.
-- ``writing_guidance(session)`` -> ``Guidance(tone_html, platforms)`` (``.platform_html`` maps id -> HTML): what the editor and the
-  share page show beside the text (both already sanitized HTML).
+- ``writing_guidance(session)`` -> ``Guidance(tone_html, platforms)`` (``.platform_html`` maps id -> HTML):
+  what the editor and the share page show beside the text (both already sanitized HTML).
 """
 
 from __future__ import annotations
@@ -58,7 +58,9 @@ class SectionView:
 
 def _load(session: Session, keys: list[str] | None = None) -> dict[str, StrategySection]:
     stmt = sa.select(StrategySection).options(
-        joinedload(StrategySection.current_revision).options(undefer(StrategyRevision.body_html), joinedload(StrategyRevision.created_by))
+        joinedload(StrategySection.current_revision).options(
+            undefer(StrategyRevision.body_html), joinedload(StrategyRevision.created_by)
+        )
     )
     if keys is not None:
         stmt = stmt.where(StrategySection.key.in_(keys))
@@ -131,9 +133,15 @@ def kpi_targets(session: Session) -> list[Target]:
     platform_order = {p: i for i, p in enumerate(PLATFORMS)}
     metric_order = {m.value: i for i, m in enumerate(KpiMetric)}
     rows = session.scalars(sa.select(KpiTarget)).all()
-    rows = sorted(rows, key=lambda r: (r.platform != "all", platform_order.get(r.platform, 99), metric_order[r.metric.value]))
-    return [Target(r.id, r.platform, r.platform_name, r.metric.value, r.metric.label, r.period, r.target, r.note, r.updated_at)
-            for r in rows]
+    rows = sorted(
+        rows, key=lambda r: (r.platform != "all", platform_order.get(r.platform, 99), metric_order[r.metric.value])
+    )
+    return [
+        Target(
+            r.id, r.platform, r.platform_name, r.metric.value, r.metric.label, r.period, r.target, r.note, r.updated_at
+        )
+        for r in rows
+    ]
 
 
 def get_kpi_target(session: Session, target_id: int) -> KpiTarget:
@@ -178,7 +186,11 @@ def writing_guidance(session: Session, *, platforms: bool = True) -> Guidance:
         rev = section.current_revision if section else None
         return rev.body_html if rev is not None and rev.body.strip() else ""
 
-    found = tuple(PlatformGuidance(p, spec.name, html(platform_key(p))) for p, spec in PLATFORMS.items()) if platforms else ()
+    found = (
+        tuple(PlatformGuidance(p, spec.name, html(platform_key(p))) for p, spec in PLATFORMS.items())
+        if platforms
+        else ()
+    )
     return Guidance(html("tone"), tuple(g for g in found if g.html))
 
 

@@ -95,12 +95,25 @@ def restore_revision(
     """Append a copy of an old revision as the newest one (history is never rewritten)."""
     if revision.section_id != section.id:
         raise NotFound("No such revision of this section.")
-    return save_section(session, actor, section.key, revision.body, base_revision_id=base_revision_id,
-                        note=f"Restored from revision {revision.number}")
+    return save_section(
+        session,
+        actor,
+        section.key,
+        revision.body,
+        base_revision_id=base_revision_id,
+        note=f"Restored from revision {revision.number}",
+    )
 
 
 def set_kpi_target(
-    session: Session, actor: User, *, platform: str, metric: KpiMetric | str, target: float, period: str = "month", note: str = ""
+    session: Session,
+    actor: User,
+    *,
+    platform: str,
+    metric: KpiMetric | str,
+    target: float,
+    period: str = "month",
+    note: str = "",
 ) -> KpiTarget:
     """Set the target for ``metric`` per ``period`` on ``platform`` (or ``all``), replacing any
     earlier target for the same three."""

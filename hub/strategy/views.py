@@ -36,8 +36,13 @@ def _writing_guidance() -> dict[str, Any]:
 @login_required
 def page():
     db = get_session()
-    return render_template("strategy/page.html", sections=queries.sections(db), platform_sections=queries.platform_sections(db),
-                           targets=queries.kpi_targets(db), can_edit=services.can_edit(current_user))
+    return render_template(
+        "strategy/page.html",
+        sections=queries.sections(db),
+        platform_sections=queries.platform_sections(db),
+        targets=queries.kpi_targets(db),
+        can_edit=services.can_edit(current_user),
+    )
 
 
 @bp.route("/strategy/<key>/edit", methods=["GET", "POST"])
@@ -53,8 +58,14 @@ def edit(key: str):
     conflict = None
     if form.validate_on_submit():
         try:
-            services.save_section(db, current_user, key, form.body.data or "", base_revision_id=form.base_revision_id.data,
-                                  note=form.note.data or "")
+            services.save_section(
+                db,
+                current_user,
+                key,
+                form.body.data or "",
+                base_revision_id=form.base_revision_id.data,
+                note=form.note.data or "",
+            )
         except Conflict as exc:
             db.rollback()
             conflict = exc.current
@@ -65,7 +76,9 @@ def edit(key: str):
             flash(f"{view.title} saved.", "success")
             return redirect(url_for("strategy.page", _anchor=key))
     conflict_diff = diff(conflict.body, form.body.data or "", None) if conflict else None
-    return render_template("strategy/edit.html", view=view, form=form, conflict=conflict, conflict_diff=conflict_diff), (409 if conflict else 200)
+    return render_template(
+        "strategy/edit.html", view=view, form=form, conflict=conflict, conflict_diff=conflict_diff
+    ), (409 if conflict else 200)
 
 
 def _section(key: str):  # type: ignore[no-untyped-def]
@@ -79,8 +92,12 @@ def _section(key: str):  # type: ignore[no-untyped-def]
 @login_required
 def revisions(key: str):
     view = _section(key)
-    return render_template("strategy/revisions.html", view=view, revisions=queries.revisions(get_session(), view.section),
-                           can_edit=services.can_edit(current_user))
+    return render_template(
+        "strategy/revisions.html",
+        view=view,
+        revisions=queries.revisions(get_session(), view.section),
+        can_edit=services.can_edit(current_user),
+    )
 
 
 @bp.get("/strategy/<key>/revisions/<int:number>")
@@ -103,7 +120,9 @@ def restore(key: str, number: int):
     db = get_session()
     rev = queries.revision(db, view.section, number)
     try:
-        new = services.restore_revision(db, current_user, view.section, rev, base_revision_id=form.base_revision_id.data)
+        new = services.restore_revision(
+            db, current_user, view.section, rev, base_revision_id=form.base_revision_id.data
+        )
     except Conflict:
         db.rollback()
         flash("The section changed while you were looking; check the newest revision and try again.", "error")

@@ -42,16 +42,23 @@ def for_post(session: Session, post: Post) -> Sequence[Suggestion]:
     return session.scalars(
         sa.select(Suggestion)
         .where(Suggestion.post_id == post.id)
-        .options(joinedload(Suggestion.author), joinedload(Suggestion.base_revision),
-                 selectinload(Suggestion.replies).joinedload(SuggestionReply.author))
-        .order_by((Suggestion.state == SuggestionState.OPEN).desc(), Suggestion.last_activity_at.desc(), Suggestion.id.desc())
+        .options(
+            joinedload(Suggestion.author),
+            joinedload(Suggestion.base_revision),
+            selectinload(Suggestion.replies).joinedload(SuggestionReply.author),
+        )
+        .order_by(
+            (Suggestion.state == SuggestionState.OPEN).desc(), Suggestion.last_activity_at.desc(), Suggestion.id.desc()
+        )
     ).all()
 
 
 def has_open_suggestions(post: type[Post], **_: Any) -> sa.ColumnElement[bool]:
     """hub.posts' ``needs_attention``, connected in hub/events.py: a post with open suggestions
     comes first in its author's list."""
-    return sa.select(Suggestion.id).where(Suggestion.post_id == post.id, Suggestion.state == SuggestionState.OPEN).exists()
+    return (
+        sa.select(Suggestion.id).where(Suggestion.post_id == post.id, Suggestion.state == SuggestionState.OPEN).exists()
+    )
 
 
 def open_counts_of_author(session: Session, author_id: int) -> dict[int, int]:
@@ -126,7 +133,9 @@ def edit_diff(suggestion: Suggestion) -> list[FieldDiff]:
     """What a proposed edit changes, field by field, against the revision it was written on."""
     base = suggestion.base_revision
     return [
-        FieldDiff(name, label, diff(getattr(base, name), getattr(suggestion, name) or "", 3 if name == "body" else None))
+        FieldDiff(
+            name, label, diff(getattr(base, name), getattr(suggestion, name) or "", 3 if name == "body" else None)
+        )
         for name, label in FIELDS
         if suggestion.is_edit and getattr(suggestion, name) != getattr(base, name)
     ]
@@ -180,5 +189,7 @@ def merge_plan(suggestion: Suggestion, current: PostRevision) -> MergePlan:
 
 def participants(session: Session, suggestion: Suggestion) -> set[int]:
     """Everyone in the conversation: the post's author, who started it, and who replied."""
-    repliers = session.scalars(sa.select(SuggestionReply.author_id).where(SuggestionReply.suggestion_id == suggestion.id))
+    repliers = session.scalars(
+        sa.select(SuggestionReply.author_id).where(SuggestionReply.suggestion_id == suggestion.id)
+    )
     return {suggestion.post.author_id, suggestion.author_id, *repliers}

@@ -18,7 +18,9 @@ def open_for_suggestions(post: Post) -> bool:
 def can_see(actor: Any, post: Post) -> bool:
     """Whether ``actor`` sees the conversations on ``post``: its author always, colleagues while
     the post is open for suggestions; nobody signed out."""
-    return bool(actor.is_authenticated and actor.is_active and (actor.id == post.author_id or open_for_suggestions(post)))
+    return bool(
+        actor.is_authenticated and actor.is_active and (actor.id == post.author_id or open_for_suggestions(post))
+    )
 
 
 def can_suggest(actor: Any, post: Post) -> bool:

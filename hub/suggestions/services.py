@@ -117,7 +117,9 @@ def submit_suggestion(session: Session, post: Post, actor: User, data: Suggestio
     message = (data.message or "").strip()
     if len(message) > TEXT_MAX:
         raise ValidationError("message", f"Keep it under {TEXT_MAX:,} characters.")
-    suggestion = Suggestion(post_id=post.id, author_id=actor.id, kind=data.kind, base_revision_id=revision.id, message=message)
+    suggestion = Suggestion(
+        post_id=post.id, author_id=actor.id, kind=data.kind, base_revision_id=revision.id, message=message
+    )
     if data.kind == SuggestionKind.COMMENT:
         if not message:
             raise ValidationError("message", "Write your comment.")
@@ -126,12 +128,18 @@ def submit_suggestion(session: Session, post: Post, actor: User, data: Suggestio
         if actor.id == post.author_id:
             raise ValidationError(None, "This is your post: change it in the editor.")
         if data.base_revision_id != revision.id:
-            raise Conflict("The post changed while you were writing. Your text is kept; check it against the new version.",
-                           current=revision)
+            raise Conflict(
+                "The post changed while you were writing. Your text is kept; check it against the new version.",
+                current=revision,
+            )
         title, summary, body = clean_title(data.title or ""), data.summary or "", data.body or ""
         if (title, summary, body) == (revision.title, revision.summary, revision.body):
             raise ValidationError("body", "Change something in the title, summary or body to suggest an edit.")
-        for field, value, limit in (("title", title, posts.TITLE_MAX), ("summary", summary, posts.SUMMARY_MAX), ("body", body, posts.BODY_MAX)):
+        for field, value, limit in (
+            ("title", title, posts.TITLE_MAX),
+            ("summary", summary, posts.SUMMARY_MAX),
+            ("body", body, posts.BODY_MAX),
+        ):
             if len(value) > limit:
                 raise ValidationError(field, f"Keep it under {limit:,} characters.")
         suggestion.title, suggestion.summary, suggestion.body = title, summary, body
@@ -190,13 +198,29 @@ def _close(suggestion: Suggestion, actor: User, state: SuggestionState) -> None:
     suggestion.last_activity_at = now
 
 
-def _apply(session: Session, suggestion: Suggestion, actor: User, texts: dict[str, str], *, base_revision_id: int | None,
-           how: str, publish: bool) -> PostRevision:
+def _apply(
+    session: Session,
+    suggestion: Suggestion,
+    actor: User,
+    texts: dict[str, str],
+    *,
+    base_revision_id: int | None,
+    how: str,
+    publish: bool,
+) -> PostRevision:
     post = suggestion.post
     note = f"Suggestion by {suggestion.author.display_name} accepted by {actor.display_name}{how}"
-    revision = posts.apply_suggested_revision(session, post, actor, suggestion.author, title=texts["title"],
-                                              summary=texts["summary"], body=texts["body"],
-                                              base_revision_id=base_revision_id, note=note)
+    revision = posts.apply_suggested_revision(
+        session,
+        post,
+        actor,
+        suggestion.author,
+        title=texts["title"],
+        summary=texts["summary"],
+        body=texts["body"],
+        base_revision_id=base_revision_id,
+        note=note,
+    )
     if publish:
         posts.publish_post(session, post, actor)
     _close(suggestion, actor, SuggestionState.ACCEPTED)
@@ -232,16 +256,27 @@ class MergedText:
     body: str
 
 
-def accept_merged(session: Session, suggestion: Suggestion, actor: User, merged: MergedText, *,
-                  base_revision_id: int | None, publish: bool = False) -> PostRevision:
+def accept_merged(
+    session: Session,
+    suggestion: Suggestion,
+    actor: User,
+    merged: MergedText,
+    *,
+    base_revision_id: int | None,
+    publish: bool = False,
+) -> PostRevision:
     """Apply the author's own merge of a suggestion, credited to the suggester. The merge was
     made on ``base_revision_id``; if the post changed again since, Conflict."""
     require_open_edit(actor, suggestion)
     for field in ("title", "summary", "body"):
         if has_markers(getattr(merged, field)):
-            raise ValidationError(field, "Settle the conflict first: keep the text you want and remove the marker lines.")
+            raise ValidationError(
+                field, "Settle the conflict first: keep the text you want and remove the marker lines."
+            )
     texts = {"title": merged.title, "summary": merged.summary, "body": merged.body}
-    return _apply(session, suggestion, actor, texts, base_revision_id=base_revision_id, how=", merged by hand", publish=publish)
+    return _apply(
+        session, suggestion, actor, texts, base_revision_id=base_revision_id, how=", merged by hand", publish=publish
+    )
 
 
 def decline_suggestion(session: Session, suggestion: Suggestion, actor: User, note: str = "") -> None:

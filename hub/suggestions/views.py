@@ -74,7 +74,9 @@ def _post_page(post: Post, comment_form: CommentForm | None = None, status: int 
 def open_drafts():
     db = get_session()
     drafts = queries.open_drafts(db, current_user)
-    return render_template("suggestions/drafts.html", drafts=drafts, counts=queries.open_counts(db, [p.id for p in drafts]))
+    return render_template(
+        "suggestions/drafts.html", drafts=drafts, counts=queries.open_counts(db, [p.id for p in drafts])
+    )
 
 
 @bp.get("/posts/<int:post_id>/suggestions")
@@ -109,8 +111,14 @@ def propose_edit(post_id: int):
     if request.method == "GET":
         form.base_revision_id.data = revision.id
     if form.validate_on_submit():
-        data = services.SuggestionInput(SuggestionKind.EDIT, form.base_revision_id.data, form.message.data or "", title=form.title.data or "",
-                                        summary=form.summary.data or "", body=form.body.data or "")
+        data = services.SuggestionInput(
+            SuggestionKind.EDIT,
+            form.base_revision_id.data,
+            form.message.data or "",
+            title=form.title.data or "",
+            summary=form.summary.data or "",
+            body=form.body.data or "",
+        )
         try:
             suggestion = services.submit_suggestion(get_session(), post, current_user, data)
         except Conflict as exc:
@@ -129,10 +137,16 @@ def propose_edit(post_id: int):
 @login_required
 def thread(suggestion_id: int):
     suggestion = load_suggestion(suggestion_id)
-    return render_template("suggestions/thread.html", s=suggestion, post=suggestion.post, diffs=queries.edit_diff(suggestion),
-                           reply_form=ReplyForm(), decline_form=DeclineForm(),
-                           can_decide=services.can_decide(current_user, suggestion),
-                           can_resolve=services.can_resolve(current_user, suggestion))
+    return render_template(
+        "suggestions/thread.html",
+        s=suggestion,
+        post=suggestion.post,
+        diffs=queries.edit_diff(suggestion),
+        reply_form=ReplyForm(),
+        decline_form=DeclineForm(),
+        can_decide=services.can_decide(current_user, suggestion),
+        can_resolve=services.can_resolve(current_user, suggestion),
+    )
 
 
 @bp.post("/suggestions/<int:suggestion_id>/reply")
@@ -196,11 +210,21 @@ def merge(suggestion_id: int):
         merged = services.MergedText(form.title.data or "", form.summary.data or "", form.body.data or "")
         publish = form.publish.data == "1"
         try:
-            services.accept_merged(get_session(), suggestion, current_user, merged, base_revision_id=form.base_revision_id.data, publish=publish)
+            services.accept_merged(
+                get_session(),
+                suggestion,
+                current_user,
+                merged,
+                base_revision_id=form.base_revision_id.data,
+                publish=publish,
+            )
             return _accepted(suggestion.post, publish)
         except Conflict:
             get_session().rollback()
-            flash("The post changed again while you merged. Your merge is below; compare it with the newest text.", "error")
+            flash(
+                "The post changed again while you merged. Your merge is below; compare it with the newest text.",
+                "error",
+            )
             form.base_revision_id.data = plan.current.id
         except ValidationError as exc:
             show_error(form, exc)
@@ -244,7 +268,12 @@ def feedback(post_id: int):
     form = FeedbackForm()
     if form.validate_on_submit():
         services.set_open_for_feedback(get_session(), post, current_user, form.open.data == "1")
-        flash("Colleagues can now see this draft and suggest." if post.open_for_feedback else "This draft is private again.", "success")
+        flash(
+            "Colleagues can now see this draft and suggest."
+            if post.open_for_feedback
+            else "This draft is private again.",
+            "success",
+        )
     if form.back.data == "suggestions":
         return redirect(url_for("suggestions.for_post", post_id=post.id))
     return redirect(url_for("posts.edit", post_id=post.id))

@@ -20,14 +20,25 @@ class CheckboxesField(SelectMultipleField):
 
 class TopicForm(FlaskForm):
     title = StringField("Title", validators=[Length(max=TITLE_MAX)])
-    brief = TextAreaField("Brief (Markdown)", validators=[Length(max=BRIEF_MAX)],
-                          description="What is worth telling, and why now. Writers see it beside the editor.")
-    audience = StringField("Audience", validators=[Optional(), Length(max=AUDIENCE_MAX)],
-                           description="Who it is for, e.g. “Job seekers”. People can follow an audience.")
-    platforms = CheckboxesField("Platforms that fit", choices=[SelectChoice(p, label) for p, label in HANDLE_PLATFORMS],
-                                validate_choice=True)
-    key_messages = TextAreaField("Key messages or links (one a line)", validators=[Optional(), Length(max=MESSAGES_MAX)])
-    hashtags = StringField("Suggested hashtags", validators=[Optional(), Length(max=1000)], description="#launch, #hiring")
+    brief = TextAreaField(
+        "Brief (Markdown)",
+        validators=[Length(max=BRIEF_MAX)],
+        description="What is worth telling, and why now. Writers see it beside the editor.",
+    )
+    audience = StringField(
+        "Audience",
+        validators=[Optional(), Length(max=AUDIENCE_MAX)],
+        description="Who it is for, e.g. “Job seekers”. People can follow an audience.",
+    )
+    platforms = CheckboxesField(
+        "Platforms that fit", choices=[SelectChoice(p, label) for p, label in HANDLE_PLATFORMS], validate_choice=True
+    )
+    key_messages = TextAreaField(
+        "Key messages or links (one a line)", validators=[Optional(), Length(max=MESSAGES_MAX)]
+    )
+    hashtags = StringField(
+        "Suggested hashtags", validators=[Optional(), Length(max=1000)], description="#launch, #hiring"
+    )
     useful_until = DateField("Useful until (optional)", validators=[Optional()])
 
 

@@ -56,7 +56,9 @@ class Board:
 
 def board(session: Session, today: date) -> Board:
     """Every topic, grouped the way the board shows them."""
-    topics = session.scalars(sa.select(Topic).options(joinedload(Topic.created_by)).order_by(Topic.created_at.desc(), Topic.id.desc())).all()
+    topics = session.scalars(
+        sa.select(Topic).options(joinedload(Topic.created_by)).order_by(Topic.created_at.desc(), Topic.id.desc())
+    ).all()
     current = [t for t in topics if t.is_open and not t.past_useful_date(today)]
     return Board(
         open=_closing_first(current, today),
@@ -69,7 +71,9 @@ def board(session: Session, today: date) -> Board:
 def home_topics(session: Session, today: date, limit: int = 6) -> list[Topic]:
     """Open, current topics for the signed-in home page: closing soon and newest first."""
     topics = session.scalars(
-        sa.select(Topic).where(Topic.state == TopicState.OPEN, sa.or_(Topic.useful_until.is_(None), Topic.useful_until >= today))
+        sa.select(Topic).where(
+            Topic.state == TopicState.OPEN, sa.or_(Topic.useful_until.is_(None), Topic.useful_until >= today)
+        )
     ).all()
     return _closing_first(topics, today)[:limit]
 
@@ -134,7 +138,9 @@ class Follows:
 
 def follows(session: Session, user: User) -> Follows:
     """The topics and areas ``user`` follows."""
-    rows = session.execute(sa.select(TopicFollow.topic_id, TopicFollow.area).where(TopicFollow.user_id == user.id)).all()
+    rows = session.execute(
+        sa.select(TopicFollow.topic_id, TopicFollow.area).where(TopicFollow.user_id == user.id)
+    ).all()
     return Follows(frozenset(t for t, _ in rows if t is not None), frozenset(a for _, a in rows if a is not None))
 
 

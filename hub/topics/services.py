@@ -225,8 +225,11 @@ def _announce(session: Session, topic: Topic, actor: User, skip: frozenset[int] 
 def follow_topic(session: Session, actor: User, topic: Topic) -> None:
     """Hear about posts published for ``topic``."""
     _require_active(actor)
+
     def find() -> TopicFollow | None:
-        return session.scalar(sa.select(TopicFollow).where(TopicFollow.user_id == actor.id, TopicFollow.topic_id == topic.id))
+        return session.scalar(
+            sa.select(TopicFollow).where(TopicFollow.user_id == actor.id, TopicFollow.topic_id == topic.id)
+        )
 
     find() or add_or_get(session, TopicFollow(user_id=actor.id, topic_id=topic.id), find)  # a double click races
 

@@ -69,8 +69,14 @@ def _create(verb: Callable[..., Topic], heading: str, submit: str, done: str) ->
 def board():
     db = get_session()
     today = utcnow().date()
-    return render_template("topics/board.html", board=queries.board(db, today), today=today, follows=queries.follows(db, current_user),
-                           areas=queries.areas(db), can_manage=services.can_manage(current_user))
+    return render_template(
+        "topics/board.html",
+        board=queries.board(db, today),
+        today=today,
+        follows=queries.follows(db, current_user),
+        areas=queries.areas(db),
+        can_manage=services.can_manage(current_user),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -93,10 +99,16 @@ def propose():
 def show(topic_id: int):
     db = get_session()
     topic = queries.get_topic(db, topic_id)
-    return render_template("topics/show.html", topic=topic, posts=queries.posts_for_topic(db, topic),
-                           drafts=queries.drafts_for_topic(db, topic, current_user), follows=queries.follows(db, current_user),
-                           today=utcnow().date(), can_manage=services.can_manage(current_user),
-                           can_edit=services.can_edit_topic(current_user, topic))
+    return render_template(
+        "topics/show.html",
+        topic=topic,
+        posts=queries.posts_for_topic(db, topic),
+        drafts=queries.drafts_for_topic(db, topic, current_user),
+        follows=queries.follows(db, current_user),
+        today=utcnow().date(),
+        can_manage=services.can_manage(current_user),
+        can_edit=services.can_edit_topic(current_user, topic),
+    )
 
 
 @bp.route("/<int:topic_id>/edit", methods=["GET", "POST"])
@@ -124,11 +136,22 @@ def edit(topic_id: int):
 def act(topic_id: int, action: str):
     topic = queries.get_topic(get_session(), topic_id)
     if ConfirmForm().validate_on_submit():
-        verb = {"add": services.add_to_board, "close": services.close_topic,
-                "follow": services.follow_topic, "unfollow": services.unfollow_topic}[action]
+        verb = {
+            "add": services.add_to_board,
+            "close": services.close_topic,
+            "follow": services.follow_topic,
+            "unfollow": services.unfollow_topic,
+        }[action]
         verb(get_session(), current_user, topic)
-        flash({"add": "On the board. Followers of its audience are told.", "close": "Closed.",
-               "follow": "Following: you hear about posts written for it.", "unfollow": "Not following any more."}[action], "success")
+        flash(
+            {
+                "add": "On the board. Followers of its audience are told.",
+                "close": "Closed.",
+                "follow": "Following: you hear about posts written for it.",
+                "unfollow": "Not following any more.",
+            }[action],
+            "success",
+        )
     return redirect(url_for("topics.show", topic_id=topic.id))
 
 
@@ -140,7 +163,10 @@ def area(action: str):
         try:
             if action == "follow":
                 name = services.follow_area(get_session(), current_user, form.area.data or "")
-                flash("You hear about every new topic." if name == "*" else f"You hear about new topics for “{name}”.", "success")
+                flash(
+                    "You hear about every new topic." if name == "*" else f"You hear about new topics for “{name}”.",
+                    "success",
+                )
             else:
                 services.unfollow_area(get_session(), current_user, form.area.data or "")
                 flash("Not following that any more.", "success")
@@ -173,7 +199,9 @@ def link(post_id: int):
         raise PermissionDenied("Only the author can change this post.")
     form = LinkTopicForm(topic_id=str(post.topic_id or ""))
     form.topic_id.choices = [SelectChoice("", "No topic")] + [
-        SelectChoice(str(t.id), f"{t.title} (proposed)" if t.is_proposed else t.title) for t in queries.linkable_topics(db, post.topic_id)]
+        SelectChoice(str(t.id), f"{t.title} (proposed)" if t.is_proposed else t.title)
+        for t in queries.linkable_topics(db, post.topic_id)
+    ]
     if form.validate_on_submit():
         topic = queries.get_topic(db, int(form.topic_id.data)) if form.topic_id.data else None
         try:
