@@ -141,7 +141,7 @@ def send_digests() -> None:
             sent += 1
     db.commit()
     click.echo(f"Sent {sent} digest(s).")
-    report = deliver_due(current_app._get_current_object())  # type: ignore[attr-defined]
+    report = deliver_due(current_app._get_current_object())  # type: ignore[attr-defined]  # werkzeug LocalProxy method, untyped
     click.echo(f"Outbox: {report.sent} sent, {report.retrying} to retry, {report.failed} failed.")
 
 

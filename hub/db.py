@@ -10,7 +10,7 @@ whatever was not committed.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -146,14 +146,14 @@ def _end_unit_of_work(response: Response) -> Response:
         error = current_app.make_response(current_app.handle_user_exception(exc))
         _restore_cookie_session()
         return error
-    request_committed.send(current_app._get_current_object(), session=session)  # type: ignore[attr-defined]
+    request_committed.send(current_app._get_current_object(), session=session)  # type: ignore[attr-defined]  # LocalProxy method, untyped
     return response
 
 
 def _restore_cookie_session() -> None:
     """Put the signed-cookie session back as the browser sent it: after a failed commit nothing the
     view put there (a sign-in as a user whose row was never saved) may reach the browser."""
-    sent = current_app.session_interface.open_session(current_app, request) or {}
+    sent: Mapping[str, Any] = current_app.session_interface.open_session(current_app, request) or {}
     cookie_session.clear()
     cookie_session.update(sent)
     cookie_session.modified = False

@@ -56,7 +56,7 @@ POSTS = [
 
 def has_people(session: Session) -> bool:
     """True when at least one account exists."""
-    return session.scalar(sa.select(sa.func.count()).select_from(User)) > 0
+    return (session.scalar(sa.select(sa.func.count()).select_from(User)) or 0) > 0
 
 
 def _cover(session: Session, owner: User, colors: tuple[str, str]) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from flask import g
@@ -59,6 +60,8 @@ class FiniteDecimalField(DecimalField):
     """A decimal number that is a number: ``NaN``, ``sNaN`` and ``Infinity`` (which Python's Decimal
     reads, and which break every comparison and conversion after) are refused with a field error."""
 
+    data: Decimal | None
+
     def process_formdata(self, valuelist: list[str]) -> None:
         super().process_formdata(valuelist)
         if self.data is not None and not self.data.is_finite():
@@ -69,6 +72,8 @@ class FiniteDecimalField(DecimalField):
 class IdField(IntegerField):
     """The id of a record, typed by hand or picked: an integer a database column can hold, else a field
     error (instead of an overflow in the query that looks it up)."""
+
+    data: int | None
 
     def process_formdata(self, valuelist: list[str]) -> None:
         super().process_formdata(valuelist)

@@ -167,7 +167,7 @@ def _pkg_resources_stand_in() -> Iterator[None]:
         return Path(sys.modules[module_name].__file__ or "").with_name(resource).read_bytes()
 
     stand_in = types.ModuleType("pkg_resources")
-    stand_in.resource_string = resource_string  # type: ignore[attr-defined]
+    stand_in.resource_string = resource_string  # type: ignore[attr-defined]  # a bare module given an attribute
     saved = sys.modules.get("pkg_resources")
     sys.modules["pkg_resources"] = stand_in
     try:
@@ -482,7 +482,7 @@ class _XConfig:
     ranges: tuple[tuple[int, int, int], ...]
 
     @classmethod
-    def from_json(cls, config: dict[str, Any]) -> _XConfig:
+    def from_json(cls, config: Mapping[str, Any]) -> _XConfig:
         """From twitter-text's JSON configuration format."""
         return cls(
             max_length=config["maxWeightedTweetLength"],

@@ -25,10 +25,10 @@ CSP = (
 def init_app(app: Flask) -> None:
     """Headers that every page carries; only trusted Host names answered; ProxyFix when
     PROXY_COUNT says hub sits behind proxies."""
-    app.wsgi_app = TrustedHosts(app.wsgi_app, app.config["TRUSTED_HOSTS"])  # type: ignore[method-assign]
+    app.wsgi_app = TrustedHosts(app.wsgi_app, app.config["TRUSTED_HOSTS"])  # type: ignore[method-assign]  # Flask's middleware hook
     count = int(app.config.get("PROXY_COUNT") or 0)
     if count:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]  # Flask's middleware hook
 
     @app.url_value_preprocessor  # runs before every before_request hook, CSRF's included
     def _upload_limit(endpoint: str | None, _values: dict[str, Any] | None) -> None:

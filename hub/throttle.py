@@ -19,7 +19,7 @@ import random
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask import Flask, current_app
@@ -120,17 +120,18 @@ def _upsert(conn: sa.Connection, digest: str, start: int, expires: int, delta: i
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     elif dialect == "sqlite":
+        # The dialects' insert() differ only in the Insert class they return; both have the upsert below.
         from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
     else:  # pragma: no cover - hub runs on SQLite and PostgreSQL
         raise RuntimeError(f"throttle: no atomic upsert for {dialect}")
-    table = ThrottleCounter.__table__
+    table = cast(sa.Table, ThrottleCounter.__table__)  # a declarative model's table (typed FromClause)
     stmt = insert(table).values(key=digest, window_start=start, count=max(delta, 0), expires_at=expires)
-    stmt = stmt.on_conflict_do_update(
+    upsert = stmt.on_conflict_do_update(
         index_elements=[table.c.key, table.c.window_start],
         set_={"count": sa.func.max(table.c.count + delta, 0) if dialect == "sqlite"
               else sa.func.greatest(table.c.count + delta, 0)},
     ).returning(table.c.count)
-    return int(conn.execute(stmt).scalar_one())
+    return int(conn.execute(upsert).scalar_one())
 
 
 def _add(key: str, window: int, delta: int) -> tuple[int, int]:

@@ -431,8 +431,8 @@ def update_profile(session: Session, actor: User, user: User, data: Profile) -> 
             user.handles.append(SocialHandle(platform=platform, handle=handle))
         elif platform in existing:
             user.handles.remove(existing[platform])
-    for handle in user.handles:
-        handle.char_limit = data.mastodon_limit if handle.platform == "mastodon" else None
+    for social in user.handles:
+        social.char_limit = data.mastodon_limit if social.platform == "mastodon" else None
     if data.digest_opt_in is not None:
         user.digest_opt_in = data.digest_opt_in
     if data.leaderboard_opt_out is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from wtforms import DateField, SelectField, StringField, TextAreaField
@@ -46,7 +47,7 @@ class ChannelForm(FlaskForm):
         "Last activity", validators=[Optional()], description="The last day anyone posted there."
     )
 
-    def set_people(self, people: list[Any], keep: list[Any] = ()) -> None:  # type: ignore[assignment]
+    def set_people(self, people: Sequence[Any], keep: Sequence[Any] = ()) -> None:
         """Offer ``people`` as owners, plus ``keep`` (current owners who have left), marked as such."""
         choices = [SelectChoice("", "Nobody")] + [SelectChoice(str(p.id), p.display_name) for p in people]
         known = {p.id for p in people}

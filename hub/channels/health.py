@@ -26,15 +26,26 @@ DEFAULT_INACTIVE_DAYS = 90
 class ChannelFacts(Protocol):
     """What the rules read from an account (a ``Channel`` row satisfies it)."""
 
-    status: str
-    owner_id: int | None
-    backup_owner_id: int | None
-    purpose: str
-    audience: str
-    last_activity_on: date | None
-    campaign: str
-    campaign_end: date | None
-    created_at: datetime | None
+    # Read-only properties: the rules never write, so a row's narrower types (an enum status, a
+    # created_at that is always set) satisfy them.
+    @property
+    def status(self) -> str: ...
+    @property
+    def owner_id(self) -> int | None: ...
+    @property
+    def backup_owner_id(self) -> int | None: ...
+    @property
+    def purpose(self) -> str: ...
+    @property
+    def audience(self) -> str: ...
+    @property
+    def last_activity_on(self) -> date | None: ...
+    @property
+    def campaign(self) -> str: ...
+    @property
+    def campaign_end(self) -> date | None: ...
+    @property
+    def created_at(self) -> datetime | None: ...
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -230,7 +231,7 @@ def inventory_csv(rows: list[ChannelRow]) -> str:
     def person(user: User | None) -> tuple[str, str]:
         return (user.display_name, user.email) if user is not None else ("", "")
 
-    def lines():  # type: ignore[no-untyped-def]
+    def lines() -> Iterator[tuple[object, ...]]:
         for row in rows:
             c = row.channel
             owner, backup = person(c.owner), person(c.backup_owner)

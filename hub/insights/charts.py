@@ -154,24 +154,24 @@ def bars(
         f'<title id="{cid}-title">{escape(title)}</title>',
         f'<desc id="{cid}-desc">{escape(summary or "No clicks in this range.")}</desc>',
     ]
-    for i, (label, human, previews) in enumerate(rows):
+    for i, (label, h, p) in enumerate(rows):
         ty = pad + i * row_h
-        w = (human / top) * plot_w if top else 0
+        w = (h / top) * plot_w if top else 0
         parts.append(
-            f'<g class="chart-row" data-label="{escape(label)}" data-clicks="{int(human)}" '
-            f'data-previews="{int(previews)}">'
+            f'<g class="chart-row" data-label="{escape(label)}" data-clicks="{int(h)}" '
+            f'data-previews="{int(p)}">'
         )
         parts.append(
             f'<text class="chart-label" x="{label_w - 8}" y="{ty + 18}" text-anchor="end">'
             f"{escape(label)}</text>"
         )
         parts.append(f'<rect class="chart-track" x="{label_w}" y="{ty + 5}" width="{plot_w}" height="{row_h - 10}"/>')
-        if human:
+        if h:
             parts.append(
                 f'<rect class="chart-human" x="{label_w}" y="{ty + 5}" width="{_fmt(max(w, 1))}" '
                 f'height="{row_h - 10}"/>'
             )
-        value = f"{human:,}" + (f" · {plural(int(previews), 'preview', 'previews')}" if previews else "")
+        value = f"{h:,}" + (f" · {plural(int(p), 'preview', 'previews')}" if p else "")
         parts.append(f'<text class="chart-value" x="{label_w + plot_w + 8}" y="{ty + 18}">{escape(value)}</text></g>')
     if not rows:
         parts.append(

@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload
@@ -372,7 +373,9 @@ class _Shares:
     by_user: dict[int, int] = field(default_factory=dict)
 
 
-def _share_counts(session: Session, rng: DateRange, user_id: int | None, key: sa.ColumnElement) -> dict:  # type: ignore[type-arg]
+def _share_counts(
+    session: Session, rng: DateRange, user_id: int | None, key: sa.ColumnElement[Any] | InstrumentedAttribute[Any]
+) -> dict[Any, int]:
     """Share events in the range (``user_id``'s, or everyone's) per value of ``key``: one small
     aggregate query, read through ``ix_share_event_at``."""
     stmt = (
@@ -415,8 +418,8 @@ _SCOPES = {
 
 
 def _rollup_stmt(
-    rng: DateRange, user_id: int | None, key: InstrumentedAttribute, *more: InstrumentedAttribute
-) -> sa.Select:  # type: ignore[type-arg]
+    rng: DateRange, user_id: int | None, key: InstrumentedAttribute[Any], *more: InstrumentedAttribute[Any]
+) -> sa.Select:
     """Clicks and visitors per ``key`` (then ``more``) and human/bot over the range, read from
     the scope that keeps ``key``'s breakdown (``user_id``: that person's links only)."""
     keys = (key, *more)
@@ -434,11 +437,12 @@ def _rollup_stmt(
     return stmt
 
 
-def _by_key(session: Session, rng: DateRange, user_id: int | None, key: InstrumentedAttribute,  # type: ignore[type-arg]
-            shares: dict) -> dict:  # type: ignore[type-arg]
+def _by_key(
+    session: Session, rng: DateRange, user_id: int | None, key: InstrumentedAttribute[Any], shares: Mapping[Any, int]
+) -> dict[Any, Counts]:
     """Counts per value of ``key`` (day, platform, post or person) with their ``shares``; values
     with neither clicks nor shares are left out."""
-    out: dict = defaultdict(Counts)  # type: ignore[type-arg]
+    out: defaultdict[Any, Counts] = defaultdict(Counts)
     for value, is_bot, clicks, visitors in session.execute(_rollup_stmt(rng, user_id, key)):
         counts = out[value]
         if is_bot:
@@ -621,7 +625,7 @@ class Inbox:
     has_next: bool
 
 
-def _visible_feedback(viewer: User) -> sa.Select:  # type: ignore[type-arg]
+def _visible_feedback(viewer: User) -> sa.Select:
     stmt = sa.select(Feedback).join(Post, Post.id == Feedback.post_id)
     if not can_see_company(viewer):
         stmt = stmt.where(Post.author_id == viewer.id)

@@ -20,12 +20,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import Insert as PgInsert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import InstrumentedAttribute
 
 from hub.insights.models import ClickRollup, RollupScope
 from hub.sharing.models import Click
@@ -172,10 +175,16 @@ def _serialize(conn: Connection) -> None:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _rollup_table() -> sa.Table:
+    return cast(sa.Table, ClickRollup.__table__)  # a declarative model's table (typed FromClause)
+
+
 def _upsert(conn: Connection, cells: Mapping[tuple[Any, ...], list[int]]) -> None:
-    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    table = ClickRollup.__table__
-    stmt = insert(table)  # type: ignore[operator]
+    insert: Callable[[sa.Table], PgInsert | SqliteInsert] = (
+        pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    )
+    table = _rollup_table()
+    stmt = insert(table)
     stmt = stmt.on_conflict_do_update(
         index_elements=["scope", "day", "post_id", "user_id", "platform", "is_bot"],
         set_={"clicks": table.c.clicks + stmt.excluded.clicks, "visitors": table.c.visitors + stmt.excluded.visitors},
@@ -199,7 +208,7 @@ def day_of(dialect_name: str, column: Any) -> sa.ColumnElement[Any]:
 def rebuild(engine: Engine, start: date | None = None, end: date | None = None) -> int:
     """Recompute the rollups of the days from ``start`` to ``end`` (inclusive; default: all)
     from the ``click`` table, in one transaction. Returns the number of rollup rows written."""
-    table = ClickRollup.__table__
+    table = _rollup_table()
     days, clicks = [], []
     if start is not None:
         days.append(table.c.day >= start)
@@ -207,8 +216,12 @@ def rebuild(engine: Engine, start: date | None = None, end: date | None = None) 
     if end is not None:
         days.append(table.c.day <= end)
         clicks.append(Click.at < datetime.combine(end + timedelta(days=1), time(), UTC))
-    columns = {"post_id": Click.post_id, "user_id": Click.user_id, "platform": Click.platform}
-    unused = {"post_id": sa.literal(0), "user_id": sa.literal(0), "platform": sa.literal("")}
+    columns: dict[str, sa.ColumnElement[Any] | InstrumentedAttribute[Any]] = {
+        "post_id": Click.post_id, "user_id": Click.user_id, "platform": Click.platform
+    }
+    unused: dict[str, sa.ColumnElement[Any] | InstrumentedAttribute[Any]] = {
+        "post_id": sa.literal(0), "user_id": sa.literal(0), "platform": sa.literal("")
+    }
     with engine.begin() as conn:
         _serialize(conn)
         conn.execute(table.delete().where(*days))

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it import helpers as _helpers
+from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
@@ -71,14 +72,14 @@ _md = MarkdownIt("js-default", {"html": False, "linkify": False, "typographer": 
     ["table", "strikethrough"]
 )
 # Only this instance's link and image rules use the bounded label scan (they call md.helpers).
-_md.helpers = types.SimpleNamespace(  # type: ignore[assignment]
+_md.helpers = types.SimpleNamespace(  # type: ignore[assignment]  # a stand-in with the same three functions
     parseLinkLabel=_bounded_link_label,
     parseLinkDestination=_helpers.parseLinkDestination,
     parseLinkTitle=_helpers.parseLinkTitle,
 )
 
 
-def _demote_h1(state) -> None:  # type: ignore[no-untyped-def]
+def _demote_h1(state: StateCore) -> None:
     # The post's title is the page's only <h1>: body headings start at <h2>.
     for token in state.tokens:
         if token.tag == "h1" and token.type in {"heading_open", "heading_close"}:

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from hub.auth.models import User, UserStatus
@@ -60,9 +61,12 @@ def mark_read(session: Session, actor: User, notification: Notification | None =
         if notification.user_id != actor.id:
             raise NotFound("No such notification.")
         stmt = stmt.where(Notification.id == notification.id)
-    changed = session.execute(
-        stmt.values(read_at=utcnow()).execution_options(synchronize_session="fetch")
-    ).rowcount
+    # An UPDATE's result is a CursorResult, which has the rowcount (execute() is typed for any statement).
+    result = cast(
+        CursorResult[Any],
+        session.execute(stmt.values(read_at=utcnow()).execution_options(synchronize_session="fetch")),
+    )
+    changed = result.rowcount
     return int(changed or 0)
 
 

@@ -19,7 +19,7 @@ def worker(once: bool, interval: float) -> None:
     """Deliver queued mail after its transaction committed, retrying failures with backoff."""
     from hub.outbox.delivery import deliver_due
 
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # werkzeug LocalProxy method, untyped
     while True:
         report = deliver_due(app)
         if once or report.sent or report.retrying or report.failed:

@@ -45,7 +45,7 @@ def release_stale(session: Session, now: datetime, stale_seconds: float) -> int:
                OutboxMessage.claimed_at < now - timedelta(seconds=stale_seconds))
         .values(status=MessageStatus.PENDING, next_attempt_at=now)
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult
 
 
 def claim_next(session: Session, now: datetime) -> OutboxMessage | None:
@@ -68,7 +68,7 @@ def claim_next(session: Session, now: datetime) -> OutboxMessage | None:
             .values(status=MessageStatus.SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount == 1:  # type: ignore[attr-defined]
+        if result.rowcount == 1:  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult
             message = session.get(OutboxMessage, message_id, populate_existing=True)
             assert message is not None
             return message

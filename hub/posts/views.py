@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from werkzeug.wrappers import Response as BaseResponse
 
 from hub.db import get_session
 from hub.errors import Conflict, PermissionDenied, ValidationError
@@ -16,7 +17,7 @@ from hub.lib.markdown import markdown_to_text, reading_minutes, render_markdown,
 from hub.lib.textdiff import diff, has_changes
 from hub.posts import queries, services
 from hub.posts.forms import ImageForm, PostForm, PreviewForm, RestoreForm, TakedownForm
-from hub.posts.models import Post, RevisionKind
+from hub.posts.models import Post, PostRevision, RevisionKind
 from hub.rewrite import suggest_key_point
 from hub.web import show_error
 
@@ -64,6 +65,14 @@ def _suggest_key_point(form: PostForm) -> None:
     form.key_point_suggested.data = "1"
 
 
+
+def _current(post: Post) -> PostRevision:
+    """The post's newest revision. Every post has one from the flush that creates it: the column is
+    nullable only because post and revision point at each other."""
+    revision = post.current_revision
+    assert revision is not None, f"post {post.id} has no current revision"
+    return revision
+
 @bp.route("/posts")
 @login_required
 def mine():
@@ -103,7 +112,7 @@ def new():
 @login_required
 def edit(post_id: int):
     post = load_post(post_id, edit=True)
-    revision = post.current_revision
+    revision = _current(post)
     copy = services.working_copy(get_session(), post, current_user)
     form = PostForm(formdata=None, data=copy.content) if copy and request.method == "GET" else (
         PostForm(obj=revision if request.method == "GET" else None))
@@ -152,11 +161,11 @@ def discard_working_copy(post_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     services.discard_working_copy(get_session(), post, current_user)
-    flash(f"Unsaved changes discarded: the editor shows revision {post.current_revision.number}.", "success")
+    flash(f"Unsaved changes discarded: the editor shows revision {_current(post).number}.", "success")
     return redirect(url_for("posts.edit", post_id=post.id))
 
 
-def _after_save(post: Post, form: PostForm) -> Response:
+def _after_save(post: Post, form: PostForm) -> BaseResponse:
     """Run the button's action (publish or schedule) on the saved draft and redirect.
 
     The action runs in a savepoint: one that is refused is undone alone, and the draft is still
@@ -196,7 +205,7 @@ def autosave(post_id: int | None = None):
         if post_id is None:
             post = services.create_draft(db, current_user, _input(form, explicit=False),
                                          kind=RevisionKind.AUTOSAVE)
-            saved = services.Autosaved(post.current_revision, None)
+            saved = services.Autosaved(_current(post), None)
         else:
             post = load_post(post_id, edit=True)
             saved = services.autosave(db, post, current_user, _input(form, explicit=False),
@@ -204,7 +213,7 @@ def autosave(post_id: int | None = None):
                                       working_copy_token=form.working_copy_token.data)
     except Conflict as exc:
         db.rollback()
-        current = post.current_revision
+        current = _current(post)
         return jsonify(error="conflict", message=exc.message, revision_id=current.id, number=current.number), 409
     except ValidationError as exc:
         db.rollback()
@@ -316,7 +325,7 @@ def revision(post_id: int, number: int):
 def compare(post_id: int):
     post = load_post(post_id, review=True)
     db = get_session()
-    current = post.current_revision.number
+    current = _current(post).number
     a = queries.revision(db, post, arg_int("a", max(1, current - 1), min=1))
     b = queries.revision(db, post, arg_int("b", current, min=1))
     fields = [

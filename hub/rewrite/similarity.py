@@ -35,6 +35,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
+from typing import TypeVar
 
 from hub.rewrite.hashtags import find_hashtags
 from hub.rewrite.text import has_no_space_chars, is_no_space_char, remove_urls
@@ -113,12 +114,15 @@ def without(text: str, ignore: Iterable[str]) -> str:
     return text
 
 
+K = TypeVar("K")  # what names a text: a platform id, a person's id...
+
+
 def similar_pairs(
-    texts: Mapping[str, str],
+    texts: Mapping[K, str],
     threshold: float = NEAR_DUPLICATE_THRESHOLD,
     *,
     ignore: Iterable[str] = (),
-) -> list[tuple[str, str, float]]:
+) -> list[tuple[K, K, float]]:
     """Every pair of keys whose texts score at least ``threshold``, as ``(key1, key2, score)``.
 
     ``key1`` comes before ``key2`` in the mapping's order; pairs are sorted by score, highest

@@ -43,7 +43,9 @@ from typing import Any, Protocol
 
 import sqlalchemy as sa
 from blinker import Namespace
+from sqlalchemy.dialects.postgresql import Insert as PgInsert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 
@@ -393,7 +395,9 @@ def insert_clicks(engine: Engine, records: Iterable[ClickRecord], chunk: int = 5
     ]
     if not rows:
         return
-    insert: Callable[..., sa.Insert] = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert  # type: ignore[assignment]
+    insert: Callable[[Any], PgInsert | SqliteInsert] = (
+        pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
+    )
     after_commit: list[Callable[[], object]] = []
     with engine.begin() as conn:
         for _receiver, then in clicks_ingesting.send(conn, rows=rows, memory={} if memory is None else memory):

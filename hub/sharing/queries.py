@@ -60,8 +60,9 @@ def intent_for(user: User, platform: str, text: str, url: str, subject: str | No
     options: dict[str, str] = {}
     if subject:
         options["subject"] = subject
-    if platform == "mastodon" and mastodon_instance(user):
-        options["instance"] = mastodon_instance(user)  # type: ignore[assignment]
+    instance = mastodon_instance(user) if platform == "mastodon" else None
+    if instance:
+        options["instance"] = instance
     try:
         return platforms.intent_url(platform, text, url, **options)
     except ValueError:
@@ -215,10 +216,10 @@ def reach(post_ids: Sequence[int], *, session: Session, **_: Any) -> dict[int, t
     ids = list(post_ids)
     if not ids:
         return {}
-    shares = dict(session.execute(  # type: ignore[arg-type]
+    shares = dict(session.execute(
         sa.select(ShareEvent.post_id, sa.func.count()).where(ShareEvent.post_id.in_(ids)).group_by(ShareEvent.post_id)
     ).all())
-    clicks = dict(session.execute(  # type: ignore[arg-type]
+    clicks = dict(session.execute(
         sa.select(Click.post_id, sa.func.count()).where(Click.post_id.in_(ids), Click.is_bot.is_(False))
         .group_by(Click.post_id)
     ).all())

@@ -305,7 +305,7 @@ def theme_of(session: Session, post: Post) -> ShareTheme | None:
     """What ``post`` was written for, if anything answers ``share_theme``."""
     for _receiver, theme in share_theme.send(post, session=session):
         if theme is not None:
-            return theme  # type: ignore[no-any-return]
+            return theme
     return None
 
 

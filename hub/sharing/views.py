@@ -84,7 +84,7 @@ def follow(code: str):
     return Response("", 302, {"Location": location, "Cache-Control": "no-store", "X-Robots-Tag": "noindex"})
 
 
-def _load(post_id: int):  # type: ignore[no-untyped-def]
+def _load(post_id: int) -> Post:
     post = get_post(get_session(), post_id)
     if not post.is_public:
         abort(404)
@@ -163,7 +163,7 @@ def measure(post_id: int):
         if k.startswith("text-") and k[5:] in platforms.PLATFORMS
     }
     links = services.links_for(get_session(), post, current_user)
-    result = {}
+    result: dict[str, dict[str, object]] = {}
     for pid, text in texts.items():
         count, limit = platforms.measure(pid, text), services.limit_for(current_user, pid)
         url = queries.link_url(current_app.config["BASE_URL"], links[pid].code)

@@ -14,6 +14,7 @@ from hub.forms import ConfirmForm
 from hub.lib.textdiff import diff
 from hub.strategy import queries, services
 from hub.strategy.forms import KpiTargetForm, RestoreForm, SectionForm
+from hub.strategy.models import StrategySection
 from hub.web import show_error
 
 bp = Blueprint("strategy", __name__)
@@ -81,21 +82,22 @@ def edit(key: str):
     ), (409 if conflict else 200)
 
 
-def _section(key: str):  # type: ignore[no-untyped-def]
+def _section(key: str) -> tuple[queries.SectionView, StrategySection]:
+    """The part of the strategy at ``key``, and its section row (404 while nothing is written)."""
     view = queries.section_view(get_session(), key)
     if view.section is None:
         abort(404, "Nothing has been written here yet.")
-    return view
+    return view, view.section
 
 
 @bp.get("/strategy/<key>/revisions")
 @login_required
 def revisions(key: str):
-    view = _section(key)
+    view, section = _section(key)
     return render_template(
         "strategy/revisions.html",
         view=view,
-        revisions=queries.revisions(get_session(), view.section),
+        revisions=queries.revisions(get_session(), section),
         can_edit=services.can_edit(current_user),
     )
 
@@ -103,8 +105,8 @@ def revisions(key: str):
 @bp.get("/strategy/<key>/revisions/<int:number>")
 @login_required
 def revision(key: str, number: int):
-    view = _section(key)
-    rev = queries.revision(get_session(), view.section, number)
+    view, section = _section(key)
+    rev = queries.revision(get_session(), section, number)
     return render_template("strategy/revision.html", view=view, rev=rev, can_edit=services.can_edit(current_user),
                            form=RestoreForm(base_revision_id=view.revision.id if view.revision else None))
 
@@ -113,15 +115,15 @@ def revision(key: str, number: int):
 @login_required
 def restore(key: str, number: int):
     services.require_editor(current_user)
-    view = _section(key)
+    view, section = _section(key)
     form = RestoreForm()
     if not form.validate_on_submit():
         abort(400)
     db = get_session()
-    rev = queries.revision(db, view.section, number)
+    rev = queries.revision(db, section, number)
     try:
         new = services.restore_revision(
-            db, current_user, view.section, rev, base_revision_id=form.base_revision_id.data
+            db, current_user, section, rev, base_revision_id=form.base_revision_id.data
         )
     except Conflict:
         db.rollback()

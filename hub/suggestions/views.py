@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    Response,
     flash,
     redirect,
     render_template,
@@ -14,6 +13,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
 
 from hub.db import get_session
 from hub.errors import Conflict, NotFound, ValidationError
@@ -201,7 +201,9 @@ def merge(suggestion_id: int):
     except ValidationError as exc:
         flash(exc.message, "info")
         return redirect(url_for("suggestions.thread", suggestion_id=suggestion_id))
-    plan = queries.merge_plan(suggestion, suggestion.post.current_revision)
+    current = suggestion.post.current_revision
+    assert current is not None, "a post has a current revision from the flush that creates it"
+    plan = queries.merge_plan(suggestion, current)
     form = MergeForm()
     if request.method == "GET":
         form.title.data, form.summary.data, form.body.data = plan.text("title"), plan.text("summary"), plan.text("body")
