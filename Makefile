@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install wheel bench-share bench-dashboard bench-public clean
+.PHONY: run test lint install wheel bench-share bench-dashboard bench-public clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ run: $(STAMP)
 ## test: the whole suite (SQLite always; PostgreSQL when HUB_TEST_DATABASE_URL is set)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## lint: ruff and mypy on hub/ (settings in pyproject.toml); CI fails on any finding
+lint: $(STAMP)
+	$(BIN)/ruff check hub
+	$(BIN)/mypy hub
 
 ## wheel: the unit of deployment, with templates, static files and migrations inside (dist/)
 wheel: $(STAMP)
