@@ -9,9 +9,20 @@ prefixed ``HUB_`` (``HUB_DATABASE_URL``, ``HUB_SECRET_KEY``...), then the mappin
 # values as JSON, which would turn ``HUB_SECRET_KEY=2024`` or ``HUB_MAIL_PASSWORD=123456`` into
 # integers (and ``HUB_SITE_NAME=null`` into None). Lower case: not a setting itself.
 string_settings = (
-    "SECRET_KEY", "DATABASE_URL", "BASE_URL", "ALLOWED_EMAIL_DOMAINS", "SITE_NAME", "SITE_TAGLINE",
-    "RATELIMIT_STORAGE_URL", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_FROM",
-    "LLM_URL", "LLM_MODEL", "LLM_API_KEY",
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "BASE_URL",
+    "ALLOWED_EMAIL_DOMAINS",
+    "SITE_NAME",
+    "SITE_TAGLINE",
+    "RATELIMIT_STORAGE_URL",
+    "MAIL_SERVER",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_FROM",
+    "LLM_URL",
+    "LLM_MODEL",
+    "LLM_API_KEY",
 )
 
 # Database: SQLAlchemy URL. None means the embedded SQLite file ``instance/hub.sqlite3``.

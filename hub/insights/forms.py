@@ -29,10 +29,13 @@ class FeedbackForm(FlaskForm):
     class Meta:
         csrf = False
 
-    message = TextAreaField("Your message", validators=[DataRequired("Write a few words for the author."), Length(max=MESSAGE_MAX)])
+    message = TextAreaField(
+        "Your message", validators=[DataRequired("Write a few words for the author."), Length(max=MESSAGE_MAX)]
+    )
     name = StringField("Name (optional)", validators=[Optional(), Length(max=NAME_MAX)])
-    email = EmailField("E-mail (optional, only the author and the comms team see it)",
-                       validators=[Optional(), Length(max=EMAIL_MAX)])
+    email = EmailField(
+        "E-mail (optional, only the author and the comms team see it)", validators=[Optional(), Length(max=EMAIL_MAX)]
+    )
     website = StringField("Leave this field empty", validators=[Optional(), Length(max=500)])
 
 
@@ -41,11 +44,14 @@ STATUS_CHOICES = [SelectChoice(s.value, s.label) for s in FeedbackStatus]
 
 class FeedbackUpdateForm(FlaskForm):
     status = SelectField("Status", choices=STATUS_CHOICES)
-    internal_note = TextAreaField("Internal note (the author and comms only)", validators=[Optional(), Length(max=NOTE_MAX)])
+    internal_note = TextAreaField(
+        "Internal note (the author and comms only)", validators=[Optional(), Length(max=NOTE_MAX)]
+    )
     public_response = TextAreaField(
-        "Public response", validators=[Optional(), Length(max=RESPONSE_MAX)],
+        "Public response",
+        validators=[Optional(), Length(max=RESPONSE_MAX)],
         description="Shown under the post as “You said, we did”, with today's date and the reader's message "
-                    "(never their name or e-mail). Leave empty to answer privately.",
+        "(never their name or e-mail). Leave empty to answer privately.",
     )
 
 

@@ -91,22 +91,32 @@ def dashboard():
 @bp.get("/insights/me")
 @login_required
 def mine():
-    """"My shares": what the signed-in person's own shares achieved."""
+    """ "My shares": what the signed-in person's own shares achieved."""
     return _render_dashboard(mine=True)
 
 
 def _render_dashboard(mine: bool):  # type: ignore[no-untyped-def]
     rng, error = _range()
     d = queries.dashboard(get_session(), current_user, rng, mine=mine)
-    leaderboard_form = LeaderboardForm(enabled=d.leaderboard is not None) if current_user.is_admin and not mine else None
+    leaderboard_form = (
+        LeaderboardForm(enabled=d.leaderboard is not None) if current_user.is_admin and not mine else None
+    )
     today = utcnow().date()
     presets = [(f"Last {n} days", queries.default_range(today, n)) for n in (7, 30, 90)]
-    return render_template("insights/dashboard.html", d=d, charts=charts, range_error=error, presets=presets,
-                           tables=tables.available(d), leaderboard_form=leaderboard_form,
-                           kpi_targets=[] if mine else kpi_progress(get_session(), d),
-                           channel_health=None if mine or not can_manage_channels(current_user) else health_summary(
-                               get_session(), today=today, inactive_days=current_app.config["CHANNEL_INACTIVE_DAYS"]),
-                           query={"start": rng.start.isoformat(), "end": rng.end.isoformat()}), 400 if error else 200
+    return render_template(
+        "insights/dashboard.html",
+        d=d,
+        charts=charts,
+        range_error=error,
+        presets=presets,
+        tables=tables.available(d),
+        leaderboard_form=leaderboard_form,
+        kpi_targets=[] if mine else kpi_progress(get_session(), d),
+        channel_health=None
+        if mine or not can_manage_channels(current_user)
+        else health_summary(get_session(), today=today, inactive_days=current_app.config["CHANNEL_INACTIVE_DAYS"]),
+        query={"start": rng.start.isoformat(), "end": rng.end.isoformat()},
+    ), 400 if error else 200
 
 
 @bp.get("/insights/export/<name>.csv", defaults={"mine": False}, endpoint="export")
@@ -151,15 +161,25 @@ def handle(feedback_id: int):
     """One piece of feedback: its status, internal note and public response."""
     db = get_session()
     feedback = queries.get_feedback(db, current_user, feedback_id)
-    form = FeedbackUpdateForm(obj=feedback, status=feedback.status.value) if request.method == "GET" else FeedbackUpdateForm()
+    form = (
+        FeedbackUpdateForm(obj=feedback, status=feedback.status.value)
+        if request.method == "GET"
+        else FeedbackUpdateForm()
+    )
     if form.validate_on_submit():
-        data = services.FeedbackUpdate(FeedbackStatus(form.status.data), form.internal_note.data or "", form.public_response.data or "")
+        data = services.FeedbackUpdate(
+            FeedbackStatus(form.status.data), form.internal_note.data or "", form.public_response.data or ""
+        )
         try:
             services.update_feedback(db, current_user, feedback, data)
         except ValidationError as exc:
             show_error(form, exc)
         else:
-            flash("Feedback updated." + (" The response is public under the post." if feedback.has_public_response else ""), "success")
+            flash(
+                "Feedback updated."
+                + (" The response is public under the post." if feedback.has_public_response else ""),
+                "success",
+            )
             return redirect(url_for("insights.handle", feedback_id=feedback.id))
     return render_template("insights/feedback.html", feedback=feedback, post=feedback.post, form=form)
 
@@ -177,9 +197,11 @@ def _feedback_post(post_id: int) -> Post:
 def _feedback_rate() -> services.RateLimit:
     """The feedback rate limit of the requesting address."""
     cfg = current_app.config
-    return services.RateLimit(f"feedback:addr:{throttle.client_net(client_address())}",
-                              int(cfg["FEEDBACK_MAX_PER_ADDRESS"]),
-                              int(cfg["FEEDBACK_WINDOW_SECONDS"]))
+    return services.RateLimit(
+        f"feedback:addr:{throttle.client_net(client_address())}",
+        int(cfg["FEEDBACK_MAX_PER_ADDRESS"]),
+        int(cfg["FEEDBACK_WINDOW_SECONDS"]),
+    )
 
 
 def _check_feedback_token(post_id: int) -> None:
@@ -199,7 +221,9 @@ def feedback(post_id: int):
     form = FeedbackForm()
     status = 200
     if form.validate_on_submit():
-        data = services.FeedbackInput(form.message.data or "", form.name.data or "", form.email.data or "", form.website.data or "")
+        data = services.FeedbackInput(
+            form.message.data or "", form.name.data or "", form.email.data or "", form.website.data or ""
+        )
         try:
             services.submit_feedback(get_session(), post, data, _feedback_rate())
         except ValidationError as exc:
@@ -225,5 +249,7 @@ def feedback(post_id: int):
 @click.option("--end", default=None, help="Last day to rebuild (YYYY-MM-DD); default: all.")
 def rebuild_command(start: str | None, end: str | None) -> None:
     """Recompute the daily click rollups from the clicks (after a restore, or to check them)."""
-    written = rollups.rebuild(get_engine(), date.fromisoformat(start) if start else None, date.fromisoformat(end) if end else None)
+    written = rollups.rebuild(
+        get_engine(), date.fromisoformat(start) if start else None, date.fromisoformat(end) if end else None
+    )
     click.echo(f"Click rollups rebuilt: {written} rows.")

@@ -25,8 +25,15 @@ def issue(secret: str, subject: str, now: float, window_seconds: int = WINDOW_SE
     return f"{window}.{_mac(secret, subject, window)}"
 
 
-def check(secret: str, subject: str, token: str | None, now: float, *, max_windows: int = 24,
-          window_seconds: int = WINDOW_SECONDS) -> bool:
+def check(
+    secret: str,
+    subject: str,
+    token: str | None,
+    now: float,
+    *,
+    max_windows: int = 24,
+    window_seconds: int = WINDOW_SECONDS,
+) -> bool:
     """Whether ``token`` was issued for ``subject`` within the last ``max_windows`` windows."""
     window_text, _, mac = (token or "").partition(".")
     if not window_text.isdigit() or len(window_text) > 12:

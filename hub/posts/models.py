@@ -44,9 +44,7 @@ class Post(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
-    status: Mapped[PostStatus] = mapped_column(
-        str_enum(PostStatus), default=PostStatus.DRAFT
-    )
+    status: Mapped[PostStatus] = mapped_column(str_enum(PostStatus), default=PostStatus.DRAFT)
     current_revision_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("post_revision.id", use_alter=True, name="fk_post_current_revision_id_post_revision")
     )
@@ -160,7 +158,12 @@ class PostRevision(Base):
         return max(1, round(self.word_count / 230))
 
     def same_content(
-        self, title: str, summary: str, body: str, tags_text: str, cover_image_id: int | None,
+        self,
+        title: str,
+        summary: str,
+        body: str,
+        tags_text: str,
+        cover_image_id: int | None,
         key_point: str | None = None,
     ) -> bool:
         """Whether this revision holds exactly this content (``key_point`` None: the key point
@@ -168,7 +171,11 @@ class PostRevision(Base):
         if key_point is not None and key_point != self.key_point:
             return False
         return (self.title, self.summary, self.body, self.tags_text, self.cover_image_id) == (
-            title, summary, body, tags_text, cover_image_id,
+            title,
+            summary,
+            body,
+            tags_text,
+            cover_image_id,
         )
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Sequence
 
 import sqlalchemy as sa
 from blinker import Namespace
@@ -47,7 +47,9 @@ needs_attention = _signals.signal("hub.posts.needs-attention")
 condition on the ``post`` row that puts a post first (hub.suggestions: it has open suggestions)."""
 
 
-def my_posts(session: Session, user: User, *, query: str = "", archived: bool = False, page: int = 1, per_page: int = 20) -> Page:
+def my_posts(
+    session: Session, user: User, *, query: str = "", archived: bool = False, page: int = 1, per_page: int = 20
+) -> Page:
     """The author's posts: those that need their attention first (``needs_attention``), then
     newest change first; archived ones only when asked for."""
     conditions = [found for _receiver, found in needs_attention.send(Post) if found is not None]
@@ -58,7 +60,9 @@ def my_posts(session: Session, user: User, *, query: str = "", archived: bool = 
         .options(joinedload(Post.current_revision), joinedload(Post.live_revision))
         .order_by(sa.case((first, 0), else_=1), Post.updated_at.desc(), Post.id.desc())
     )
-    stmt = stmt.where(Post.status == PostStatus.ARCHIVED) if archived else stmt.where(Post.status != PostStatus.ARCHIVED)
+    stmt = (
+        stmt.where(Post.status == PostStatus.ARCHIVED) if archived else stmt.where(Post.status != PostStatus.ARCHIVED)
+    )
     matches = search.ranked_ids(session, query, "current")
     if matches is not None:
         stmt = stmt.where(Post.id.in_(sa.select(matches.c.post_id)))
@@ -103,8 +107,7 @@ def published(
 
 
 _PUBLIC_POST = sa.select(Post).options(
-    joinedload(Post.live_revision).options(undefer(PostRevision.body_html),
-                                           joinedload(PostRevision.cover_image)),
+    joinedload(Post.live_revision).options(undefer(PostRevision.body_html), joinedload(PostRevision.cover_image)),
     joinedload(Post.author),
     selectinload(Post.tags),
 )
@@ -141,7 +144,10 @@ def revision(session: Session, post: Post, number: int) -> PostRevision:
 def events(session: Session, post: Post) -> Sequence[PostEvent]:
     """What happened to ``post``, newest first."""
     return session.scalars(
-        sa.select(PostEvent).where(PostEvent.post_id == post.id).options(joinedload(PostEvent.actor)).order_by(PostEvent.id.desc())
+        sa.select(PostEvent)
+        .where(PostEvent.post_id == post.id)
+        .options(joinedload(PostEvent.actor))
+        .order_by(PostEvent.id.desc())
     ).all()
 
 
@@ -188,7 +194,9 @@ def author_profile(session: Session, user_id: int) -> User:
 def public_authors(session: Session) -> Sequence[User]:
     """People with at least one published post."""
     return session.scalars(
-        sa.select(User).where(User.id.in_(sa.select(Post.author_id).where(Post.status == PostStatus.PUBLISHED))).order_by(User.display_name)
+        sa.select(User)
+        .where(User.id.in_(sa.select(Post.author_id).where(Post.status == PostStatus.PUBLISHED)))
+        .order_by(User.display_name)
     ).all()
 
 

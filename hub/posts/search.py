@@ -58,13 +58,17 @@ def create_ddl(dialect: str) -> list[str]:
         name = table(scope)
         if dialect == "sqlite":
             # rowid is the post id. Terms are already folded: keep diacritics, split on nothing else.
-            out.append(f"CREATE VIRTUAL TABLE {name} USING fts5(title, body, "
-                       "tokenize = \"unicode61 remove_diacritics 0 tokenchars '_' categories 'L* N* Co M*'\")")
+            out.append(
+                f"CREATE VIRTUAL TABLE {name} USING fts5(title, body, "
+                "tokenize = \"unicode61 remove_diacritics 0 tokenchars '_' categories 'L* N* Co M*'\")"
+            )
             # Its terms, to turn a prefix into the few whole terms it stands for (see _sqlite_match).
             out.append(f"CREATE VIRTUAL TABLE {name}_vocab USING fts5vocab({name}, row)")
         else:
-            out.append(f"CREATE TABLE {name} (post_id INTEGER PRIMARY KEY "
-                       "REFERENCES post (id) ON DELETE CASCADE, document TSVECTOR NOT NULL)")
+            out.append(
+                f"CREATE TABLE {name} (post_id INTEGER PRIMARY KEY "
+                "REFERENCES post (id) ON DELETE CASCADE, document TSVECTOR NOT NULL)"
+            )
             out.append(f"CREATE INDEX ix_{name}_document ON {name} USING gin (document)")
     return out
 
@@ -126,8 +130,9 @@ def _insert(dialect: str, scope: str, rows: list[Entry]) -> tuple[sa.TextClause,
 def indexed_terms(session: Session, post_id: int, scope: str) -> set[str]:
     """The terms the ``scope`` index holds for the post (empty when it is not indexed)."""
     if session.get_bind().dialect.name == "sqlite":
-        row = session.execute(sa.text(f"SELECT title, body FROM {table(scope)} WHERE rowid = :id"),
-                              {"id": post_id}).first()
+        row = session.execute(
+            sa.text(f"SELECT title, body FROM {table(scope)} WHERE rowid = :id"), {"id": post_id}
+        ).first()
         return set(" ".join(row).split()) if row else set()
     stmt = sa.text(f"SELECT unnest(tsvector_to_array(document)) FROM {table(scope)} WHERE post_id = :id")
     return set(session.scalars(stmt, {"id": post_id}))
@@ -205,8 +210,9 @@ def _pg_ranked(session: Session, words: list[str], scope: str, limit: int | None
     # A tsquery built from terms, not parsed from the reader's text: each term a quoted prefix.
     tsquery = " & ".join("'" + w.replace("\\", "\\\\").replace("'", "''") + "':*" for w in words)
     floor = session.scalar(
-        sa.text(f"SELECT post_id FROM {name} WHERE document @@ CAST(:q AS tsquery) "
-                "ORDER BY post_id DESC LIMIT 1 OFFSET :n"),
+        sa.text(
+            f"SELECT post_id FROM {name} WHERE document @@ CAST(:q AS tsquery) ORDER BY post_id DESC LIMIT 1 OFFSET :n"
+        ),
         {"q": tsquery, "n": RANK_WINDOW - 1},
     )
     stmt = sa.text(

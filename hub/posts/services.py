@@ -6,11 +6,12 @@ import dataclasses
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from blinker import Namespace
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from hub.auth.models import User
@@ -109,8 +110,9 @@ def _check_input(session: Session, data: PostInput) -> tuple[str, list[str]]:
     key_point = clean_key_point(data.key_point)
     if key_point is not None and len(key_point) > KEY_POINT_MAX:
         raise ValidationError(
-            "key_point", f"Keep the key point to one or two sentences ({KEY_POINT_MAX} characters at most; "
-            f"this has {len(key_point)})."
+            "key_point",
+            f"Keep the key point to one or two sentences ({KEY_POINT_MAX} characters at most; "
+            f"this has {len(key_point)}).",
         )
     if data.cover_image_id is not None and session.get(Image, data.cover_image_id) is None:
         raise ValidationError("cover_image_id", "That cover image does not exist any more.")
@@ -126,8 +128,9 @@ def _authorize_cover(session: Session, post: Post, image_id: int | None) -> None
     image = session.get(Image, image_id)
     if image is not None and image.owner_id == post.author_id:
         return
-    had_it = session.scalar(sa.select(sa.exists().where(PostRevision.post_id == post.id,
-                                                        PostRevision.cover_image_id == image_id)))
+    had_it = session.scalar(
+        sa.select(sa.exists().where(PostRevision.post_id == post.id, PostRevision.cover_image_id == image_id))
+    )
     if image is None or not had_it:
         raise ValidationError("cover_image_id", "Choose one of your own images as the cover.")
 
@@ -154,7 +157,9 @@ def _require_author(actor: User, post: Post) -> None:
 
 def _event(session: Session, post: Post, actor: User | None, kind: str, note: str = "") -> None:
     number = post.current_revision.number if post.current_revision else None
-    session.add(PostEvent(post_id=post.id, actor_id=actor.id if actor else None, kind=kind, note=note, revision_number=number))
+    session.add(
+        PostEvent(post_id=post.id, actor_id=actor.id if actor else None, kind=kind, note=note, revision_number=number)
+    )
 
 
 def _append_revision(
@@ -211,12 +216,18 @@ def _key_point_for(current: PostRevision | None, data: PostInput) -> str | None:
 def _claim(session: Session, post: Post, base: PostRevision) -> bool:
     """Lock the post row while it still points at ``base``; False when it has moved on. Holding
     the claim, the transaction is the post's only writer until it ends."""
-    return session.execute(
+    claim = (
         sa.update(Post)
         .where(Post.id == post.id, Post.current_revision_id == base.id)
         .values(current_revision_id=base.id)
         .execution_options(synchronize_session=False)
-    ).rowcount == 1
+    )
+    return _rows_changed(session, claim) == 1
+
+
+def _rows_changed(session: Session, statement: sa.Update) -> int:
+    """How many rows an UPDATE changed (its cursor's rowcount)."""
+    return cast("CursorResult[Any]", session.execute(statement)).rowcount
 
 
 def _conflict_with_newer(session: Session, post: Post) -> Conflict:
@@ -276,8 +287,9 @@ def save_revision(
 def _holds(revision: PostRevision, data: PostInput) -> bool:
     """Whether ``revision`` already has exactly the content ``data`` would save."""
     tags_text = ",".join(normalize_tags(data.tags))
-    return revision.same_content(clean_title(data.title), data.summary, data.body, tags_text, data.cover_image_id,
-                                 _key_point_for(revision, data))
+    return revision.same_content(
+        clean_title(data.title), data.summary, data.body, tags_text, data.cover_image_id, _key_point_for(revision, data)
+    )
 
 
 def working_copy(session: Session, post: Post, actor: User) -> PostWorkingCopy | None:
@@ -336,7 +348,9 @@ def autosave(
     if copy is not None and now - copy.updated_at >= AUTOSAVE_PAUSE:
         kept = PostInput.from_fields(copy.content)
         if not _holds(current, kept):
-            current = _append_revision(session, post, actor, kept, RevisionKind.AUTOSAVE, "Kept after a pause in writing")
+            current = _append_revision(
+                session, post, actor, kept, RevisionKind.AUTOSAVE, "Kept after a pause in writing"
+            )
     if _holds(current, data):
         if copy is not None:
             session.delete(copy)
@@ -524,12 +538,13 @@ def publish_due(session: Session, now: datetime | None = None) -> list[int]:
     ).all()
     published = []
     for post_id in due:
-        claimed = session.execute(
+        claimed = _rows_changed(
+            session,
             sa.update(Post)
             .where(Post.id == post_id, Post.status == PostStatus.SCHEDULED)
             .values(status=PostStatus.DRAFT)
-            .execution_options(synchronize_session=False)
-        ).rowcount
+            .execution_options(synchronize_session=False),
+        )
         if claimed != 1:
             continue
         post = session.get(Post, post_id)
@@ -596,10 +611,16 @@ def restore_revision(
     if revision.post_id != post.id:
         raise NotFound("No such revision of this post.")
     key_point = revision.key_point if revision.key_point is not None else ""  # "": it had none
-    data = PostInput(revision.title, revision.summary, revision.body, revision.tags_text,
-                     revision.cover_image_id, key_point)
+    data = PostInput(
+        revision.title, revision.summary, revision.body, revision.tags_text, revision.cover_image_id, key_point
+    )
     new = save_revision(
-        session, post, actor, data, base_revision_id=base_revision_id, kind=RevisionKind.RESTORE,
+        session,
+        post,
+        actor,
+        data,
+        base_revision_id=base_revision_id,
+        kind=RevisionKind.RESTORE,
         note=f"Restored from revision {revision.number}",
     )
     if new.id != revision.id and new.kind == RevisionKind.RESTORE:
@@ -612,7 +633,12 @@ def upload_image(session: Session, owner: User, raw: bytes, *, alt: str, limits:
     if not owner.is_active:
         raise PermissionDenied("Deactivated accounts cannot upload.")
     try:
-        clean = clean_image(raw, max_bytes=limits["IMAGE_MAX_BYTES"], max_pixels=limits["IMAGE_MAX_PIXELS"], max_side=limits["IMAGE_MAX_SIDE"])
+        clean = clean_image(
+            raw,
+            max_bytes=limits["IMAGE_MAX_BYTES"],
+            max_pixels=limits["IMAGE_MAX_PIXELS"],
+            max_side=limits["IMAGE_MAX_SIDE"],
+        )
     except ImageRejected as exc:
         raise ValidationError("image", str(exc)) from None
     image = Image(
@@ -639,6 +665,7 @@ def _clear_index(session: Session, post: Post, scope: str) -> None:
 
 def _index(session: Session, post: Post, scope: str, revision: PostRevision) -> None:
     """Replace the post's ``scope`` entry in the full-text index with ``revision``'s text."""
-    title, body = search_index.document(revision.title, revision.tag_names, revision.summary,
-                                        markdown_to_text(revision.body))
+    title, body = search_index.document(
+        revision.title, revision.tag_names, revision.summary, markdown_to_text(revision.body)
+    )
     search_index.put(session, post.id, scope, title, body)

@@ -6,19 +6,28 @@ import re
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
 from flask import (
-    Blueprint, Response, abort, current_app, redirect, render_template, request, session, url_for,
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
 )
 from flask_login import current_user
 from markupsafe import Markup, escape
 
 from hub.db import get_session, utcnow
+from hub.inputs import arg_page
 from hub.insights import queries as insights_queries
 from hub.insights.forms import FeedbackForm, feedback_token
 from hub.insights.models import Feedback
-from hub.inputs import arg_page
 from hub.lib.text import excerpt, slugify
 from hub.lib.timeutil import iso
 from hub.posts import queries, services
@@ -47,7 +56,8 @@ def _blank_form_html(post: Post) -> Markup:
     rendering the WTForms fields was a third of the post page's template time)."""
     token = feedback_token(post.id)
     cache: OrderedDict[tuple[int, str], Markup] = current_app.extensions.setdefault(
-        "hub.feedback_form_html", OrderedDict())
+        "hub.feedback_form_html", OrderedDict()
+    )
     key = (post.id, token)
     html = cache.get(key)
     if html is None:
@@ -72,7 +82,7 @@ def _xml_response(xml: str, mimetype: str) -> Response:
     return Response(_NOT_XML.sub("", xml), mimetype=mimetype)
 
 
-def absolute(endpoint: str, **values: object) -> str:
+def absolute(endpoint: str, **values: Any) -> str:
     """An absolute URL on BASE_URL (the address readers use, whatever the request said)."""
     return current_app.config["BASE_URL"] + url_for(endpoint, **values)
 
@@ -107,8 +117,9 @@ def _cache_headers(response: Response) -> Response:
 
 @bp.get("/")
 def home():
-    page = queries.published(get_session(), query=request.args.get("q", ""), page=arg_page(),
-                             per_page=current_app.config["POSTS_PER_PAGE"])
+    page = queries.published(
+        get_session(), query=request.args.get("q", ""), page=arg_page(), per_page=current_app.config["POSTS_PER_PAGE"]
+    )
     today = utcnow().date()
     topics = home_topics(get_session(), today) if current_user.is_authenticated else []  # open topics, for colleagues
     return render_template("public/home.html", page=page, q=request.args.get("q", ""), topics=topics, today=today)
@@ -129,14 +140,24 @@ def post(post_id: int, slug: str | None = None):
     if not preview and slug != post.slug:
         return redirect(url_for("public.post", post_id=post.id, slug=post.slug), 301)
     revision = post.current_revision if preview else post.live_revision
+    assert revision is not None  # a public post has a live revision; every post has a current one
     # From the stored, sanitized HTML: a post page never parses Markdown.
     description = revision.summary.strip() or excerpt(Markup(revision.body_html).striptags(), 200)
     db = get_session()
     feedback = suggestion_queries.feedback_summary(db, post, current_user)
-    listening = None if preview else PostListening(_blank_form_html(post), insights_queries.public_responses(db, post.id))
-    return render_template("public/post.html", post=post, rev=revision, preview=preview, description=description,
-                           feedback=feedback, canonical=absolute("public.post", post_id=post.id, slug=post.slug),
-                           listening=listening)
+    listening = (
+        None if preview else PostListening(_blank_form_html(post), insights_queries.public_responses(db, post.id))
+    )
+    return render_template(
+        "public/post.html",
+        post=post,
+        rev=revision,
+        preview=preview,
+        description=description,
+        feedback=feedback,
+        canonical=absolute("public.post", post_id=post.id, slug=post.slug),
+        listening=listening,
+    )
 
 
 @bp.get("/a/<int:user_id>")
@@ -170,8 +191,7 @@ def sitemap():
     SITEMAP_POSTS_PER_FILE URLs, far below the protocol's 50,000."""
     per_file = int(current_app.config["SITEMAP_POSTS_PER_FILE"])
     files = max(1, -(-queries.last_post_id(get_session()) // per_file))
-    urls = [absolute("public.sitemap_people")] + [absolute("public.sitemap_posts", n=n)
-                                                  for n in range(1, files + 1)]
+    urls = [absolute("public.sitemap_people")] + [absolute("public.sitemap_posts", n=n) for n in range(1, files + 1)]
     body = "".join(f"<sitemap><loc>{escape(url)}</loc></sitemap>\n" for url in urls)
     xml = f'{XML_HEAD}<sitemapindex xmlns="{SITEMAP_NS}">\n{body}</sitemapindex>\n'
     return _xml_response(xml, "application/xml")
@@ -180,8 +200,9 @@ def sitemap():
 @bp.get("/sitemap-people.xml")
 def sitemap_people():
     """The home page and every author with a published post."""
-    urls = [absolute("public.home")] + [absolute("public.author", user_id=p.id, slug=p.slug)
-                                        for p in queries.public_authors(get_session())]
+    urls = [absolute("public.home")] + [
+        absolute("public.author", user_id=p.id, slug=p.slug) for p in queries.public_authors(get_session())
+    ]
     return _xml_response(_urlset((url, None) for url in urls), "application/xml")
 
 
@@ -209,15 +230,17 @@ def _urlset(urls: Iterable[tuple[str, str | None]]) -> str:
 
 @bp.get("/robots.txt")
 def robots():
-    body = "\n".join([
-        "User-agent: *",
-        "Disallow: /posts",
-        "Disallow: /write",
-        "Disallow: /admin",
-        "Disallow: /colleagues",
-        "Disallow: /s/",
-        "Allow: /",
-        f"Sitemap: {absolute('public.sitemap')}",
-        "",
-    ])
+    body = "\n".join(
+        [
+            "User-agent: *",
+            "Disallow: /posts",
+            "Disallow: /write",
+            "Disallow: /admin",
+            "Disallow: /colleagues",
+            "Disallow: /s/",
+            "Allow: /",
+            f"Sitemap: {absolute('public.sitemap')}",
+            "",
+        ]
+    )
     return Response(body, mimetype="text/plain")
