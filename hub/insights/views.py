@@ -95,7 +95,7 @@ def mine():
     return _render_dashboard(mine=True)
 
 
-def _render_dashboard(mine: bool):  # type: ignore[no-untyped-def]
+def _render_dashboard(mine: bool):
     rng, error = _range()
     d = queries.dashboard(get_session(), current_user, rng, mine=mine)
     leaderboard_form = (
