@@ -311,3 +311,21 @@ def test_over_long_own_words_never_break_a_limit() -> None:
 )
 def test_kinds_in_every_language_hub_has_phrases_for(title: str, body: str, kind: str) -> None:
     assert build_source(title, body, url=URL).kind.value == kind
+
+
+def test_a_result_that_is_not_the_lead_comes_with_the_sentence_that_sets_the_scene() -> None:
+    """"Bookings went from 40 to 95 a week" means little alone; the post's first sentence says whose."""
+    body = ("Our Gothenburg café started taking table bookings online in May. "
+            "Before that, people called or simply turned up.\n\n"
+            "Bookings went from 40 to 95 a week in the first month, and Friday evenings are now full a week ahead.")
+    result = propose("Online bookings for the café", body, url=URL)
+    for platform in ("x", "bluesky", "threads", "whatsapp"):
+        text = result[platform].text
+        assert text.startswith("Our Gothenburg café started taking table bookings online in May. Bookings went"), (
+            platform, text)
+
+
+def test_the_same_figure_is_never_said_twice() -> None:
+    clinic = next(p for p in _posts() if p["id"] == "clinic-no-shows")
+    for platform, proposal in _propose(clinic).items():
+        assert proposal.text.count("40 %") == 1, (platform, proposal.text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -74,6 +75,7 @@ class SourcePost:
         core = self.core.casefold()
         title = self.title.casefold()
         deadline = self.analysis.deadline.casefold()
+        core_figures = _figures(self.core)
         used: set[str] = set()
         result = []
         for unit in sorted(self.analysis.units, key=lambda u: (-u.score, u.start)):
@@ -84,6 +86,9 @@ class SourcePost:
             sentences = {s.casefold() for s in unit.sentences}
             if any(s in core for s in sentences) or sentences & used:
                 continue
+            figures = _figures(unit.text)
+            if figures and figures <= core_figures:
+                continue  # the same figure said twice ("down 40 %" in the summary and the body)
             used |= sentences
             result.append(unit)
         return tuple(u.text for u in result)
@@ -195,3 +200,8 @@ def suggest_key_point(title: str, body: str, *, summary: str = "", language: str
     post = build_source(title, body, url="", summary=summary, language=language)
     best = post.analysis.best()
     return best.text if best is not None and best.score > 0 else ""
+
+
+def _figures(text: str) -> set[str]:
+    """The numbers ``text`` states ("40", "1,8")."""
+    return set(re.findall(r"\d+(?:[.,]\d+)*", text))
