@@ -177,6 +177,7 @@ def app(backend: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     from hub import throttle
     from hub.db import get_engine
 
+    app.extensions["hub.clicklog"].close()  # its flusher thread and open file would outlive the test
     throttle.dispose(app)
     get_engine(app).dispose()
 

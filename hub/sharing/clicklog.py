@@ -322,10 +322,19 @@ class ClickLog:
                 thread.join(5)
 
     def close(self) -> None:
-        """Stop the flusher and flush what is left (used at shutdown and in tests)."""
+        """Stop the flusher, flush what is left and release this process's file (used at shutdown
+        and in tests). A later click starts a new file and flusher."""
         self.stop()
-        if self._pid == os.getpid():
-            self.flush_all()
+        if self._pid != os.getpid():
+            return
+        self.flush_all()
+        with self._lock:
+            if self._fd >= 0:
+                empty = os.fstat(self._fd).st_size == 0
+                if empty and self._path is not None and _same_file(self._fd, self._path):
+                    self._path.unlink(missing_ok=True)
+                os.close(self._fd)  # also releases the lock: a non-empty file is picked up as an orphan
+            self._fd, self._path, self._pid = -1, None, 0
 
 
 def join_recovery(thread: threading.Thread | None) -> None:
