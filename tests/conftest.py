@@ -178,6 +178,8 @@ def app(backend: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     from hub.db import get_engine
 
     app.extensions["hub.clicklog"].close()  # its flusher thread and open file would outlive the test
+    if "hub.outbox.courier" in app.extensions:
+        app.extensions["hub.outbox.courier"].stop()
     throttle.dispose(app)
     get_engine(app).dispose()
 
