@@ -28,8 +28,10 @@ run: $(STAMP)
 		--access-logformat '$(ACCESS_LOG_FORMAT)' 'hub:create_app()'
 
 ## test: the whole suite (SQLite always; PostgreSQL when HUB_TEST_DATABASE_URL is set)
+# One pytest worker per core (TEST_JOBS=0 runs in this process); a test file stays on one worker.
+TEST_JOBS ?= auto
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile $(PYTEST_ARGS)
 
 ## lint: ruff and mypy on hub/ (settings in pyproject.toml); CI fails on any finding
 lint: $(STAMP)
