@@ -10,7 +10,8 @@ whatever was not committed.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -19,7 +20,7 @@ from blinker import Namespace
 from flask import Flask, Response, current_app, g, request
 from flask import session as cookie_session
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, SessionTransaction, sessionmaker
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -64,12 +65,30 @@ def str_enum(enum_cls: type[enum.Enum], length: int = 16) -> sa.Enum:
 T = TypeVar("T")
 
 
+@contextmanager
+def savepoint(session: Session) -> Iterator[SessionTransaction]:
+    """``session.begin_nested()``, a savepoint inside the session's transaction on every database.
+
+    pysqlite (legacy transaction control, Python 3.11) opens a transaction only before INSERT,
+    UPDATE and DELETE. A SAVEPOINT sent first therefore started a transaction of its own, and its
+    RELEASE committed at once: the request's later rollback did not undo it. On SQLite the
+    transaction is opened first (BEGIN IMMEDIATE: the write lock, waiting on the busy timeout,
+    as the write inside the savepoint would anyway)."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        raw = connection.connection.driver_connection
+        if raw is not None and not raw.in_transaction:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+    with session.begin_nested() as nested:
+        yield nested
+
+
 def add_or_get(session: Session, row: T, winner: Callable[[], T | None]) -> T:
     """Insert ``row`` in a savepoint; when a concurrent transaction inserted the same unique key
     first, return its row (``winner()``, read again after the savepoint is rolled back) instead
     of failing. Re-raises the IntegrityError when there is no winner (another constraint broke)."""
     try:
-        with session.begin_nested():
+        with savepoint(session):
             session.add(row)
         return row
     except sa.exc.IntegrityError:

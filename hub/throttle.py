@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 import sqlalchemy as sa
-from flask import Flask, current_app
+from flask import Flask, current_app, g, has_app_context
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.db import Base, get_engine, make_engine
@@ -134,10 +134,24 @@ def _upsert(conn: sa.Connection, digest: str, start: int, expires: int, delta: i
     return int(conn.execute(upsert).scalar_one())
 
 
+def _request_holding_the_sqlite_write_lock() -> sa.Connection | None:
+    """The current request's connection when it is SQLite's and its transaction has written."""
+    session = g.get("hub_session") if has_app_context() else None
+    if session is None or not session.in_transaction():
+        return None
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        return None
+    raw = conn.connection.driver_connection
+    # pysqlite opens a transaction only to write (or hub.db.savepoint opens one to write).
+    return conn if raw is not None and raw.in_transaction else None
+
+
 def _add(key: str, window: int, delta: int) -> tuple[int, int]:
     """Add ``delta`` to the current window of ``key`` in one atomic step; (new count, window end).
     Written on its own connection and committed at once, so it counts even when the request
-    that made it rolls back."""
+    that made it rolls back (on SQLite, once the request has written, in the request's own
+    transaction: see below)."""
     now = time.time()
     start, end = _window(window, now)
     digest = _digest(key)
@@ -152,6 +166,12 @@ def _add(key: str, window: int, delta: int) -> tuple[int, int]:
             client.set(name, 0, ex=window + 60)
             count = 0
         return int(count), end
+    holder = _request_holding_the_sqlite_write_lock()
+    if holder is not None:
+        # SQLite has one writer, and this request's transaction holds the lock: a connection of
+        # our own would wait for it until the request ends (15 s, then "database is locked"). The
+        # count joins the request's transaction, which already writes, and stands when it commits.
+        return _upsert(holder, digest, start, end + 60, delta), end
     with _engine().begin() as conn:
         count = _upsert(conn, digest, start, end + 60, delta)
         if random.random() < 0.02:  # now and then, sweep windows that are over

@@ -126,3 +126,22 @@ def test_cli_commands_commit_themselves(app, runner, session):
     assert result.exit_code == 0, result.output
     session.expire_all()
     assert session.scalar(sa.text("SELECT count(*) FROM \"user\" WHERE email = 'cli@example.com'")) == 1
+
+
+@probe.post("/_uow/savepoint-then-crash")
+def savepoint_then_crash():
+    from hub.db import add_or_get
+
+    db = get_session()
+    row = AllowedDomain(domain="savepoint.example")
+    add_or_get(db, row, lambda: None)  # the request's first statement is the savepoint
+    raise RuntimeError("a bug after the savepoint")
+
+
+def test_a_savepoint_as_the_first_statement_is_undone_with_the_request(probe_app, client, session, commits):
+    """pysqlite opens no transaction before SAVEPOINT, so on SQLite a savepoint that came first
+    was a transaction of its own and its RELEASE committed at once: the request's rollback left
+    the row behind."""
+    response = client.post("/_uow/savepoint-then-crash")
+    assert response.status_code == 500
+    assert _stored(session) == ([], 0)

@@ -15,7 +15,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from hub.auth.models import User
-from hub.db import add_or_get, utcnow
+from hub.db import add_or_get, savepoint, utcnow
 from hub.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from hub.lib.images import ImageRejected, clean_image
 from hub.lib.markdown import markdown_to_text, markup_problem, render_markdown, word_count
@@ -194,7 +194,7 @@ def _append_revision(
         created_by_id=actor.id,
     )
     try:
-        with session.begin_nested():
+        with savepoint(session):
             session.add(revision)
     except sa.exc.IntegrityError:
         raise _conflict_with_newer(session, post) from None

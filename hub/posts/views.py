@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, current_app, flash, jsonify, redir
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
-from hub.db import get_session
+from hub.db import get_session, savepoint
 from hub.errors import Conflict, PermissionDenied, ValidationError
 from hub.forms import ConfirmForm
 from hub.inputs import arg_int, arg_page
@@ -175,12 +175,12 @@ def _after_save(post: Post, form: PostForm) -> BaseResponse:
     try:
         if action == "publish":
             was_public = post.is_public
-            with db.begin_nested():
+            with savepoint(db):
                 services.publish_post(db, post, current_user)
             flash("Your changes are live." if was_public else "Published. Share it with your network!", "success")
             return redirect(url_for("public.post", post_id=post.id, slug=post.slug))
         if action == "schedule":
-            with db.begin_nested():
+            with savepoint(db):
                 when, zone = services.schedule_post_at_local(
                     db, post, current_user, form.publish_at.data or "", form.time_zone.data)
             flash(f"Scheduled for {when.astimezone(zone):%Y-%m-%d %H:%M} ({zone.key}), "

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from hub import platforms, rewrite
 from hub.auth.models import User
-from hub.db import add_or_get, utcnow
+from hub.db import add_or_get, savepoint, utcnow
 from hub.errors import NotFound, PermissionDenied, ValidationError
 from hub.posts.models import Post, PostStatus
 from hub.sharing.bots import is_bot
@@ -66,7 +66,7 @@ def links_for(session: Session, post: Post, user: User) -> dict[str, ShareLink]:
             continue
         for _attempt in range(5):
             try:
-                with session.begin_nested():
+                with savepoint(session):
                     link = ShareLink(code=new_code(), post_id=post.id, user_id=user.id, platform=platform)
                     session.add(link)
                 existing[platform] = link
@@ -175,7 +175,7 @@ def save_own_words(session: Session, post: Post, user: User, words: str) -> OwnW
     row = session.scalar(sa.select(OwnWords).where(OwnWords.post_id == post.id, OwnWords.user_id == user.id))
     if row is None:
         try:
-            with session.begin_nested():
+            with savepoint(session):
                 row = OwnWords(post_id=post.id, user_id=user.id, words=words)
                 session.add(row)
         except sa.exc.IntegrityError:  # another request of theirs inserted it first: update that one

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from hub.auth.models import User
-from hub.db import add_or_get, utcnow
+from hub.db import add_or_get, savepoint, utcnow
 from hub.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from hub.lib.markdown import render_markdown
 from hub.platforms import PLATFORMS
@@ -74,7 +74,7 @@ def save_section(
         created_by_id=actor.id,
     )
     try:
-        with session.begin_nested():  # another save from the same base may take this number first
+        with savepoint(session):  # another save from the same base may take this number first
             session.add(revision)
     except sa.exc.IntegrityError:
         session.refresh(section)

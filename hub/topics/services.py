@@ -14,7 +14,7 @@ from blinker import Namespace
 from sqlalchemy.orm import Session
 
 from hub.auth.models import User
-from hub.db import add_or_get, utcnow
+from hub.db import add_or_get, savepoint, utcnow
 from hub.errors import Conflict, PermissionDenied, ValidationError
 from hub.lib.markdown import render_markdown
 from hub.lib.text import clean_title, slugify
@@ -148,7 +148,7 @@ def _new_topic(session: Session, actor: User, data: TopicInput, state: TopicStat
             slug = f"{slugify(values['title'], 60)}-{secrets.token_hex(3)}"
         topic = Topic(**values, slug=slug, state=state, created_by_id=actor.id)
         try:
-            with session.begin_nested():  # a topic of the same title saved at the same moment takes the slug
+            with savepoint(session):  # a topic of the same title saved at the same moment takes the slug
                 session.add(topic)
             return topic
         except sa.exc.IntegrityError:
