@@ -1,10 +1,15 @@
 """Rate limits that hold across gunicorn workers and machines, and cannot be raced.
 
-A limit is a counter per (key, fixed window). Recording an attempt and learning its number is
-ONE atomic step: an upsert ``INSERT ... ON CONFLICT DO UPDATE SET count = count + 1 RETURNING
-count`` in the database (SQLite and PostgreSQL), or ``INCR`` in Redis when RATELIMIT_STORAGE_URL
-is a redis:// URL. So 200 simultaneous attempts get the numbers 1..200, and only those numbered
-up to the limit go ahead: there is no check-then-record gap for them to slip through.
+A limit is a counter per (key, fixed window), read as a sliding window: an attempt's number is
+its count in the current window plus the previous window's count weighted by how much of that
+window still lies within the last ``window`` seconds. So no burst at a window's edge gets twice
+the budget (five failures at 14:59:59 and five more at 15:00:00), and a budget comes back
+gradually. Recording an attempt and learning its number in the current window is ONE atomic
+step: an upsert ``INSERT ... ON CONFLICT DO UPDATE SET count = count + 1 RETURNING count`` in
+the database (SQLite and PostgreSQL), or ``INCR`` in Redis when RATELIMIT_STORAGE_URL is a
+redis:// URL. So 200 simultaneous attempts get the numbers 1..200, and only those numbered up
+to the limit (less what the previous window carries) go ahead: there is no check-then-record
+gap for them to slip through.
 
 Keys are hashed (SHA-256) before they are stored: any length fits the column, and no e-mail
 address or client address is kept in the clear.
@@ -152,7 +157,7 @@ def _add(key: str, window: int, delta: int) -> tuple[int, int]:
     Written on its own connection and committed at once, so it counts even when the request
     that made it rolls back (on SQLite, once the request has written, in the request's own
     transaction: see below)."""
-    now = time.time()
+    now = _now()
     start, end = _window(window, now)
     digest = _digest(key)
     client = _redis()
@@ -160,10 +165,10 @@ def _add(key: str, window: int, delta: int) -> tuple[int, int]:
         name = _redis_name(digest, start)
         pipe = client.pipeline(transaction=True)
         pipe.incrby(name, delta)
-        pipe.expire(name, window + 60)
+        pipe.expire(name, 2 * window + 60)  # the next window still weighs it
         count, _ = pipe.execute()
         if count < 0:  # a refund after the window was forgotten
-            client.set(name, 0, ex=window + 60)
+            client.set(name, 0, ex=2 * window + 60)
             count = 0
         return int(count), end
     holder = _request_holding_the_sqlite_write_lock()
@@ -171,20 +176,50 @@ def _add(key: str, window: int, delta: int) -> tuple[int, int]:
         # SQLite has one writer, and this request's transaction holds the lock: a connection of
         # our own would wait for it until the request ends (15 s, then "database is locked"). The
         # count joins the request's transaction, which already writes, and stands when it commits.
-        return _upsert(holder, digest, start, end + 60, delta), end
+        return _upsert(holder, digest, start, end + window + 60, delta), end
     with _engine().begin() as conn:
-        count = _upsert(conn, digest, start, end + 60, delta)
+        count = _upsert(conn, digest, start, end + window + 60, delta)  # kept: the next window weighs it
         if random.random() < 0.02:  # now and then, sweep windows that are over
             conn.execute(sa.delete(ThrottleCounter).where(ThrottleCounter.expires_at < int(now)))
     return count, end
 
 
+def _now() -> float:
+    return time.time()
+
+
 def hit(key: str, limit: int, window: int) -> Decision:
-    """Record one attempt of ``key`` and say whether it is within ``limit`` per ``window`` seconds.
-    Atomic: of any number of simultaneous attempts, at most ``limit`` are allowed per window."""
+    """Record one attempt of ``key`` and say whether it is within ``limit`` per ``window`` seconds
+    (sliding). Atomic: of any number of simultaneous attempts, at most ``limit`` are allowed."""
     count, end = _add(key, window, 1)
-    allowed = count <= limit
-    return Decision(allowed, count, limit, 0 if allowed else max(1, math.ceil(end - time.time())))
+    now = _now()
+    previous = _count(_digest(key), end - 2 * window)  # a closed window: only refunds change it
+    carried = previous * max(0.0, min(1.0, (end - now) / window))
+    allowed = count + carried <= limit
+    return Decision(allowed, count + math.ceil(carried), limit,
+                    0 if allowed else _retry_after(count, previous, limit, window, end, now))
+
+
+def _retry_after(count: int, previous: int, limit: int, window: int, end: float, now: float) -> int:
+    """Seconds until one more attempt would be allowed, if none is made meanwhile."""
+    if count < limit and previous > 0:  # the previous window's share is in the way: it fades in this one
+        at = end - window * (limit - count - 1) / previous
+    else:  # this window's own count is: it fades during the next window
+        at = end + window * (1 - (limit - 1) / max(count, 1))
+    return max(1, math.ceil(at - now))
+
+
+def _count(digest: str, start: int) -> int:
+    """The count of ``digest`` in the window starting at ``start`` (records nothing)."""
+    client = _redis()
+    if client is not None:
+        return int(client.get(_redis_name(digest, start)) or 0)
+    stmt = sa.select(ThrottleCounter.count).where(ThrottleCounter.key == digest, ThrottleCounter.window_start == start)
+    holder = _request_holding_the_sqlite_write_lock()
+    if holder is not None:
+        return int(holder.scalar(stmt) or 0)
+    with _engine().connect() as conn:
+        return int(conn.scalar(stmt) or 0)
 
 
 def refund(key: str, window: int) -> None:
@@ -193,25 +228,21 @@ def refund(key: str, window: int) -> None:
 
 
 def peek(key: str, window: int) -> int:
-    """How many attempts ``key`` has recorded in the current window (records nothing)."""
-    start, _end = _window(window, time.time())
+    """How many attempts ``key`` has recorded in the last ``window`` seconds (records nothing)."""
+    now = _now()
+    start, end = _window(window, now)
     digest = _digest(key)
-    client = _redis()
-    if client is not None:
-        return int(client.get(_redis_name(digest, start)) or 0)
-    with _engine().connect() as conn:
-        return int(conn.scalar(sa.select(ThrottleCounter.count).where(
-            ThrottleCounter.key == digest, ThrottleCounter.window_start == start)) or 0)
+    return _count(digest, start) + math.floor(_count(digest, start - window) * (end - now) / window)
 
 
 def forget(key: str, window: int) -> None:
-    """Drop the current window's count of ``key`` (after a successful sign-in)."""
-    start, _end = _window(window, time.time())
+    """Drop the counts of ``key`` that the sliding window still sees (after a successful sign-in)."""
+    start, _end = _window(window, _now())
     digest = _digest(key)
     client = _redis()
     if client is not None:
-        client.delete(_redis_name(digest, start))
+        client.delete(_redis_name(digest, start), _redis_name(digest, start - window))
         return
     with _engine().begin() as conn:
         conn.execute(sa.delete(ThrottleCounter).where(ThrottleCounter.key == digest,
-                                                      ThrottleCounter.window_start == start))
+                                                      ThrottleCounter.window_start >= start - window))

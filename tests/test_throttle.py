@@ -188,3 +188,62 @@ def test_no_address_is_stored_in_the_clear(app, client, session, make_user):
         assert keys == []  # all of it is in Redis
     else:
         assert len(keys) == 2 and all(len(k) == 64 and "maria" not in k for k in keys)
+
+
+class _Clock:
+    def __init__(self, at: float) -> None:
+        self.at = at
+
+    def __call__(self) -> float:
+        return self.at
+
+
+WINDOW = 900
+EDGE = 1_900_000 * WINDOW  # a window's end (epoch seconds)
+
+
+def test_a_burst_at_a_windows_edge_gets_no_second_budget(app, monkeypatch):
+    """Fixed windows gave five attempts at 14:59:59 and five more at 15:00:00: the sliding window
+    still sees the first five a second later."""
+    from hub import throttle
+
+    clock = _Clock(EDGE - 1)
+    monkeypatch.setattr(throttle, "_now", clock)
+    with app.test_request_context():
+        assert all(throttle.hit("edge", 5, WINDOW).allowed for _ in range(5))
+        clock.at = EDGE + 1
+        decisions = [throttle.hit("edge", 5, WINDOW) for _ in range(5)]
+        assert not any(d.allowed for d in decisions), decisions
+        # The first refusal: the earlier five fade during this window; the next attempt (this
+        # window's second) goes through when 2 + 5 * remaining / 900 <= 5: 540 s before this
+        # window ends, 360 s after it began, 359 s from now.
+        assert decisions[0].retry_after == 359
+
+
+def test_the_budget_comes_back_gradually_in_the_next_window(app, monkeypatch):
+    from hub import throttle
+
+    clock = _Clock(EDGE - 1)
+    monkeypatch.setattr(throttle, "_now", clock)
+    with app.test_request_context():
+        assert all(throttle.hit("fade", 5, WINDOW).allowed for _ in range(5))
+        assert throttle.peek("fade", WINDOW) == 5
+        clock.at = EDGE + WINDOW / 2  # half of the earlier window is still in sight: 2.5 attempts
+        assert [throttle.hit("fade", 5, WINDOW).allowed for _ in range(3)] == [True, True, False]
+        clock.at = EDGE + 2 * WINDOW + 1  # both windows out of sight
+        assert throttle.peek("fade", WINDOW) == 0
+        assert throttle.hit("fade", 5, WINDOW).allowed
+
+
+def test_a_successful_sign_in_forgets_the_failures_the_window_still_sees(app, monkeypatch):
+    from hub import throttle
+
+    clock = _Clock(EDGE - 1)
+    monkeypatch.setattr(throttle, "_now", clock)
+    with app.test_request_context():
+        for _ in range(4):
+            throttle.hit("owner", 5, WINDOW)
+        clock.at = EDGE + 1
+        throttle.forget("owner", WINDOW)
+        assert throttle.peek("owner", WINDOW) == 0
+        assert all(throttle.hit("owner", 5, WINDOW).allowed for _ in range(5))
