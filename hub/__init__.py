@@ -23,6 +23,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     configure_settings(app, test_config)
 
     from hub import cli, db, errors, events, extensions, inputs, security, templating
+    from hub.auth import oidc
     from hub.auth.views import bp as auth_bp
     from hub.channels.views import bp as channels_bp
     from hub.insights import views as insights
@@ -38,6 +39,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     inputs.init_app(app)  # before any blueprint: every <int:...> rule gets the bounded converter
     db.init_app(app)
     extensions.init_app(app)
+    oidc.init_app(app)
     security.init_app(app)
     templating.init_app(app)
     app.register_blueprint(public_bp)
@@ -78,12 +80,44 @@ def configure_settings(app: Flask, test_config: dict[str, Any] | None) -> None:
 
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
     app.config["BASE_URL"] = str(app.config["BASE_URL"]).rstrip("/")
+    for key in ("PASSWORD_LOGIN", "OIDC_REQUIRE_VERIFIED_EMAIL", "OIDC_LOGOUT_DEACTIVATES"):
+        app.config[key] = switch(app.config.get(key), key)
+    app.config["OIDC_ROLE_MAP"] = role_map(app.config.get("OIDC_ROLE_MAP"))
     app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config["BASE_URL"], app.config.get("TRUSTED_HOSTS"))
     # Flask's own default for SESSION_COOKIE_SECURE is False, so a setdefault would never switch
     # it on: hub.config leaves both at None, meaning "follow BASE_URL".
     for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
         if app.config.get(key) is None:
             app.config[key] = app.config["BASE_URL"].startswith("https://")
+
+
+def switch(value: object, name: str) -> bool:
+    """A yes/no setting: a boolean, or on/off, true/false, yes/no, 1/0 as typed in the environment."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "on", "true", "yes"):
+        return True
+    if text in ("0", "off", "false", "no", ""):
+        return False
+    raise ValueError(f"{name} must be on or off, not {value!r}")
+
+
+def role_map(value: object) -> dict[str, str]:
+    """OIDC_ROLE_MAP as a mapping of claim value to role: a dict (JSON in the environment) or
+    "group=role,other=role"; an unknown role is a start-up error, never a silent employee."""
+    if isinstance(value, str):
+        pairs = [part.split("=", 1) for part in value.split(",") if part.strip()]
+        if any(len(pair) != 2 for pair in pairs):
+            raise ValueError('OIDC_ROLE_MAP must be JSON ({"group": "admin"}) or "group=admin,other=comms"')
+        value = {k.strip(): v.strip() for k, v in pairs}
+    if not isinstance(value, dict):
+        raise ValueError("OIDC_ROLE_MAP must map claim values to roles")
+    roles = ("employee", "comms", "admin")
+    for claim_value, role in value.items():
+        if str(role).lower() not in roles:
+            raise ValueError(f"OIDC_ROLE_MAP: {claim_value!r} maps to {role!r}; roles are {', '.join(roles)}")
+    return {str(k): str(v).lower() for k, v in value.items()}
 
 
 def trusted_hosts(base_url: str, extra: str | list[str] | None) -> list[str]:

@@ -23,6 +23,13 @@ string_settings = (
     "LLM_URL",
     "LLM_MODEL",
     "LLM_API_KEY",
+    "OIDC_ISSUER",
+    "OIDC_CLIENT_ID",
+    "OIDC_CLIENT_SECRET",
+    "OIDC_SCOPES",
+    "OIDC_PROVIDER_NAME",
+    "OIDC_ALLOWED_DOMAINS",
+    "OIDC_ROLE_CLAIM",
 )
 
 # Database: SQLAlchemy URL. None means the embedded SQLite file ``instance/hub.sqlite3``.
@@ -50,6 +57,33 @@ PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 14
 WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session; an editor open all day still saves
 # Trust X-Forwarded-* from this many proxies (set to 1 behind nginx or a load balancer).
 PROXY_COUNT = 0
+
+# Single sign-on with the company's OpenID Connect provider (README, "Single sign-on"); off while
+# OIDC_ISSUER is empty. hub discovers the provider from {OIDC_ISSUER}/.well-known/openid-configuration.
+OIDC_ISSUER = ""
+OIDC_CLIENT_ID = ""
+OIDC_CLIENT_SECRET = ""  # set it with HUB_OIDC_CLIENT_SECRET, never in a file under version control
+OIDC_SCOPES = "openid email profile"  # add the scope that carries OIDC_ROLE_CLAIM if the provider needs one
+OIDC_PROVIDER_NAME = "your company account"  # the button reads "Sign in with …"
+# Comma-separated domains whose people get an account on their first sign-in; empty means the
+# sign-up domains (ALLOWED_EMAIL_DOMAINS and those admins add in People).
+OIDC_ALLOWED_DOMAINS = ""
+# A claim of the ID token (a string or a list, e.g. "groups") and what its values make a person:
+# {"hub-admins": "admin", "communications": "comms"}; the highest role wins, anyone else is an
+# employee. Applied at every sign-in when set; without it hub's own roles stay as admins set them.
+OIDC_ROLE_CLAIM = ""
+OIDC_ROLE_MAP: dict[str, str] = {}
+# New accounts need an e-mail address the provider vouches for (email_verified); switch off only
+# for a provider that never sends the claim but owns every address it issues.
+OIDC_REQUIRE_VERIFIED_EMAIL = True
+# A back-channel logout token always ends the person's sessions here; with True it also
+# deactivates the account (for providers that send one only when an account is removed).
+OIDC_LOGOUT_DEACTIVATES = False
+# Seconds a logout token stays acceptable after it was issued.
+OIDC_LOGOUT_TOKEN_MAX_AGE = 300
+# Password sign-in (and sign-up with a password); set HUB_PASSWORD_LOGIN=off when everyone uses
+# single sign-on.
+PASSWORD_LOGIN = True
 
 # Passwords: Werkzeug's scrypt. Tests use a cheaper pbkdf2 to stay fast.
 PASSWORD_HASH_METHOD = "scrypt"

@@ -24,3 +24,5 @@ def init_app(app: Flask) -> None:
     # The readers' feedback form on public, cacheable pages carries its own cookie-free token
     # (hub.insights.forms.feedback_token, checked in the view), not the session's.
     csrf.exempt("hub.insights.views.feedback")
+    # The OpenID provider posts logout tokens server to server: the token's signature is the proof.
+    csrf.exempt("hub.auth.views.backchannel_logout")

@@ -30,7 +30,7 @@ from hub.migrate import import_models
 ROOT = Path(__file__).resolve().parents[1]
 CORPORA = ROOT.parent / "shared" / "corpora"
 PG_ENV = "HUB_TEST_DATABASE_URL"
-pytest_plugins = ["tests.fake_llm"]  # fake_model: a chat-completions server for the language-model writer
+pytest_plugins = ["tests.fake_llm", "tests.oidc_provider"]  # fake_model (a chat-completions server), oidc_provider
 TEST_PASSWORD = "correct horse battery"
 
 import_models()

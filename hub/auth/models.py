@@ -161,3 +161,23 @@ class AllowedDomain(Base):
     domain: Mapped[str] = mapped_column(sa.String(253), primary_key=True)
     added_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OidcIdentity(Base):
+    """A person's account at the company's OpenID provider, linked by (issuer, subject): the
+    provider's stable identifier, never the e-mail address, which can change hands."""
+
+    __tablename__ = "oidc_identity"
+    __table_args__ = (sa.UniqueConstraint("issuer", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    issuer: Mapped[str] = mapped_column(sa.String(500))
+    subject: Mapped[str] = mapped_column(sa.String(255))
+    # The provider's session id ("sid") of the last sign-in, so a logout token naming only the
+    # session still finds its person.
+    session_id: Mapped[str | None] = mapped_column(sa.String(255), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from hub import throttle
-from hub.auth.models import AllowedDomain, Invitation, Role, SocialHandle, User, UserStatus
+from hub.auth.models import AllowedDomain, Invitation, OidcIdentity, Role, SocialHandle, User, UserStatus
 from hub.db import get_session, utcnow
 from hub.errors import NotFound, PermissionDenied, ValidationError
 
@@ -231,6 +231,8 @@ def authenticate(session: Session, email: str, password: str, address: str) -> U
     from one address never block the owner signing in from another. Unknown accounts and wrong
     passwords get the same answer and take the same time.
     """
+    if not password_login_enabled():
+        raise LoginFailed("Sign-in with a password is switched off here: use the company sign-in.")
     cfg = current_app.config
     window = int(cfg["LOGIN_WINDOW_SECONDS"])
     identity = login_identity(email)
@@ -479,3 +481,144 @@ def get_user(session: Session, user_id: int) -> User:
     if user is None:
         raise NotFound("No such person.")
     return user
+
+
+# --- single sign-on (the protocol is in hub.auth.oidc) ----------------------------------------
+
+_ROLE_RANK = {Role.EMPLOYEE: 0, Role.COMMS: 1, Role.ADMIN: 2}
+
+
+class SsoRefused(Exception):
+    """A company account that may not sign in here; the message says why, for people."""
+
+
+def password_login_enabled() -> bool:
+    """False when HUB_PASSWORD_LOGIN=off: sign-in, sign-up and resets by password are closed."""
+    return bool(current_app.config.get("PASSWORD_LOGIN", True))
+
+
+def sso_domains(session: Session) -> set[str]:
+    """Domains whose people get an account on their first single sign-on: OIDC_ALLOWED_DOMAINS,
+    or the sign-up domains when it is empty."""
+    configured = {
+        d.strip().lower().lstrip("@") for d in str(current_app.config.get("OIDC_ALLOWED_DOMAINS") or "").split(",")
+    } - {""}
+    return configured or allowed_domains(session)
+
+
+def role_from_claims(claims: dict[str, object]) -> Role | None:
+    """The role OIDC_ROLE_CLAIM and OIDC_ROLE_MAP give these claims (the highest that matches,
+    else employee), or None when no role claim is configured."""
+    claim = current_app.config.get("OIDC_ROLE_CLAIM")
+    if not claim:
+        return None
+    value = claims.get(claim)
+    values = value if isinstance(value, list) else [value] if value is not None else []
+    mapping = current_app.config.get("OIDC_ROLE_MAP") or {}
+    roles = [Role(mapping[str(v)]) for v in values if str(v) in mapping]
+    return max(roles, key=_ROLE_RANK.__getitem__, default=Role.EMPLOYEE)
+
+
+def _claimed_email(claims: dict[str, object]) -> tuple[str | None, bool]:
+    raw, verified = claims.get("email"), claims.get("email_verified") is True
+    if not isinstance(raw, str) or not raw.strip():
+        return None, verified
+    try:
+        return normalize_email(raw), verified
+    except ValidationError:
+        return None, verified
+
+
+def sign_in_with_provider(session: Session, issuer: str, claims: dict[str, object]) -> User:
+    """The person these validated ID token claims belong to, created or linked on first sign-in,
+    or SsoRefused.
+
+    People are linked by (issuer, sub). A first sign-in links to an existing account with the
+    same e-mail only when the provider vouches for the address (email_verified); otherwise it
+    creates an account, when the e-mail's domain is allowed (sso_domains) and verified (unless
+    OIDC_REQUIRE_VERIFIED_EMAIL is off). With OIDC_ROLE_CLAIM the role follows the provider at
+    every sign-in (the last active admin is never demoted this way)."""
+    subject = str(claims.get("sub") or "")
+    if not subject or len(subject) > 255 or len(issuer) > 500:
+        raise SsoRefused("The company sign-in did not say who you are.")
+    identity = session.scalar(
+        sa.select(OidcIdentity).where(OidcIdentity.issuer == issuer, OidcIdentity.subject == subject)
+    )
+    email, verified = _claimed_email(claims)
+    role = role_from_claims(claims)
+    if identity is not None:
+        user = identity.user
+    else:
+        user = _link_or_create(session, issuer, subject, claims, email, verified, role)
+        identity = OidcIdentity(user_id=user.id, issuer=issuer, subject=subject)
+        session.add(identity)
+    if not user.is_active:
+        raise SsoRefused("Your account here is deactivated. Ask an admin if that is a mistake.")
+    if role is not None and role != user.role:
+        if not (user.role == Role.ADMIN and _active_admins(session) <= 1):
+            user.role = role
+    sid = claims.get("sid")
+    identity.session_id = sid[:255] if isinstance(sid, str) and sid else None
+    identity.last_login_at = user.last_login_at = utcnow()
+    session.flush()
+    return user
+
+
+def _link_or_create(
+    session: Session, issuer: str, subject: str, claims: dict[str, object], email: str | None, verified: bool,
+    role: Role | None,
+) -> User:
+    if email is None:
+        raise SsoRefused("The company sign-in did not send an e-mail address. Ask your IT team to release it to hub.")
+    existing = session.scalar(sa.select(User).where(User.email == email))
+    if existing is not None:
+        if not verified:
+            raise SsoRefused(
+                f"There is already an account for {email} here, and the company sign-in did not confirm "
+                "that this address is yours, so it cannot be linked. Ask an admin."
+            )
+        other = session.scalar(
+            sa.select(OidcIdentity.id).where(OidcIdentity.user_id == existing.id, OidcIdentity.issuer == issuer)
+        )
+        if other is not None:
+            raise SsoRefused(f"The account for {email} is linked to another company account. Ask an admin.")
+        return existing
+    domain = email.rsplit("@", 1)[1]
+    if domain not in sso_domains(session):
+        raise SsoRefused(
+            f"Your company account ({email}) is not from a domain that may join here. Ask an admin for an invitation."
+        )
+    if current_app.config.get("OIDC_REQUIRE_VERIFIED_EMAIL", True) and not verified:
+        raise SsoRefused(f"The company sign-in did not confirm that {email} is yours, so no account was made.")
+    name = claims.get("name")
+    display_name = name.strip()[:120] if isinstance(name, str) and name.strip() else email.split("@", 1)[0]
+    first = is_first_account(session)
+    user = User(
+        email=email,
+        password_hash="",  # no password: it signs in through the provider (a reset can add one)
+        display_name=display_name,
+        role=Role.ADMIN if first else (role or Role.EMPLOYEE),
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def provider_logout(session: Session, issuer: str, subject: str | None, session_id: str | None) -> int:
+    """A back-channel logout from the provider: end every session of the people it names (by
+    sub, else by the provider session id of their last sign-in); with OIDC_LOGOUT_DEACTIVATES
+    also deactivate them. Returns how many people it found."""
+    query = sa.select(OidcIdentity).where(OidcIdentity.issuer == issuer)
+    if subject is not None:
+        query = query.where(OidcIdentity.subject == subject)
+    else:
+        query = query.where(OidcIdentity.session_id == session_id)
+    identities = session.scalars(query).all()
+    for identity in identities:
+        user = identity.user
+        user.session_version += 1
+        identity.session_id = None
+        if current_app.config.get("OIDC_LOGOUT_DEACTIVATES") and user.is_active:
+            user.status = UserStatus.DEACTIVATED
+            user.deactivated_at = utcnow()
+    return len(identities)

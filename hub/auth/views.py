@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from hub.auth import services
+from hub.auth import oidc, services
 from hub.auth.forms import (
     HANDLE_PLATFORMS,
     ChangePasswordForm,
@@ -42,6 +42,9 @@ def _start_session(user: User, remember: bool = False) -> None:
 def signup(token: str | None = None):
     if current_user.is_authenticated:
         return redirect(url_for("posts.mine"))
+    if not services.password_login_enabled():
+        flash("Join by signing in with your company account: your account here is made on the way.", "info")
+        return redirect(url_for("auth.login"))
     db = get_session()
     invitation = services.find_invitation(db, token) if token else None
     form = SignUpForm(email=invitation.email if invitation and request.method == "GET" else None)
@@ -72,6 +75,7 @@ def signup(token: str | None = None):
 
 @bp.route("/signup/confirm/<token>", methods=["GET", "POST"])
 def confirm_signup(token: str):
+    _require_password_login()
     data = services.read_sign_up_token(token)  # a bad link is a clear 404 before anyone types
     form = ConfirmSignUpForm()
     if form.validate_on_submit():
@@ -110,12 +114,22 @@ def _mail_after(response: Response, mail: dict[str, str]) -> Response:
     return response
 
 
+def _login_page(form: LoginForm, status: int = 200, headers: dict[str, str] | None = None):
+    return render_template(
+        "auth/login.html", form=form, password_login=services.password_login_enabled(), sso=oidc.enabled(),
+        next_url=safe_next_url(request.values.get("next"), ""),
+    ), status, headers or {}
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     target = safe_next_url(request.values.get("next"), url_for("posts.mine"))
     if current_user.is_authenticated:
         return redirect(target)
     form = LoginForm(next=request.args.get("next", ""))
+    if request.method == "POST" and not services.password_login_enabled():
+        flash("Sign-in with a password is switched off here: use the company sign-in.", "error")
+        return _login_page(form, 403)
     if form.validate_on_submit():
         db = get_session()
         try:
@@ -123,14 +137,67 @@ def login():
         except services.LoginThrottled as exc:
             db.rollback()
             form.password.errors = [str(exc)]
-            return render_template("auth/login.html", form=form), 429, {"Retry-After": str(exc.retry_after)}
+            return _login_page(form, 429, {"Retry-After": str(exc.retry_after)})
         except services.LoginFailed as exc:
             db.rollback()
             form.password.errors = [str(exc)]
         else:
             _start_session(user, remember=form.remember.data)
             return redirect(target)
-    return render_template("auth/login.html", form=form)
+    return _login_page(form)
+
+
+# --- single sign-on (OpenID Connect; the protocol is in hub.auth.oidc) --------------------------
+
+
+@bp.get("/login/sso")
+def login_sso():
+    """Start the code flow: a plain link (no form), so CSP's form-action never meets the
+    provider's address; the state in the session stops a forged sign-in (login CSRF)."""
+    if not oidc.enabled():
+        abort(404)
+    target = safe_next_url(request.args.get("next"), url_for("posts.mine"))
+    if current_user.is_authenticated:
+        return redirect(target)
+    session["sso_next"] = target
+    try:
+        return oidc.authorize_redirect(current_app.config["BASE_URL"] + url_for("auth.login_sso_callback"))
+    except oidc.SignInRefused as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("auth.login"))
+
+
+@bp.get("/login/sso/callback")
+def login_sso_callback():
+    if not oidc.enabled():
+        abort(404)
+    db = get_session()
+    target = safe_next_url(session.get("sso_next"), url_for("posts.mine"))
+    try:
+        claims = oidc.finish_sign_in()
+        user = services.sign_in_with_provider(db, oidc.issuer(), claims)
+    except (oidc.SignInRefused, services.SsoRefused) as exc:
+        db.rollback()
+        session.pop("sso_next", None)
+        flash(str(exc), "error")
+        return redirect(url_for("auth.login"))
+    _start_session(user)
+    return redirect(target)
+
+
+@bp.post("/backchannel-logout")
+def backchannel_logout():  # CSRF-exempt (hub.extensions): the provider calls it; its signed token is the proof
+    """OpenID Connect Back-Channel Logout 1.0: end the named person's sessions here."""
+    headers = {"Cache-Control": "no-store"}
+    if not oidc.enabled():
+        abort(404)
+    try:
+        claims = oidc.validate_logout_token(request.form.get("logout_token", ""))
+    except oidc.LogoutTokenInvalid as exc:
+        current_app.logger.info("back-channel logout refused: %s", exc)
+        return {"error": "invalid_request", "error_description": "The logout token is not valid."}, 400, headers
+    services.provider_logout(get_session(), claims.issuer, claims.subject, claims.session_id)
+    return "", 200, headers
 
 
 @bp.post("/logout")
@@ -159,8 +226,14 @@ def change_password():
     return render_template("auth/password.html", form=form)
 
 
+def _require_password_login() -> None:
+    if not services.password_login_enabled():
+        raise NotFound("Passwords are switched off here: sign in with your company account.")
+
+
 @bp.route("/password/forgot", methods=["GET", "POST"])
 def forgot_password():
+    _require_password_login()
     form = ForgotForm()
     if form.validate_on_submit():
         user = services.find_user_for_reset(get_session(), form.email.data)
@@ -180,6 +253,7 @@ def forgot_password():
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
+    _require_password_login()
     db = get_session()
     services.user_for_reset_token(db, token)  # a bad link is a clear 404 before anyone types
     form = ResetForm()

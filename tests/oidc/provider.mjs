@@ -4,7 +4,7 @@
 // and two test-only controls under /test/ to disable an account and to send a logout token.
 //
 // Usage: node provider.mjs <port>   (prints "READY <issuer>" on stdout once it listens)
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { createServer } from 'node:http';
 
 import Provider from 'oidc-provider';
@@ -121,10 +121,23 @@ async function interaction(req, res, uid, action) {
   return provider.interactionFinished(req, res, { login: { accountId: account.sub }, consent: { grantId } });
 }
 
-// Test-only controls (this provider exists for tests): disable an account, and send the logout
-// token the provider sends when an account is removed.
+// A JWT with any claims, signed with the provider's own key: tests check that hub refuses a
+// well-signed logout token whose claims are wrong.
+const b64 = (value) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+function signClaims(claims) {
+  const input = `${b64({ alg: 'RS256', kid: jwk.kid, typ: 'logout+jwt' })}.${b64(claims)}`;
+  return `${input}.${sign('sha256', Buffer.from(input), privateKey).toString('base64url')}`;
+}
+
+// Test-only controls (this provider exists for tests): disable an account, send the logout
+// token the provider sends when an account is removed, sign arbitrary claims.
 async function control(req, res, path) {
   const data = JSON.parse((await readBody(req)) || '{}');
+  if (path === '/test/sign') return send(res, 200, JSON.stringify({ jwt: signClaims(data) }), 'application/json');
+  if (path === '/test/reset') { // every account enabled again (the provider outlives each test)
+    for (const each of accounts.values()) each.disabled = false;
+    return send(res, 200, '{}', 'application/json');
+  }
   const account = byEmail(data.email);
   if (!account) return send(res, 404, '{"error":"no such account"}', 'application/json');
   if (path === '/test/disable') {
@@ -143,7 +156,7 @@ const server = createServer((req, res) => {
   const match = url.pathname.match(/^\/interaction\/([\w-]+)(?:\/(login))?$/);
   let work;
   if (match) work = interaction(req, res, match[1], req.method === 'POST' ? match[2] : undefined);
-  else if (req.method === 'POST' && ['/test/disable', '/test/logout'].includes(url.pathname)) work = control(req, res, url.pathname);
+  else if (req.method === 'POST' && ['/test/disable', '/test/logout', '/test/sign', '/test/reset'].includes(url.pathname)) work = control(req, res, url.pathname);
   else return callback(req, res);
   return work.catch((err) => {
     console.error(err);
