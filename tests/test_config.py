@@ -34,3 +34,36 @@ def test_other_settings_still_parse_as_json(env):
     app = create_app()
     assert app.config["PROXY_COUNT"] == 1
     assert app.config["MAIL_USE_TLS"] is False
+
+
+@pytest.mark.parametrize("value, expected", [("off", False), ("false", False), ("0", False), ("on", True), ("true", True)])
+def test_password_login_is_switched_with_on_or_off(env, value, expected):
+    env.setenv("HUB_PASSWORD_LOGIN", value)
+    assert create_app().config["PASSWORD_LOGIN"] is expected
+
+
+def test_single_sign_on_settings_from_the_environment(env):
+    env.setenv("HUB_OIDC_ISSUER", "https://login.example.com")
+    env.setenv("HUB_OIDC_CLIENT_ID", "12345")
+    env.setenv("HUB_OIDC_CLIENT_SECRET", "987654")
+    env.setenv("HUB_OIDC_ROLE_CLAIM", "groups")
+    env.setenv("HUB_OIDC_ROLE_MAP", '{"hub-admins": "Admin", "comms": "comms"}')
+    app = create_app()
+    assert (app.config["OIDC_CLIENT_ID"], app.config["OIDC_CLIENT_SECRET"]) == ("12345", "987654")
+    assert app.config["OIDC_ROLE_MAP"] == {"hub-admins": "admin", "comms": "comms"}
+    assert "hub.oidc" in app.extensions  # discovery waits for the first sign-in: nothing is fetched at start
+    env.setenv("HUB_OIDC_ROLE_MAP", "hub-admins=admin, comms=comms")
+    assert create_app().config["OIDC_ROLE_MAP"] == {"hub-admins": "admin", "comms": "comms"}
+
+
+@pytest.mark.parametrize("value", ['{"hub-admins": "owner"}', "hub-admins", "[1, 2]"])
+def test_a_role_map_that_names_no_role_stops_the_start(env, value):
+    env.setenv("HUB_OIDC_ROLE_MAP", value)
+    with pytest.raises(ValueError, match="OIDC_ROLE_MAP"):
+        create_app()
+
+
+def test_a_password_login_setting_that_is_neither_on_nor_off_stops_the_start(env):
+    env.setenv("HUB_PASSWORD_LOGIN", "maybe")
+    with pytest.raises(ValueError, match="PASSWORD_LOGIN must be on or off"):
+        create_app()

@@ -70,8 +70,13 @@ def _set_param(url: str, name: str, value: str) -> str:
 
 def test_first_sign_in_creates_the_person_with_the_role_the_groups_claim_maps_to(hub, http, oidc_provider, session, admin):
     url, _client = hub
-    response = oidc_provider.sign_in(http, url, "cy@example.com")
+    asked: list[str] = []
+    response = oidc_provider.sign_in(http, url, "cy@example.com", tamper_request=lambda u: asked.append(u) or u)
     assert response.status_code == 302 and _path(response) == "/posts"
+    request = dict(parse_qsl(urlsplit(asked[0]).query))  # the code flow with PKCE (S256), state and nonce
+    assert request["response_type"] == "code" and request["code_challenge_method"] == "S256"
+    assert len(request["code_challenge"]) >= 43 and request["state"] and request["nonce"]
+    assert request["redirect_uri"] == f"{url}/login/sso/callback"
     assert _signed_in(http, url)
     cy = _user(session, "cy@example.com")
     assert cy is not None and cy.role == Role.COMMS and cy.display_name == "Cy Comms"
