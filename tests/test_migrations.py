@@ -59,3 +59,33 @@ def test_upgrade_head_matches_the_models_and_downgrade_empties(empty_database, t
     engine = make_engine(empty_database)
     assert "post_revision" in sa.inspect(engine).get_table_names()
     engine.dispose()
+
+
+def test_the_language_migration_detects_the_language_of_existing_revisions(empty_database, tmp_path, monkeypatch):
+    app = _app(empty_database, tmp_path, monkeypatch)
+    upgrade(app, "a7c3e9d1f260")  # just before post_revision.language
+    engine = make_engine(empty_database)
+    texts = {
+        "ar": ("فريق الدعم لدينا", "أجاب فريق الدعم على ثمانية عشر ألف تذكرة في الربع الأخير، وانخفض عدد التذاكر بمقدار الثلث."),
+        "sv": ("Vårt supportteam", "Supportteamet svarade på artontusen ärenden förra kvartalet och antalet ärenden minskade."),
+        "en": ("Our support team", "Our support team answered eighteen thousand tickets last quarter, and tickets dropped."),
+    }
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO \"user\" (id, email, password_hash, display_name, job_title, bio, role, status,"
+                             " session_version, created_at, digest_opt_in, leaderboard_opt_out, time_zone) VALUES"
+                             " (1, 'a@example.com', '', 'A', '', '', 'employee', 'active', 1, '2026-01-01', false, false, '')"))
+        for n, (title, body) in enumerate(texts.values(), start=1):
+            conn.execute(sa.text("INSERT INTO post (id, author_id, status, created_at, updated_at, open_for_feedback)"
+                                 " VALUES (:n, 1, 'draft', '2026-01-01', '2026-01-01', false)"), {"n": n})
+            conn.execute(sa.text("INSERT INTO post_revision (id, post_id, number, kind, note, title, summary, body,"
+                                 " body_html, tags_text, word_count, created_by_id, created_at) VALUES (:n, :n, 1,"
+                                 " 'save', '', :title, '', :body, '', '', 10, 1, '2026-01-01')"),
+                         {"n": n, "title": title, "body": body})
+    engine.dispose()
+
+    upgrade(app)
+    engine = make_engine(empty_database)
+    with engine.connect() as conn:
+        found = dict(conn.execute(sa.text("SELECT id, language FROM post_revision ORDER BY id")).all())
+    engine.dispose()
+    assert found == {1: "ar", 2: "sv", 3: "en"}

@@ -13,6 +13,7 @@ from hub.auth.models import User
 from hub.db import Base, str_enum, utcnow
 from hub.lib.text import slugify
 from hub.posts import search
+from hub.rewrite.language import og_locale, text_direction
 
 
 class PostStatus(enum.StrEnum):
@@ -142,6 +143,9 @@ class PostRevision(Base):
     key_point: Mapped[str | None] = mapped_column(sa.Text)
     cover_image_id: Mapped[int | None] = mapped_column(sa.ForeignKey("image.id"))
     word_count: Mapped[int] = mapped_column(default=0)
+    # The language the revision is written in (ISO 639-1, detected at save): served as lang, with
+    # dir="rtl" for right-to-left languages, and as og:locale and the feed's xml:lang.
+    language: Mapped[str] = mapped_column(sa.String(16), default="en", server_default="en")
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -156,6 +160,15 @@ class PostRevision(Base):
     @property
     def reading_minutes(self) -> int:
         return max(1, round(self.word_count / 230))
+
+    @property
+    def text_direction(self) -> str:
+        """"rtl" or "ltr": the direction the revision's language is written in."""
+        return text_direction(self.language)
+
+    @property
+    def og_locale(self) -> str:
+        return og_locale(self.language)
 
     def same_content(
         self,

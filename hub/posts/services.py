@@ -32,6 +32,7 @@ from hub.posts.models import (
     RevisionKind,
     Tag,
 )
+from hub.rewrite.language import detect_language
 
 TITLE_MAX = 300
 SUMMARY_MAX = 600
@@ -191,6 +192,7 @@ def _append_revision(
         cover_image_id=data.cover_image_id,
         key_point=_key_point_for(base, data),
         word_count=word_count(markdown_to_text(data.body)),
+        language=revision_language(title, data.summary, data.body),
         created_by_id=actor.id,
     )
     try:
@@ -203,6 +205,11 @@ def _append_revision(
     post.updated_at = utcnow()
     _index(session, post, "current", revision)
     return revision
+
+
+def revision_language(title: str, summary: str, body: str) -> str:
+    """The language a revision is written in (hub.rewrite's detector: scripts, then py3langid)."""
+    return detect_language(" ".join((title, summary or "", markdown_to_text(body or "")[:4000])))[:16]
 
 
 def _key_point_for(current: PostRevision | None, data: PostInput) -> str | None:

@@ -128,3 +128,29 @@ def _latin_language(text: str) -> str:
         return DEFAULT_LANGUAGE
     code, _score = _identifier().classify(sample)
     return str(code)
+
+
+# Languages written right to left (ISO 639-1 and the few 639-3 codes py3langid may give).
+RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "ps", "yi", "dv", "ug", "ku", "ckb", "sd"})
+
+# Open Graph locales (language_TERRITORY) where the territory is not the language code in capitals.
+_OG_TERRITORY = {
+    "en": "US", "ar": "AR", "he": "IL", "fa": "IR", "ur": "PK", "ja": "JP", "zh": "CN", "sv": "SE", "da": "DK",
+    "ko": "KR", "el": "GR", "uk": "UA", "cs": "CZ", "hi": "IN", "bn": "IN", "ta": "IN", "te": "IN", "ml": "IN",
+    "vi": "VN", "nb": "NO", "nn": "NO", "no": "NO", "et": "EE", "sl": "SI", "sr": "RS", "ka": "GE", "hy": "AM",
+    "kk": "KZ", "ms": "MY", "ca": "ES", "eu": "ES", "gl": "ES", "sq": "AL", "be": "BY", "ga": "IE", "cy": "GB",
+    "af": "ZA", "sw": "KE", "tl": "PH", "ps": "AF", "pt": "PT", "lb": "LU", "mt": "MT", "ky": "KG", "ne": "NP",
+}
+
+
+def text_direction(language: str | None) -> str:
+    """"rtl" for a language written right to left, else "ltr"."""
+    return "rtl" if (language or "").split("-")[0].casefold() in RTL_LANGUAGES else "ltr"
+
+
+def og_locale(language: str | None) -> str:
+    """The Open Graph locale for a language code: "ar" -> "ar_AR", "sv" -> "sv_SE", "it" -> "it_IT"."""
+    code = (language or DEFAULT_LANGUAGE).split("-")[0].casefold()
+    if not re.fullmatch(r"[a-z]{2,3}", code):
+        code = DEFAULT_LANGUAGE
+    return f"{code}_{_OG_TERRITORY.get(code, code.upper())}"
