@@ -89,7 +89,8 @@ class OidcProvider:
     def send_logout(self, email: str, client_id: str) -> None:
         """The provider sends hub a back-channel logout token for the account (it raises if hub
         does not answer 200)."""
-        response = requests.post(f"{self.issuer}/test/logout", json={"email": email, "client_id": client_id}, timeout=10)
+        data = {"email": email, "client_id": client_id}
+        response = requests.post(f"{self.issuer}/test/logout", json=data, timeout=10)
         assert response.status_code == 200, response.text
 
     def sign(self, claims: dict[str, Any]) -> str:

@@ -36,7 +36,9 @@ def test_other_settings_still_parse_as_json(env):
     assert app.config["MAIL_USE_TLS"] is False
 
 
-@pytest.mark.parametrize("value, expected", [("off", False), ("false", False), ("0", False), ("on", True), ("true", True)])
+@pytest.mark.parametrize(
+    "value, expected", [("off", False), ("false", False), ("0", False), ("on", True), ("true", True)]
+)
 def test_password_login_is_switched_with_on_or_off(env, value, expected):
     env.setenv("HUB_PASSWORD_LOGIN", value)
     assert create_app().config["PASSWORD_LOGIN"] is expected

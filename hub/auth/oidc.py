@@ -11,7 +11,7 @@ from typing import Any
 
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.flask_client import OAuth
-from flask import Flask, current_app
+from flask import Flask, current_app, request, session
 from joserfc import jwt
 from joserfc.errors import InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
@@ -78,14 +78,19 @@ def finish_sign_in() -> dict[str, Any]:
     validates the ID token: signature (the provider's JWKS), issuer, audience, expiry, issued-at
     and the nonce sent with the request. A token response without an ID token is refused too.
     """
+    state_key = f"_state_{NAME}_{request.args.get('state', '')}"
+    if request.args.get("error"):
+        # The provider's reason is shown only for a sign-in that started in this browser: anyone
+        # can make a link to the callback with an error and a text of their choosing.
+        pending = session.pop(state_key, None) is not None
+        description = " ".join(request.args.get("error_description", "").split())[:200]
+        reason = f" ({description})" if pending and description else ""
+        raise SignInRefused(f"The company sign-in refused this account{reason}.")
     try:
         token = _client().authorize_access_token()
     except OAuthError as exc:
         if exc.error == "mismatching_state":
             raise SignInRefused("That sign-in link was used already or did not start here. Sign in again.") from None
-        if exc.error in ("access_denied", "login_required", "consent_required", "interaction_required"):
-            reason = f" ({exc.description})" if exc.description else ""
-            raise SignInRefused(f"The company sign-in refused this account{reason}.") from None
         current_app.logger.warning("OpenID sign-in failed: %s %s", exc.error, exc.description)
         raise SignInRefused("The company sign-in did not complete. Sign in again.") from None
     except JoseError as exc:

@@ -68,7 +68,7 @@ def _set_param(url: str, name: str, value: str) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
-def test_first_sign_in_creates_the_person_with_the_role_the_groups_claim_maps_to(hub, http, oidc_provider, session, admin):
+def test_first_sign_in_creates_the_person_with_the_role_the_claim_maps_to(hub, http, oidc_provider, session, admin):
     url, _client = hub
     asked: list[str] = []
     response = oidc_provider.sign_in(http, url, "cy@example.com", tamper_request=lambda u: asked.append(u) or u)
@@ -99,7 +99,7 @@ def test_first_sign_in_creates_the_person_with_the_role_the_groups_claim_maps_to
             services.authenticate(session, "emp@example.com", password, "192.0.2.1")
 
 
-def test_a_company_account_from_a_domain_not_allowed_is_refused_with_a_clear_message(hub, http, oidc_provider, session, admin):
+def test_a_company_account_from_a_domain_not_allowed_is_refused(hub, http, oidc_provider, session, admin):
     url, _client = hub
     response = oidc_provider.sign_in(http, url, "out@elsewhere.org")
     assert response.status_code == 302 and _path(response) == "/login"
@@ -108,7 +108,7 @@ def test_a_company_account_from_a_domain_not_allowed_is_refused_with_a_clear_mes
     assert _user(session, "out@elsewhere.org") is None
 
 
-def test_an_address_the_provider_does_not_vouch_for_neither_creates_nor_links_an_account(hub, http, oidc_provider, session, make_user, admin):
+def test_an_unverified_address_neither_creates_nor_links(hub, http, oidc_provider, session, make_user, admin):
     url, _client = hub
     assert _path(oidc_provider.sign_in(http, url, "unverified@example.com")) == "/login"
     assert "did not confirm that unverified@example.com is yours" in _flash(http, url)
@@ -122,7 +122,7 @@ def test_an_address_the_provider_does_not_vouch_for_neither_creates_nor_links_an
     assert session.scalar(sa.select(OidcIdentity).where(OidcIdentity.user_id == owner.id)) is None
 
 
-def test_a_verified_address_links_to_the_existing_password_account(hub, http, oidc_provider, session, make_user, admin):
+def test_a_verified_address_links_to_the_existing_account(hub, http, oidc_provider, session, make_user, admin):
     url, _client = hub
     owner = make_user(email="pw@example.com", name="Pat")
     assert _path(oidc_provider.sign_in(http, url, "pw@example.com")) == "/posts"
@@ -200,6 +200,19 @@ def test_an_account_the_provider_refuses_cannot_sign_in(hub, http, oidc_provider
     assert _path(oidc_provider.sign_in(http, url, "ada@example.com")) == "/login"
     assert "refused this account (This account has been disabled.)" in _flash(http, url)
     assert not _signed_in(http, url)
+
+
+def test_an_error_callback_that_did_not_start_here_shows_no_text_of_its_own(hub, http):
+    url, _client = hub
+    response = http.get(f"{url}/login/sso/callback", params={
+        "error": "access_denied", "error_description": "Call +1 555 0100 to unlock your account", "state": "x"},
+        allow_redirects=False, timeout=10)
+    assert _path(response) == "/login"
+    page = _flash(http, url)
+    assert "The company sign-in refused this account." in page and "555" not in page
+    for params in ({}, {"code": "made-up", "state": "made-up"}, {"state": "x" * 5000}):
+        response = http.get(f"{url}/login/sso/callback", params=params, allow_redirects=False, timeout=10)
+        assert _path(response) == "/login", params
 
 
 def _claims(oidc_provider, client_id: str, **changes):  # type: ignore[no-untyped-def]

@@ -9,9 +9,11 @@ import xml.etree.ElementTree as ET
 
 from hub.posts import services
 
-ARABIC = ("فريق الدعم لدينا", "أجاب فريق الدعم على ثمانية عشر ألف تذكرة في الربع الأخير، وانخفض عدد التذاكر بمقدار الثلث.")
+ARABIC = ("فريق الدعم لدينا",
+          "أجاب فريق الدعم على ثمانية عشر ألف تذكرة في الربع الأخير، وانخفض عدد التذاكر بمقدار الثلث.")
 HEBREW = ("צוות התמיכה שלנו", "צוות התמיכה ענה על שמונה עשר אלף פניות ברבעון האחרון, ומספר הפניות ירד בשליש.")
-SWEDISH = ("Vårt supportteam", "Supportteamet svarade på artontusen ärenden förra kvartalet och antalet ärenden minskade.")
+SWEDISH = ("Vårt supportteam",
+           "Supportteamet svarade på artontusen ärenden förra kvartalet och antalet ärenden minskade.")
 ENGLISH = ("Our support team", "Our support team answered eighteen thousand tickets last quarter, and tickets dropped.")
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
