@@ -79,6 +79,11 @@ OIDC_REQUIRE_VERIFIED_EMAIL = True
 # A back-channel logout token always ends the person's sessions here; with True it also
 # deactivates the account (for providers that send one only when an account is removed).
 OIDC_LOGOUT_DEACTIVATES = False
+# A session that began at the provider is sent back to it after this many seconds (usually a
+# silent round trip while the provider's own session lasts); if the provider then refuses the
+# account, every session of that person ends here (and with OIDC_LOGOUT_DEACTIVATES the account
+# is deactivated). 0 never asks again.
+OIDC_RECHECK_SECONDS = 12 * 60 * 60
 # Seconds a logout token stays acceptable after it was issued.
 OIDC_LOGOUT_TOKEN_MAX_AGE = 300
 # Password sign-in (and sign-up with a password); set HUB_PASSWORD_LOGIN=off when everyone uses

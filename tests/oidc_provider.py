@@ -107,16 +107,23 @@ class OidcProvider:
         password: str = PROVIDER_PASSWORD,
         *,
         next_url: str | None = None,
+        start_path: str = "/login/sso",
         tamper_request: Callable[[str], str] | None = None,
         tamper_callback: Callable[[str], str] | None = None,
     ) -> requests.Response:
-        """The whole code flow over HTTP, as a browser does it: hub's /login/sso, the provider's
-        login form, back to hub's callback. Returns hub's answer to the callback (not followed)."""
-        start = f"{hub_url}/login/sso" + (f"?next={requests.utils.quote(next_url, safe='')}" if next_url else "")
+        """The whole code flow over HTTP, as a browser does it: hub's ``start_path`` (/login/sso,
+        or a page that sends the browser there), the provider's login form (unless the provider
+        remembers the person), back to hub's callback. Returns hub's answer to the callback."""
+        start = f"{hub_url}{start_path}" + (f"?next={requests.utils.quote(next_url, safe='')}" if next_url else "")
         response = http.get(start, allow_redirects=False, timeout=10)
-        assert response.status_code == 302, response.text
-        authorize = response.headers["Location"]
-        assert authorize.startswith(self.issuer), authorize
+        for _ in range(5):  # hub's redirects, until it sends the browser to the provider
+            assert response.status_code == 302, response.text
+            authorize = urljoin(response.url, response.headers["Location"])
+            if authorize.startswith(self.issuer):
+                break
+            response = http.get(authorize, allow_redirects=False, timeout=10)
+        else:
+            raise AssertionError("hub never sent the browser to the provider")
         if tamper_request:
             authorize = tamper_request(authorize)
         response = http.get(authorize, allow_redirects=False, timeout=10)

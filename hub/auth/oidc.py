@@ -22,7 +22,18 @@ LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout"
 
 
 class SignInRefused(Exception):
-    """The sign-in through the provider did not complete; the message says why, for people."""
+    """The sign-in through the provider did not complete; the message says why, for people.
+    ``by_provider`` is True when the provider answered that it refuses the account (as opposed
+    to an answer that did not check out, or a provider that could not be reached)."""
+
+    def __init__(self, message: str, by_provider: bool = False) -> None:
+        super().__init__(message)
+        self.by_provider = by_provider
+
+
+def now() -> float:
+    """Seconds since the epoch (tests move it forward to reach a re-check)."""
+    return time.time()
 
 
 class LogoutTokenInvalid(Exception):
@@ -85,7 +96,8 @@ def finish_sign_in() -> dict[str, Any]:
         pending = session.pop(state_key, None) is not None
         description = " ".join(request.args.get("error_description", "").split())[:200]
         reason = f" ({description})" if pending and description else ""
-        raise SignInRefused(f"The company sign-in refused this account{reason}.")
+        refused = pending and request.args["error"] == "access_denied"
+        raise SignInRefused(f"The company sign-in refused this account{reason}.", by_provider=refused)
     try:
         token = _client().authorize_access_token()
     except OAuthError as exc:
@@ -133,7 +145,7 @@ def validate_logout_token(raw: str) -> LogoutClaims:
     except (JoseError, ValueError) as exc:
         raise LogoutTokenInvalid(f"bad token: {exc}") from None
     claims = token.claims
-    now, leeway = time.time(), 60
+    now, leeway = time.time(), 60  # the real clock: a logout token's age is the provider's business
     if claims.get("iss") != metadata["issuer"]:
         raise LogoutTokenInvalid("wrong issuer")
     audience = claims.get("aud")

@@ -604,6 +604,18 @@ def _link_or_create(
     return user
 
 
+def provider_refused(session: Session, user_id: int) -> None:
+    """The provider refused, at a re-check, the person this session belonged to: end every
+    session of theirs; with OIDC_LOGOUT_DEACTIVATES also deactivate the account."""
+    user = session.get(User, user_id)
+    if user is None:
+        return
+    user.session_version += 1
+    if current_app.config.get("OIDC_LOGOUT_DEACTIVATES") and user.is_active:
+        user.status = UserStatus.DEACTIVATED
+        user.deactivated_at = utcnow()
+
+
 def provider_logout(session: Session, issuer: str, subject: str | None, session_id: str | None) -> int:
     """A back-channel logout from the provider: end every session of the people it names (by
     sub, else by the provider session id of their last sign-in); with OIDC_LOGOUT_DEACTIVATES

@@ -150,6 +150,27 @@ def login():
 # --- single sign-on (OpenID Connect; the protocol is in hub.auth.oidc) --------------------------
 
 
+SSO_CHECKED = "sso_checked_at"  # session key: when the provider last confirmed this session
+SSO_RECHECK = "sso_recheck_user"  # session key: whose session the provider is asked to confirm
+
+
+@bp.before_app_request
+def _recheck_with_provider() -> Response | None:
+    """Send a session that began at the provider back to it every OIDC_RECHECK_SECONDS, so an
+    account the company removed stops working here by then even without back-channel logout.
+    Only page views (GET) are sent: a form being submitted is never lost."""
+    checked = session.get(SSO_CHECKED)
+    every = int(current_app.config.get("OIDC_RECHECK_SECONDS") or 0)
+    if checked is None or not every or request.method != "GET" or not oidc.enabled():
+        return None
+    if request.endpoint in ("auth.login_sso", "auth.login_sso_callback", "static") or not current_user.is_authenticated:
+        return None
+    if oidc.now() - float(checked) < every:
+        return None
+    session[SSO_RECHECK] = current_user.id
+    return redirect(url_for("auth.login_sso", next=request.full_path.rstrip("?")))
+
+
 @bp.get("/login/sso")
 def login_sso():
     """Start the code flow: a plain link (no form), so CSP's form-action never meets the
@@ -157,7 +178,7 @@ def login_sso():
     if not oidc.enabled():
         abort(404)
     target = safe_next_url(request.args.get("next"), url_for("posts.mine"))
-    if current_user.is_authenticated:
+    if current_user.is_authenticated and SSO_RECHECK not in session:
         return redirect(target)
     session["sso_next"] = target
     try:
@@ -178,10 +199,17 @@ def login_sso_callback():
         user = services.sign_in_with_provider(db, oidc.issuer(), claims)
     except (oidc.SignInRefused, services.SsoRefused) as exc:
         db.rollback()
+        rechecked = session.get(SSO_RECHECK)
+        if rechecked is not None:  # the provider no longer confirms this session: it ends
+            if isinstance(exc, services.SsoRefused) or exc.by_provider:
+                services.provider_refused(db, int(rechecked))
+            session.clear()
+            logout_user()
         session.pop("sso_next", None)
         flash(str(exc), "error")
         return redirect(url_for("auth.login"))
     _start_session(user)
+    session[SSO_CHECKED] = oidc.now()
     return redirect(target)
 
 

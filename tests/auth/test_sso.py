@@ -12,7 +12,7 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from hub.auth import services
+from hub.auth import oidc, services
 from hub.auth.models import OidcIdentity, Role, User, UserStatus
 from tests.conftest import TEST_PASSWORD
 
@@ -213,6 +213,35 @@ def test_an_error_callback_that_did_not_start_here_shows_no_text_of_its_own(hub,
     for params in ({}, {"code": "made-up", "state": "made-up"}, {"state": "x" * 5000}):
         response = http.get(f"{url}/login/sso/callback", params=params, allow_redirects=False, timeout=10)
         assert _path(response) == "/login", params
+
+
+def test_sessions_go_back_to_the_provider_and_end_when_it_refuses_the_account(
+    app, hub, http, oidc_provider, session, admin, monkeypatch
+):
+    url, _client = hub
+    app.config["OIDC_LOGOUT_DEACTIVATES"] = True
+    every = app.config["OIDC_RECHECK_SECONDS"]
+    assert every > 0
+    assert _path(oidc_provider.sign_in(http, url, "emp@example.com")) == "/posts"
+    laptop = requests.Session()  # the same person on another device
+    assert _path(oidc_provider.sign_in(laptop, url, "emp@example.com")) == "/posts"
+    assert _signed_in(http, url)  # within the period: no round trip
+
+    clock = time.time() + every + 1
+    monkeypatch.setattr(oidc, "now", lambda: clock)
+    # The provider still knows the person: a silent round trip, back on the page asked for.
+    assert _path(oidc_provider.sign_in(http, url, "emp@example.com", start_path="/topics")) == "/topics"
+    assert _signed_in(http, url)
+
+    oidc_provider.disable("emp@example.com")  # the company removes the account
+    clock += every + 1
+    response = oidc_provider.sign_in(http, url, "emp@example.com", start_path="/posts")
+    assert _path(response) == "/login"
+    assert "The company sign-in refused this account (This account has been disabled.)" in _flash(http, url)
+    assert not _signed_in(http, url)
+    with laptop:
+        assert laptop.get(f"{url}/posts", allow_redirects=False, timeout=10).headers["Location"].startswith("/login")
+    assert _user(session, "emp@example.com").status == UserStatus.DEACTIVATED
 
 
 def _claims(oidc_provider, client_id: str, **changes):  # type: ignore[no-untyped-def]

@@ -7,7 +7,7 @@
 import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { createServer } from 'node:http';
 
-import Provider from 'oidc-provider';
+import Provider, { interactionPolicy } from 'oidc-provider';
 
 const port = Number(process.argv[2] || 0);
 const PASSWORD = 'provider-password';
@@ -30,6 +30,15 @@ const sids = new Map();
 
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const jwk = { ...privateKey.export({ format: 'jwk' }), kid: 'test-key-1', use: 'sig', alg: 'RS256' };
+
+// A provider session whose account was disabled since asks for the login again (where the
+// account is then refused), as a company's provider does once an account is removed.
+const policy = interactionPolicy.base();
+policy.get('login').checks.add(new interactionPolicy.Check(
+  'account_disabled',
+  'the account was disabled',
+  (ctx) => (accounts.get(ctx.oidc.session.accountId)?.disabled ? interactionPolicy.Check.REQUEST_PROMPT : interactionPolicy.Check.NO_NEED_TO_PROMPT),
+));
 
 const issuer = `http://127.0.0.1:${port}`;
 const provider = new Provider(issuer, {
@@ -65,9 +74,10 @@ const provider = new Provider(issuer, {
       },
     };
   },
-  interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+  interactions: { policy, url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
   ttl: { Session: 3600, Interaction: 600, Grant: 3600 },
 });
+provider.on('server_error', (_ctx, err) => console.error(err));
 provider.on('authorization.success', (ctx) => {
   const { session, client } = ctx.oidc;
   if (session?.accountId && client) {
