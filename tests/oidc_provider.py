@@ -8,6 +8,7 @@ tests/oidc/node_modules is missing.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import shutil
@@ -153,11 +154,14 @@ def oidc_provider() -> Iterator[OidcProvider]:
     if not node or not npm:
         _unavailable("node and npm are not installed (the single sign-on tests run a real OpenID provider on Node)")
     assert node and npm
-    if not (HERE / "node_modules" / "oidc-provider").is_dir():
-        done = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=HERE,
-                              capture_output=True, text=True, timeout=600)
-        if done.returncode != 0:
-            _unavailable(f"`npm ci` in {HERE} failed: {done.stderr.strip()[-2000:]}")
+    # One `npm ci` at a time: pytest-xdist's workers each start a provider of their own.
+    with open(HERE / ".npm-ci.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (HERE / "node_modules" / "oidc-provider").is_dir():
+            done = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=HERE,
+                                  capture_output=True, text=True, timeout=600)
+            if done.returncode != 0:
+                _unavailable(f"`npm ci` in {HERE} failed: {done.stderr.strip()[-2000:]}")
     port = _free_port()
     process = subprocess.Popen([node, "provider.mjs", str(port)], cwd=HERE, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
