@@ -26,7 +26,7 @@ SERVE = textwrap.dedent("""
     assert Path(hub.__file__).resolve().is_relative_to(venv), hub.__file__
     client = create_app().test_client()
     for path, kind, needle in [("/", "text/html", b"moving our queue to PostgreSQL"), ("/login", "text/html", b"csrf_token"),
-                               ("/static/css/hub.css", "text/css", b"{"), ("/feed.xml", "application/atom+xml", b"<entry>")]:
+                               ("/static/css/hub.css", "text/css", b"{"), ("/feed.xml", "application/atom+xml", b"<entry xml:lang=")]:
         response = client.get(path)
         assert response.status_code == 200, (path, response.status_code, response.data[:300])
         assert response.mimetype == kind, (path, response.mimetype)
