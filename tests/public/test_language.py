@@ -77,3 +77,13 @@ def test_the_feed_says_each_entry_s_language(client, make_post):
     feed = ET.fromstring(client.get("/feed.xml").data)
     entries = feed.findall("{http://www.w3.org/2005/Atom}entry")
     assert sorted(e.get(XML_LANG) for e in entries) == ["ar", "sv"]
+
+
+def test_the_editor_follows_the_direction_of_what_is_typed(client, auth, make_post):
+    post = make_post(title=ARABIC[0], body=ARABIC[1])
+    auth.login(post.author)
+    html = client.get(f"/posts/{post.id}/edit").get_data(as_text=True)
+    for field in ("title", "summary", "body"):
+        tag = re.search(rf'<(?:input|textarea)[^>]*\bid="{field}"[^>]*>', html)
+        assert tag and 'dir="auto"' in tag.group(0), field
+    assert '<div id="preview-body" dir="auto">' in html
