@@ -218,6 +218,11 @@ def test_a_burst_at_a_windows_edge_gets_no_second_budget(app, monkeypatch):
         # window's second) goes through when 2 + 5 * remaining / 900 <= 5: 540 s before this
         # window ends, 360 s after it began, 359 s from now.
         assert decisions[0].retry_after == 359
+        clock.at += decisions[-1].retry_after - 1  # Retry-After is the truth: a second early is refused...
+        refused = throttle.hit("edge", 5, WINDOW)
+        assert not refused.allowed
+        clock.at += refused.retry_after  # ...(and counted), and after its own Retry-After one goes through
+        assert throttle.hit("edge", 5, WINDOW).allowed
 
 
 def test_the_budget_comes_back_gradually_in_the_next_window(app, monkeypatch):
