@@ -23,6 +23,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     configure_settings(app, test_config)
 
     from hub import cli, db, errors, events, extensions, inputs, security, templating
+    from hub.api import views as api
     from hub.auth import oidc
     from hub.auth.views import bp as auth_bp
     from hub.channels.views import bp as channels_bp
@@ -53,6 +54,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(strategy_bp)
     insights.init_app(app)
     outbox.init_app(app)
+    api.init_app(app)
     events.connect()
     cli.init_app(app)
     errors.init_app(app)

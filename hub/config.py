@@ -123,6 +123,10 @@ OUTBOX_RETRY_SECONDS = 60.0
 OUTBOX_POLL_SECONDS = 60.0  # how often a courier that has started looks for retries falling due
 OUTBOX_STALE_SECONDS = 600.0  # a message claimed longer ago (its worker died) is claimed again
 
+# JSON API v1 (/api/v1): requests per personal access token and window (seconds); past it, 429.
+API_RATE_LIMIT = 300
+API_RATE_WINDOW_SECONDS = 60
+
 # Uploads
 MAX_CONTENT_LENGTH = 4 * 1024 * 1024  # any request (a 200,000-character post, percent-encoded, fits)
 UPLOAD_MAX_CONTENT_LENGTH = 12 * 1024 * 1024  # an image upload (hub.security.UPLOAD_ENDPOINTS)

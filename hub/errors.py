@@ -59,6 +59,7 @@ class TooManyRequests(DomainError):
 
 TITLES = {
     400: "Bad request",
+    401: "Not signed in",
     403: "Not allowed",
     404: "Not found",
     405: "Method not allowed",
@@ -71,8 +72,13 @@ TITLES = {
 }
 
 
+#: Paths whose every error is JSON, whatever the client accepts (the API).
+JSON_PATHS = ("/api/",)
+
+
 def _wants_json() -> bool:
-    return request.is_json or request.accept_mimetypes.best == "application/json"
+    return (request.is_json or request.accept_mimetypes.best == "application/json"
+            or request.path.startswith(JSON_PATHS))
 
 
 def _render(status: int, message: str) -> tuple[Any, int]:
@@ -94,7 +100,7 @@ def init_app(app: Flask) -> None:
     def _http(exc: HTTPException) -> Any:
         if exc.code is None or exc.code < 400:
             return exc
-        message = exc.description if exc.code in (400, 403, 404, 410, 413, 429) else ""
+        message = exc.description if exc.code in (400, 401, 403, 404, 410, 413, 429) else ""
         response = make_response(_render(exc.code, message or ""))
         # Keep the headers the status needs (Allow on a 405, Retry-After on a 429...).
         for name, value in exc.get_headers():

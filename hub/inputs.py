@@ -6,6 +6,9 @@
 - Query arguments are read with ``arg_int`` and ``arg_page``: a missing value is the default, anything
   unreadable or out of range is a 400 with a message that says what is allowed. Dates go through
   ``hub.lib.timeutil.parse_day``, which keeps them where a day more or less still exists.
+- JSON bodies (the API) are read with ``json_object`` (400 unless the body is one JSON object) and
+  their fields with ``json_text`` / ``json_strings`` (422 naming the field when a value has the wrong
+  type, is too long or cannot be stored).
 - Text the databases refuse (NUL, which PostgreSQL cannot store, and lone surrogates, which no UTF-8
   database can) is refused in path segments (404) and query arguments (400) here, and in form fields
   by ``hub.forms.FlaskForm`` (an error on the field, keeping what was typed).
@@ -13,8 +16,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from typing import Any
+
 from flask import Flask, Response, abort, g, request
 from werkzeug.routing import IntegerConverter, Map
+
+from hub.errors import ValidationError
 
 #: The largest integer accepted in a URL, a query argument or an id field: the limit of an INTEGER
 #: column on PostgreSQL (every id and number hub looks up is one), far below SQLite's 2**63 - 1.
@@ -61,6 +69,63 @@ def arg_int(name: str, default: int, *, min: int = 0, max: int = MAX_INT) -> int
 def arg_page() -> int:
     """``?page=``: 1 when missing, 400 unless it is a whole number from 1 to ``MAX_PAGE``."""
     return arg_int("page", 1, min=1, max=MAX_PAGE)
+
+
+def json_object(allowed: Collection[str]) -> dict[str, Any]:
+    """The request's body as a JSON object: 400 when it is not JSON or not an object, 422 when it
+    names a field outside ``allowed`` (a typo would otherwise be ignored without a word)."""
+    if not request.is_json:
+        abort(400, "Send a JSON object with Content-Type: application/json.")
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # "[[[[...": nested deeper than the parser goes
+        data = None
+    if not isinstance(data, dict):
+        abort(400, "The body must be one JSON object.")
+    unknown = sorted(str(k) for k in data if k not in allowed)
+    if unknown:
+        shown = ", ".join(f"“{(unstorable(k) and '?') or k[:40]}”" for k in unknown[:5])
+        raise ValidationError(unknown[0] if not unstorable(unknown[0]) else None,
+                              f"Unknown field {shown}; the fields are: {', '.join(sorted(allowed))}.")
+    return data
+
+
+def json_text(data: dict[str, Any], name: str, *, max_length: int, required: bool = False,
+              default: str | None = "") -> str | None:
+    """The string field ``name`` of a JSON object: ``default`` when it is missing or null (422 when
+    ``required``); 422 when it is not a string, longer than ``max_length`` or cannot be stored."""
+    value = data.get(name)
+    if value is None:
+        if required:
+            raise ValidationError(name, f"“{name}” is required.")
+        return default
+    if not isinstance(value, str):
+        raise ValidationError(name, f"“{name}” must be a string.")
+    if reason := unstorable(value):
+        raise ValidationError(name, f"“{name}” {reason}")
+    if required and not value.strip():
+        raise ValidationError(name, f"“{name}” must not be empty.")
+    if len(value) > max_length:
+        raise ValidationError(name, f"“{name}” must be at most {max_length:,} characters.")
+    return value
+
+
+def json_strings(data: dict[str, Any], name: str, *, max_items: int, max_length: int) -> list[str]:
+    """The field ``name`` as a list of strings (a missing or null field is an empty list); 422 naming
+    the field when it is not a list of strings within the bounds."""
+    value = data.get(name)
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValidationError(name, f"“{name}” must be a list of strings.")
+    if len(value) > max_items:
+        raise ValidationError(name, f"“{name}” takes at most {max_items} items.")
+    for item in value:
+        if reason := unstorable(item):
+            raise ValidationError(name, f"An item of “{name}” {reason}")
+        if len(item) > max_length:
+            raise ValidationError(name, f"Each item of “{name}” must be at most {max_length} characters.")
+    return value
 
 
 def _refuse_unstorable_url() -> None:

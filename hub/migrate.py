@@ -33,6 +33,7 @@ def downgrade(app: Flask, revision: str) -> None:
 def import_models() -> None:
     """Import every domain's models so that ``Base.metadata`` is complete (Alembic, create_all).
     It lives here, above the domains, because hub.db sits below every one of them."""
+    import hub.api.models  # noqa: F401
     import hub.auth.models  # noqa: F401
     import hub.channels.models  # noqa: F401
     import hub.insights.models  # noqa: F401

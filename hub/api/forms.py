@@ -1,0 +1,18 @@
+"""The form that makes an access token (shape only; the services check the rules)."""
+
+from __future__ import annotations
+
+from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length
+
+from hub.forms import FlaskForm
+
+SCOPE_CHOICES = [SelectChoice("read", "Read: posts, share texts, topics, insights"),
+                 SelectChoice("read,write", "Read and write: also create drafts and publish")]
+
+
+class TokenForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=100)],
+                       description="What uses it, e.g. “Weekly report script”.")
+    scopes = SelectField("Access", choices=SCOPE_CHOICES, default="read", validators=[DataRequired()])
