@@ -27,6 +27,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from hub.auth import oidc
     from hub.auth.views import bp as auth_bp
     from hub.channels.views import bp as channels_bp
+    from hub.chat.views import bp as chat_bp
     from hub.insights import views as insights
     from hub.notifications.views import bp as notifications_bp
     from hub.outbox import delivery as outbox
@@ -52,6 +53,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     sharing.init_app(app)
     app.register_blueprint(channels_bp)
     app.register_blueprint(strategy_bp)
+    app.register_blueprint(chat_bp)
     insights.init_app(app)
     outbox.init_app(app)
     api.init_app(app)

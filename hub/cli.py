@@ -19,10 +19,11 @@ def main() -> None:
 
 
 def init_app(app: Flask) -> None:
+    from hub.chat.cli import chat
     from hub.outbox.cli import outbox, worker
 
     for command in (migrate, db_revision, seed, create_user, publish_due, flush_clicks, send_digests, about,
-                    worker, outbox):
+                    worker, outbox, chat):
         app.cli.add_command(command)
 
 

@@ -122,6 +122,11 @@ OUTBOX_MAX_ATTEMPTS = 6
 OUTBOX_RETRY_SECONDS = 60.0
 OUTBOX_POLL_SECONDS = 60.0  # how often a courier that has started looks for retries falling due
 OUTBOX_STALE_SECONDS = 600.0  # a message claimed longer ago (its worker died) is claimed again
+# Slack and Teams incoming webhooks (hub.chat), delivered through the outbox like mail.
+WEBHOOK_TIMEOUT_SECONDS = 10.0  # one POST to a webhook, connect and answer
+# Hosts a webhook address may point at (comma-separated; ".example.com" means its subdomains).
+# Addresses must be https://, except on this machine (127.0.0.1, localhost) for local receivers.
+CHAT_WEBHOOK_HOSTS = "hooks.slack.com,.webhook.office.com,.logic.azure.com,.powerplatform.com"
 
 # JSON API v1 (/api/v1): requests per personal access token and window (seconds); past it, 429.
 API_RATE_LIMIT = 300

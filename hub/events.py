@@ -7,6 +7,7 @@ connection per receiver."""
 
 from __future__ import annotations
 
+from hub.chat import services as chat
 from hub.insights import rollups
 from hub.insights import services as insights
 from hub.notifications import services as notifications
@@ -32,6 +33,9 @@ def connect() -> None:
     topics.topic_added.connect(notifications.on_topic_added)
     topics.topic_announced.connect(notifications.on_topic_announced)
     topics.topic_post_published.connect(notifications.on_topic_post_published)
+    # new topics and posts for a topic -> the chat channels (Slack, Teams) that follow them
+    topics.topic_announced.connect(chat.on_topic_announced)
+    topics.topic_post_published.connect(chat.on_topic_post_published)
     insights.feedback_received.connect(notifications.on_feedback_received)
     # clicks reach the database -> insights' daily rollups, in the same transaction
     clicklog.clicks_ingesting.connect(rollups.on_clicks_ingesting)

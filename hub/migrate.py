@@ -36,6 +36,7 @@ def import_models() -> None:
     import hub.api.models  # noqa: F401
     import hub.auth.models  # noqa: F401
     import hub.channels.models  # noqa: F401
+    import hub.chat.models  # noqa: F401
     import hub.insights.models  # noqa: F401
     import hub.notifications.models  # noqa: F401
     import hub.outbox.models  # noqa: F401

@@ -51,6 +51,8 @@ LAYERS: dict[str, frozenset[str]] = {
     "notifications": frozenset({"auth", "posts", "suggestions", "topics"}),
     "insights": frozenset({"auth", "posts", "topics", "sharing", "channels", "strategy"}),
     "public": frozenset({"auth", "posts", "suggestions", "topics", "insights"}),
+    # Slack and Teams channels hear about topics and the posts written for them
+    "chat": frozenset({"auth", "posts", "topics"}),
     # the JSON API sits on top: it calls the services and queries of the domains it serves
     "api": frozenset({"auth", "posts", "topics", "sharing", "insights"}),
 }

@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 
 from hub.db import get_session, request_committed, utcnow
 from hub.lib.mail import send_mail
+from hub.lib.webhook import post_json
 from hub.outbox import queries, services
-from hub.outbox.models import MessageStatus, OutboxMessage
+from hub.outbox.models import MessageKind, MessageStatus, OutboxMessage
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,10 @@ def deliver_due(app: Flask, now: datetime | None = None, limit: int = 100) -> De
 
 
 def _send(app: Flask, message: OutboxMessage) -> None:
+    if message.kind == MessageKind.WEBHOOK:
+        assert message.url is not None, f"webhook message {message.id} has no address"
+        post_json(message.url, message.body.encode("utf-8"), timeout=float(app.config["WEBHOOK_TIMEOUT_SECONDS"]))
+        return
     send_mail(app.config, app.instance_path, to=message.recipient, subject=message.subject, body=message.body)
 
 

@@ -13,6 +13,7 @@ from hub.db import Base, str_enum, utcnow
 
 class MessageKind(enum.StrEnum):
     MAIL = "mail"
+    WEBHOOK = "webhook"  # a JSON POST to ``url`` (Slack, Teams); ``recipient`` is a label without the secret
 
 
 class MessageStatus(enum.StrEnum):
@@ -28,9 +29,13 @@ class OutboxMessage(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[MessageKind] = mapped_column(str_enum(MessageKind), default=MessageKind.MAIL)
-    recipient: Mapped[str] = mapped_column(sa.String(320))  # an e-mail address
+    recipient: Mapped[str] = mapped_column(sa.String(320))  # an e-mail address, or a webhook's label
     subject: Mapped[str] = mapped_column(sa.String(300), default="")
-    body: Mapped[str] = mapped_column(sa.Text, default="")
+    body: Mapped[str] = mapped_column(sa.Text, default="")  # the mail's text, or the webhook's JSON
+    # A webhook's address: a secret, never shown (pages and the CLI show ``recipient``).
+    url: Mapped[str | None] = mapped_column(sa.Text)
+    # Set by a sender that must not queue the same news twice (queue_webhook skips a known key).
+    dedupe_key: Mapped[str | None] = mapped_column(sa.String(120), index=True)
     status: Mapped[MessageStatus] = mapped_column(str_enum(MessageStatus), default=MessageStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)

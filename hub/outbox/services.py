@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -35,6 +36,41 @@ def queue_mail(session: Session, *, to: str, subject: str, body: str) -> OutboxM
     session.flush()
     session.info[QUEUED] = True
     return message
+
+
+def queue_webhook(session: Session, *, url: str, label: str, summary: str, payload: dict[str, Any],
+                  dedupe_key: str | None = None) -> OutboxMessage | None:
+    """Queue one JSON POST to an incoming webhook in the session's transaction (sent after the
+    commit, with the same retries as mail). ``label`` names the receiver in listings without the
+    secret address. With ``dedupe_key``, nothing is queued (None) when a message with that key was
+    queued before."""
+    if not url.startswith(("https://", "http://")):
+        raise ValidationError(None, "A webhook needs an http(s) address.")
+    if dedupe_key is not None and session.scalar(
+        sa.select(sa.exists().where(OutboxMessage.dedupe_key == dedupe_key))
+    ):
+        return None
+    message = OutboxMessage(kind=MessageKind.WEBHOOK, recipient=" ".join(label.split())[:320],
+                            subject=" ".join(summary.split())[:300], url=url,
+                            body=json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
+                            dedupe_key=dedupe_key, status=MessageStatus.PENDING)
+    session.add(message)
+    session.flush()
+    session.info[QUEUED] = True
+    return message
+
+
+def cancel_webhooks(session: Session, url: str, reason: str) -> int:
+    """Mark every message still waiting for ``url`` failed with ``reason`` (the webhook was removed:
+    nothing more is sent to it). Returns how many."""
+    result = session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.kind == MessageKind.WEBHOOK, OutboxMessage.url == url,
+               OutboxMessage.status == MessageStatus.PENDING)
+        .values(status=MessageStatus.FAILED, last_error=reason[:2000])
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult
 
 
 def release_stale(session: Session, now: datetime, stale_seconds: float) -> int:

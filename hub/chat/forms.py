@@ -1,0 +1,30 @@
+"""The form that adds a chat channel (shape only; the services check the rules)."""
+
+from __future__ import annotations
+
+from wtforms import SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from hub.chat.models import ChatEvent, ChatKind
+from hub.forms import FlaskForm
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class WebhookForm(FlaskForm):
+    kind = SelectField("Service", choices=[SelectChoice(k.value, k.label) for k in ChatKind])
+    name = StringField("Channel", validators=[DataRequired(), Length(max=80)],
+                       description="How you will recognise it here, e.g. #marketing.")
+    url = StringField("Incoming webhook address", validators=[DataRequired(), Length(max=2000)],
+                      description="From Slack (Incoming Webhooks) or Teams (Workflows or Incoming Webhook). "
+                                  "It is a secret: after saving, hub shows only its host and last characters.")
+    events = CheckboxesField("Tell the channel about", choices=[SelectChoice(e.value, e.label) for e in ChatEvent],
+                             default=[e.value for e in ChatEvent])
+    areas = StringField("Only for these areas", validators=[Length(max=600)],
+                        description="Topic audiences, comma separated (e.g. Job seekers, Customers); "
+                                    "empty for every topic. The digest covers every post.")
