@@ -12,7 +12,20 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, Flask, abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
@@ -310,9 +323,11 @@ def tokens() -> str | Response:
         else:
             flash(f"Token “{token.name}” made. Copy it now: it is not shown again.", "success")
             form = TokenForm(formdata=None)
-    response = render_template("api/tokens.html", form=form, made=made, tokens=queries.tokens_of(db, current_user),
-                               confirm=ConfirmForm(), api_url=url_for("api.openapi_document"))
-    return Response(response, headers={"Cache-Control": "no-store"})  # a new token is on this page
+    response = make_response(render_template("api/tokens.html", form=form, made=made,
+                                             tokens=queries.tokens_of(db, current_user),
+                                             api_url=url_for("api.openapi_document")))
+    response.headers["Cache-Control"] = "no-store"  # a new token may be on this page
+    return response
 
 
 @pages.post("/profile/tokens/<int:token_id>/revoke")
