@@ -61,13 +61,13 @@ def queue_webhook(session: Session, *, url: str, label: str, summary: str, paylo
 
 
 def cancel_webhooks(session: Session, url: str, reason: str) -> int:
-    """Mark every message still waiting for ``url`` failed with ``reason`` (the webhook was removed:
-    nothing more is sent to it). Returns how many."""
+    """Mark every message still waiting for ``url`` failed with ``reason``, forgetting the address
+    (the webhook was removed: nothing more is sent to it). Returns how many."""
     result = session.execute(
         sa.update(OutboxMessage)
         .where(OutboxMessage.kind == MessageKind.WEBHOOK, OutboxMessage.url == url,
                OutboxMessage.status == MessageStatus.PENDING)
-        .values(status=MessageStatus.FAILED, last_error=reason[:2000])
+        .values(status=MessageStatus.FAILED, last_error=reason[:2000], url=None)
         .execution_options(synchronize_session=False)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult
@@ -117,10 +117,12 @@ def backoff_seconds(attempts: int, base: float) -> float:
 
 
 def record_sent(session: Session, message: OutboxMessage, now: datetime) -> None:
-    """The message left."""
+    """The message left. A webhook's address (a secret) is not kept once it is no longer needed."""
     message.status = MessageStatus.SENT
     message.sent_at = now
     message.last_error = None
+    if message.kind == MessageKind.WEBHOOK:
+        message.url = None
     session.flush()
 
 
@@ -147,6 +149,8 @@ def retry(session: Session, message_id: int, now: datetime, actor: Actor | None 
         raise NotFound(f"No message {message_id} in the outbox.")
     if message.status != MessageStatus.FAILED:
         raise ValidationError(None, f"Message {message_id} is {message.status.value}, not failed.")
+    if message.kind == MessageKind.WEBHOOK and not message.url:
+        raise ValidationError(None, f"Message {message_id} cannot be sent again: its chat channel was removed.")
     message.status, message.attempts, message.next_attempt_at = MessageStatus.PENDING, 0, now
     session.flush()
     return message

@@ -262,3 +262,14 @@ def test_unknown_routes_and_methods_answer_json(api, make_user, make_token):
     assert api.client.get("/api/v1/nothing-here").is_json
     response = api.client.delete("/api/v1/posts", headers={"Authorization": f"Bearer {api.token}"})
     assert response.status_code == 405 and response.is_json
+
+
+def test_guessing_tokens_from_one_address_is_limited(api, monkeypatch, make_user, make_token):
+    from hub.api import views
+
+    monkeypatch.setattr(views, "FAILED_AUTH_MAX", 2)
+    for _ in range(2):
+        assert api.get("/me", token="hub_guess").status_code == 401
+    response = api.get("/me", token="hub_guess")
+    assert response.status_code == 429 and int(response.headers["Retry-After"]) > 0
+    assert api.get("/me", token=make_token(make_user())).status_code == 200  # a real token still works

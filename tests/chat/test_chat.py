@@ -173,7 +173,7 @@ def test_a_new_topic_reaches_slack_and_teams_after_the_commit(app, client, sessi
     assert texts[0].startswith("New topic on the board: Hiring")
     assert "[now]" not in " ".join(texts) and "(now)(https://evil.test)" in texts[0]  # no forged link
     assert card["actions"][0]["type"] == "Action.OpenUrl" and card["actions"][0]["url"].startswith(topic_url)
-    assert [m.status for m in _webhooks(session)] == [MessageStatus.SENT] * 2
+    assert [(m.status, m.url) for m in _webhooks(session)] == [(MessageStatus.SENT, None)] * 2  # secret not kept
 
 
 def test_a_channel_hears_only_its_areas_and_events(app, client, session, comms, receiver):
@@ -253,7 +253,7 @@ def test_an_unreachable_receiver_is_retried(app, client, session, comms, receive
     assert "could not be reached" in message.last_error and SECRET not in message.last_error
 
 
-def test_test_message_and_removal(app, client, session, comms, receiver):
+def test_test_message_and_removal(app, client, session, comms, receiver, runner):
     _add(client, receiver, "slack", "#marketing")
     webhook_id = session.scalars(sa.select(ChatWebhook.id)).one()
     response = client.post(f"/admin/chat/{webhook_id}/test")
@@ -266,7 +266,9 @@ def test_test_message_and_removal(app, client, session, comms, receiver):
     assert client.post(f"/admin/chat/{webhook_id}/remove").status_code == 302
     assert session.scalar(sa.select(sa.func.count()).select_from(ChatWebhook)) == 0
     assert deliver_due(app).sent == 0 and len(receiver.received) == 1  # nothing more goes there
-    assert "was removed" in _webhooks(session)[-1].last_error
+    cancelled = _webhooks(session)[-1]
+    assert (cancelled.status, cancelled.url) == (MessageStatus.FAILED, None) and "was removed" in cancelled.last_error
+    assert "channel was removed" in runner.invoke(args=["outbox", "retry", str(cancelled.id)]).output
     assert client.post(f"/admin/chat/{webhook_id}/test").status_code == 404
 
 
