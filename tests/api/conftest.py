@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -17,39 +16,43 @@ from hub.api import openapi, services
 from hub.auth.models import User
 
 
-@dataclass
-class Exchange:
-    """One request and its answer, in the shape openapi-core reads (its request/response protocols)."""
+class Request:
+    """The request side of an exchange, in the shape openapi-core reads."""
 
-    url: str
-    method: str
-    status_code: int
-    data: bytes
-    content_type: str
-    headers: Headers
-    body: bytes | None = None
-    parameters: Any = field(init=False)
-
-    def __post_init__(self) -> None:
+    def __init__(self, url: str, method: str, body: bytes | None, headers: Headers) -> None:
         from openapi_core.datatypes import RequestParameters
 
-        parts = urlsplit(self.url)
+        parts = urlsplit(url)
         self.host_url = f"{parts.scheme}://{parts.netloc}"
         self.path = parts.path
-        self.parameters = RequestParameters(query=ImmutableMultiDict(parse_qsl(parts.query)), header=Headers(),
+        self.method = method.lower()
+        self.body = body
+        self.content_type = headers.get("Content-Type", "application/octet-stream")
+        self.parameters = RequestParameters(query=ImmutableMultiDict(parse_qsl(parts.query)), header=headers,
                                             cookie=ImmutableMultiDict())
 
 
+class Response:
+    """The answer side of an exchange, for openapi-core."""
+
+    def __init__(self, status_code: int, data: bytes, content_type: str, headers: Headers) -> None:
+        self.status_code, self.data, self.content_type, self.headers = status_code, data, content_type, headers
+
+
 class Checked:
-    """Check an answer of the API against the document served at ``base``."""
+    """Check an exchange with the API against the document served at ``base``: every answer, and
+    the request too when it succeeded (so the document describes what the API accepts)."""
 
     def __init__(self, base: str) -> None:
         self.spec = OpenAPI.from_dict(openapi.document(base))
 
     def __call__(self, url: str, method: str, status: int, data: bytes, content_type: str,
-                 headers: Headers) -> None:
-        exchange = Exchange(url, method.lower(), status, data, content_type, headers)
-        self.spec.validate_response(exchange, exchange)
+                 headers: Headers, *, request_body: bytes | None = None,
+                 request_headers: dict[str, str] | None = None) -> None:
+        request = Request(url, method, request_body, Headers(request_headers or {}))
+        self.spec.validate_response(request, Response(status, data, content_type, headers))
+        if status < 400:
+            self.spec.validate_request(request)
 
 
 class Api:
@@ -65,11 +68,15 @@ class Api:
         headers = dict(kwargs.pop("headers", {}))
         if (token or self.token) and "Authorization" not in headers:
             headers["Authorization"] = f"Bearer {token or self.token}"
+        sent = json.dumps(kwargs["json"]).encode() if "json" in kwargs else kwargs.get("data")
+        if "json" in kwargs:
+            headers.setdefault("Content-Type", "application/json")
         response = self.client.open(f"/api/v1{path}", method=method, headers=headers, **kwargs)
         assert response.mimetype == "application/json", (response.status, response.data[:300])
         assert response.headers.get("Set-Cookie") is None  # the API never starts or changes a session
         self.checked(f"http://localhost{response.request.full_path.rstrip('?')}", method, response.status_code,
-                     response.data, response.content_type, response.headers)
+                     response.data, response.content_type, response.headers,
+                     request_body=sent.encode() if isinstance(sent, str) else sent, request_headers=headers)
         return response
 
     def get(self, path: str, **kwargs: Any) -> Any:

@@ -28,7 +28,9 @@ def _call(server: Any, checked: Checked, method: str, path: str, token: str | No
     except urllib.error.HTTPError as exc:
         status, headers, data = exc.code, exc.headers, exc.read()
     assert headers.get("Set-Cookie") is None
-    checked(url, method, status, data, headers.get("Content-Type", ""), Headers(list(headers.items())))
+    checked(url, method, status, data, headers.get("Content-Type", ""), Headers(list(headers.items())),
+            request_body=request.data if isinstance(request.data, bytes) else None,
+            request_headers=dict(request.header_items()))
     return status, headers, json.loads(data)
 
 
