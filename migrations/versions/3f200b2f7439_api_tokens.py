@@ -1,7 +1,7 @@
 """api tokens: personal access tokens for the JSON API v1 (only a SHA-256 of each token is stored)
 
 Revision ID: 3f200b2f7439
-Revises: 5f1c0de7a9b2
+Revises: d4b8f2a61c07
 Create Date: 2026-11-29 14:09:04.308097
 """
 
@@ -14,7 +14,7 @@ import hub.db
 
 
 revision = '3f200b2f7439'
-down_revision = '5f1c0de7a9b2'
+down_revision = 'd4b8f2a61c07'
 branch_labels = None
 depends_on = None
 
