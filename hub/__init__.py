@@ -29,6 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from hub.channels.views import bp as channels_bp
     from hub.chat.views import bp as chat_bp
     from hub.insights import views as insights
+    from hub.library.views import bp as library_bp
     from hub.notifications.views import bp as notifications_bp
     from hub.outbox import delivery as outbox
     from hub.posts.views import bp as posts_bp
@@ -54,6 +55,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(channels_bp)
     app.register_blueprint(strategy_bp)
     app.register_blueprint(chat_bp)
+
+    app.register_blueprint(library_bp)
     insights.init_app(app)
     outbox.init_app(app)
     api.init_app(app)

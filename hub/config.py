@@ -162,6 +162,11 @@ CLICK_REDIS_GROUP = "hub"
 CLICK_REDIS_CLAIM_SECONDS = 30.0
 # Seconds a tracked link's target is cached per process (a takedown shows within this time).
 LINK_CACHE_SECONDS = 10.0
+
+# The library's safe fetcher (link previews and feeds): public http(s) addresses only.
+LIBRARY_FETCH_TIMEOUT_SECONDS = 5.0  # the whole fetch, redirects included
+LIBRARY_FETCH_MAX_BYTES = 2 * 1024 * 1024  # a larger page or feed is refused
+LIBRARY_FETCH_ALLOW_LOOPBACK = False  # tests only: lets the fetcher read 127.0.0.1 (never in production)
 # Channels: an official account with no recorded activity for this many days is flagged.
 CHANNEL_INACTIVE_DAYS = 90
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from hub.chat import services as chat
 from hub.insights import rollups
 from hub.insights import services as insights
+from hub.library import queries as library_queries
 from hub.notifications import services as notifications
 from hub.posts import queries as post_queries
 from hub.posts import services as posts
@@ -40,6 +41,7 @@ def connect() -> None:
     # clicks reach the database -> insights' daily rollups, in the same transaction
     clicklog.clicks_ingesting.connect(rollups.on_clicks_ingesting)
     # what one domain's pages ask the domains beside or above it
+    sharing.item_destination.connect(library_queries.item_destination)  # where a library item's link leads
     sharing.share_theme.connect(topic_queries.share_theme)  # a post's topic: hashtags, audience, campaign
     topic_queries.post_reach.connect(sharing_queries.reach)  # shares and clicks of a topic's posts
     post_queries.needs_attention.connect(suggestion_queries.has_open_suggestions)  # authors' lists

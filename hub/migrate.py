@@ -38,6 +38,7 @@ def import_models() -> None:
     import hub.channels.models  # noqa: F401
     import hub.chat.models  # noqa: F401
     import hub.insights.models  # noqa: F401
+    import hub.library.models  # noqa: F401
     import hub.notifications.models  # noqa: F401
     import hub.outbox.models  # noqa: F401
     import hub.posts.models  # noqa: F401

@@ -49,7 +49,9 @@ LAYERS: dict[str, frozenset[str]] = {
     "topics": frozenset({"auth", "posts"}),
     "sharing": frozenset({"auth", "posts", "strategy"}),  # the writer follows the tone of voice
     "notifications": frozenset({"auth", "posts", "suggestions", "topics"}),
-    "insights": frozenset({"auth", "posts", "topics", "sharing", "channels", "strategy"}),
+    # outside articles: shared through sharing's links and texts, attached to topics
+    "library": frozenset({"auth", "posts", "topics", "sharing", "strategy"}),
+    "insights": frozenset({"auth", "posts", "topics", "sharing", "channels", "strategy", "library"}),
     "public": frozenset({"auth", "posts", "suggestions", "topics", "insights"}),
     # Slack and Teams channels hear about topics and the posts written for them
     "chat": frozenset({"auth", "posts", "topics"}),

@@ -486,6 +486,7 @@ def sameness(session: Session, rng: DateRange, post_ids: Sequence[int]) -> dict[
             .order_by(ShareText.updated_at.desc(), ShareText.id.desc())
         )
         for post_id, platform, user_id, text in rows:
+            assert post_id is not None  # one of ``chunk``
             group = groups[(post_id, platform)]
             if len(group) < SAMENESS_GROUP_MAX:
                 group[user_id] = text

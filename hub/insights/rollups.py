@@ -52,8 +52,11 @@ KEPT: dict[RollupScope, tuple[str, ...]] = {
     RollupScope.USER: ("user_id",), RollupScope.USER_POST: ("post_id", "user_id"),
     RollupScope.USER_PLATFORM: ("user_id", "platform"),
 }
+# Scopes keyed by post: a library item's click (no post) counts in the others only.
+POST_SCOPES = frozenset({RollupScope.POST, RollupScope.USER_POST})
 _CHUNK = 500
 _KEYS = [(scope.value, key) for scope, key in KEYS.items()]  # plain strings: read in the hot loop
+_ITEM_KEYS = [(scope.value, key) for scope, key in KEYS.items() if scope not in POST_SCOPES]
 
 
 def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]:
@@ -93,7 +96,7 @@ def _pairs(row: Mapping[str, Any]) -> list[tuple[Any, ...]]:
     """The (cell, visitor) pairs one click with a visitor touches, one per scope."""
     day = utc_day(row["at"])
     return [(scope, day, *key(row["post_id"], row["user_id"], row["platform"]), bool(row["is_bot"]), row["visitor"])
-            for scope, key in _KEYS]
+            for scope, key in (_KEYS if row["post_id"] is not None else _ITEM_KEYS)]
 
 
 def on_clicks_ingesting(conn: Connection, *, rows: Sequence[Mapping[str, Any]], memory: dict[str, Any],
@@ -145,7 +148,7 @@ def roll_up(conn: Connection, rows: Sequence[Mapping[str, Any]], known: SeenVisi
             )
             for visitor, post_id, user_id, platform, on, is_bot in earlier:
                 on = on if isinstance(on, date) else date.fromisoformat(on)
-                for scope, key in _KEYS:
+                for scope, key in _KEYS if post_id is not None else _ITEM_KEYS:
                     seen.add((scope, on, *key(post_id, user_id, platform), bool(is_bot), visitor))
 
     cells: dict[tuple[Any, ...], list[int]] = {}
@@ -236,7 +239,7 @@ def rebuild(engine: Engine, start: date | None = None, end: date | None = None) 
                     sa.func.count(),
                     sa.func.count(sa.distinct(Click.visitor)),
                 )
-                .where(*clicks)
+                .where(*clicks, *([Click.post_id.is_not(None)] if scope in POST_SCOPES else []))
                 .group_by(day, *(columns[c] for c in kept), Click.is_bot)
             )
             conn.execute(

@@ -79,7 +79,7 @@ class ClickSink(Protocol):
 class ClickRecord:
     uid: str
     link_id: int
-    post_id: int
+    post_id: int | None  # None: a library item's link (written as 0)
     user_id: int
     platform: str
     at: float  # unix time
@@ -88,7 +88,7 @@ class ClickRecord:
 
     def line(self) -> bytes:
         return (
-            f"{self.uid}\t{self.link_id}\t{self.post_id}\t{self.user_id}\t{self.platform}\t{self.at:.6f}\t"
+            f"{self.uid}\t{self.link_id}\t{self.post_id or 0}\t{self.user_id}\t{self.platform}\t{self.at:.6f}\t"
             f"{int(self.is_bot)}\t{self.visitor}\n"
         ).encode()
 
@@ -98,7 +98,7 @@ class ClickRecord:
         if len(parts) != 8:
             return None  # a torn or foreign line: never crash ingestion on it
         try:
-            return cls(parts[0], int(parts[1]), int(parts[2]), int(parts[3]), parts[4], float(parts[5]),
+            return cls(parts[0], int(parts[1]), int(parts[2]) or None, int(parts[3]), parts[4], float(parts[5]),
                        parts[6] == "1", parts[7])
         except ValueError:
             return None

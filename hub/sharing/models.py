@@ -1,4 +1,7 @@
-"""Share texts, tracked links, clicks and share events. Clicks and events are append-only facts."""
+"""Share texts, tracked links, clicks and share events. Clicks and events are append-only facts.
+
+Each row is about one thing shared: a post of hub's (``post_id``) or an outside article of the
+library (``item_id``, a ``library_item`` row), never both; a check constraint holds it."""
 
 from __future__ import annotations
 
@@ -12,14 +15,19 @@ from hub.db import Base, utcnow
 
 
 class ShareLink(Base):
-    """The tracked short link of one person sharing one post on one platform."""
+    """The tracked short link of one person sharing one post (or library item) on one platform."""
 
     __tablename__ = "share_link"
-    __table_args__ = (sa.UniqueConstraint("post_id", "user_id", "platform", name="uq_share_link_post_user_platform"),)
+    __table_args__ = (
+        sa.UniqueConstraint("post_id", "user_id", "platform", name="uq_share_link_post_user_platform"),
+        sa.UniqueConstraint("item_id", "user_id", "platform", name="uq_share_link_item_user_platform"),
+        sa.CheckConstraint("(post_id IS NULL) <> (item_id IS NULL)", name="post_or_item"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(16), unique=True)
-    post_id: Mapped[int] = mapped_column(sa.ForeignKey("post.id", ondelete="CASCADE"), index=True)
+    post_id: Mapped[int | None] = mapped_column(sa.ForeignKey("post.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("library_item.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
     platform: Mapped[str] = mapped_column(sa.String(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -29,7 +37,8 @@ class ShareLink(Base):
 
 class Click(Base):
     """One follow of a tracked link. ``uid`` makes ingestion from the click log idempotent;
-    ``visitor`` is a salted hash that rotates daily (no raw address is stored)."""
+    ``visitor`` is a salted hash that rotates daily (no raw address is stored). A click on a
+    library item's link has no ``post_id``; its link says which item."""
 
     __tablename__ = "click"
     __table_args__ = (
@@ -41,7 +50,7 @@ class Click(Base):
     id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
     uid: Mapped[str] = mapped_column(sa.String(32), unique=True)
     link_id: Mapped[int] = mapped_column(sa.ForeignKey("share_link.id", ondelete="CASCADE"), index=True)
-    post_id: Mapped[int] = mapped_column(sa.ForeignKey("post.id", ondelete="CASCADE"))
+    post_id: Mapped[int | None] = mapped_column(sa.ForeignKey("post.id", ondelete="CASCADE"))  # None: a library item's
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
     platform: Mapped[str] = mapped_column(sa.String(16))
     at: Mapped[datetime]
@@ -56,10 +65,13 @@ class ShareEvent(Base):
     __table_args__ = (
         sa.Index("ix_share_event_post_at", "post_id", "at"),
         sa.Index("ix_share_event_user_at", "user_id", "at"),
+        sa.Index("ix_share_event_item_at", "item_id", "at"),
+        sa.CheckConstraint("(post_id IS NULL) <> (item_id IS NULL)", name="post_or_item"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    post_id: Mapped[int] = mapped_column(sa.ForeignKey("post.id", ondelete="CASCADE"))
+    post_id: Mapped[int | None] = mapped_column(sa.ForeignKey("post.id", ondelete="CASCADE"))
+    item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("library_item.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
     platform: Mapped[str] = mapped_column(sa.String(16))
     kind: Mapped[str] = mapped_column(sa.String(16))  # copy, intent, webshare
@@ -71,10 +83,15 @@ class ShareText(Base):
     offered to colleagues as their starting point."""
 
     __tablename__ = "share_text"
-    __table_args__ = (sa.UniqueConstraint("post_id", "user_id", "platform", name="uq_share_text_post_user_platform"),)
+    __table_args__ = (
+        sa.UniqueConstraint("post_id", "user_id", "platform", name="uq_share_text_post_user_platform"),
+        sa.UniqueConstraint("item_id", "user_id", "platform", name="uq_share_text_item_user_platform"),
+        sa.CheckConstraint("(post_id IS NULL) <> (item_id IS NULL)", name="post_or_item"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    post_id: Mapped[int] = mapped_column(sa.ForeignKey("post.id", ondelete="CASCADE"), index=True)
+    post_id: Mapped[int | None] = mapped_column(sa.ForeignKey("post.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("library_item.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
     platform: Mapped[str] = mapped_column(sa.String(16))
     text: Mapped[str] = mapped_column(sa.Text)
@@ -90,10 +107,15 @@ class OwnWords(Base):
     share page; every proposed share text of theirs is built around it."""
 
     __tablename__ = "share_own_words"
-    __table_args__ = (sa.UniqueConstraint("post_id", "user_id", name="uq_share_own_words_post_user"),)
+    __table_args__ = (
+        sa.UniqueConstraint("post_id", "user_id", name="uq_share_own_words_post_user"),
+        sa.UniqueConstraint("item_id", "user_id", name="uq_share_own_words_item_user"),
+        sa.CheckConstraint("(post_id IS NULL) <> (item_id IS NULL)", name="post_or_item"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    post_id: Mapped[int] = mapped_column(sa.ForeignKey("post.id", ondelete="CASCADE"), index=True)
+    post_id: Mapped[int | None] = mapped_column(sa.ForeignKey("post.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("library_item.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
     words: Mapped[str] = mapped_column(sa.Text, default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

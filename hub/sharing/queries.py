@@ -189,14 +189,29 @@ def similarity_warnings(
     post's key point and the ``disclosure``, the same everywhere by design, aside), and between
     ``user``'s text and a colleague's saved share of the same post on the same platform."""
     key_point = post.live_revision.key_point if post.live_revision else None
-    same_everywhere = (words, " ".join(words.split()), key_point or "", *disclosure_forms(disclosure))
+    return _warnings(session, ShareText.post_id, post.id, user, texts, (words, key_point or "", disclosure))
+
+
+def item_similarity_warnings(
+    session: Session, item_id: int, user: User, texts: dict[str, str], *, words: str = "",
+    disclosure: str | None = None,
+) -> list[Warning]:
+    """``similarity_warnings`` for a library item: between ``user``'s platforms, and with
+    colleagues' saved texts about the same outside article."""
+    return _warnings(session, ShareText.item_id, item_id, user, texts, (words, "", disclosure))
+
+
+def _warnings(session: Session, column: Any, key: int, user: User, texts: dict[str, str],
+              same: tuple[str, str, str | None]) -> list[Warning]:
+    words, key_point, disclosure = same
+    same_everywhere = (words, " ".join(words.split()), key_point, *disclosure_forms(disclosure))
     ignore = tuple(text for text in same_everywhere if text)
     warnings = [Warning(a, b, score, "platform")
                 for a, b, score in similar_pairs({k: v for k, v in texts.items() if v}, NEAR_DUPLICATE_THRESHOLD,
                                                  ignore=ignore)]
     others = session.execute(
         sa.select(ShareText.platform, ShareText.text, User.display_name).join(User, User.id == ShareText.user_id)
-        .where(ShareText.post_id == post.id, ShareText.user_id != user.id, ShareText.platform.in_(list(texts)))
+        .where(column == key, ShareText.user_id != user.id, ShareText.platform.in_(list(texts)))
         .order_by(ShareText.updated_at.desc())
     ).all()
     closest: dict[str, tuple[float, str, int]] = {}  # platform -> (best score, whose, how many alike)

@@ -13,8 +13,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
-from urllib.parse import urlencode
+from typing import Any, Protocol
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import sqlalchemy as sa
 from blinker import Namespace
@@ -53,13 +53,21 @@ def links_for(session: Session, post: Post, user: User) -> dict[str, ShareLink]:
     """``user``'s tracked link for every platform of ``post``, created on first use and stable
     after. Safe under concurrency: a lost insert race re-reads the winner's row."""
     _require_shareable(post)
+    return _links(session, user, ShareLink.post_id, post.id, {"post_id": post.id})
+
+
+def item_links_for(session: Session, item_id: int, user: User) -> dict[str, ShareLink]:
+    """``user``'s tracked link for every platform of the library item ``item_id`` (hub.library
+    checks first that the item may be shared); they redirect to the item's own outside URL."""
+    return _links(session, user, ShareLink.item_id, item_id, {"item_id": item_id})
+
+
+def _links(session: Session, user: User, column: Any, key: int, values: dict[str, int]) -> dict[str, ShareLink]:
     if not user.is_active:
         raise PermissionDenied("Deactivated accounts cannot share.")
     existing = {
         link.platform: link
-        for link in session.scalars(
-            sa.select(ShareLink).where(ShareLink.post_id == post.id, ShareLink.user_id == user.id)
-        )
+        for link in session.scalars(sa.select(ShareLink).where(column == key, ShareLink.user_id == user.id))
     }
     for platform in platforms.PLATFORMS:
         if platform in existing:
@@ -67,13 +75,13 @@ def links_for(session: Session, post: Post, user: User) -> dict[str, ShareLink]:
         for _attempt in range(5):
             try:
                 with savepoint(session):
-                    link = ShareLink(code=new_code(), post_id=post.id, user_id=user.id, platform=platform)
+                    link = ShareLink(code=new_code(), user_id=user.id, platform=platform, **values)
                     session.add(link)
                 existing[platform] = link
                 break
             except sa.exc.IntegrityError:
                 again = session.scalar(sa.select(ShareLink).where(
-                    ShareLink.post_id == post.id, ShareLink.user_id == user.id, ShareLink.platform == platform))
+                    column == key, ShareLink.user_id == user.id, ShareLink.platform == platform))
                 if again is not None:
                     existing[platform] = again
                     break
@@ -84,11 +92,20 @@ def links_for(session: Session, post: Post, user: User) -> dict[str, ShareLink]:
 def record_share_event(session: Session, post: Post, user: User, platform: str, kind: str) -> ShareEvent:
     """Note that ``user`` copied a text or opened ``platform``'s share screen for ``post``."""
     _require_shareable(post)
+    return _event(session, user, platform, kind, post_id=post.id)
+
+
+def record_item_share_event(session: Session, item_id: int, user: User, platform: str, kind: str) -> ShareEvent:
+    """Note that ``user`` copied a text or opened ``platform``'s share screen for a library item."""
+    return _event(session, user, platform, kind, item_id=item_id)
+
+
+def _event(session: Session, user: User, platform: str, kind: str, **about: int) -> ShareEvent:
     if platform not in platforms.PLATFORMS:
         raise ValidationError("platform", "Unknown platform.")
     if kind not in EVENT_KINDS:
         raise ValidationError("kind", "Unknown kind of share.")
-    event = ShareEvent(post_id=post.id, user_id=user.id, platform=platform, kind=kind)
+    event = ShareEvent(user_id=user.id, platform=platform, kind=kind, **about)
     session.add(event)
     session.flush()
     return event
@@ -127,6 +144,20 @@ def save_share_text(
     colleagues start from. A text that could not be posted is refused with every reason
     (``text_problems``; the tracked ``link`` is checked when given)."""
     _require_shareable(post)
+    return _keep_text(session, user, platform, text, subject, link, ShareText.post_id, post.id,
+                      {"post_id": post.id, "revision_id": post.live_revision_id})
+
+
+def save_item_share_text(
+    session: Session, item_id: int, user: User, platform: str, text: str, subject: str | None = None,
+    *, link: str | None = None,
+) -> ShareText:
+    """``save_share_text`` for a library item (hub.library checks the item may be shared)."""
+    return _keep_text(session, user, platform, text, subject, link, ShareText.item_id, item_id, {"item_id": item_id})
+
+
+def _keep_text(session: Session, user: User, platform: str, text: str, subject: str | None, link: str | None,
+               column: Any, key: int, values: dict[str, Any]) -> ShareText:
     if not user.is_active:
         raise PermissionDenied("Deactivated accounts cannot share.")
     if platform not in platforms.PLATFORMS:
@@ -138,13 +169,13 @@ def save_share_text(
 
     def find() -> ShareText | None:
         return session.scalar(sa.select(ShareText).where(
-            ShareText.post_id == post.id, ShareText.user_id == user.id, ShareText.platform == platform))
+            column == key, ShareText.user_id == user.id, ShareText.platform == platform))
 
     # Two tabs saving the first text at once: the later one updates the row the first inserted.
-    row = find() or add_or_get(session, ShareText(post_id=post.id, user_id=user.id, platform=platform, text=text), find)
+    row = find() or add_or_get(session, ShareText(user_id=user.id, platform=platform, text=text, **values), find)
     row.text = text
     row.subject = subject
-    row.revision_id = post.live_revision_id
+    row.revision_id = values.get("revision_id")
     row.updated_at = utcnow()
     session.flush()
     return row
@@ -153,10 +184,19 @@ def save_share_text(
 def reset_share_text(session: Session, post: Post, user: User, platform: str) -> None:
     """Forget ``user``'s own wording for ``platform``: they start again from hub's text."""
     _require_shareable(post)
+    _forget_text(session, user, platform, ShareText.post_id, post.id)
+
+
+def reset_item_share_text(session: Session, item_id: int, user: User, platform: str) -> None:
+    """``reset_share_text`` for a library item."""
+    _forget_text(session, user, platform, ShareText.item_id, item_id)
+
+
+def _forget_text(session: Session, user: User, platform: str, column: Any, key: int) -> None:
     if platform not in platforms.PLATFORMS:
         raise ValidationError("platform", "Unknown platform.")
-    session.execute(sa.delete(ShareText).where(
-        ShareText.post_id == post.id, ShareText.user_id == user.id, ShareText.platform == platform))
+    session.execute(sa.delete(ShareText).where(column == key, ShareText.user_id == user.id,
+                                               ShareText.platform == platform))
     session.flush()
 
 
@@ -164,6 +204,15 @@ def save_own_words(session: Session, post: Post, user: User, words: str) -> OwnW
     """Keep ``user``'s own line or two about ``post`` (why they share it); every proposed text
     of theirs is built around it. Only ever ``user``'s own row: nobody writes anyone else's."""
     _require_shareable(post)
+    return _keep_words(session, user, words, OwnWords.post_id, post.id, {"post_id": post.id})
+
+
+def save_item_own_words(session: Session, item_id: int, user: User, words: str) -> OwnWords:
+    """``save_own_words`` for a library item: why ``user`` shares this outside article."""
+    return _keep_words(session, user, words, OwnWords.item_id, item_id, {"item_id": item_id})
+
+
+def _keep_words(session: Session, user: User, words: str, column: Any, key: int, values: dict[str, int]) -> OwnWords:
     if not user.is_active:
         raise PermissionDenied("Deactivated accounts cannot share.")
     words = (words or "").replace("\r\n", "\n").strip()
@@ -172,14 +221,18 @@ def save_own_words(session: Session, post: Post, user: User, words: str) -> OwnW
             "own_words", f"Keep it to a line or two: {OWN_WORDS_MAX} characters at most (this has {len(words):,}). "
             "Your words go into every text, X's 280 characters included."
         )
-    row = session.scalar(sa.select(OwnWords).where(OwnWords.post_id == post.id, OwnWords.user_id == user.id))
+
+    def find() -> OwnWords | None:
+        return session.scalar(sa.select(OwnWords).where(column == key, OwnWords.user_id == user.id))
+
+    row = find()
     if row is None:
         try:
             with savepoint(session):
-                row = OwnWords(post_id=post.id, user_id=user.id, words=words)
+                row = OwnWords(user_id=user.id, words=words, **values)
                 session.add(row)
         except sa.exc.IntegrityError:  # another request of theirs inserted it first: update that one
-            row = session.scalar(sa.select(OwnWords).where(OwnWords.post_id == post.id, OwnWords.user_id == user.id))
+            row = find()
             assert row is not None
     row.words = words
     row.updated_at = utcnow()
@@ -226,19 +279,43 @@ def set_setting(session: Session, actor: User, key: str, value: str) -> None:
 @dataclass(frozen=True)
 class LinkTarget:
     link_id: int
-    post_id: int
+    post_id: int | None  # None: the link is a library item's
     user_id: int
     platform: str
     code: str
-    status: PostStatus
-    path: str  # /p/<id>-<slug>
+    status: PostStatus | None  # the post's; None for a library item
+    path: str  # /p/<id>-<slug>; "" for a library item
     campaign: str
+    item_id: int | None = None
+    outside: str = ""  # a library item's own URL (registered by a signed-in person)
+    available: bool = True  # a library item still in the library
+    utm: bool = True  # a library item's links carry UTM parameters only when its item says so
 
     def location(self, base_url: str) -> str:
-        """The post's canonical URL with the UTM parameters of this link (no personal data)."""
-        query = urlencode({"utm_source": self.platform, "utm_medium": "social", "utm_campaign": self.campaign,
-                           "utm_content": self.code})
-        return f"{base_url}{self.path}?{query}"
+        """Where the link leads: the post's canonical URL with the UTM parameters of this link (no
+        personal data), or the library item's outside URL (with them only if the item asks)."""
+        query = {"utm_source": self.platform, "utm_medium": "social", "utm_campaign": self.campaign,
+                 "utm_content": self.code}
+        if self.item_id is not None:
+            return with_query(self.outside, query) if self.utm else self.outside
+        return f"{base_url}{self.path}?{urlencode(query)}"
+
+
+def with_query(url: str, extra: dict[str, str]) -> str:
+    """``url`` with ``extra`` query parameters (replacing any of the same names), fragment kept."""
+    parts = urlsplit(url)
+    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in extra]
+    return urlunsplit(parts._replace(query=urlencode([*kept, *extra.items()])))
+
+
+@dataclass(frozen=True)
+class ItemDestination:
+    """What hub.library answers about an item a link points at (``item_destination``)."""
+
+    url: str
+    available: bool
+    use_utm: bool
+    campaign: str
 
 
 class LinkCache:
@@ -275,6 +352,13 @@ def _load_target(session: Session, code: str) -> LinkTarget | None:
     link = session.scalar(sa.select(ShareLink).where(ShareLink.code == code))
     if link is None:
         return None
+    if link.item_id is not None:
+        where = destination_of(session, link.item_id)
+        if where is None:
+            return None
+        return LinkTarget(link.id, None, link.user_id, link.platform, link.code, None, "", where.campaign,
+                          item_id=link.item_id, outside=where.url, available=where.available, utm=where.use_utm)
+    assert link.post_id is not None
     post = session.get(Post, link.post_id)
     assert post is not None
     return LinkTarget(link.id, post.id, link.user_id, link.platform, link.code, post.status,
@@ -299,6 +383,20 @@ share_theme = _signals.signal("hub.sharing.share-theme")
 """Asked as ``share_theme.send(post, session=...)`` when a post's share texts or links are made:
 a receiver returns a ShareTheme or None (hub.topics: the topic the post was written for, whose
 hashtags and audience the proposals use and whose slug is the links' utm_campaign)."""
+
+
+item_destination = _signals.signal("hub.sharing.item-destination")
+"""Asked as ``item_destination.send(item_id, session=...)`` when a library item's link is followed:
+a receiver returns an ItemDestination or None (hub.library: the item's own URL, whether it is
+still in the library, and whether its links carry UTM parameters)."""
+
+
+def destination_of(session: Session, item_id: int) -> ItemDestination | None:
+    """Where a library item's links lead, as hub.library answers ``item_destination``."""
+    for _receiver, answer in item_destination.send(item_id, session=session):
+        if answer is not None:
+            return answer
+    return None
 
 
 def theme_of(session: Session, post: Post) -> ShareTheme | None:

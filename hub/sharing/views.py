@@ -73,9 +73,12 @@ def follow(code: str):
     target, location = current_app.extensions["hub.linkcache"].get(get_session, code, current_app.config["BASE_URL"])
     if target is None:
         abort(404, "This share link does not exist. Check that it was copied completely.")
-    if target.status == PostStatus.TAKEN_DOWN:
+    if target.item_id is not None:
+        if not target.available:
+            abort(404, "This article is no longer in the library of the company that shared it.")
+    elif target.status == PostStatus.TAKEN_DOWN:
         abort(410, "This post was taken down by its company.")
-    if target.status != PostStatus.PUBLISHED:
+    elif target.status != PostStatus.PUBLISHED:
         abort(404, "This post is not available any more.")
     if request.method == "GET":
         agent = request.headers.get("User-Agent", "")

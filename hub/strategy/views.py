@@ -20,7 +20,7 @@ from hub.web import show_error
 bp = Blueprint("strategy", __name__)
 
 # Pages that show the writing guidance beside the text: the post editor and the share page.
-GUIDANCE_ENDPOINTS = {"posts.new": False, "posts.edit": False, "sharing.share": True}
+GUIDANCE_ENDPOINTS = {"posts.new": False, "posts.edit": False, "sharing.share": True, "library.item": True}
 
 
 @bp.app_context_processor

@@ -1,0 +1,339 @@
+"""The library's pages: the list, adding an article (with its fetched preview), an item's page
+with the sharing studio, the feeds and their waiting items, and the bookmarklet."""
+
+from __future__ import annotations
+
+import click
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from hub import platforms
+from hub.db import get_session
+from hub.errors import PermissionDenied, ValidationError
+from hub.forms import ConfirmForm
+from hub.inputs import arg_page
+from hub.library import queries, services
+from hub.library.forms import EditItemForm, FeedForm, ItemForm, PickForm
+from hub.library.models import ItemState, LibraryItem
+from hub.sharing import services as sharing
+from hub.sharing.forms import OwnWordsForm, ShareEventForm, ShareTextForm
+from hub.sharing.queries import Card, Warning, intent_for, item_similarity_warnings, link_url
+from hub.web import show_error
+
+bp = Blueprint("library", __name__, url_prefix="/library", cli_group="library")
+MEASURE_MAX = 70_000
+
+
+def _topics(form: ItemForm | EditItemForm) -> None:
+    form.topic_id.choices = [("", "No topic"), *((str(i), t) for i, t in queries.topic_choices(get_session()))]
+
+
+@bp.get("")
+@login_required
+def index():
+    db = get_session()
+    page = arg_page()
+    found = queries.items(db, limit=queries.PAGE_SIZE + 1, offset=(page - 1) * queries.PAGE_SIZE)
+    form = ItemForm()
+    return render_template("library/index.html", items=found[: queries.PAGE_SIZE], page=page,
+                           has_next=len(found) > queries.PAGE_SIZE, form=form,
+                           waiting=queries.waiting_count(db) if current_user.is_comms else 0)
+
+
+def _input(form: ItemForm) -> services.ItemInput:
+    return services.ItemInput(
+        url=form.url.data or "", title=form.title.data or "", comment=form.comment.data or "",
+        description=form.description.data or "", image_url=form.image_url.data or "",
+        language=form.language.data or "", site_name=form.site_name.data or "", topic_id=form.topic_id.data,
+        use_utm=bool(form.use_utm.data), fetched=form.fetched.data == "1")
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """Paste a URL; "Fetch preview" reads the page (the one fetch inside a request, bounded by
+    LIBRARY_FETCH_TIMEOUT_SECONDS) and fills the card; "Add" keeps what the form holds. The
+    bookmarklet opens this page with ``?url=…&title=…`` of the page the person is reading."""
+    form = ItemForm()
+    _topics(form)
+    preview_error = ""
+    if request.method == "GET":
+        form.url.data = (request.args.get("url") or "")[: services.URL_MAX]
+        form.title.data = " ".join((request.args.get("title") or "").split())[: services.TITLE_MAX]
+    elif form.validate_on_submit():
+        if request.form.get("action") == "preview":
+            try:
+                found = services.preview(form.url.data or "", services.FetchSettings.from_config(current_app.config))
+            except ValidationError as exc:
+                preview_error = exc.message
+                form.fetched.data = ""
+            else:
+                form.url.data = found.url
+                form.title.data = found.title or form.title.data
+                form.description.data, form.image_url.data = found.description, found.image
+                form.language.data, form.site_name.data, form.fetched.data = found.language, found.site_name, "1"
+        else:
+            try:
+                item = services.add_item(get_session(), current_user, _input(form))
+            except ValidationError as exc:
+                show_error(form, exc)
+            else:
+                flash("In the library. Share it in your own words below.", "success")
+                return redirect(url_for("library.item", item_id=item.id))
+    return render_template("library/new.html", form=form, preview_error=preview_error)
+
+
+def _load(item_id: int) -> LibraryItem:
+    item = queries.get_item(get_session(), item_id)
+    if item.state == ItemState.ACTIVE:
+        return item
+    if item.state in (ItemState.SUGGESTED, ItemState.DISMISSED) and current_user.is_comms:
+        return item
+    abort(404)
+
+
+def _cards(item: LibraryItem, words: str) -> tuple[list[Card], list[Warning]]:
+    db = get_session()
+    links = services.links_for(db, item, current_user)
+    disclosure = sharing.get_setting(db, sharing.DISCLOSURE_KEY)
+    cards = queries.cards(db, item, current_user, links, current_app.config["BASE_URL"], disclosure, words=words)
+    warnings = item_similarity_warnings(db, item.id, current_user, {c.platform: c.text for c in cards}, words=words,
+                                        disclosure=disclosure)
+    return cards, warnings
+
+
+def _cards_json(item: LibraryItem, words: str) -> dict[str, object]:
+    cards, warnings = _cards(item, words)
+    return {"cards": {c.platform: c.as_json() for c in cards}, "warnings": [w.as_json() for w in warnings]}
+
+
+@bp.get("/<int:item_id>")
+@login_required
+def item(item_id: int):
+    db = get_session()
+    item = _load(item_id)
+    edit_form = EditItemForm(obj=item)
+    _topics(edit_form)
+    edit_form.topic_id.data = item.topic_id
+    context: dict[str, object] = {}
+    if item.is_active:
+        words = queries.own_words(db, item, current_user)
+        cards, warnings = _cards(item, words)
+        context = dict(cards=cards, warnings=warnings, platforms=platforms.PLATFORMS, form=ShareTextForm(),
+                       words_form=OwnWordsForm(words=words), words_max=sharing.OWN_WORDS_MAX)
+    return render_template("library/item.html", item=item, topic=queries.topic_of(db, item), edit_form=edit_form,
+                           can_edit=services.can_edit(current_user, item), pick_form=PickForm(), **context)
+
+
+@bp.post("/<int:item_id>/edit")
+@login_required
+def edit(item_id: int):
+    item = _load(item_id)
+    form = EditItemForm()
+    _topics(form)
+    if form.validate_on_submit():
+        try:
+            services.update_item(get_session(), current_user, item, title=form.title.data or "",
+                                 comment=form.comment.data or "", topic_id=form.topic_id.data,
+                                 use_utm=bool(form.use_utm.data))
+        except ValidationError as exc:
+            show_error(None, exc)
+        else:
+            flash("Saved.", "success")
+    return redirect(url_for("library.item", item_id=item.id))
+
+
+@bp.post("/<int:item_id>/<any(remove, pick, dismiss):action>")
+@login_required
+def act(item_id: int, action: str):
+    db = get_session()
+    item = queries.get_item(db, item_id)
+    form = PickForm()
+    if not form.validate_on_submit():
+        flash("Please try again (the form had expired).", "error")
+        return redirect(url_for("library.item", item_id=item.id))
+    try:
+        if action == "remove":
+            services.remove_item(db, current_user, item)
+            flash("Removed from the library: its links no longer lead anywhere.", "success")
+            return redirect(url_for("library.index"))
+        if action == "pick":
+            services.pick_item(db, current_user, item, form.comment.data or "")
+            flash("In the library: everyone can share it now.", "success")
+            return redirect(url_for("library.item", item_id=item.id))
+        services.dismiss_item(db, current_user, item)
+        flash("Not picked.", "success")
+    except ValidationError as exc:
+        show_error(None, exc)
+    return redirect(url_for("library.waiting"))
+
+
+# --- the sharing studio's JSON endpoints (the same fields and answers as hub.sharing's) ----------
+
+
+@bp.post("/<int:item_id>/share/words")
+@login_required
+def save_words(item_id: int):
+    item = _load(item_id)
+    form = OwnWordsForm()
+    if not form.validate():
+        return jsonify(error="invalid", field="own_words", message="Please check what you typed.",
+                       fields=form.errors), 422
+    try:
+        row = services.save_own_words(get_session(), item, current_user, form.words.data or "")
+    except ValidationError as exc:
+        get_session().rollback()
+        return jsonify(error="invalid", field=exc.field, message=exc.message), 422
+    return jsonify(saved=True, words=row.words, **_cards_json(item, row.words))
+
+
+@bp.post("/<int:item_id>/share/measure")
+@login_required
+def measure(item_id: int):
+    item = _load(item_id)
+    db = get_session()
+    texts = {k[5:]: v[:MEASURE_MAX] for k, v in request.form.items()
+             if k.startswith("text-") and k[5:] in platforms.PLATFORMS}
+    links = services.links_for(db, item, current_user)
+    result: dict[str, dict[str, object]] = {}
+    for pid, text in texts.items():
+        count, limit = platforms.measure(pid, text), sharing.limit_for(current_user, pid)
+        url = link_url(current_app.config["BASE_URL"], links[pid].code)
+        result[pid] = {"count": count, "limit": limit, "ok": count <= limit,
+                       "intent": intent_for(current_user, pid, text, url, request.form.get(f"subject-{pid}") or None),
+                       "problems": sharing.text_problems(current_user, pid, text, link=url)}
+    words = queries.own_words(db, item, current_user)
+    warnings = item_similarity_warnings(db, item.id, current_user, texts, words=words,
+                                        disclosure=sharing.get_setting(db, sharing.DISCLOSURE_KEY))
+    return jsonify(platforms=result, warnings=[w.as_json() for w in warnings])
+
+
+@bp.post("/<int:item_id>/share/text")
+@login_required
+def save_text(item_id: int):
+    item = _load(item_id)
+    form = ShareTextForm()
+    if not form.validate():
+        return jsonify(error="invalid", fields=form.errors), 422
+    db = get_session()
+    links = services.links_for(db, item, current_user)
+    platform = form.platform.data
+    link = link_url(current_app.config["BASE_URL"], links[platform].code) if platform in links else None
+    try:
+        services.save_share_text(db, item, current_user, platform, form.text.data or "", form.subject.data, link=link)
+    except ValidationError as exc:
+        db.rollback()
+        return jsonify(error="invalid", field=exc.field, message=exc.message), 422
+    return jsonify(saved=True)
+
+
+@bp.post("/<int:item_id>/share/text/reset")
+@login_required
+def reset_text(item_id: int):
+    item = _load(item_id)
+    form = ShareTextForm()
+    if not form.validate():
+        return jsonify(error="invalid", fields=form.errors), 422
+    db = get_session()
+    try:
+        services.reset_share_text(db, item, current_user, form.platform.data)
+    except ValidationError as exc:
+        db.rollback()
+        return jsonify(error="invalid", message=exc.message), 422
+    return jsonify(reset=True, **_cards_json(item, queries.own_words(db, item, current_user)))
+
+
+@bp.post("/<int:item_id>/share/event")
+@login_required
+def event(item_id: int):
+    item = _load(item_id)
+    form = ShareEventForm()
+    if not form.validate():
+        return jsonify(error="invalid", fields=form.errors), 422
+    db = get_session()
+    try:
+        services.record_share_event(db, item, current_user, form.platform.data, form.kind.data)
+    except ValidationError as exc:
+        db.rollback()
+        return jsonify(error="invalid", message=exc.message), 422
+    kept = False
+    if form.text.data:
+        links = services.links_for(db, item, current_user)
+        link = link_url(current_app.config["BASE_URL"], links[form.platform.data].code)
+        try:
+            services.save_share_text(db, item, current_user, form.platform.data, form.text.data, form.subject.data,
+                                     link=link)
+            kept = True
+        except ValidationError:
+            pass  # the card already shows why; the share still counts
+    return jsonify(recorded=True, kept=kept)
+
+
+# --- feeds (comms) --------------------------------------------------------------------------------
+
+
+def _require_comms() -> None:
+    if not current_user.is_comms:
+        raise PermissionDenied("Only comms manage the library's feeds.")
+
+
+@bp.route("/feeds", methods=["GET", "POST"])
+@login_required
+def feeds():
+    _require_comms()
+    db = get_session()
+    form = FeedForm()
+    if form.validate_on_submit():
+        try:
+            feed = services.add_feed(db, current_user, form.url.data or "", form.title.data or "")
+        except ValidationError as exc:
+            show_error(form, exc)
+        else:
+            flash(f"Following {feed.name}. New articles arrive at the next feed check.", "success")
+            return redirect(url_for("library.feeds"))
+    return render_template("library/feeds.html", form=form, feeds=queries.feeds(db), confirm=ConfirmForm())
+
+
+@bp.post("/feeds/<int:feed_id>/remove")
+@login_required
+def remove_feed(feed_id: int):
+    _require_comms()
+    db = get_session()
+    feed = queries.get_feed(db, feed_id)
+    if ConfirmForm().validate_on_submit():
+        services.remove_feed(db, current_user, feed)
+        flash(f"No longer following {feed.name}.", "success")
+    return redirect(url_for("library.feeds"))
+
+
+@bp.get("/waiting")
+@login_required
+def waiting():
+    """The feeds' new articles, for comms to pick into the library (or not)."""
+    _require_comms()
+    db = get_session()
+    return render_template("library/waiting.html", items=queries.items(db, ItemState.SUGGESTED, limit=100),
+                           pick_form=PickForm())
+
+
+@bp.get("/bookmarklet")
+@login_required
+def bookmarklet():
+    return render_template("library/bookmarklet.html")
+
+
+# --- commands --------------------------------------------------------------------------------------
+
+
+@bp.cli.command("poll-feeds")
+def poll_feeds_command() -> None:
+    """Read every followed feed once; new articles wait for comms to pick them (cron, e.g. hourly)."""
+    from hub.library.feeds import poll_feeds
+
+    db = get_session()
+    results = poll_feeds(db, services.FetchSettings.from_config(current_app.config))
+    db.commit()
+    failed = [r for r in results if r.error]
+    click.echo(f"Read {len(results) - len(failed)} feed(s); {sum(r.added for r in results)} new article(s) waiting.")
+    for result in failed:
+        click.echo(f"  feed {result.feed_id}: {result.error}", err=True)
