@@ -16,6 +16,10 @@ Definitions (what the dashboards and their CSV files mean):
   range (one per person and platform), the share that reads almost the same as another
   person's text for the same post and platform (``hub.rewrite`` near-duplicates: links,
   hashtags and mentions do not count). Many colleagues posting the same words looks scripted.
+- **Outside articles** (the library): shares and clicks of tracked links to other sites'
+  articles. They count in the totals, per day, platform and person, never per post or topic.
+  **The bigger picture**: of all shares in the range, the part that was outside articles (a
+  company that only talks about itself loses people's interest); own posts are the rest.
 - Date ranges are whole UTC days, both ends included.
 """
 
@@ -38,9 +42,10 @@ from hub.insights.models import ClickRollup, Feedback, FeedbackStatus, RollupSco
 from hub.insights.rollups import day_of
 from hub.lib.text import slugify
 from hub.lib.timeutil import FIRST_DAY, LAST_DAY, parse_day
+from hub.library.models import LibraryItem
 from hub.posts.models import Post, PostRevision
 from hub.rewrite import NEAR_DUPLICATE_THRESHOLD, similar_pairs
-from hub.sharing.models import ShareEvent, ShareText
+from hub.sharing.models import Click, ShareEvent, ShareLink, ShareText
 from hub.sharing.services import get_setting
 from hub.topics.models import Topic
 
@@ -240,6 +245,36 @@ class Listening:
 
 
 @dataclass(frozen=True)
+class ItemRow:
+    """An outside article of the library, with its shares and clicks in the range."""
+
+    item_id: int
+    title: str
+    source: str
+    counts: Counts
+
+
+@dataclass(frozen=True)
+class BiggerPicture:
+    """Own posts versus outside articles among the shares (and their clicks) in a range."""
+
+    own_shares: int
+    outside_shares: int
+    own_clicks: int
+    outside_clicks: int
+
+    @property
+    def outside_share(self) -> float | None:
+        """The part of all shares that were outside articles (0..1), or None without shares."""
+        return ratio(self.outside_shares, self.own_shares + self.outside_shares)
+
+    @property
+    def own_share(self) -> float | None:
+        share = self.outside_share
+        return None if share is None else 1 - share
+
+
+@dataclass(frozen=True)
 class Dashboard:
     """Everything one dashboard page (or one of its CSV files) shows."""
 
@@ -254,6 +289,8 @@ class Dashboard:
     top_posts: tuple[PostRow, ...]  # by clicks per share
     listening: Listening
     leaderboard: Leaderboard | None  # None when switched off
+    outside: tuple[ItemRow, ...] = ()  # library items, by human clicks, most first
+    bigger_picture: BiggerPicture = BiggerPicture(0, 0, 0, 0)
 
     @property
     def is_mine(self) -> bool:
@@ -348,6 +385,11 @@ def dashboard(session: Session, viewer: User, rng: DateRange, *, mine: bool, spa
             else by_user
         )
         board = _leaderboard(session, everyone, viewer)
+    outside = _outside(session, rng, user_id)
+    outside_shares = sum(r.counts.shares for r in outside)
+    outside_clicks = sum(r.counts.clicks for r in outside)
+    picture = BiggerPicture(totals.shares - outside_shares, outside_shares, totals.clicks - outside_clicks,
+                            outside_clicks)
     return Dashboard(
         range=rng,
         user_id=user_id,
@@ -360,7 +402,43 @@ def dashboard(session: Session, viewer: User, rng: DateRange, *, mine: bool, spa
         top_posts=tuple(top[:TOP_POSTS]),
         listening=listening(session, rng, author_id=user_id),
         leaderboard=board,
+        outside=tuple(outside),
+        bigger_picture=picture,
     )
+
+
+def _outside(session: Session, rng: DateRange, user_id: int | None) -> list[ItemRow]:
+    """Shares and clicks of library items in the range (``user_id``'s, or everyone's). Read from
+    the facts (share events by item, clicks through their links): the library is small beside
+    the posts, and the rollups keep no per-item cells."""
+    shares = sa.select(ShareEvent.item_id, sa.func.count()).where(
+        ShareEvent.item_id.is_not(None), ShareEvent.at >= rng.start_at, ShareEvent.at < rng.end_before)
+    clicks = (
+        sa.select(ShareLink.item_id, Click.is_bot, sa.func.count(), sa.func.count(sa.distinct(Click.visitor)))
+        .join(ShareLink, ShareLink.id == Click.link_id)
+        .where(ShareLink.item_id.is_not(None), Click.at >= rng.start_at, Click.at < rng.end_before)
+    )
+    if user_id is not None:
+        shares = shares.where(ShareEvent.user_id == user_id)
+        clicks = clicks.where(Click.user_id == user_id)
+    counts: dict[int, Counts] = defaultdict(Counts)
+    for item_id, n in session.execute(shares.group_by(ShareEvent.item_id)):
+        if item_id is not None:  # always (the WHERE); narrows the type
+            counts[item_id].shares = int(n)
+    for item_id, is_bot, n, visitors in session.execute(clicks.group_by(ShareLink.item_id, Click.is_bot)):
+        if item_id is None:
+            continue
+        if is_bot:
+            counts[item_id].previews += int(n)
+        else:
+            counts[item_id].clicks += int(n)
+            counts[item_id].visitors += int(visitors)  # distinct over the range: a floor of the daily sum
+    if not counts:
+        return []
+    info = {i.id: i for i in session.scalars(sa.select(LibraryItem).where(LibraryItem.id.in_(list(counts))))}
+    rows = [ItemRow(iid, info[iid].title if iid in info else "(removed article)",
+                    info[iid].source_name if iid in info else "", c) for iid, c in counts.items()]
+    return sorted(rows, key=lambda r: (-r.counts.clicks, -r.counts.shares, r.item_id))
 
 
 @dataclass
@@ -400,7 +478,8 @@ def _shares(session: Session, rng: DateRange, user_id: int | None) -> _Shares:
         for d, n in _share_counts(session, rng, user_id, day).items()
     }
     result.by_platform = _share_counts(session, rng, user_id, ShareEvent.platform)
-    result.by_post = _share_counts(session, rng, user_id, ShareEvent.post_id)
+    result.by_post = {k: n for k, n in _share_counts(session, rng, user_id, ShareEvent.post_id).items()
+                      if k is not None}  # library items' shares have no post
     result.by_user = _share_counts(session, rng, user_id, ShareEvent.user_id)
     return result
 

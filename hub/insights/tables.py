@@ -38,6 +38,8 @@ def summary(d: Dashboard) -> Table:
         ["people_who_shared", t.sharers], ["active_people", t.people],
         ["feedback_received", li.received], ["median_hours_to_first_response", _hours(li.median_first_response)],
         ["share_acted_on", _cps(li.acted_share)],
+        ["own_post_shares", d.bigger_picture.own_shares], ["outside_article_shares", d.bigger_picture.outside_shares],
+        ["outside_share_of_shares", _cps(d.bigger_picture.outside_share)],
     ]
     return ["measure", "value"], rows
 
@@ -96,9 +98,15 @@ def feedback(d: Dashboard) -> Table:
     return ["status", "feedback"], [[status.label, n] for status, n in d.listening.by_status]
 
 
+def outside(d: Dashboard) -> Table:
+    """Every outside article (the library) with shares or clicks in the range."""
+    return (["item_id", "title", "source", *COUNT_HEADER],
+            [[r.item_id, r.title, r.source, *_counts(r.counts)] for r in d.outside])
+
+
 TABLES: dict[str, Callable[[Dashboard], Table]] = {
     "summary": summary, "days": days, "platforms": platforms, "posts": posts, "top-posts": top_posts,
-    "topics": topics, "people": people, "leaderboard": leaderboard, "feedback": feedback,
+    "topics": topics, "people": people, "leaderboard": leaderboard, "feedback": feedback, "outside": outside,
 }
 
 

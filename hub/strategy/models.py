@@ -111,6 +111,7 @@ class KpiMetric(enum.StrEnum):
     CLICKS_PER_SHARE = "clicks_per_share"
     POSTS_PUBLISHED = "posts_published"
     ACTIVE_SHARERS = "active_sharers"
+    OUTSIDE_SHARE = "outside_share"  # the bigger picture: outside articles among all shares, in %
 
     @property
     def label(self) -> str:
@@ -120,6 +121,7 @@ class KpiMetric(enum.StrEnum):
             "clicks_per_share": "Clicks per share",
             "posts_published": "Posts published",
             "active_sharers": "People who shared",
+            "outside_share": "Outside articles among shares (%)",
         }[self.value]
 
 

@@ -244,13 +244,18 @@ def kpi_progress(session: Session, dashboard: Any) -> list[TargetProgress]:
     """Every KPI target beside the actual figure of a ``hub.insights`` company dashboard.
 
     Reads ``dashboard.totals`` (clicks, shares, clicks_per_share, posts_written, sharers),
-    ``dashboard.platforms`` (rows with ``platform`` and ``counts``) and ``dashboard.range.length``
-    (days). Monthly targets of additive metrics are scaled to the range's length."""
+    ``dashboard.platforms`` (rows with ``platform`` and ``counts``), ``dashboard.range.length``
+    (days) and ``dashboard.bigger_picture.outside_share`` (outside articles among shares).
+    Monthly targets of additive metrics are scaled to the range's length."""
     days = dashboard.range.length
     by_platform = {row.platform: row.counts for row in dashboard.platforms}
     result = []
+    picture = getattr(dashboard, "bigger_picture", None)
     for target in kpi_targets(session):
-        if target.platform == "all":
+        if target.metric == KpiMetric.OUTSIDE_SHARE.value:  # company-wide only: a percentage of all shares
+            share = picture.outside_share if picture is not None and target.platform == "all" else None
+            actual = None if share is None else round(share * 100, 1)
+        elif target.platform == "all":
             actual = _actual(target.metric, dashboard.totals, dashboard.totals)
         elif target.platform in by_platform:
             actual = _actual(target.metric, by_platform[target.platform], None)

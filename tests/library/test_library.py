@@ -244,3 +244,59 @@ def test_sharing_links_of_posts_still_work(session, make_user, make_post, client
     session.commit()
     location = _follow(client, links["x"].code).headers["Location"]
     assert location.startswith(f"http://hub.test/p/{post.id}-") and "utm_source=x" in location
+
+
+def test_insights_show_outside_articles_beside_own_posts_and_the_bigger_picture(app, session, client, make_user,
+                                                                                make_post, clicks_of_items):
+    from datetime import timedelta
+
+    from hub.db import get_engine, utcnow
+    from hub.insights import queries as insights
+    from hub.insights.rollups import rebuild
+    from hub.strategy import services as strategy
+    from hub.strategy.queries import kpi_progress
+
+    comms, maria = make_user(Role.COMMS), make_user(name="Maria")
+    post = make_post(publish=True)
+    item = add(session, maria, title="Outside read")
+    item_links = services.links_for(session, item, maria)
+    post_links = sharing.links_for(session, post, maria)
+    for kind in ("copy", "intent", "copy"):
+        sharing.record_share_event(session, post, maria, "linkedin", kind)
+    services.record_share_event(session, item, maria, "linkedin", "copy")
+    strategy.set_kpi_target(session, comms, platform="all", metric="outside_share", target=20)
+    session.commit()
+    for _ in range(2):
+        _follow(client, item_links["linkedin"].code)
+    client.get(f"/s/{item_links['x'].code}", headers={"User-Agent": "facebookexternalhit/1.1"})  # a preview bot
+    _follow(client, post_links["linkedin"].code)
+    assert len(clicks_of_items()) == 3
+
+    today = utcnow().date()
+    rng = insights.DateRange(today - timedelta(days=1), today)
+    d = insights.dashboard(session, comms, rng, mine=False)
+    assert [(r.title, r.counts.shares, r.counts.clicks, r.counts.previews) for r in d.outside] == [
+        ("Outside read", 1, 2, 1)]
+    assert (d.totals.shares, d.totals.clicks) == (4, 3)  # everything shared counts in the totals
+    assert [(r.post_id, r.counts.shares, r.counts.clicks) for r in d.posts] == [(post.id, 3, 1)]  # posts: their own
+    picture = d.bigger_picture
+    assert (picture.own_shares, picture.outside_shares, picture.own_clicks, picture.outside_clicks) == (3, 1, 1, 2)
+    assert picture.outside_share == 0.25
+    [progress] = kpi_progress(session, d)
+    assert (progress.actual, progress.expected, progress.met) == (25.0, 20, True)
+    mine = insights.dashboard(session, maria, rng, mine=True)
+    assert [r.item_id for r in mine.outside] == [item.id]
+    # rebuilding the rollups from the clicks gives the same totals (items stay out of per-post cells)
+    rebuild(get_engine(app))
+    session.expire_all()
+    again = insights.dashboard(session, comms, rng, mine=False)
+    assert (again.totals.clicks, [(r.post_id, r.counts.clicks) for r in again.posts]) == (3, [(post.id, 1)])
+
+    client_comms = app.test_client()
+    with client_comms.session_transaction() as sess:
+        sess["_user_id"] = comms.get_id()
+    page = client_comms.get("/insights/")
+    assert b'id="bigger-picture"' in page.data and b"25% outside articles" in page.data
+    assert b"Outside read" in page.data
+    csv = client_comms.get("/insights/export/outside.csv")
+    assert csv.status_code == 200 and b"Outside read" in csv.data
