@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from hub.auth.models import Role
 from hub.library import feeds, services
-from hub.library.models import LibraryItem
+from hub.library.models import ItemState, LibraryItem
 from hub.sharing.models import Click, ShareEvent
 from tests.browser.conftest import PASSWORD
 from tests.library.servers import serve
@@ -62,7 +62,9 @@ def test_add_pick_share_in_own_words_follow_and_count(app, session, live_server,
     # an employee on a phone pastes a link: hub reads its preview; they add a line and share
     page, maria = signed_in_page(permissions=["clipboard-read", "clipboard-write"], **PHONE)
     page.goto("/library")
-    expect(page.locator("#item-" + str(session.scalar(sa.select(LibraryItem.id))))).to_be_visible()
+    session.expire_all()
+    picked = session.scalar(sa.select(LibraryItem.id).where(LibraryItem.state == ItemState.ACTIVE))
+    expect(page.locator(f"#item-{picked}")).to_contain_text("Remote onboarding that works")
     page.locator("#add-url").fill(f"{web}/page")
     page.get_by_role("button", name="Fetch preview").click()
     expect(page.locator("#preview-title")).to_have_text("Why four-day weeks work for small teams")
