@@ -98,7 +98,7 @@ def _cards(item: LibraryItem, words: str) -> tuple[list[Card], list[Warning]]:
     disclosure = sharing.get_setting(db, sharing.DISCLOSURE_KEY)
     cards = queries.cards(db, item, current_user, links, current_app.config["BASE_URL"], disclosure, words=words)
     warnings = item_similarity_warnings(db, item.id, current_user, {c.platform: c.text for c in cards}, words=words,
-                                        disclosure=disclosure)
+                                        title=item.title, disclosure=disclosure)
     return cards, warnings
 
 
@@ -203,7 +203,7 @@ def measure(item_id: int):
                        "intent": intent_for(current_user, pid, text, url, request.form.get(f"subject-{pid}") or None),
                        "problems": sharing.text_problems(current_user, pid, text, link=url)}
     words = queries.own_words(db, item, current_user)
-    warnings = item_similarity_warnings(db, item.id, current_user, texts, words=words,
+    warnings = item_similarity_warnings(db, item.id, current_user, texts, words=words, title=item.title,
                                         disclosure=sharing.get_setting(db, sharing.DISCLOSURE_KEY))
     return jsonify(platforms=result, warnings=[w.as_json() for w in warnings])
 

@@ -21,6 +21,7 @@ from hub.rewrite import (
     similar_pairs,
     similarity,
 )
+from hub.rewrite.similarity import tokens, without
 from hub.sharing import services
 from hub.sharing.models import Click, OwnWords, ShareEvent, ShareLink, ShareText
 
@@ -193,12 +194,21 @@ def similarity_warnings(
 
 
 def item_similarity_warnings(
-    session: Session, item_id: int, user: User, texts: dict[str, str], *, words: str = "",
+    session: Session, item_id: int, user: User, texts: dict[str, str], *, words: str = "", title: str = "",
     disclosure: str | None = None,
 ) -> list[Warning]:
-    """``similarity_warnings`` for a library item: between ``user``'s platforms, and with
-    colleagues' saved texts about the same outside article."""
-    return _warnings(session, ShareText.item_id, item_id, user, texts, (words, "", disclosure))
+    """``similarity_warnings`` for a library item: between ``user``'s platforms (their words, the
+    article's ``title`` and the disclosure, the same everywhere by design, aside), and with
+    colleagues' saved texts about the same outside article. Two texts that hold nothing but those
+    parts (hub's proposals before the person edits them) are not flagged: there is nothing else
+    to say about someone else's article, and nothing for the person to change but their words."""
+    found = _warnings(session, ShareText.item_id, item_id, user, texts, (words, title, disclosure))
+    ignore = tuple(t for t in (words, " ".join(words.split()), title, *disclosure_forms(disclosure)) if t)
+
+    def bare(platform: str) -> bool:
+        return not tokens(without(texts.get(platform, ""), ignore))
+
+    return [w for w in found if w.kind != "platform" or not (bare(w.platform) and bare(w.other))]
 
 
 def _warnings(session: Session, column: Any, key: int, user: User, texts: dict[str, str],

@@ -300,3 +300,17 @@ def test_insights_show_outside_articles_beside_own_posts_and_the_bigger_picture(
     assert b"Outside read" in page.data
     csv = client_comms.get("/insights/export/outside.csv")
     assert csv.status_code == 200 and b"Outside read" in csv.data
+
+
+def test_platform_sameness_flags_what_the_person_wrote_twice_not_hubs_bare_proposals(session, client, auth,
+                                                                                     make_user):
+    maria = make_user(name="Maria")
+    item = add(session, maria, title="Why four-day weeks work")
+    auth.login(maria)
+    words = client.post(f"/library/{item.id}/share/words", data={"words": "It changed how we plan."}).get_json()
+    assert [w for w in words["warnings"] if w["kind"] == "platform"] == []  # own words + title everywhere: by design
+    same = "Our team tried this for a whole quarter and nobody wants to go back to five days."
+    measured = client.post(f"/library/{item.id}/share/measure",
+                           data={"text-x": f"{same} {words['cards']['x']['text'][-30:]}",
+                                 "text-linkedin": f"{same} {words['cards']['linkedin']['text'][-30:]}"}).get_json()
+    assert [(w["platform"], w["other"], w["kind"]) for w in measured["warnings"]] == [("x", "linkedin", "platform")]
