@@ -77,7 +77,8 @@ def test_csv_exports_every_table(client, auth, known):
     html = client.get("/insights/", query_string=RANGE).get_data(as_text=True)
     links = sorted(set(re.findall(r'href="(/insights/export/[a-z-]+\.csv)\?', html)))
     assert [link.rsplit("/", 1)[1] for link in links] == sorted(
-        ["summary.csv", "days.csv", "platforms.csv", "posts.csv", "top-posts.csv", "topics.csv", "people.csv", "feedback.csv"])
+        ["summary.csv", "days.csv", "platforms.csv", "posts.csv", "top-posts.csv", "topics.csv", "people.csv", "feedback.csv",
+         "outside.csv"])
     response = client.get("/insights/export/days.csv", query_string=RANGE)
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"] == 'attachment; filename="hub-insights-days-2026-03-01-to-2026-03-03.csv"'
