@@ -314,3 +314,16 @@ def test_platform_sameness_flags_what_the_person_wrote_twice_not_hubs_bare_propo
                            data={"text-x": f"{same} {words['cards']['x']['text'][-30:]}",
                                  "text-linkedin": f"{same} {words['cards']['linkedin']['text'][-30:]}"}).get_json()
     assert [(w["platform"], w["other"], w["kind"]) for w in measured["warnings"]] == [("x", "linkedin", "platform")]
+
+
+def test_poll_feeds_command_reads_the_feeds_and_reports(app, session, make_user, runner, web):
+    comms = make_user(Role.COMMS)
+    services.add_feed(session, comms, f"{web}/feed.xml")
+    services.add_feed(session, comms, f"{web}/missing")
+    session.commit()
+    result = runner.invoke(args=["library", "poll-feeds"])
+    assert result.exit_code == 0, result.output
+    assert "Read 1 feed(s); 2 new article(s) waiting." in result.output
+    assert "404" in result.output
+    session.expire_all()
+    assert queries.waiting_count(session) == 2
