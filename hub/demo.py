@@ -94,7 +94,24 @@ def seed_demo(session: Session) -> None:
     _demo_topics(session, people)
     _demo_channels(session, people)
     _demo_strategy(session, people)
+    _demo_library(session, people)
     session.flush()
+
+
+def _demo_library(session: Session, people: dict[str, User]) -> None:
+    """Two outside articles worth sharing (typed in: the demo fetches nothing)."""
+    from hub.library.services import ItemInput, add_item, find_by_url
+
+    for email, url, title, site, comment in (
+        ("maria@example.com", "https://12factor.net/", "The Twelve-Factor App", "12factor.net",
+         "Old but still the clearest checklist for services that are easy to run. We follow most of it."),
+        ("jonas@example.com", "https://www.postgresql.org/docs/current/mvcc-intro.html",
+         "PostgreSQL: Introduction to concurrency control", "PostgreSQL Documentation",
+         "Why our job queue can rely on the database: ten minutes that explain MVCC."),
+    ):
+        if find_by_url(session, url) is None:
+            add_item(session, people[email], ItemInput(url=url, title=title, site_name=site, comment=comment,
+                                                       language="en"))
 
 
 def _demo_topics(session: Session, people: dict[str, User]) -> None:
