@@ -3,6 +3,7 @@ feeds, picking, the sharing studio on an item, and its tracked link to the outsi
 
 from __future__ import annotations
 
+import html
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -214,7 +215,10 @@ def test_adding_through_the_page_keeps_what_was_typed_when_the_preview_fails(cli
 def test_bookmarklet_opens_the_add_page_with_the_page_address_and_title(client, auth, make_user):
     auth.login(make_user())
     page = client.get("/library/bookmarklet")
-    assert b"javascript:(function(){window.open(" in page.data and b"/library/new" in page.data
+    code = re.search(r'<textarea id="bookmarklet-code"[^>]*>([^<]+)</textarea>', page.get_data(as_text=True)).group(1)
+    assert html.unescape(code).startswith('javascript:(function(){window.open("http://hub.test/library/new"+\'?url=\'+')
+    assert "encodeURIComponent(location.href)" in code and "encodeURIComponent(document.title)" in code
+    assert 'href="javascript:' not in page.get_data(as_text=True)  # hub's pages carry no script links
     form = client.get("/library/new?url=https%3A%2F%2Fblog.example%2Fpost&title=A%20good%20post")
     assert b'value="https://blog.example/post"' in form.data and b'value="A good post"' in form.data
 
