@@ -18,7 +18,7 @@ import feedparser
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from hub.db import utcnow
+from hub.db import savepoint, utcnow
 from hub.errors import ValidationError
 from hub.library import fetch
 from hub.library.models import ItemState, LibraryFeed, LibraryItem
@@ -92,7 +92,7 @@ def poll_feed(session: Session, feed: LibraryFeed, settings: FetchSettings) -> P
         if key in known or added >= ENTRIES_PER_POLL:
             continue
         try:
-            with session.begin_nested():
+            with savepoint(session):
                 session.add(LibraryItem(url=entry.url, url_key=key, title=entry.title, description=entry.summary,
                                         language=language, site_name=feed.title, state=ItemState.SUGGESTED,
                                         feed_id=feed.id, published_at=entry.published_at))
