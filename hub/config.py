@@ -167,6 +167,7 @@ LINK_CACHE_SECONDS = 10.0
 LIBRARY_FETCH_TIMEOUT_SECONDS = 5.0  # the whole fetch, redirects included
 LIBRARY_FETCH_MAX_BYTES = 2 * 1024 * 1024  # a larger page or feed is refused
 LIBRARY_FETCH_ALLOW_LOOPBACK = False  # tests only: lets the fetcher read 127.0.0.1 (never in production)
+LIBRARY_PREVIEWS_PER_HOUR = 60  # link previews one person may fetch per hour
 # Channels: an official account with no recorded activity for this many days is flagged.
 CHANNEL_INACTIVE_DAYS = 90
 

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from hub import throttle
 from hub.auth.models import User
 from hub.db import add_or_get, utcnow
 from hub.errors import NotFound, PermissionDenied, ValidationError
@@ -36,12 +37,14 @@ class FetchSettings:
     timeout: float = fetch.DEFAULT_TIMEOUT
     max_bytes: int = fetch.DEFAULT_MAX_BYTES
     allow_loopback: bool = False  # for the tests' local servers only
+    previews_per_hour: int = 60  # per person: the preview must not become a way to make hub fetch en masse
 
     @classmethod
     def from_config(cls, config: Any) -> FetchSettings:
         return cls(float(config.get("LIBRARY_FETCH_TIMEOUT_SECONDS", fetch.DEFAULT_TIMEOUT)),
                    int(config.get("LIBRARY_FETCH_MAX_BYTES", fetch.DEFAULT_MAX_BYTES)),
-                   bool(config.get("LIBRARY_FETCH_ALLOW_LOOPBACK", False)))
+                   bool(config.get("LIBRARY_FETCH_ALLOW_LOOPBACK", False)),
+                   int(config.get("LIBRARY_PREVIEWS_PER_HOUR", 60)))
 
 
 def normalize_url(url: str | None, field: str = "url") -> str:
@@ -100,11 +103,15 @@ class Preview:
     site_name: str
 
 
-def preview(url: str, settings: FetchSettings) -> Preview:
+def preview(url: str, settings: FetchSettings, *, actor: User | None = None) -> Preview:
     """Read ``url`` (the address a person just pasted) with the safe fetcher and return its card.
-    The one fetch that happens inside a request: bounded by ``settings.timeout``. A page that
-    cannot be read raises ValidationError("url", why): the person can still type a title."""
+    The one fetch that happens inside a request: bounded by ``settings.timeout``, and at most
+    ``settings.previews_per_hour`` per ``actor``. A page that cannot be read raises
+    ValidationError("url", why): the person can still type a title."""
     url = normalize_url(url)
+    if actor is not None and not throttle.hit(f"library-preview:{actor.id}", settings.previews_per_hour, 3600).allowed:
+        raise ValidationError("url", "You fetched many previews in the last hour. Add the link with a title you "
+                              "type, or fetch its preview a little later.")
     try:
         page = fetch.fetch(url, timeout=settings.timeout, max_bytes=settings.max_bytes,
                            allow_loopback=settings.allow_loopback)

@@ -63,7 +63,8 @@ def new():
     elif form.validate_on_submit():
         if request.form.get("action") == "preview":
             try:
-                found = services.preview(form.url.data or "", services.FetchSettings.from_config(current_app.config))
+                found = services.preview(form.url.data or "", services.FetchSettings.from_config(current_app.config),
+                                         actor=current_user)
             except ValidationError as exc:
                 preview_error = exc.message
                 form.fetched.data = ""

@@ -331,3 +331,15 @@ def test_poll_feeds_command_reads_the_feeds_and_reports(app, session, make_user,
     assert "404" in result.output
     session.expire_all()
     assert queries.waiting_count(session) == 2
+
+
+def test_previews_are_limited_per_person(app, client, auth, make_user, web):
+    app.config["LIBRARY_PREVIEWS_PER_HOUR"] = 2
+    auth.login(make_user())
+    for _ in range(2):
+        ok = client.post("/library/new", data={"url": f"{web}/page", "action": "preview"})
+        assert b'id="preview-card"' in ok.data
+    refused = client.post("/library/new", data={"url": f"{web}/page", "action": "preview"})
+    assert b"many previews in the last hour" in refused.data and b'id="preview-card"' not in refused.data
+    auth.login(make_user())  # someone else still can
+    assert b'id="preview-card"' in client.post("/library/new", data={"url": f"{web}/page", "action": "preview"}).data
