@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.auth.models import User
 from hub.db import Base, str_enum, utcnow
+from hub.topics.models import Topic
 
 
 class ItemState(enum.StrEnum):
@@ -79,6 +80,7 @@ class LibraryItem(Base):
 
     added_by: Mapped[User | None] = relationship(foreign_keys=[added_by_id])
     feed: Mapped[LibraryFeed | None] = relationship()
+    topic: Mapped[Topic | None] = relationship()
 
     @property
     def is_active(self) -> bool:

@@ -61,6 +61,13 @@ def topic_choices(session: Session) -> list[tuple[int, str]]:
     return [(int(i), str(t)) for i, t in rows]
 
 
+def get_topic(session: Session, topic_id: int) -> Topic:
+    topic = session.get(Topic, topic_id)
+    if topic is None:
+        raise NotFound("This topic does not exist.")
+    return topic
+
+
 def topic_of(session: Session, item: LibraryItem) -> Topic | None:
     return session.get(Topic, item.topic_id) if item.topic_id is not None else None
 

@@ -11,7 +11,7 @@ from hub import platforms
 from hub.db import get_session
 from hub.errors import PermissionDenied, ValidationError
 from hub.forms import ConfirmForm
-from hub.inputs import arg_page
+from hub.inputs import arg_int, arg_page
 from hub.library import queries, services
 from hub.library.forms import EditItemForm, FeedForm, ItemForm, PickForm
 from hub.library.models import ItemState, LibraryItem
@@ -33,9 +33,11 @@ def _topics(form: ItemForm | EditItemForm) -> None:
 def index():
     db = get_session()
     page = arg_page()
-    found = queries.items(db, limit=queries.PAGE_SIZE + 1, offset=(page - 1) * queries.PAGE_SIZE)
+    topic_id = arg_int("topic", 0, min=0) or None
+    topic = queries.get_topic(db, topic_id) if topic_id else None
+    found = queries.items(db, topic_id=topic_id, limit=queries.PAGE_SIZE + 1, offset=(page - 1) * queries.PAGE_SIZE)
     form = ItemForm()
-    return render_template("library/index.html", items=found[: queries.PAGE_SIZE], page=page,
+    return render_template("library/index.html", items=found[: queries.PAGE_SIZE], page=page, topic=topic,
                            has_next=len(found) > queries.PAGE_SIZE, form=form,
                            waiting=queries.waiting_count(db) if current_user.is_comms else 0)
 

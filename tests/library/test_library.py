@@ -343,3 +343,27 @@ def test_previews_are_limited_per_person(app, client, auth, make_user, web):
     assert b"many previews in the last hour" in refused.data and b'id="preview-card"' not in refused.data
     auth.login(make_user())  # someone else still can
     assert b'id="preview-card"' in client.post("/library/new", data={"url": f"{web}/page", "action": "preview"}).data
+
+
+def test_an_item_attached_to_a_topic_uses_its_hashtags_and_campaign_and_is_listed_under_it(app, session, client,
+                                                                                           auth, make_user):
+    from hub.topics.services import TopicInput, create_topic
+
+    comms, maria = make_user(Role.COMMS), make_user()
+    topic = create_topic(session, comms, TopicInput("Hybrid work", hashtags="#hybridwork"))
+    item = add(session, maria, title="Offices people want to come to", topic_id=topic.id, use_utm=True)
+    other = add(session, maria, url="https://news.example/other", title="Something else")
+    links = services.links_for(session, item, maria)
+    session.commit()
+    cards = {c.platform: c for c in queries.cards(session, item, maria, links, "http://hub.test", None)}
+    assert "#hybridwork" in cards["linkedin"].text.lower()
+    location = _follow(client, links["x"].code).headers["Location"]
+    assert parse_qs(urlsplit(location).query)["utm_campaign"] == [topic.slug]
+    with pytest.raises(ValidationError, match="topic"):
+        add(session, maria, url="https://news.example/c", topic_id=999_999)
+    session.rollback()
+    auth.login(maria)
+    listed = client.get(f"/library?topic={topic.id}").get_data(as_text=True)
+    assert item.title in listed and other.title not in listed and 'id="topic-filter"' in listed
+    assert client.get("/library?topic=999999").status_code == 404
+    assert client.get("/library?topic=abc").status_code == 400
