@@ -55,7 +55,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(channels_bp)
     app.register_blueprint(strategy_bp)
     app.register_blueprint(chat_bp)
-
     app.register_blueprint(library_bp)
     insights.init_app(app)
     outbox.init_app(app)

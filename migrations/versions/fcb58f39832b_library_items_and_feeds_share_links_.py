@@ -7,7 +7,7 @@ library item's click is found through its link). Every existing row is a post's 
 The downgrade deletes the library items' rows before ``post_id`` becomes required again.
 
 Revision ID: fcb58f39832b
-Revises: 5f1c0de7a9b2
+Revises: aea93cad6945
 Create Date: 2026-11-29 14:08:08.649428
 """
 
@@ -19,7 +19,7 @@ from alembic import op
 import hub.db
 
 revision = 'fcb58f39832b'
-down_revision = '5f1c0de7a9b2'
+down_revision = 'aea93cad6945'
 branch_labels = None
 depends_on = None
 
