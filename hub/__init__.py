@@ -34,6 +34,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from hub.outbox import delivery as outbox
     from hub.posts.views import bp as posts_bp
     from hub.public.views import bp as public_bp
+    from hub.public.webapp import bp as webapp_bp
     from hub.sharing import views as sharing
     from hub.strategy.views import bp as strategy_bp
     from hub.suggestions.views import bp as suggestions_bp
@@ -46,6 +47,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     templating.init_app(app)
     app.register_blueprint(public_bp)
+    app.register_blueprint(webapp_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(posts_bp)
     app.register_blueprint(suggestions_bp)

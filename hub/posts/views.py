@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -15,7 +16,7 @@ from hub.forms import ConfirmForm
 from hub.inputs import arg_int, arg_page
 from hub.lib.markdown import markdown_to_text, reading_minutes, render_markdown, word_count
 from hub.lib.textdiff import diff, has_changes
-from hub.posts import queries, services
+from hub.posts import queries, services, share_target
 from hub.posts.forms import ImageForm, PostForm, PreviewForm, RestoreForm, TakedownForm
 from hub.posts.models import Post, PostRevision, RevisionKind
 from hub.rewrite import suggest_key_point
@@ -104,6 +105,24 @@ def new():
             return _after_save(post, form)
         except ValidationError as exc:
             show_error(form, exc)
+    return render_template("posts/edit.html", form=form, post=None, conflict=None,
+                           key_point_max=services.KEY_POINT_MAX)
+
+
+@bp.get("/share-target")
+@login_required
+def shared():
+    """The web app's share target (manifest ``share_target``): a phone's share sheet opens this with
+    ``title``, ``text`` and ``url``. One of hub's own posts goes to its share page; anything else opens
+    the editor on a new draft that starts from what was shared (saved once the author saves or types)."""
+    hosts = {urlsplit(current_app.config["BASE_URL"]).netloc.lower(), request.host.lower()}
+    item = share_target.interpret_share(
+        get_session(), title=request.args.get("title"), text=request.args.get("text"),
+        url=request.args.get("url"), hosts=hosts)
+    if item.post is not None:
+        return redirect(url_for("sharing.share", post_id=item.post.id))
+    form = PostForm(formdata=None, data={"title": item.title, "body": item.body})
+    form.key_point_suggested.data = "1"
     return render_template("posts/edit.html", form=form, post=None, conflict=None,
                            key_point_max=services.KEY_POINT_MAX)
 

@@ -244,3 +244,4 @@ def robots():
         ]
     )
     return Response(body, mimetype="text/plain")
+
