@@ -71,6 +71,7 @@
   }
   function schedulePreview() {
     previewTitle.textContent = title.value;
+    previewTitle.hidden = !title.value.trim();  // an empty heading says nothing to a screen reader
     clearTimeout(previewTimer);
     previewTimer = setTimeout(renderPreview, PREVIEW_DELAY);
   }

@@ -18,7 +18,51 @@
     noteHeaderHeight();
   }
 
+  function columnLabels(table) {
+    // On a phone a table's rows are stacked: each cell shows its column's name (data-label), taken
+    // from the header unless the template set one. A header that is only for screen readers (an
+    // "Actions" column) gives no label.
+    var head = table.tHead && table.tHead.rows[0];
+    if (!head) return;
+    var labels = [];
+    Array.prototype.forEach.call(head.cells, function (th) {
+      var hidden = th.querySelector(".visually-hidden");
+      var text = th.textContent.replace(/\s+/g, " ").trim();
+      var label = hidden && hidden.textContent.trim() === text ? "" : text;
+      for (var i = 0; i < (th.colSpan || 1); i++) labels.push(label);
+    });
+    Array.prototype.forEach.call(table.tBodies, function (body) {
+      Array.prototype.forEach.call(body.rows, function (row) {
+        var column = 0;
+        Array.prototype.forEach.call(row.cells, function (cell) {
+          if (cell.tagName === "TD" && !cell.hasAttribute("data-label")) cell.setAttribute("data-label", labels[column] || "");
+          column += cell.colSpan || 1;
+        });
+      });
+    });
+  }
+
+  function keyboardScrolling() {
+    // A box that scrolls sideways (a wide table or chart) can be reached with the keyboard and says what it holds.
+    Array.prototype.forEach.call(document.querySelectorAll(".table-wrap, .chart-box"), function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        var section = box.closest("section, .card, main");
+        var heading = section && section.querySelector("h1, h2, h3");
+        box.tabIndex = 0;
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", (heading ? heading.textContent.trim() + ": " : "") + "scrolls sideways");
+        box.setAttribute("data-scrolls", "");
+      } else if (!scrolls && box.hasAttribute("data-scrolls")) {
+        ["tabindex", "role", "aria-label", "data-scrolls"].forEach(function (name) { box.removeAttribute(name); });
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("table.table"), columnLabels);
+    keyboardScrolling();
+    window.addEventListener("resize", keyboardScrolling);
     var toggle = document.getElementById("nav-toggle");
     var links = document.getElementById("nav-links");
     if (toggle && links) {

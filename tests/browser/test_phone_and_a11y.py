@@ -1,0 +1,387 @@
+"""Every page on a phone (390x844) and a desktop (1280x800): nothing scrolls sideways, and axe-core
+finds no accessibility violation in light or dark mode. Then the phone's own checks: the menu opens and
+its links can be reached, the editor's Save and Publish stay on screen, a table becomes stacked rows
+and a chart's text stays readable; and the rough edges of issue #13 (long unbroken titles, text
+written right to left, a strategy section's title against its first heading).
+
+One app, one live server and one set of demo data for the whole module (pages only read), one
+browser context per screen size and person, reused from page to page: the module stays fast.
+Screenshots of the phone pages go to tests/browser/screens/ (not committed) for a person to look at.
+
+axe-core comes from the ``axe-playwright-python`` package (the ``test`` extra), which ships its
+``axe.min.js`` (MPL-2.0); it is injected with ``page.evaluate``, which the pages' CSP does not block."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import axe_playwright_python
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import Page, expect
+
+from hub import create_app
+from hub.db import get_engine, get_session, utcnow
+from tests.conftest import PG_ENV, LiveServer, _database_url
+
+pytestmark = pytest.mark.browser
+
+AXE_JS = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
+SCREENS = Path(__file__).parent / "screens"
+DEMO_PASSWORD = "demo-password"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+SIZES = {"phone": PHONE, "desktop": DESKTOP}
+
+LONG_WORD = "Supercalifragilisticexpialidocious" * 4  # 136 characters, no place to break
+ARABIC_TITLE = "كيف نعمل معاً عن بعد"
+ARABIC_BODY = "نحن نعمل من ثلاث مدن. هذا ما تعلمناه."
+
+
+@dataclass
+class Site:
+    url: str
+    paths: dict[str, str] = field(default_factory=dict)
+    states: dict[str, Any] = field(default_factory=dict)
+
+
+def _seed(app: Any) -> dict[str, str]:
+    """The demo data, plus what the checks need: a post with a long unbroken title, one in Arabic,
+    a second revision (a diff), a comment and an accepted edit (faded threads), shares."""
+    from hub.auth.models import User
+    from hub.demo import seed_demo
+    from hub.posts import services as posts
+    from hub.posts.models import Post, PostRevision
+    from hub.posts.services import PostInput
+    from hub.sharing import services as sharing
+    from hub.suggestions import services as suggestions
+    from hub.suggestions.models import SuggestionKind
+    from hub.suggestions.services import SuggestionInput
+    from hub.topics.models import Topic
+
+    with app.app_context():
+        db = get_session()
+        seed_demo(db)
+        db.flush()
+        people = {u.email: u for u in db.scalars(sa.select(User))}
+        maria, jonas, admin = people["maria@example.com"], people["jonas@example.com"], people["admin@example.com"]
+        queue = db.scalars(sa.select(Post).join(Post.current_revision).where(PostRevision.title.like("What we learned%"))).one()
+        long_post = posts.create_draft(db, jonas, PostInput(f"{LONG_WORD} onboarding", "", f"A {LONG_WORD} body.", "onboarding"))
+        posts.publish_post(db, long_post, jonas)
+        arabic = posts.create_draft(db, maria, PostInput(ARABIC_TITLE, "", ARABIC_BODY, "remote"))
+        posts.publish_post(db, arabic, maria)
+        # the admin's own post, with two revisions: My posts, history and the diff
+        own = posts.create_draft(db, admin, PostInput("Notes from our all-hands", "", "First line.\n\nSecond line.", "culture"))
+        posts.publish_post(db, own, admin)
+        db.flush()
+        posts.save_revision(db, own, admin, PostInput("Notes from our all-hands", "", "First line, longer now.\n\nSecond line.\n\nA third.", "culture"),
+                            base_revision_id=own.current_revision_id)
+        posts.publish_post(db, own, admin)
+        suggestions.submit_suggestion(db, own, jonas, SuggestionInput(SuggestionKind.COMMENT, own.current_revision_id,
+                                                                      message=f"لماذا؟ {ARABIC_BODY}"))
+        edit = suggestions.submit_suggestion(db, own, maria, SuggestionInput(
+            SuggestionKind.EDIT, own.current_revision_id, message="Shorter",
+            title="Notes from our all-hands", summary="", body="First line, longer now.\n\nSecond line."))
+        suggestions.accept_suggestion(db, edit, admin)
+        for person in (admin, maria, jonas):
+            sharing.record_share_event(db, queue, person, "linkedin", "copy")
+        sharing.record_share_event(db, own, admin, "x", "copy")
+        topic = db.scalars(sa.select(Topic)).first()
+        db.flush()
+        queue.published_at = utcnow() - timedelta(days=3)
+        paths = {
+            "home": "/",
+            "search": "/?q=queue",
+            "post": f"/p/{queue.id}-{queue.slug}",
+            "post-arabic": f"/p/{arabic.id}-{arabic.slug}",
+            "tag": "/t/engineering",
+            "author": f"/a/{maria.id}-{maria.slug}",
+            "sign-in": "/login",
+            "sign-up": "/signup",
+            "not-found": "/no-such-page",
+            "offline": "/offline",
+            "home-signed-in": "/",
+            "colleagues": "/colleagues",
+            "write": "/write",
+            "editor": f"/posts/{own.id}/edit",
+            "my-posts": "/posts",
+            "history": f"/posts/{own.id}/revisions",
+            "diff": f"/posts/{own.id}/compare?a=1&b=2",
+            "share": f"/p/{queue.id}/share",
+            "suggestions": f"/posts/{own.id}/suggestions",
+            "topics": "/topics",
+            "topic": f"/topics/{topic.id}" if topic else "/topics",
+            "strategy": "/strategy",
+            "insights": "/insights/",
+            "my-shares": "/insights/me",
+            "feedback": "/insights/feedback",
+            "channels": "/channels",
+            "people": "/admin/people",
+            "profile": "/profile",
+            "notifications": "/notifications",
+        }
+        db.commit()
+    return paths
+
+
+PUBLIC = ("home", "search", "post", "post-arabic", "tag", "author", "sign-in", "sign-up", "not-found", "offline")
+SIGNED_IN = ("home-signed-in", "colleagues", "write", "editor", "my-posts", "history", "diff", "share", "suggestions",
+             "topics", "topic", "strategy", "insights", "my-shares", "feedback", "channels", "people", "profile",
+             "notifications")
+
+
+@pytest.fixture(scope="module")
+def site(backend: dict[str, Any], tmp_path_factory: pytest.TempPathFactory, browser: Any) -> Iterator[Site]:
+    if backend["name"] != "sqlite":
+        pytest.skip("layout and accessibility do not depend on the database: the SQLite leg covers them")
+    tmp = tmp_path_factory.mktemp("phone-a11y")
+    saved = {k: v for k, v in os.environ.items() if k.startswith("HUB_") and k != PG_ENV}
+    for name in saved:
+        del os.environ[name]
+    os.environ["HUB_INSTANCE_PATH"] = str(tmp / "instance")
+    try:
+        app = create_app({
+            "TESTING": True, "DATABASE_URL": _database_url(backend, tmp), "SECRET_KEY": "test-secret-key",
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "BASE_URL": "http://hub.test",
+            "TRUSTED_HOSTS": "localhost,127.0.0.1", "SERVER_NAME": None, "WTF_CSRF_ENABLED": True,
+            "ALLOWED_EMAIL_DOMAINS": "example.com", "PUBLISH_DUE_ON_REQUEST": False, "OUTBOX_DELIVER_IN_WEB": False,
+        })
+        paths = _seed(app)
+        with LiveServer(app) as server:
+            app.config["BASE_URL"] = server.url
+            site = Site(server.url, paths)
+            context = browser.new_context(base_url=server.url)
+            context.set_default_timeout(10_000)
+            page = context.new_page()
+            page.goto("/login")
+            page.locator("#email").fill("admin@example.com")
+            page.locator("#password").fill(DEMO_PASSWORD)
+            page.get_by_role("button", name="Sign in").click()
+            page.wait_for_url("**/posts")
+            site.states["admin"] = context.storage_state()
+            context.close()
+            yield site
+        get_engine(app).dispose()
+    finally:
+        os.environ.pop("HUB_INSTANCE_PATH", None)
+        os.environ.update(saved)
+
+
+@pytest.fixture(scope="module")
+def pages(site: Site, browser: Any) -> Iterator[dict[tuple[str, str], Page]]:
+    """One page per (screen size, person), opened on first use and kept for the module."""
+    opened: dict[tuple[str, str], Page] = {}
+    contexts: list[Any] = []
+
+    class Pages(dict):  # type: ignore[type-arg]
+        def __missing__(self, key: tuple[str, str]) -> Page:
+            size, who = key
+            context = browser.new_context(base_url=site.url, viewport=SIZES[size], color_scheme="light",
+                                          storage_state=site.states.get(who), service_workers="block")
+            context.set_default_timeout(10_000)
+            contexts.append(context)
+            page = context.new_page()
+            self[key] = page
+            return page
+
+    yield Pages(opened)
+    for context in contexts:
+        context.close()
+
+
+def run_axe(page: Page, *, only: list[str] | None = None) -> list[dict[str, Any]]:
+    """axe-core's violations on the page (all of its default rules, or ``only`` these)."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_JS)
+    options: dict[str, Any] = {"resultTypes": ["violations"]}
+    if only:
+        options["runOnly"] = {"type": "rule", "values": only}
+    return page.evaluate("async (options) => (await axe.run(document, options)).violations", options)
+
+
+def describe(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"{v['id']} ({v['impact']}): {v['help']}")
+        for node in v["nodes"][:6]:
+            lines.append(f"    {' '.join(node['target'])}: {node.get('failureSummary', '').splitlines()[-1:]}")
+    return "\n".join(lines)
+
+
+def overflow(page: Page) -> int:
+    """How many pixels the page is wider than the window (0: nothing scrolls sideways)."""
+    return page.evaluate("() => document.scrollingElement.scrollWidth - window.innerWidth")
+
+
+def open_page(pages: dict[tuple[str, str], Page], site: Site, size: str, name: str) -> Page:
+    who = "admin" if name in SIGNED_IN else "anonymous"
+    page = pages[(size, who)]
+    page.emulate_media(color_scheme="light")
+    response = page.goto(site.paths[name])
+    assert response is not None
+    assert response.status == (404 if name == "not-found" else 200), f"{name}: {response.status}"
+    return page
+
+
+@pytest.mark.parametrize("name", PUBLIC + SIGNED_IN)
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_page_fits_and_has_no_accessibility_violation(pages, site, size, name):
+    page = open_page(pages, site, size, name)
+    if size == "phone":
+        SCREENS.mkdir(exist_ok=True)
+        page.screenshot(path=SCREENS / f"{name}.png", full_page=True)
+    assert overflow(page) <= 0, f"{name} scrolls sideways at {SIZES[size]['width']} px"
+    violations = run_axe(page)
+    assert not violations, f"{name} ({size}, light):\n{describe(violations)}"
+    page.emulate_media(color_scheme="dark")
+    violations = run_axe(page, only=["color-contrast", "link-in-text-block"])
+    page.emulate_media(color_scheme="light")
+    assert not violations, f"{name} ({size}, dark):\n{describe(violations)}"
+
+
+# --- the phone's own checks ---------------------------------------------------------------------
+
+def test_phone_menu_opens_and_every_link_can_be_reached(pages, site):
+    page = open_page(pages, site, "phone", "home-signed-in")
+    header = page.locator(".site-header")
+    assert header.bounding_box()["height"] <= 72, "the phone header takes one line"
+    toggle = page.get_by_role("button", name="Menu")
+    links = page.locator("#nav-links")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(links).to_be_hidden()
+    toggle.focus()
+    page.keyboard.press("Enter")
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(links).to_be_visible()
+    for name in ("My posts", "Colleagues", "Topics", "Insights", "Strategy", "Channels", "People", "Write"):
+        link = links.get_by_role("link", name=name, exact=True)
+        expect(link).to_be_visible()
+        box = link.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], name
+    assert overflow(page) <= 0
+    page.keyboard.press("Escape")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(toggle).to_be_focused()
+    toggle.click()
+    links.get_by_role("link", name="Strategy", exact=True).click()
+    expect(page).to_have_url(f"{site.url}/strategy")
+
+
+def test_without_javascript_the_phone_shows_every_link(browser, site):
+    context = browser.new_context(base_url=site.url, viewport=PHONE, java_script_enabled=False,
+                                  storage_state=site.states["admin"])
+    try:
+        page = context.new_page()
+        page.goto("/")
+        expect(page.locator("#nav-toggle")).to_be_hidden()
+        expect(page.locator("#nav-links").get_by_role("link", name="My posts")).to_be_visible()
+        assert overflow(page) <= 0
+    finally:
+        context.close()
+
+
+def test_editor_save_and_publish_stay_on_screen_on_a_phone(pages, site):
+    page = open_page(pages, site, "phone", "editor")
+    page.evaluate("() => window.scrollTo(0, document.scrollingElement.scrollHeight)")
+    page.wait_for_function("() => window.scrollY > 300")
+    for name in ("Save draft", "Publish changes"):
+        button = page.get_by_role("button", name=name, exact=True)
+        expect(button).to_be_in_viewport()
+        box = button.bounding_box()
+        top = page.evaluate(
+            "([x, y]) => document.elementFromPoint(x, y)?.closest('button')?.textContent.trim() ?? ''",
+            [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2])
+        assert top == name, f"{name} is covered by something else"
+
+
+def test_editor_bar_sits_below_the_sticky_header_on_a_desktop(pages, site):
+    page = open_page(pages, site, "desktop", "editor")
+    page.evaluate("() => window.scrollTo(0, 900)")
+    page.wait_for_function("() => window.scrollY > 300")
+    header = page.locator(".site-header").bounding_box()
+    bar = page.locator(".editor-bar").bounding_box()
+    assert bar["y"] >= header["y"] + header["height"] - 1
+
+
+def test_insights_tables_stack_and_chart_text_stays_readable_on_a_phone(pages, site):
+    page = open_page(pages, site, "phone", "insights")
+    table = page.locator("#table-platforms")
+    cells = table.locator("td")
+    assert cells.count() > 0
+    for i in range(cells.count()):
+        box = cells.nth(i).bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 0.5
+    label = table.locator("td").first
+    assert page.evaluate("(el) => getComputedStyle(el, '::before').content", label.element_handle()) != "none"
+    sizes = page.evaluate("""() => [...document.querySelectorAll('svg.chart text')].map(
+        (t) => t.getBoundingClientRect().height > 0 ? parseFloat(getComputedStyle(t).fontSize)
+               * (t.ownerSVGElement.getBoundingClientRect().width / t.ownerSVGElement.viewBox.baseVal.width || 1) : 99)""")
+    assert sizes, "the dashboard has charts"
+    assert min(sizes) >= 11, f"chart text shrinks to {min(sizes):.1f}px"
+
+
+def test_diff_is_one_column_on_a_phone(pages, site):
+    page = open_page(pages, site, "phone", "diff")
+    cells = page.locator("table.diff tr.diff-changed td.new, table.diff tr.diff-added td.new")
+    assert cells.count() > 0
+    width = cells.first.bounding_box()["width"]
+    assert width >= PHONE["width"] * 0.6, f"the diff's new text is {width:.0f}px wide"
+
+
+# --- bugs 6, 7, 10 --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_long_unbroken_titles_stay_inside_their_cards(pages, site, size):
+    for name in ("home", "tag") if size == "phone" else ("home",):
+        page = open_page(pages, site, size, name if name != "tag" else "home")
+        titles = page.locator(".post-card .card-title")
+        assert titles.count() > 0
+        clipped = page.evaluate("""() => [...document.querySelectorAll('.post-card .card-title, .post-card .card-body')]
+            .filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => el.textContent.trim().slice(0, 40))""")
+        assert not clipped, f"cut off at {size}: {clipped}"
+    page = open_page(pages, site, size, "colleagues")
+    clipped = page.evaluate("""() => [...document.querySelectorAll('.card-title, .card-body, main td, main th')]
+        .filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => el.textContent.trim().slice(0, 40))""")
+    assert not clipped, f"cut off at {size}: {clipped}"
+
+
+def test_right_to_left_text_is_marked_and_runs_right_to_left(pages, site):
+    page = open_page(pages, site, "desktop", "post-arabic")
+    for selector in ("main h1", ".post-body p"):
+        element = page.locator(selector).filter(has_text="ن").first
+        expect(element).to_be_visible()
+        assert element.evaluate("(el) => getComputedStyle(el).direction") == "rtl", selector
+    # the full stop ends the Arabic sentence on its left
+    dot = page.evaluate("""() => { const p = [...document.querySelectorAll('.post-body p')].find((e) => e.textContent.includes('ن'));
+        const t = p.firstChild, i = t.textContent.lastIndexOf('.'), dot = document.createRange(), line = document.createRange();
+        dot.setStart(t, i); dot.setEnd(t, i + 1); line.selectNodeContents(p);
+        return dot.getBoundingClientRect().left - line.getBoundingClientRect().left; }""")
+    assert dot < 2, f"the full stop ends an Arabic sentence at the left of the line, not {dot:.0f}px into it"
+    page = open_page(pages, site, "desktop", "home")
+    card = page.locator(".post-card .card-title").filter(has_text=ARABIC_TITLE)
+    assert card.evaluate("(el) => getComputedStyle(el).direction") == "rtl"
+    page = open_page(pages, site, "desktop", "suggestions")
+    comment = page.locator(".message").filter(has_text="لماذا").first
+    assert comment.evaluate("(el) => getComputedStyle(el).direction") == "rtl"
+
+
+def test_strategy_section_titles_stand_apart_from_their_first_heading(pages, site):
+    page = open_page(pages, site, "desktop", "strategy")
+    gaps = page.evaluate("""() => [...document.querySelectorAll('.strategy-section')].map((s) => {
+        const title = s.querySelector('h2'); const first = s.querySelector('.strategy-text > :first-child');
+        if (!title || !first) return 99;
+        return first.getBoundingClientRect().top - title.getBoundingClientRect().bottom; })""")
+    assert gaps and min(gaps) >= 8, f"a section's title touches its text: gaps {gaps}"
+
+
+def test_manifest_is_linked_and_valid_json_in_the_browser(pages, site):
+    page = open_page(pages, site, "phone", "home")
+    href = page.locator("link[rel=manifest]").get_attribute("href")
+    manifest = json.loads(page.request.get(href).text())
+    assert manifest["share_target"]["action"] == "/share-target"
