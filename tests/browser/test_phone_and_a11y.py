@@ -219,6 +219,14 @@ def overflow(page: Page) -> int:
     return page.evaluate("() => document.scrollingElement.scrollWidth - window.innerWidth")
 
 
+def clipped_cells(page: Page) -> list[str]:
+    """The table cells (stacked rows on a phone) whose content does not fit in them or in the window."""
+    return page.evaluate("""() => [...document.querySelectorAll('table.table tbody td, table.table tbody th')].filter((el) => {
+        const box = el.getBoundingClientRect();
+        return el.scrollWidth > el.clientWidth + 1 || box.left < -1 || box.right > window.innerWidth + 1;
+    }).map((el) => el.textContent.trim().slice(0, 40))""")
+
+
 def open_page(pages: dict[tuple[str, str], Page], site: Site, size: str, name: str) -> Page:
     who = "admin" if name in SIGNED_IN else "anonymous"
     page = pages[(size, who)]
@@ -235,8 +243,11 @@ def test_page_fits_and_has_no_accessibility_violation(pages, site, size, name):
     page = open_page(pages, site, size, name)
     if size == "phone":
         SCREENS.mkdir(exist_ok=True)
-        page.screenshot(path=SCREENS / f"{name}.png", full_page=True)
+        height = min(page.evaluate("() => document.scrollingElement.scrollHeight"), 2 * PHONE["height"])
+        page.screenshot(path=SCREENS / f"{name}.png", full_page=True, clip={"x": 0, "y": 0, "width": PHONE["width"], "height": height})
     assert overflow(page) <= 0, f"{name} scrolls sideways at {SIZES[size]['width']} px"
+    if size == "phone":
+        assert not clipped_cells(page), f"{name}: table cells cut off at 390 px: {clipped_cells(page)}"
     violations = run_axe(page)
     assert not violations, f"{name} ({size}, light):\n{describe(violations)}"
     page.emulate_media(color_scheme="dark")
