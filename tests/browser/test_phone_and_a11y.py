@@ -98,6 +98,7 @@ def _seed(app: Any) -> dict[str, str]:
         paths = {
             "home": "/",
             "search": "/?q=queue",
+            "search-long": "/?q=onboarding",
             "post": f"/p/{queue.id}-{queue.slug}",
             "post-arabic": f"/p/{arabic.id}-{arabic.slug}",
             "tag": "/t/engineering",
@@ -349,15 +350,18 @@ def test_diff_is_one_column_on_a_phone(pages, site):
 
 @pytest.mark.parametrize("size", ["phone", "desktop"])
 def test_long_unbroken_titles_stay_inside_their_cards(pages, site, size):
-    for name in ("home", "tag") if size == "phone" else ("home",):
-        page = open_page(pages, site, size, name if name != "tag" else "home")
+    for name in ("home", "search-long"):
+        page = open_page(pages, site, size, name)
         titles = page.locator(".post-card .card-title")
         assert titles.count() > 0
-        clipped = page.evaluate("""() => [...document.querySelectorAll('.post-card .card-title, .post-card .card-body')]
-            .filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => el.textContent.trim().slice(0, 40))""")
+        clipped = page.evaluate("""() => [...document.querySelectorAll('.post-card')].filter((card) => {
+            const edge = card.getBoundingClientRect().right;
+            return card.scrollWidth > card.clientWidth + 1
+                || [...card.querySelectorAll('.card-title a, .summary, .meta')].some((el) => el.getBoundingClientRect().right > edge + 1);
+            }).map((el) => el.textContent.trim().slice(0, 40))""")
         assert not clipped, f"cut off at {size}: {clipped}"
     page = open_page(pages, site, size, "colleagues")
-    clipped = page.evaluate("""() => [...document.querySelectorAll('.card-title, .card-body, main td, main th')]
+    clipped = page.evaluate("""() => [...document.querySelectorAll('.card, main td, main th')]
         .filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => el.textContent.trim().slice(0, 40))""")
     assert not clipped, f"cut off at {size}: {clipped}"
 
