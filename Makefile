@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install wheel bench-share bench-dashboard bench-public clean
+.PHONY: run test lint install wheel bench-share bench-dashboard bench-public screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,10 @@ bench-dashboard: $(STAMP)
 ## bench-public: public pages, sitemaps and search at 100,000 posts on SQLite and PostgreSQL (HUB_BENCH_PG_URL)
 bench-public: $(STAMP)
 	$(BIN)/python bench/public_pages.py
+
+## screenshots: the README's screenshots (docs/screenshots/*.png) from the app on demo data, in Chromium
+screenshots: $(STAMP)
+	$(BIN)/python scripts/screenshots.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -285,6 +285,14 @@ def test_phone_menu_opens_and_every_link_can_be_reached(pages, site):
     expect(page).to_have_url(f"{site.url}/strategy")
 
 
+def test_desktop_shows_the_links_and_no_menu_button(pages, site):
+    page = open_page(pages, site, "desktop", "home-signed-in")
+    expect(page.locator("#nav-toggle")).to_be_hidden()
+    for name in ("My posts", "Insights", "People", "Write"):
+        expect(page.locator("#nav-links").get_by_role("link", name=name, exact=True)).to_be_visible()
+    assert page.locator(".site-header").bounding_box()["height"] <= 72, "the desktop header takes one line"
+
+
 def test_without_javascript_the_phone_shows_every_link(browser, site):
     context = browser.new_context(base_url=site.url, viewport=PHONE, java_script_enabled=False,
                                   storage_state=site.states["admin"])
