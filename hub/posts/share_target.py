@@ -59,7 +59,9 @@ def own_post_id(link: str, hosts: set[str]) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def interpret_share(db: Session, *, title: str | None, text: str | None, url: str | None, hosts: set[str]) -> SharedItem:
+def interpret_share(
+    db: Session, *, title: str | None, text: str | None, url: str | None, hosts: set[str]
+) -> SharedItem:
     """What a share of (``title``, ``text``, ``url``) opens. ``hosts`` are the addresses hub answers
     on (its public BASE_URL's host, and the one the request came to)."""
     url = _clean(url, URL_MAX)

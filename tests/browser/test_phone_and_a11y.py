@@ -71,16 +71,20 @@ def _seed(app: Any) -> dict[str, str]:
         db.flush()
         people = {u.email: u for u in db.scalars(sa.select(User))}
         maria, jonas, admin = people["maria@example.com"], people["jonas@example.com"], people["admin@example.com"]
-        queue = db.scalars(sa.select(Post).join(Post.current_revision).where(PostRevision.title.like("What we learned%"))).one()
-        long_post = posts.create_draft(db, jonas, PostInput(f"{LONG_WORD} onboarding", "", f"A {LONG_WORD} body.", "onboarding"))
+        queue = db.scalars(sa.select(Post).join(Post.current_revision)
+                           .where(PostRevision.title.like("What we learned%"))).one()
+        long_post = posts.create_draft(
+            db, jonas, PostInput(f"{LONG_WORD} onboarding", "", f"A {LONG_WORD} body.", "onboarding"))
         posts.publish_post(db, long_post, jonas)
         arabic = posts.create_draft(db, maria, PostInput(ARABIC_TITLE, "", ARABIC_BODY, "remote"))
         posts.publish_post(db, arabic, maria)
         # the admin's own post, with two revisions: My posts, history and the diff
-        own = posts.create_draft(db, admin, PostInput("Notes from our all-hands", "", "First line.\n\nSecond line.", "culture"))
+        title = "Notes from our all-hands"
+        own = posts.create_draft(db, admin, PostInput(title, "", "First line.\n\nSecond line.", "culture"))
         posts.publish_post(db, own, admin)
         db.flush()
-        posts.save_revision(db, own, admin, PostInput("Notes from our all-hands", "", "First line, longer now.\n\nSecond line.\n\nA third.", "culture"),
+        posts.save_revision(db, own, admin,
+                            PostInput(title, "", "First line, longer now.\n\nSecond line.\n\nA third.", "culture"),
                             base_revision_id=own.current_revision_id)
         posts.publish_post(db, own, admin)
         suggestions.submit_suggestion(db, own, jonas, SuggestionInput(SuggestionKind.COMMENT, own.current_revision_id,
@@ -222,7 +226,7 @@ def overflow(page: Page) -> int:
 
 def clipped_cells(page: Page) -> list[str]:
     """The table cells (stacked rows on a phone) whose content does not fit in them or in the window."""
-    return page.evaluate("""() => [...document.querySelectorAll('table.table tbody td, table.table tbody th')].filter((el) => {
+    return page.evaluate("""() => [...document.querySelectorAll('table.table tbody :is(td, th)')].filter((el) => {
         const box = el.getBoundingClientRect();
         return el.scrollWidth > el.clientWidth + 1 || box.left < -1 || box.right > window.innerWidth + 1;
     }).map((el) => el.textContent.trim().slice(0, 40))""")
@@ -245,7 +249,8 @@ def test_page_fits_and_has_no_accessibility_violation(pages, site, size, name):
     if size == "phone":
         SCREENS.mkdir(exist_ok=True)
         height = min(page.evaluate("() => document.scrollingElement.scrollHeight"), 2 * PHONE["height"])
-        page.screenshot(path=SCREENS / f"{name}.png", full_page=True, clip={"x": 0, "y": 0, "width": PHONE["width"], "height": height})
+        page.screenshot(path=SCREENS / f"{name}.png", full_page=True,
+                        clip={"x": 0, "y": 0, "width": PHONE["width"], "height": height})
     assert overflow(page) <= 0, f"{name} scrolls sideways at {SIZES[size]['width']} px"
     if size == "phone":
         assert not clipped_cells(page), f"{name}: table cells cut off at 390 px: {clipped_cells(page)}"
@@ -341,7 +346,8 @@ def test_insights_tables_stack_and_chart_text_stays_readable_on_a_phone(pages, s
     assert page.evaluate("(el) => getComputedStyle(el, '::before').content", label.element_handle()) != "none"
     sizes = page.evaluate("""() => [...document.querySelectorAll('svg.chart text')].map(
         (t) => t.getBoundingClientRect().height > 0 ? parseFloat(getComputedStyle(t).fontSize)
-               * (t.ownerSVGElement.getBoundingClientRect().width / t.ownerSVGElement.viewBox.baseVal.width || 1) : 99)""")
+               * (t.ownerSVGElement.getBoundingClientRect().width / t.ownerSVGElement.viewBox.baseVal.width || 1)
+             : 99)""")
     assert sizes, "the dashboard has charts"
     assert min(sizes) >= 11, f"chart text shrinks to {min(sizes):.1f}px"
 
@@ -365,7 +371,8 @@ def test_long_unbroken_titles_stay_inside_their_cards(pages, site, size):
         clipped = page.evaluate("""() => [...document.querySelectorAll('.post-card')].filter((card) => {
             const edge = card.getBoundingClientRect().right;
             return card.scrollWidth > card.clientWidth + 1
-                || [...card.querySelectorAll('.card-title a, .summary, .meta')].some((el) => el.getBoundingClientRect().right > edge + 1);
+                || [...card.querySelectorAll('.card-title a, .summary, .meta')]
+                    .some((el) => el.getBoundingClientRect().right > edge + 1);
             }).map((el) => el.textContent.trim().slice(0, 40))""")
         assert not clipped, f"cut off at {size}: {clipped}"
     page = open_page(pages, site, size, "colleagues")
@@ -381,8 +388,10 @@ def test_right_to_left_text_is_marked_and_runs_right_to_left(pages, site):
         expect(element).to_be_visible()
         assert element.evaluate("(el) => getComputedStyle(el).direction") == "rtl", selector
     # the full stop ends the Arabic sentence on its left
-    dot = page.evaluate("""() => { const p = [...document.querySelectorAll('.post-body p')].find((e) => e.textContent.includes('ن'));
-        const t = p.firstChild, i = t.textContent.lastIndexOf('.'), dot = document.createRange(), line = document.createRange();
+    dot = page.evaluate("""() => {
+        const p = [...document.querySelectorAll('.post-body p')].find((e) => e.textContent.includes('ن'));
+        const t = p.firstChild, i = t.textContent.lastIndexOf('.');
+        const dot = document.createRange(), line = document.createRange();
         dot.setStart(t, i); dot.setEnd(t, i + 1); line.selectNodeContents(p);
         return dot.getBoundingClientRect().left - line.getBoundingClientRect().left; }""")
     assert dot < 2, f"the full stop ends an Arabic sentence at the left of the line, not {dot:.0f}px into it"
@@ -408,3 +417,25 @@ def test_manifest_is_linked_and_valid_json_in_the_browser(pages, site):
     href = page.locator("link[rel=manifest]").get_attribute("href")
     manifest = json.loads(page.request.get(href).text())
     assert manifest["share_target"]["action"] == "/share-target"
+
+
+def test_the_service_worker_shows_the_offline_page_when_the_network_is_gone(browser, site):
+    context = browser.new_context(base_url=site.url, viewport=PHONE, storage_state=site.states["admin"])
+    context.set_default_timeout(10_000)
+    try:
+        page = context.new_page()
+        page.goto("/posts")
+        page.wait_for_function("async () => !!(await navigator.serviceWorker.ready).active")
+        page.reload()  # the worker now controls the page
+        page.wait_for_function("() => !!navigator.serviceWorker.controller")
+        cached = page.evaluate("""async () => { const out = [];
+            for (const key of await caches.keys()) for (const r of await (await caches.open(key)).keys()) out.push(r.url);
+            return out.map((u) => new URL(u).pathname); }""")
+        assert "/offline" in cached
+        assert all(path == "/offline" or path.startswith("/static/") for path in cached), cached
+        context.set_offline(True)
+        page.goto("/colleagues")
+        expect(page.get_by_role("heading", name="You are offline")).to_be_visible()
+        assert page.url.endswith("/colleagues")
+    finally:
+        context.close()
