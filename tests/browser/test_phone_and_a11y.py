@@ -323,6 +323,10 @@ def test_editor_save_and_publish_stay_on_screen_on_a_phone(pages, site):
             "([x, y]) => document.elementFromPoint(x, y)?.closest('button')?.textContent.trim() ?? ''",
             [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2])
         assert top == name, f"{name} is covered by something else"
+    # the live preview is far below the form on a phone: one tap away
+    page.evaluate("() => window.scrollTo(0, 0)")
+    page.get_by_role("link", name="Preview", exact=True).click()
+    expect(page.locator("#preview-body")).to_be_in_viewport()
 
 
 def test_editor_bar_sits_below_the_sticky_header_on_a_desktop(pages, site):
