@@ -1,10 +1,9 @@
-// hub: behaviour on every page. Loaded in <head> (the CSP allows no inline script): it marks the page as
-// scripted at once, so the phone menu starts closed without a flash; without JavaScript every link shows.
+// hub: behaviour on every page, loaded at the end of <body> (the CSP allows no inline script). The phone
+// menu starts closed in CSS; without JavaScript css/nojs.css shows every link instead.
 (function () {
   "use strict";
   var root = document.documentElement;
   var script = document.currentScript;
-  root.classList.add("js");
 
   function noteHeaderHeight() {
     // The editor's sticky bar sits just under a sticky header, however many lines the header takes.
@@ -66,7 +65,6 @@
     var toggle = document.getElementById("nav-toggle");
     var links = document.getElementById("nav-links");
     if (toggle && links) {
-      toggle.hidden = false;
       toggle.addEventListener("click", function () {
         setOpen(toggle, links, toggle.getAttribute("aria-expanded") !== "true");
       });

@@ -55,6 +55,7 @@ def _seed(app: Any) -> dict[str, str]:
     """The demo data, plus what the checks need: a post with a long unbroken title, one in Arabic,
     a second revision (a diff), a comment and an accepted edit (faded threads), shares."""
     from hub.auth.models import User
+    from hub.channels.models import Channel
     from hub.demo import seed_demo
     from hub.posts import services as posts
     from hub.posts.models import Post, PostRevision
@@ -97,6 +98,7 @@ def _seed(app: Any) -> dict[str, str]:
             sharing.record_share_event(db, queue, person, "linkedin", "copy")
         sharing.record_share_event(db, own, admin, "x", "copy")
         topic = db.scalars(sa.select(Topic)).first()
+        channel = db.scalars(sa.select(Channel)).first()
         db.flush()
         queue.published_at = utcnow() - timedelta(days=3)
         paths = {
@@ -130,15 +132,25 @@ def _seed(app: Any) -> dict[str, str]:
             "people": "/admin/people",
             "profile": "/profile",
             "notifications": "/notifications",
+            "propose-edit": f"/posts/{queue.id}/suggestions/edit",
+            "new-topic": "/topics/new",
+            "strategy-edit": "/strategy/tone/edit",
+            "kpi-targets": "/strategy/kpis",
+            "channel": f"/channels/{channel.id}",
+            "share-settings": "/admin/sharing",
+            "outbox": "/admin/outbox",
+            "forgot-password": "/password/forgot",
         }
         db.commit()
     return paths
 
 
-PUBLIC = ("home", "search", "post", "post-arabic", "tag", "author", "sign-in", "sign-up", "not-found", "offline")
+PUBLIC = ("home", "search", "post", "post-arabic", "tag", "author", "sign-in", "sign-up", "forgot-password", "not-found",
+          "offline")
 SIGNED_IN = ("home-signed-in", "colleagues", "write", "editor", "my-posts", "history", "diff", "share", "suggestions",
              "topics", "topic", "strategy", "insights", "my-shares", "feedback", "channels", "people", "profile",
-             "notifications")
+             "notifications", "propose-edit", "new-topic", "strategy-edit", "kpi-targets", "channel", "share-settings",
+             "outbox")
 
 
 @pytest.fixture(scope="module")

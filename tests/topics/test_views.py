@@ -135,7 +135,7 @@ def test_deactivated_proposers_are_marked(client, auth, make_user, session):
     deactivate(session, admin, proposer)
     session.commit()
     auth.login(admin)
-    assert "Gone Person <span class=\"left-marker\"" in client.get(f"/topics/{t.id}").get_data(as_text=True)
+    assert "<bdi>Gone Person</bdi> <span class=\"left-marker\"" in client.get(f"/topics/{t.id}").get_data(as_text=True)
 
 
 def test_published_posts_for_a_topic_notify_followers(client, auth, make_user, make_post, topic, session):
