@@ -9,7 +9,7 @@ browser context per screen size and person, reused from page to page: the module
 Screenshots of the phone pages go to tests/browser/screens/ (not committed) for a person to look at.
 
 axe-core comes from the ``axe-playwright-python`` package (the ``test`` extra), which ships its
-``axe.min.js`` (MPL-2.0); it is injected with ``page.evaluate``, which the pages' CSP does not block."""
+``axe.min.js`` (MPL-2.0); it is added as an init script, which the pages' CSP does not block."""
 
 from __future__ import annotations
 
@@ -202,6 +202,7 @@ def pages(site: Site, browser: Any) -> Iterator[dict[tuple[str, str], Page]]:
             context = browser.new_context(base_url=site.url, viewport=SIZES[size], color_scheme="light",
                                           storage_state=site.states.get(who), service_workers="block")
             context.set_default_timeout(10_000)
+            context.add_init_script(script=AXE_JS)  # sent to the browser once, run in every page it opens
             contexts.append(context)
             page = context.new_page()
             self[key] = page
