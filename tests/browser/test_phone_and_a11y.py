@@ -145,8 +145,8 @@ def _seed(app: Any) -> dict[str, str]:
     return paths
 
 
-PUBLIC = ("home", "search", "post", "post-arabic", "tag", "author", "sign-in", "sign-up", "forgot-password", "not-found",
-          "offline")
+PUBLIC = ("home", "search", "post", "post-arabic", "tag", "author", "sign-in", "sign-up", "forgot-password",
+          "not-found", "offline")
 SIGNED_IN = ("home-signed-in", "colleagues", "write", "editor", "my-posts", "history", "diff", "share", "suggestions",
              "topics", "topic", "strategy", "insights", "my-shares", "feedback", "channels", "people", "profile",
              "notifications", "propose-edit", "new-topic", "strategy-edit", "kpi-targets", "channel", "share-settings",
@@ -184,6 +184,12 @@ def site(backend: dict[str, Any], tmp_path_factory: pytest.TempPathFactory, brow
             site.states["admin"] = context.storage_state()
             context.close()
             yield site
+        from hub import throttle
+
+        app.extensions["hub.clicklog"].close()  # its flusher thread and open file would outlive the module
+        if "hub.outbox.courier" in app.extensions:
+            app.extensions["hub.outbox.courier"].stop()
+        throttle.dispose(app)
         get_engine(app).dispose()
     finally:
         os.environ.pop("HUB_INSTANCE_PATH", None)
@@ -446,7 +452,9 @@ def test_the_service_worker_shows_the_offline_page_when_the_network_is_gone(brow
         page.reload()  # the worker now controls the page
         page.wait_for_function("() => !!navigator.serviceWorker.controller")
         cached = page.evaluate("""async () => { const out = [];
-            for (const key of await caches.keys()) for (const r of await (await caches.open(key)).keys()) out.push(r.url);
+            for (const key of await caches.keys()) {
+                for (const r of await (await caches.open(key)).keys()) out.push(r.url);
+            }
             return out.map((u) => new URL(u).pathname); }""")
         assert "/offline" in cached
         assert all(path == "/offline" or path.startswith("/static/") for path in cached), cached
