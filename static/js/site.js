@@ -34,7 +34,11 @@
       Array.prototype.forEach.call(body.rows, function (row) {
         var column = 0;
         Array.prototype.forEach.call(row.cells, function (cell) {
-          if (cell.tagName === "TD" && !cell.hasAttribute("data-label")) cell.setAttribute("data-label", labels[column] || "");
+          if (cell.tagName === "TD" && !cell.hasAttribute("data-label")) {
+            // a cell spanning columns is a message ("No messages."), an empty one needs no name
+            var empty = !cell.textContent.trim() && !cell.querySelector("a, button, input, select, textarea, img, svg");
+            cell.setAttribute("data-label", cell.colSpan > 1 || empty ? "" : labels[column] || "");
+          }
           column += cell.colSpan || 1;
         });
       });
