@@ -14,8 +14,9 @@ ARABIC = "نحن نعمل من ثلاث مدن."
 
 
 def has_auto(html: str, tag: str, text: str) -> bool:
-    """Whether an element ``tag`` with dir="auto" holds ``text`` (directly or in a child)."""
-    return re.search(rf'<{tag}\b[^>]*\bdir="auto"[^>]*>(?:(?!</{tag}>).)*{re.escape(text)}', html, re.S) is not None
+    """Whether an element ``tag`` with a direction (dir="auto", or dir="rtl" where hub detected the
+    post's language as right-to-left) holds ``text`` (directly or in a child)."""
+    return re.search(rf'<{tag}\b[^>]*\bdir="(?:auto|rtl)"[^>]*>(?:(?!</{tag}>).)*{re.escape(text)}', html, re.S) is not None
 
 
 def test_titles_bodies_comments_and_names_are_marked(client, auth, make_user, make_post, session) -> None:
