@@ -235,7 +235,7 @@ def test_colleagues_are_asked_why_they_share(client, auth, shared):
     page = client.get(f"/p/{post.id}/share").get_data(as_text=True)
     assert 'placeholder="Why are you sharing this?"' in page and "In your own words" in page
     public = client.get(f"/p/{post.id}-{post.slug}").get_data(as_text=True)
-    assert f"Tell {post.author.display_name} what you think" in public
+    assert f"Tell <bdi>{post.author.display_name}</bdi> what you think" in public  # names are isolated (bdi)
 
 
 def test_colleague_sameness_is_warned_on_the_card_with_the_reason(client, auth, session, shared, make_user):
