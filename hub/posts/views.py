@@ -196,8 +196,11 @@ def _after_save(post: Post, form: PostForm) -> BaseResponse:
             was_public = post.is_public
             with savepoint(db):
                 services.publish_post(db, post, current_user)
-            flash("Your changes are live." if was_public else "Published. Share it with your network!", "success")
-            return redirect(url_for("public.post", post_id=post.id, slug=post.slug))
+            if was_public:
+                flash("Your changes are live.", "success")
+                return redirect(url_for("public.post", post_id=post.id, slug=post.slug))
+            flash("Published. Now share it", "success")
+            return redirect(url_for("sharing.share", post_id=post.id))
         if action == "schedule":
             with savepoint(db):
                 when, zone = services.schedule_post_at_local(
@@ -289,7 +292,7 @@ def lifecycle(post_id: int, action: str):
         return redirect(url_for("posts.edit", post_id=post.id))
     flash(
         {
-            "publish": "Published.",
+            "publish": "Published. Now share it",
             "unpublish": "Unpublished: the post is a draft again.",
             "archive": "Archived.",
             "unarchive": "Back as a draft.",
@@ -298,7 +301,7 @@ def lifecycle(post_id: int, action: str):
         "success",
     )
     if action == "publish":
-        return redirect(url_for("public.post", post_id=post.id, slug=post.slug))
+        return redirect(url_for("sharing.share", post_id=post.id))
     return redirect(url_for("posts.mine") if action == "archive" else url_for("posts.edit", post_id=post.id))
 
 

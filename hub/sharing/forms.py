@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from wtforms import StringField, TextAreaField
+from wtforms import SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from hub.forms import FlaskForm
+from hub import platforms
+from hub.forms import FlaskForm, IdField
 from hub.rewrite import OWN_WORDS_MAX
 
 
@@ -33,3 +35,14 @@ class WriterForm(FlaskForm):
     """Asks the language-model writer for texts; ``own_words`` are the person's own line, if any."""
 
     own_words = StringField(validators=[Optional(), Length(max=OWN_WORDS_MAX)])
+
+
+class NetworksForm(FlaskForm):
+    """The networks a person shares to; ``post_id``: the share page to go back to."""
+
+    networks = SelectMultipleField(
+        "Your networks", choices=[SelectChoice(p.id, p.name) for p in platforms.PLATFORMS.values()],
+        widget=widgets.ListWidget(prefix_label=False), option_widget=widgets.CheckboxInput(),
+        validate_choice=False,  # the service names an unknown network clearly
+    )
+    post_id = IdField(validators=[Optional()])

@@ -130,3 +130,16 @@ class Setting(Base):
     value: Mapped[str] = mapped_column(sa.Text, default="")
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ShareNetwork(Base):
+    """A network a person chose to share to (their profile setting): the share page starts with
+    these cards, in ``position`` order, and folds the others away."""
+
+    __tablename__ = "share_network"
+    __table_args__ = (sa.UniqueConstraint("user_id", "platform", name="uq_share_network_user_platform"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    platform: Mapped[str] = mapped_column(sa.String(16))
+    position: Mapped[int] = mapped_column(default=0)

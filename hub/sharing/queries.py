@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from hub import platforms
 from hub.auth.models import User
+from hub.db import utcnow
+from hub.lib.text import excerpt
 from hub.posts.models import Post
 from hub.rewrite import (
     NEAR_DUPLICATE_THRESHOLD,
@@ -23,7 +27,7 @@ from hub.rewrite import (
 )
 from hub.rewrite.similarity import tokens, without
 from hub.sharing import services
-from hub.sharing.models import Click, OwnWords, ShareEvent, ShareLink, ShareText
+from hub.sharing.models import Click, OwnWords, ShareEvent, ShareLink, ShareNetwork, ShareText
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,69 @@ def intent_for(user: User, platform: str, text: str, url: str, subject: str | No
         return platforms.intent_url(platform, text, url, **options)
     except ValueError:
         return platforms.intent_url(platform, text, url, **{k: v for k, v in options.items() if k != "instance"})
+
+
+@dataclass(frozen=True)
+class LinkPreview:
+    """How the post's link card looks where it is shared: the page's og:title, og:description
+    and cover image (og:image), as the public post page states them."""
+
+    title: str
+    description: str
+    image: str | None  # the cover's file name
+    image_alt: str
+    host: str
+
+
+def link_preview(post: Post, base_url: str) -> LinkPreview:
+    revision = post.live_revision
+    assert revision is not None
+    description = revision.summary.strip() or excerpt(Markup(revision.body_html).striptags(), 200)
+    cover = revision.cover_image
+    host = base_url.split("://", 1)[-1].split("/", 1)[0]
+    return LinkPreview(revision.title, description, cover.filename if cover else None,
+                       (cover.alt or "") if cover else "", host)
+
+
+LEARN_DAYS = 90  # shares older than this say little about where someone shares now
+
+
+@dataclass(frozen=True)
+class Networks:
+    """Where ``user`` shares: ``first`` (shown first and in full) and ``chosen`` (whether they
+    chose them on their profile, or hub learned them from what they shared recently)."""
+
+    first: tuple[str, ...]
+    chosen: bool
+
+    def split(self, items: Sequence[Any], key: str = "platform") -> tuple[list[Any], list[Any]]:
+        """``items`` (cards) as (first, in ``first``'s order; the rest, in platform order)."""
+        rank = {p: i for i, p in enumerate(self.first)}
+        mine = sorted((i for i in items if getattr(i, key) in rank), key=lambda i: rank[getattr(i, key)])
+        return mine, [i for i in items if getattr(i, key) not in rank]
+
+
+def chosen_networks(session: Session, user: User) -> list[str]:
+    """The networks ``user`` chose on their profile, in their order (empty: none chosen)."""
+    return [p for p in session.scalars(sa.select(ShareNetwork.platform).where(ShareNetwork.user_id == user.id)
+                                       .order_by(ShareNetwork.position, ShareNetwork.id)) if p in platforms.PLATFORMS]
+
+
+def networks(session: Session, user: User, *, now: datetime | None = None) -> Networks:
+    """The networks ``user``'s share page starts with: the ones they chose; else the ones they
+    shared to (copied, opened, shared) in the last LEARN_DAYS days, most shares first, the most
+    recent first on a tie. Nothing chosen and nothing shared: no card comes first."""
+    chosen = chosen_networks(session, user)
+    if chosen:
+        return Networks(tuple(chosen), True)
+    since = (now or utcnow()) - timedelta(days=LEARN_DAYS)
+    rows = session.execute(
+        sa.select(ShareEvent.platform, sa.func.count(), sa.func.max(ShareEvent.id))
+        .where(ShareEvent.user_id == user.id, ShareEvent.at >= since)
+        .group_by(ShareEvent.platform)
+    ).all()
+    learned = [p for p, _n, _last in sorted(rows, key=lambda r: (-r[1], -r[2])) if p in platforms.PLATFORMS]
+    return Networks(tuple(learned), False)
 
 
 def own_words(session: Session, post: Post, user: User) -> str:

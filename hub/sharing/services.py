@@ -27,7 +27,7 @@ from hub.errors import NotFound, PermissionDenied, ValidationError
 from hub.posts.models import Post, PostStatus
 from hub.sharing.bots import is_bot
 from hub.sharing.clicklog import ClickRecord, ClickSink
-from hub.sharing.models import OwnWords, Setting, ShareEvent, ShareLink, ShareText
+from hub.sharing.models import OwnWords, Setting, ShareEvent, ShareLink, ShareNetwork, ShareText
 
 CODE_LENGTH = 8  # 48 random bits in URL-safe base64: not guessable, and every link is equally long
 EVENT_KINDS = ("copy", "intent", "webshare")
@@ -109,6 +109,22 @@ def _event(session: Session, user: User, platform: str, kind: str, **about: int)
     session.add(event)
     session.flush()
     return event
+
+
+def set_networks(session: Session, user: User, chosen: list[str]) -> list[str]:
+    """Keep the networks ``user`` shares to, in the order given (their profile setting): the share
+    page starts with these cards and folds the others away. An empty choice lets hub learn them
+    from what ``user`` shares. Returns the networks kept."""
+    if not user.is_active:
+        raise PermissionDenied("Deactivated accounts cannot share.")
+    unknown = [p for p in chosen if p not in platforms.PLATFORMS]
+    if unknown:
+        raise ValidationError("networks", "Choose networks from the list.")
+    kept = list(dict.fromkeys(chosen))  # each once, in the order given
+    session.execute(sa.delete(ShareNetwork).where(ShareNetwork.user_id == user.id))
+    session.add_all(ShareNetwork(user_id=user.id, platform=p, position=i) for i, p in enumerate(kept))
+    session.flush()
+    return kept
 
 
 def text_problems(user: User, platform: str, text: str, *, link: str | None = None) -> list[str]:

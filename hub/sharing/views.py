@@ -26,7 +26,14 @@ from hub.posts.models import Post, PostStatus
 from hub.posts.queries import get_post
 from hub.sharing import queries, services, writer
 from hub.sharing.clicklog import ClickLog, ClickSink
-from hub.sharing.forms import DisclosureForm, OwnWordsForm, ShareEventForm, ShareTextForm, WriterForm
+from hub.sharing.forms import (
+    DisclosureForm,
+    NetworksForm,
+    OwnWordsForm,
+    ShareEventForm,
+    ShareTextForm,
+    WriterForm,
+)
 from hub.web import client_address, show_error
 
 bp = Blueprint("sharing", __name__)
@@ -113,12 +120,20 @@ def _cards_json(post: Post, words: str) -> dict[str, object]:
 @login_required
 def share(post_id: int):
     post = _load(post_id)
-    words = queries.own_words(get_session(), post, current_user)
+    db = get_session()
+    words = queries.own_words(db, post, current_user)
     cards, warnings = _cards(post, words)  # makes the person's tracked links on their first visit
+    networks = queries.networks(db, current_user)
+    first, others = networks.split(cards) if networks.first else (cards, [])
     return render_template(
         "sharing/share.html",
         post=post,
-        cards=cards,
+        cards=first,
+        other_cards=others,
+        networks=networks,
+        networks_form=NetworksForm(networks=list(networks.first) if networks.chosen else [], post_id=post.id),
+        preview=queries.link_preview(post, current_app.config["BASE_URL"]),
+        linkless=services.LINKLESS_PLATFORMS,
         warnings=warnings,
         platforms=platforms.PLATFORMS,
         form=ShareTextForm(),
@@ -126,6 +141,30 @@ def share(post_id: int):
         words_max=services.OWN_WORDS_MAX,
         is_author=post.author_id == current_user.id,
     )
+
+
+@bp.route("/share/networks", methods=["GET", "POST"])
+@login_required
+def networks():
+    """The networks the person shares to (a profile setting): their share pages start with them."""
+    db = get_session()
+    chosen = queries.chosen_networks(db, current_user)
+    form = NetworksForm(networks=chosen)
+    if form.validate_on_submit():
+        try:
+            kept = services.set_networks(db, current_user, form.networks.data or [])
+        except ValidationError as exc:
+            show_error(form, exc)
+        else:
+            names = ", ".join(platforms.PLATFORMS[p].name for p in kept)
+            flash(f"Your networks: {names}. Share pages start with them." if kept else
+                  "No networks chosen: share pages start with the ones you share to most.", "success")
+            back = db.get(Post, form.post_id.data) if form.post_id.data else None
+            if back is not None and back.is_public:
+                return redirect(url_for("sharing.share", post_id=back.id))
+            return redirect(url_for("sharing.networks"))
+    return render_template("sharing/networks.html", form=form, platforms=platforms.PLATFORMS,
+                           chosen=form.networks.data or [])
 
 
 @bp.post("/p/<int:post_id>/share/words")
@@ -229,29 +268,25 @@ def reset_text(post_id: int):
 @bp.post("/p/<int:post_id>/share/event")
 @login_required
 def event(post_id: int):
-    """Copy, intent opened, or Web Share: recorded, and the text shared is kept as the person's."""
+    """One share (a copy, a share screen opened, or the phone's share sheet): recorded once, and
+    the text shared kept as the person's. A text that could not be posted as it is (without the
+    person's tracked link, over the limit, Threads' tags and links) is refused: not counted."""
     post = _load(post_id)
     form = ShareEventForm()
     if not form.validate():
         return jsonify(error="invalid", fields=form.errors), 422
     db = get_session()
+    platform, text = form.platform.data, form.text.data
     try:
-        services.record_share_event(db, post, current_user, form.platform.data, form.kind.data)
+        if text and platform in platforms.PLATFORMS:  # checked before anything is written
+            links = services.links_for(db, post, current_user)
+            link = queries.link_url(current_app.config["BASE_URL"], links[platform].code)
+            services.save_share_text(db, post, current_user, platform, text, form.subject.data, link=link)
+        services.record_share_event(db, post, current_user, platform, form.kind.data)
     except ValidationError as exc:
         db.rollback()
-        return jsonify(error="invalid", message=exc.message), 422
-    kept = False
-    if form.text.data:
-        links = services.links_for(db, post, current_user)
-        link = queries.link_url(current_app.config["BASE_URL"], links[form.platform.data].code)
-        try:  # checked before anything is written: a refused text leaves the event in place
-            services.save_share_text(
-                db, post, current_user, form.platform.data, form.text.data, form.subject.data, link=link
-            )
-            kept = True
-        except ValidationError:
-            pass  # the card already shows why this text cannot be kept; the share still counts
-    return jsonify(recorded=True, kept=kept)
+        return jsonify(error="invalid", field=exc.field, message=exc.message), 422
+    return jsonify(recorded=True, kept=bool(text))
 
 
 @bp.post("/p/<int:post_id>/share/written")

@@ -30,6 +30,8 @@
     counter.classList.toggle("over-limit", !state.ok);
     counter.querySelector(".over").hidden = state.ok;
     card.querySelector(".copy").disabled = !state.ok;
+    var shareOn = card.querySelector(".share-on");
+    if (shareOn) shareOn.disabled = !state.ok;
     var open = card.querySelector(".open");
     if (open && state.intent) open.href = state.intent;
   }

@@ -51,6 +51,7 @@
     counter.classList.toggle("over-limit", !within);
     counter.querySelector(".over").hidden = within;
     card.querySelector(".copy").disabled = !within;
+    card.querySelector(".share-on").disabled = !within;
     var open = card.querySelector(".open");
     if (open) {
       if (state.intent) open.href = state.intent;
@@ -195,27 +196,87 @@
     wordsTimer = setTimeout(saveWords, WORDS_DELAY);
   });
 
-  // --- sharing ---------------------------------------------------------------------------------
+  // --- sharing: one action of the person is one share event -------------------------------------
+  function nameOf(platform) { return $("card-" + platform).dataset.name; }
+  // Why this text cannot be shared as it is (empty: it can). The tracked link is checked here at
+  // once; the rest is what the server measured, and the server checks everything again.
+  function refusal(platform) {
+    var card = $("card-" + platform), text = textOf(platform);
+    if (card.dataset.needsLink === "1" && text.indexOf(card.dataset.link) < 0) {
+      return "Your tracked link " + card.dataset.link + " is missing: put it back, or nobody can follow your share " +
+        "(and it is not counted).";
+    }
+    if (Number(card.dataset.limit) < Number($("counter-" + platform).querySelector(".count").textContent)) {
+      return "Too long for " + nameOf(platform) + ": shorten it to share.";
+    }
+    return (edited(card) && card.problems && card.problems.length) ? card.problems.join(" ") : "";
+  }
+  function refuse(platform, message) {
+    var card = $("card-" + platform);
+    card.problems = [message];
+    showWarnings(lastWarnings);
+    setStatus(platform, "Not shared: fix what is named above first.");
+  }
   function recordEvent(platform, kind) {
     var data = new FormData();
     data.append("platform", platform); data.append("kind", kind);
     data.append("text", textOf(platform)); data.append("subject", subjectOf(platform));
     data.append("csrf_token", csrf);
-    if (navigator.sendBeacon && navigator.sendBeacon(form.dataset.eventUrl, data)) return Promise.resolve();
-    return send(form.dataset.eventUrl, data);
+    return fetch(form.dataset.eventUrl, { method: "POST", body: data, credentials: "same-origin", keepalive: true,
+      headers: { "X-CSRFToken": csrf, "Accept": "application/json" } }).then(json).then(function (res) {
+      if (res.ok) {
+        if (res.json.kept) { setSource(platform, "yours"); $("card-" + platform).dataset.edited = ""; }
+      } else { refuse(platform, (res.json && res.json.message) || "This share was not counted."); }
+    }).catch(function () {});
   }
-  function copy(platform) {
+  function putOnClipboard(platform) {  // copies only: the caller records the one share event
     var text = textOf(platform);
     var done = navigator.clipboard && window.isSecureContext ? navigator.clipboard.writeText(text) : Promise.reject();
     return done.catch(function () {
       var area = $("text-" + platform);
       area.select(); document.execCommand("copy");
-    }).then(function () {
+    });
+  }
+  function copy(platform) {
+    var problem = refusal(platform);
+    if (problem) { refuse(platform, problem); return; }
+    putOnClipboard(platform).then(function () {
       var button = $("card-" + platform).querySelector(".copy");
       button.textContent = "Copied ✓";
+      setStatus(platform, "Copied: paste it into " + nameOf(platform) + ".");
       setTimeout(function () { button.textContent = "Copy text"; }, 2000);
-      return recordEvent(platform, "copy");
+      recordEvent(platform, "copy");
     });
+  }
+  // Phones: the system share sheet with the text and the link; where the browser has none, copy
+  // the text, then open the network's share screen (or only copy, where there is none).
+  function shareOn(platform, button) {
+    var problem = refusal(platform);
+    if (problem) { refuse(platform, problem); return; }
+    var card = $("card-" + platform), link = card.dataset.link, text = textOf(platform);
+    if (navigator.share) {
+      var data = { text: text.split(link).join("").replace(/[ \t]+\n/g, "\n").trim(), url: link };
+      if (subjectOf(platform)) data.title = subjectOf(platform);
+      navigator.share(data).then(function () {
+        setStatus(platform, "Shared.");
+        recordEvent(platform, "webshare");
+      }).catch(function (err) {
+        if (!err || err.name !== "AbortError") setStatus(platform, "Your phone could not share it: copy the text instead.");
+      });
+      return;
+    }
+    var intent = card.querySelector(".open");
+    var copied = putOnClipboard(platform);
+    if (intent) {
+      window.open(intent.href, "_blank", "noopener");
+      setStatus(platform, "Text copied, and " + nameOf(platform) + " opened: paste it if it is not there.");
+      copied.then(function () { recordEvent(platform, "intent"); });
+    } else {
+      copied.then(function () {
+        setStatus(platform, "Text copied: open " + nameOf(platform) + " and paste it.");
+        recordEvent(platform, "copy");
+      });
+    }
   }
   function reset(platform) {
     var data = new FormData();
@@ -242,18 +303,20 @@
     if (!el || !el.dataset.platform) return;
     var p = el.dataset.platform;
     if (el.classList.contains("copy")) { copy(p); }
+    else if (el.classList.contains("share-on")) { shareOn(p, el); }
     else if (el.classList.contains("open")) {
-      if (el.getAttribute("aria-disabled") === "true") { e.preventDefault(); return; }
-      if (p === "linkedin" || p === "facebook") copy(p); // their share screens take only the link
+      var problem = el.getAttribute("aria-disabled") === "true" ? "Too long for " + nameOf(p) + ": shorten it to share." : refusal(p);
+      if (problem) { e.preventDefault(); refuse(p, problem); return; }
+      // LinkedIn's and Facebook's share screens take only the link: the text goes on the clipboard.
+      // Either way, this is one share: one event.
+      if (p === "linkedin" || p === "facebook") putOnClipboard(p);
       recordEvent(p, "intent");
-    } else if (el.classList.contains("webshare")) {
-      navigator.share({ text: textOf(p) }).then(function () { recordEvent(p, "webshare"); }).catch(function () {});
     } else if (el.classList.contains("reset")) { reset(p); }
   });
   form.addEventListener("submit", function (e) { e.preventDefault(); });
-  if (navigator.share) { // phones: hand the text to the system share sheet
-    Array.prototype.forEach.call(form.querySelectorAll(".webshare"), function (b) { b.hidden = false; });
-  }
+  cards.forEach(function (card) {  // the problems the server named on the person's own texts
+    card.problems = Array.prototype.map.call(card.querySelectorAll(".problem"), function (n) { return n.textContent; });
+  });
 
   // Bring back what this device typed but the server did not take (refused, or offline).
   var kept = local(), retry = false;

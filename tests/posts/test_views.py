@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 from hub.posts import queries, services
 from hub.posts.models import Post, PostStatus
@@ -17,9 +18,19 @@ def test_write_and_publish_in_one_step(client, author, session):
     response = client.post("/write", data={"title": "My first post", "body": "Hello **all**", "action": "publish"})
     assert response.status_code == 302
     location = response.headers["Location"]
-    assert location.startswith("/p/") and location.endswith("-my-first-post")
-    page = client.get(location).get_data(as_text=True)
+    post = session.scalars(sa.select(Post)).one()
+    assert location == f"/p/{post.id}/share"  # the author lands on the share page, not on the post
+    share = client.get(location).get_data(as_text=True)
+    assert "Published. Now share it" in share
+    page = client.get(f"/p/{post.id}-my-first-post").get_data(as_text=True)
     assert "<strong>all</strong>" in page
+
+
+def test_publishing_changes_of_a_live_post_lands_on_the_post(client, author, make_post):
+    post = make_post(author=author, title="Live", body="one", publish=True)
+    response = client.post(f"/posts/{post.id}/edit", data={"title": "Live", "body": "two", "action": "publish",
+                                                          "base_revision_id": post.current_revision_id})
+    assert response.status_code == 302 and response.headers["Location"].startswith(f"/p/{post.id}-")
 
 
 def test_publish_without_title_keeps_the_saved_draft(client, author):

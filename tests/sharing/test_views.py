@@ -107,10 +107,10 @@ def test_event_records_and_keeps_the_text(client, auth, session, shared):
     assert response.status_code == 200 and response.get_json()["kept"] is True
     assert session.scalar(sa.select(ShareEvent.kind).where(ShareEvent.user_id == sharer.id)) == "intent"
     assert session.scalar(sa.select(ShareText.text).where(ShareText.user_id == sharer.id)) == text
-    # a text without the tracked link still counts as a share, but is not kept as theirs
+    # a text without the tracked link is refused: not counted, not kept, and the card says why
     response = client.post(f"/p/{post.id}/share/event", data={"platform": "bluesky", "kind": "copy", "text": "No link"})
-    assert response.status_code == 200 and response.get_json()["kept"] is False
-    assert session.scalar(sa.select(sa.func.count()).select_from(ShareEvent).where(ShareEvent.platform == "bluesky")) == 1
+    assert response.status_code == 422 and "tracked link" in response.get_json()["message"]
+    assert session.scalar(sa.select(sa.func.count()).select_from(ShareEvent).where(ShareEvent.platform == "bluesky")) == 0
     assert session.scalar(sa.select(ShareText.text).where(ShareText.platform == "bluesky")) is None
     assert client.post(f"/p/{post.id}/share/event", data={"platform": "x", "kind": "nope"}).status_code == 422
 
