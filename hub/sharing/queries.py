@@ -113,6 +113,13 @@ class Networks:
         mine = sorted((i for i in items if getattr(i, key) in rank), key=lambda i: rank[getattr(i, key)])
         return mine, [i for i in items if getattr(i, key) not in rank]
 
+    def relevant(self, warnings: Sequence[Warning]) -> list[Warning]:
+        """Warnings that matter to someone who shares on ``first``: two of their own networks'
+        texts alike (not a network they do not use), or a colleague's text alike on any card."""
+        if not self.first:
+            return list(warnings)
+        return [w for w in warnings if w.kind != "platform" or (w.platform in self.first and w.other in self.first)]
+
 
 def chosen_networks(session: Session, user: User) -> list[str]:
     """The networks ``user`` chose on their profile, in their order (empty: none chosen)."""

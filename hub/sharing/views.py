@@ -107,8 +107,8 @@ def _cards(post: Post, words: str) -> tuple[list[queries.Card], list[queries.War
     links = services.links_for(db, post, current_user)
     disclosure = services.get_setting(db, services.DISCLOSURE_KEY)
     cards = queries.cards(db, post, current_user, links, current_app.config["BASE_URL"], disclosure, words=words)
-    return cards, queries.similarity_warnings(db, post, current_user, {c.platform: c.text for c in cards},
-                                              words=words, disclosure=disclosure)
+    return cards, queries.networks(db, current_user).relevant(queries.similarity_warnings(
+        db, post, current_user, {c.platform: c.text for c in cards}, words=words, disclosure=disclosure))
 
 
 def _cards_json(post: Post, words: str) -> dict[str, object]:
@@ -217,14 +217,14 @@ def measure(post_id: int):
         }
         result[pid]["problems"] = services.text_problems(current_user, pid, text, link=url)
     db = get_session()
-    warnings = queries.similarity_warnings(
+    warnings = queries.networks(db, current_user).relevant(queries.similarity_warnings(
         db,
         post,
         current_user,
         texts,
         words=queries.own_words(db, post, current_user),
         disclosure=services.get_setting(db, services.DISCLOSURE_KEY),
-    )
+    ))
     return jsonify(platforms=result, warnings=[w.as_json() for w in warnings])
 
 

@@ -145,3 +145,25 @@ def test_threads_rules_and_the_link_refuse_a_share(client, auth, session, shared
     assert session.scalar(sa.select(sa.func.count()).select_from(ShareEvent)) == 0
     saved = client.post(f"/p/{post.id}/share/text", data={"platform": "threads", "text": data["text"]})
     assert saved.status_code == 422 and message in saved.get_json()["message"]
+
+
+def test_only_warnings_between_the_persons_own_networks_count():
+    alike = [queries.Warning("linkedin", "mastodon", 0.95, "platform"),
+             queries.Warning("linkedin", "facebook", 0.97, "platform"),  # Facebook is not theirs: noise
+             queries.Warning("x", "Ada", 0.9, "colleague")]  # a colleague's alike text matters on any card
+    assert queries.Networks(("linkedin", "mastodon"), True).relevant(alike) == [alike[0], alike[2]]
+    assert queries.Networks((), False).relevant(alike) == alike  # nothing known: every warning
+
+
+def test_share_page_warns_only_about_the_persons_own_networks(client, auth, session, shared):
+    post, sharer, _links = shared
+    auth.login(sharer)
+    everything = client.get(f"/p/{post.id}/share").get_data(as_text=True)
+    assert "texts read almost the same" in everything  # this short post reads alike everywhere
+    services.set_networks(session, sharer, ["linkedin", "mastodon"])
+    session.commit()
+    mine = client.get(f"/p/{post.id}/share").get_data(as_text=True)
+    assert all(set(pair) <= {"LinkedIn", "Mastodon"} for pair in re.findall(r"Your (\w+) and (\w+) texts read", mine))
+    measured = client.post(f"/p/{post.id}/share/measure", data={"text-linkedin": "Same words here, twice over.",
+                                                                "text-facebook": "Same words here, twice over."})
+    assert measured.get_json()["warnings"] == []

@@ -1,0 +1,141 @@
+"""The share page starts with the person's networks (the rest folded away); on a phone one
+"Share on <network>" button per card: the system share sheet where the browser has one, else copy
+then open; every action is exactly one share event; a text without its link is refused."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import Page, expect
+
+from hub.sharing import services as sharing
+from hub.sharing.models import ShareEvent
+from tests.browser.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+# Records what the page hands to the clipboard, the share sheet and new windows.
+RECORDER = """
+window.__copied = []; window.__opened = [];
+Object.defineProperty(navigator, "clipboard", { configurable: true,
+  value: { writeText: function (t) { window.__copied.push(t); return Promise.resolve(); } } });
+window.open = function (url) { window.__opened.push(url); return null; };
+"""
+SHARE_SHEET = "window.__shared = []; navigator.share = function (d) { window.__shared.push(d); return Promise.resolve(); };"
+NO_SHARE_SHEET = "delete Navigator.prototype.share; delete navigator.share;"
+
+
+@pytest.fixture
+def setup(session, make_user, make_post):  # type: ignore[no-untyped-def]
+    """(post, sharer) with LinkedIn and Mastodon chosen as the sharer's networks."""
+    author = make_user(name="Ada Author")
+    post = make_post(author=author, title="Why small pull requests win",
+                     body="Small pull requests get reviewed within hours. Big ones wait for days.", publish=True)
+    sharer = make_user(name="Sam Sharer", password=PASSWORD)
+    sharing.set_networks(session, sharer, ["linkedin", "mastodon"])
+    session.commit()
+    return post, sharer
+
+
+def events(session: Any, user: Any) -> list[tuple[str, str]]:
+    session.rollback()
+    return [tuple(r) for r in session.execute(sa.select(ShareEvent.platform, ShareEvent.kind)
+                                              .where(ShareEvent.user_id == user.id).order_by(ShareEvent.id))]
+
+
+def watch_events(page: Page) -> list[str]:
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.post_data or "") if r.url.endswith("/share/event") else None)
+    return sent
+
+
+def open_share_page(signed_in_page: Any, user: Any, post: Any, context: dict[str, Any], *scripts: str) -> Page:
+    page, _ = signed_in_page(user, **context)
+    for script in scripts:
+        page.add_init_script(script)
+    page.goto(f"/p/{post.id}/share")
+    return page
+
+
+def test_desktop_your_networks_first_rest_folded_one_event_per_action(setup, session, signed_in_page):
+    post, sharer = setup
+    page = open_share_page(signed_in_page, sharer, post, DESKTOP, RECORDER)
+    sent = watch_events(page)
+    mine = page.locator("#my-networks .share-card")
+    expect(mine).to_have_count(2)
+    expect(mine.locator("h3")).to_have_text(["LinkedIn", "Mastodon"])
+    other = page.locator("#other-networks")
+    expect(other.locator("summary")).to_have_text("Other networks (8)")
+    expect(other).not_to_have_attribute("open", re.compile(".*"))
+    expect(page.locator("#card-x")).to_be_hidden()
+    expect(page.locator("#link-preview")).to_contain_text("Why small pull requests win")
+
+    with page.expect_response(lambda r: r.url.endswith("/share/event")):
+        page.get_by_role("button", name="Copy text for LinkedIn").click()
+    with page.expect_response(lambda r: r.url.endswith("/share/event")):
+        page.get_by_role("link", name="Copy & open LinkedIn").click()
+    # a later action whose event is answered: anything the two clicks above sent has gone out by now
+    with page.expect_response(lambda r: r.url.endswith("/share/event")):
+        page.get_by_role("button", name="Copy text for Mastodon").click()
+    assert len(sent) == 3, sent
+    assert events(session, sharer) == [("linkedin", "copy"), ("linkedin", "intent"), ("mastodon", "copy")]
+    assert page.evaluate("window.__copied.length") == 3  # "Copy & open" copied too (LinkedIn takes only the link)
+
+    page.locator("#other-networks summary").click()  # the rest unfold on demand
+    expect(page.locator("#card-x")).to_be_visible()
+
+
+def test_phone_share_sheet_one_button_per_card(setup, session, signed_in_page):
+    post, sharer = setup
+    page = open_share_page(signed_in_page, sharer, post, PHONE, RECORDER, SHARE_SHEET)
+    card = page.locator("#card-linkedin")
+    expect(card.get_by_role("button")).to_have_count(1)  # only "Share on LinkedIn": copy and open are for wide screens
+    expect(card.get_by_role("button", name="Share on LinkedIn")).to_be_visible()
+    expect(page.locator("#my-networks").get_by_role("button", name=re.compile("^Copy text"))).to_have_count(0)
+    no_horizontal_scroll(page)
+    page.screenshot(path="/tmp/share-networks-phone-top.png")
+    page.screenshot(path="/tmp/share-networks-phone.png", full_page=True)
+
+    link = card.get_attribute("data-link")
+    with page.expect_response(lambda r: r.url.endswith("/share/event")):
+        card.get_by_role("button", name="Share on LinkedIn").click()
+    shared = page.evaluate("window.__shared")
+    assert len(shared) == 1 and shared[0]["url"] == link
+    assert link not in shared[0]["text"] and shared[0]["text"]  # the link goes once, as the url
+    assert page.evaluate("window.__copied") == [] and page.evaluate("window.__opened") == []
+    expect(page.locator("#status-linkedin")).to_have_text("Shared.")
+    assert events(session, sharer) == [("linkedin", "webshare")]
+
+
+def test_phone_without_share_sheet_copies_then_opens(setup, session, signed_in_page):
+    post, sharer = setup
+    page = open_share_page(signed_in_page, sharer, post, PHONE, RECORDER, NO_SHARE_SHEET)
+    sent = watch_events(page)
+    text = page.locator("#text-mastodon").input_value()
+    with page.expect_response(lambda r: r.url.endswith("/share/event")):
+        page.get_by_role("button", name="Share on Mastodon").click()
+    assert page.evaluate("window.__copied") == [text]
+    opened = page.evaluate("window.__opened")
+    assert len(opened) == 1 and opened[0] == page.locator("#open-mastodon").get_attribute("href")
+    expect(page.locator("#status-mastodon")).to_contain_text("Text copied, and Mastodon opened")
+    assert len(sent) == 1 and events(session, sharer) == [("mastodon", "intent")]
+
+    # a text without its tracked link is refused on the card: nothing copied, opened or counted
+    link = page.locator("#card-linkedin").get_attribute("data-link") or ""
+    page.locator("#text-linkedin").fill("My own words, and the link is gone")
+    page.get_by_role("button", name="Share on LinkedIn").click()
+    expect(page.locator("#warnings-linkedin")).to_contain_text(f"Your tracked link {link} is missing")
+    expect(page.locator("#status-linkedin")).to_contain_text("Not shared")
+    assert page.evaluate("window.__copied") == [text] and len(page.evaluate("window.__opened")) == 1
+    page.screenshot(path="/tmp/share-networks-refused.png", full_page=True)
+    assert events(session, sharer) == [("mastodon", "intent")]
+
+
+def no_horizontal_scroll(page: Page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"the page scrolls sideways: {width}px wide"
