@@ -57,7 +57,7 @@
       if (state.intent) open.href = state.intent;
       if (within) open.removeAttribute("aria-disabled"); else open.setAttribute("aria-disabled", "true");
     }
-    if (state.problems) card.problems = state.problems;
+    if (state.problems) { card.problems = state.problems; card.problemsStale = false; }
   }
   var lastWarnings = [];
   function showWarnings(list) {
@@ -81,8 +81,9 @@
 
   // --- measuring (counts, problems, similarity) ------------------------------------------------
   function measure() {
-    var data = new FormData();
+    var data = new FormData(), sent = {};
     platformsOf().forEach(function (p) {
+      sent[p] = textOf(p);
       data.append("text-" + p, textOf(p));
       if (subjectOf(p)) data.append("subject-" + p, subjectOf(p));
     });
@@ -91,6 +92,7 @@
         var card = $("card-" + p);
         // problems are the person's to fix: shown on texts they wrote, not on hub's proposals
         if (!edited(card)) j.platforms[p].problems = [];
+        if (textOf(p) !== sent[p]) delete j.platforms[p].problems;  // about a text changed since: wait for the next
         applyState(p, j.platforms[p]);
       });
       showWarnings(j.warnings || []);
@@ -116,6 +118,7 @@
       } else {
         var card = $("card-" + platform), message = (res.json && res.json.message) || "This text could not be kept.";
         card.problems = [message];
+        card.problemsStale = textOf(platform) !== text;
         showWarnings(lastWarnings);
         setStatus(platform, "Not saved yet: fix what is named above. What you typed stays here and on this device.");
       }
@@ -130,6 +133,7 @@
   function cardEdited(platform) {
     var card = $("card-" + platform);
     card.dataset.edited = "1";
+    card.problemsStale = true;  // what was measured was about the text before this change
     card.querySelector(".source-badge").textContent = BADGES.yours;
     keepLocal("text-" + platform, { text: textOf(platform), subject: subjectOf(platform) });
     setStatus(platform, "Unsaved changes…");
@@ -209,7 +213,7 @@
     if (Number(card.dataset.limit) < Number($("counter-" + platform).querySelector(".count").textContent)) {
       return "Too long for " + nameOf(platform) + ": shorten it to share.";
     }
-    return (edited(card) && card.problems && card.problems.length) ? card.problems.join(" ") : "";
+    return (edited(card) && !card.problemsStale && card.problems && card.problems.length) ? card.problems.join(" ") : "";
   }
   function refuse(platform, message) {
     var card = $("card-" + platform);

@@ -44,10 +44,15 @@ def test_share_page_counts_blocks_copies_opens_and_tracks(app, session, live_ser
 
     # Copy a text: the clipboard holds it and a share event is recorded.
     bluesky = page.locator("#text-bluesky")
-    bluesky.fill("Small PRs changed how we review. My take:")
-    page.locator("#card-bluesky .copy").click()
+    bluesky_link = page.locator("#card-bluesky").get_attribute("data-link")
+    bluesky.fill("Small PRs changed how we review. My take:")  # the tracked link is gone: refused on the card
+    page.get_by_role("button", name="Copy text for Bluesky").click()
+    expect(page.locator("#warnings-bluesky")).to_contain_text("Your tracked link")
+    expect(page.locator("#card-bluesky .copy")).to_have_text("Copy text")
+    bluesky.fill(f"Small PRs changed how we review. My take: {bluesky_link}")
+    page.get_by_role("button", name="Copy text for Bluesky").click()
     expect(page.locator("#card-bluesky .copy")).to_have_text("Copied ✓")
-    assert page.evaluate("navigator.clipboard.readText()") == "Small PRs changed how we review. My take:"
+    assert page.evaluate("navigator.clipboard.readText()") == f"Small PRs changed how we review. My take: {bluesky_link}"
 
     # Open an intent: the URL carries the person's text and their own tracked link.
     mastodon_link = page.locator("#card-mastodon").get_attribute("data-link")
