@@ -18,6 +18,7 @@ pytestmark = pytest.mark.browser
 
 EDIT_URL = re.compile(r"/posts/(\d+)/edit$")
 PUBLIC_URL = re.compile(r"/p/(\d+)-[a-z0-9-]+$")
+SHARE_URL = re.compile(r"/p/(\d+)/share$")
 
 
 def fresh(session: Any) -> None:
@@ -73,9 +74,11 @@ def test_sign_up_write_with_live_preview_publish_in_at_most_five_page_actions(ne
     expect(page.locator("#autosave-conflict")).to_be_hidden()
     page.screenshot(path="/tmp/editor.png", full_page=True)
 
-    actions.click(page.locator("#publish-button"), lands_on=PUBLIC_URL)
-    public_url = page.url
-    expect(page.locator(".flash-success")).to_contain_text("Published")
+    actions.click(page.locator("#publish-button"), lands_on=SHARE_URL)  # straight to sharing it
+    expect(page.locator(".flash-success")).to_have_text("Published. Now share it")
+    expect(page.locator("#link-preview")).to_contain_text("What I learned in week one")
+    public_url = page.get_by_role("link", name="What I learned in week one").get_attribute("href") or ""
+    page.goto(public_url)
     expect(page.locator("article.post h1")).to_have_text("What I learned in week one")
     expect(page.locator(".post-body strong")).to_have_text("world")
     expect(page.locator(".post-body li")).to_have_text(["one", "two"])

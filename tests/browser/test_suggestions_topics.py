@@ -152,6 +152,8 @@ def test_comms_topic_is_picked_up_written_with_the_brief_and_listed(signed_in_pa
     page_w.locator("#body").fill("More light, and **closer** to the station.")
     expect(page_w.locator("#preview-body strong")).to_have_text("closer")
     page_w.locator("#publish-button").click()
+    expect(page_w).to_have_url(re.compile(r"/p/\d+/share$"))  # publishing lands on the share page
+    page_w.get_by_role("link", name="Why we moved").click()
     expect(page_w).to_have_url(PUBLIC_URL)
     expect(page_w.locator("article.post h1")).to_have_text("Why we moved")
 
