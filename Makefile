@@ -18,13 +18,15 @@ install: $(STAMP)
 ## run: migrate the embedded SQLite database, seed demo data once, serve with gunicorn
 # The public address follows PORT unless HUB_BASE_URL says otherwise (share links, feeds, e-mails use it).
 # The access log leaves out the client's address: hub promises readers that no IP address is kept.
+# --limit-request-line 8190: a long search typed into the address reaches hub, which answers with its
+# own page and a message (gunicorn's default, 4094, answers a bare "414 Request-URI Too Long").
 ACCESS_LOG_FORMAT := %(t)s "%(r)s" %(s)s %(b)s %(M)sms
 run: export HUB_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: $(STAMP)
 	$(BIN)/hub migrate
 	$(BIN)/hub seed --if-empty
 	$(BIN)/hub about --port $(PORT)
-	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - \
+	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --limit-request-line 8190 --access-logfile - \
 		--access-logformat '$(ACCESS_LOG_FORMAT)' 'hub:create_app()'
 
 ## test: the whole suite (SQLite always; PostgreSQL when HUB_TEST_DATABASE_URL is set)

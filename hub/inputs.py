@@ -29,6 +29,9 @@ from hub.errors import ValidationError
 MAX_INT = 2**31 - 1
 #: The last page of a paged list anyone may ask for (far beyond any real list, far below an overflow).
 MAX_PAGE = 100_000
+#: The longest search (``?q=``) looked up: the search boxes say so (maxlength), and a longer one
+#: typed into the address is cut here with a message on the page, never silently.
+SEARCH_MAX = 200
 
 
 class BoundedIntConverter(IntegerConverter):
@@ -126,6 +129,15 @@ def json_strings(data: dict[str, Any], name: str, *, max_items: int, max_length:
         if len(item) > max_length:
             raise ValidationError(name, f"Each item of “{name}” must be at most {max_length} characters.")
     return value
+
+
+def arg_search(name: str = "q") -> tuple[str, str | None]:
+    """``?q=``: the search, and a message when it was longer than SEARCH_MAX and was cut."""
+    q = request.args.get(name, "")
+    if len(q) <= SEARCH_MAX:
+        return q, None
+    return q[:SEARCH_MAX], (f"A search is at most {SEARCH_MAX} characters: yours had {len(q):,}, "
+                            f"so hub searched for its first {SEARCH_MAX}.")
 
 
 def _refuse_unstorable_url() -> None:

@@ -10,12 +10,25 @@ from hub.forms import FlaskForm, IdField, MarkdownBudget, RevisionIdField
 from hub.posts.services import BODY_MAX, KEY_POINT_MAX, SUMMARY_MAX, TITLE_MAX
 
 
+def _over(what: str) -> str:
+    return f"{what} is too long: %(length)d characters, %(max)d at most. Shorten it: hub never cuts what you wrote."
+
+
+def _counted(limit: int) -> dict[str, object]:
+    """Shown with a counter (the editor's JS reads ``data-max``); no ``maxlength``, which makes
+    the browser cut a paste silently: the server says what is too long instead."""
+    return {"maxlength": False, "data-max": limit}
+
+
 class PostForm(FlaskForm):
-    title = StringField("Title", validators=[Length(max=TITLE_MAX)])
+    title = StringField("Title", validators=[Length(max=TITLE_MAX, message=_over("The title"))],
+                        render_kw=_counted(TITLE_MAX))
     summary = TextAreaField(
-        "Summary (optional: shown in lists and link previews)", validators=[Length(max=SUMMARY_MAX)]
+        "Summary (optional: shown in lists and link previews)",
+        validators=[Length(max=SUMMARY_MAX, message=_over("The summary"))], render_kw=_counted(SUMMARY_MAX),
     )
-    body = TextAreaField("Body (Markdown)", validators=[Length(max=BODY_MAX), MarkdownBudget()])
+    body = TextAreaField("Body (Markdown)", validators=[Length(max=BODY_MAX, message=_over("The text")), MarkdownBudget()],
+                         render_kw={"maxlength": False})
     tags = StringField("Tags (comma separated)", validators=[Length(max=600)])
     cover_image_id = IdField("Cover image", validators=[Optional()])
     base_revision_id = RevisionIdField()
@@ -23,7 +36,8 @@ class PostForm(FlaskForm):
     publish_at = StringField("Publish at", validators=[Optional(), Length(max=40)])
     time_zone = StringField(validators=[Optional(), Length(max=64)])  # the browser's IANA zone
     # A loose bound on shape only: the service checks KEY_POINT_MAX with a clearer message.
-    key_point = TextAreaField("Key point (optional)", validators=[Length(max=KEY_POINT_MAX * 10)])
+    key_point = TextAreaField("Key point (optional)", validators=[Length(max=KEY_POINT_MAX * 10)],
+                              render_kw={"maxlength": False})
     # "1" while the key point field still holds hub's untouched suggestion (see the editor's JS).
     key_point_suggested = HiddenField(default="")
 

@@ -257,6 +257,8 @@ def create_draft(session: Session, author: User, data: PostInput, *, kind: Revis
     """A new draft owned by ``author`` with ``data`` as revision 1."""
     if not author.is_active:
         raise PermissionDenied("Deactivated accounts cannot write.")
+    if not data.title.strip() and not data.body.strip():
+        raise ValidationError("title", "Write a title or some text first: an empty draft is not kept.")
     _check_input(session, data)
     post = Post(author_id=author.id, status=PostStatus.DRAFT)
     session.add(post)

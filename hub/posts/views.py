@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from hub.db import get_session, savepoint
 from hub.errors import Conflict, PermissionDenied, ValidationError
 from hub.forms import ConfirmForm
-from hub.inputs import arg_int, arg_page
+from hub.inputs import SEARCH_MAX, arg_int, arg_page, arg_search
 from hub.lib.markdown import markdown_to_text, reading_minutes, render_markdown, word_count
 from hub.lib.textdiff import diff, has_changes
 from hub.posts import queries, services, share_target
@@ -67,6 +67,17 @@ def _suggest_key_point(form: PostForm) -> None:
 
 
 
+def _titled_if_going_live(form: PostForm) -> bool:
+    """Publishing or scheduling needs a title: without one, nothing is saved and the form comes
+    back with the title marked (what was typed stays in the form, and autosave keeps it)."""
+    action = request.form.get("action", "save")
+    if action in ("publish", "schedule") and not (form.title.data or "").strip():
+        verb = "publishing" if action == "publish" else "scheduling it"
+        show_error(form, ValidationError("title", f"Give the post a title before {verb}."))
+        return False
+    return True
+
+
 def _current(post: Post) -> PostRevision:
     """The post's newest revision. Every post has one from the flush that creates it: the column is
     nullable only because post and revision point at each other."""
@@ -78,18 +89,17 @@ def _current(post: Post) -> PostRevision:
 @login_required
 def mine():
     archived = request.args.get("archived") == "1"
-    page = queries.my_posts(
-        get_session(), current_user, query=request.args.get("q", ""), archived=archived, page=arg_page()
-    )
-    return render_template("posts/mine.html", page=page, q=request.args.get("q", ""), archived=archived)
+    q, q_notice = arg_search()
+    page = queries.my_posts(get_session(), current_user, query=q, archived=archived, page=arg_page())
+    return render_template("posts/mine.html", page=page, q=q, q_notice=q_notice, q_max=SEARCH_MAX, archived=archived)
 
 
 @bp.route("/colleagues")
 @login_required
 def colleagues():
-    q = request.args.get("q", "")
+    q, q_notice = arg_search()
     page = queries.published(get_session(), query=q, page=arg_page())
-    return render_template("posts/colleagues.html", page=page, q=q)
+    return render_template("posts/colleagues.html", page=page, q=q, q_notice=q_notice, q_max=SEARCH_MAX)
 
 
 @bp.route("/write", methods=["GET", "POST"])
@@ -98,7 +108,7 @@ def new():
     form = PostForm()
     if request.method == "GET":
         form.key_point_suggested.data = "1"
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _titled_if_going_live(form):
         db = get_session()
         try:
             post = services.create_draft(db, current_user, _input(form))
@@ -146,7 +156,7 @@ def edit(post_id: int):
             else:
                 form.key_point.data = revision.key_point
     conflict = None
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _titled_if_going_live(form):
         try:
             services.save_from_editor(get_session(), post, current_user, _input(form),
                                       base_revision_id=form.base_revision_id.data,

@@ -24,7 +24,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 
 from hub.db import get_session, utcnow
-from hub.inputs import arg_page
+from hub.inputs import SEARCH_MAX, arg_page, arg_search
 from hub.insights import queries as insights_queries
 from hub.insights.forms import FeedbackForm, feedback_token
 from hub.insights.models import Feedback
@@ -117,12 +117,12 @@ def _cache_headers(response: Response) -> Response:
 
 @bp.get("/")
 def home():
-    page = queries.published(
-        get_session(), query=request.args.get("q", ""), page=arg_page(), per_page=current_app.config["POSTS_PER_PAGE"]
-    )
+    q, q_notice = arg_search()
+    page = queries.published(get_session(), query=q, page=arg_page(), per_page=current_app.config["POSTS_PER_PAGE"])
     today = utcnow().date()
     topics = home_topics(get_session(), today) if current_user.is_authenticated else []  # open topics, for colleagues
-    return render_template("public/home.html", page=page, q=request.args.get("q", ""), topics=topics, today=today)
+    return render_template("public/home.html", page=page, q=q, q_notice=q_notice, q_max=SEARCH_MAX, topics=topics,
+                           today=today)
 
 
 @bp.get("/p/<int:post_id>")

@@ -34,7 +34,7 @@
   // Key point: a counter, and hub's suggestion marked as such until the author edits or clears it.
   function showKeyPoint() {
     var count = $("key-point-count"), max = Number(count.dataset.max), n = keyPoint.value.length;
-    count.textContent = n + " / " + max + (n > max ? ": too long, keep it to one or two sentences" : "");
+    count.textContent = n + " / " + max + (n > max ? ": " + (n - max) + " too many, keep it to one or two sentences" : "");
     count.classList.toggle("over-limit", n > max);
     var suggested = isSuggestion();
     $("key-point-badge").hidden = !suggested || !keyPoint.value;
@@ -218,6 +218,25 @@
     ownKeyPoint();
     scheduleAutosave();
     keyPoint.focus();
+  });
+  // Character counters on the limited fields (title, summary): the browser never cuts a paste,
+  // the counter says when it is too long, and the server refuses it with the same message.
+  Array.prototype.forEach.call(form.querySelectorAll("input[data-max], textarea[data-max]"), function (el) {
+    var max = Number(el.dataset.max), out = document.createElement("p");
+    out.className = "help counter field-counter";
+    out.id = el.id + "-count";
+    out.setAttribute("aria-live", "polite");
+    el.insertAdjacentElement("afterend", out);
+    el.setAttribute("aria-describedby", ((el.getAttribute("aria-describedby") || "") + " " + out.id).trim());
+    function show() {
+      var n = el.value.length, over = n - max;
+      out.textContent = n + " / " + max + (over > 0 ? ": " + over + " too many. Shorten it to save; nothing is cut." : "");
+      out.classList.toggle("over-limit", over > 0);
+      if (over > 0) el.setAttribute("aria-invalid", "true");
+      else if (!el.closest(".has-error")) el.setAttribute("aria-invalid", "false");
+    }
+    el.addEventListener("input", show);
+    show();
   });
   showKeyPoint();
   renderPreview();

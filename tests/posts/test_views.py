@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -33,11 +35,56 @@ def test_publishing_changes_of_a_live_post_lands_on_the_post(client, author, mak
     assert response.status_code == 302 and response.headers["Location"].startswith(f"/p/{post.id}-")
 
 
-def test_publish_without_title_keeps_the_saved_draft(client, author):
-    response = client.post("/write", data={"title": "", "body": "Words I typed", "action": "publish"})
-    assert response.status_code == 302 and "/edit" in response.headers["Location"]
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "not published" in page and "Words I typed" in page
+def test_publish_without_title_marks_the_title_and_saves_nothing(client, author, session):
+    response = client.post("/write", data={"title": "  ", "body": "Words I typed", "summary": "My summary",
+                                           "action": "publish"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Words I typed" in html and "My summary" in html
+    title = re.search(r"<input[^>]*id=\"title\"[^>]*>", html)
+    assert title and 'aria-invalid="true"' in title.group(0) and "title-error" in title.group(0)
+    assert 'id="title-error">Give the post a title before publishing.</p>' in html
+    assert session.scalar(sa.select(sa.func.count()).select_from(Post)) == 0  # no untitled draft piles up
+
+
+def test_publishing_an_existing_draft_without_title_changes_nothing(client, author, make_post, session):
+    post = make_post(author=author, title="Kept", body="first")
+    response = client.post(f"/posts/{post.id}/edit", data={"title": "", "body": "second", "action": "publish",
+                                                          "base_revision_id": post.current_revision_id})
+    assert response.status_code == 200 and "Give the post a title before publishing." in response.get_data(as_text=True)
+    session.expire_all()
+    assert post.status == PostStatus.DRAFT and post.current_revision.title == "Kept"
+
+
+def test_a_save_with_neither_title_nor_text_creates_nothing(client, author, session):
+    response = client.post("/write", data={"title": "", "body": "  \n", "action": "save"})
+    assert response.status_code == 200 and "an empty draft is not kept" in response.get_data(as_text=True)
+    assert client.post("/write/autosave", data={"title": "", "body": ""}).status_code == 422
+    assert session.scalar(sa.select(sa.func.count()).select_from(Post)) == 0
+
+
+def test_over_long_fields_are_refused_with_a_clear_message_never_cut(client, author, session):
+    long_title = "t" * 20_000
+    response = client.post("/write", data={"title": long_title, "body": "keep me", "action": "publish"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and long_title in html and "keep me" in html
+    assert "The title is too long: 20000 characters, 300 at most." in html
+    assert session.scalar(sa.select(sa.func.count()).select_from(Post)) == 0
+    response = client.post("/write", data={"title": "Fine", "summary": "s" * 601, "action": "save"})
+    assert "The summary is too long: 601 characters, 600 at most." in response.get_data(as_text=True)
+    editor = client.get("/write").get_data(as_text=True)
+    assert 'data-max="300"' in editor and 'data-max="600"' in editor
+    assert "maxlength" not in re.search(r"<input[^>]*id=\"title\"[^>]*>", editor).group(0)  # the browser cuts nothing
+
+
+@pytest.mark.parametrize("path", ["/", "/posts", "/colleagues"])
+def test_a_very_long_search_gets_a_normal_page_and_a_message(client, author, path):
+    response = client.get(path, query_string={"q": "a" * 5000})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "A search is at most 200 characters: yours had 5,000" in html
+    assert 'maxlength="200"' in html and f'value="{"a" * 200}"' in html
+    plain = client.get(path, query_string={"q": "short"}).get_data(as_text=True)
+    assert "A search is at most" not in plain
 
 
 def test_validation_error_keeps_typed_text(client, author):
