@@ -27,8 +27,8 @@ class PostForm(FlaskForm):
         "Summary (optional: shown in lists and link previews)",
         validators=[Length(max=SUMMARY_MAX, message=_over("The summary"))], render_kw=_counted(SUMMARY_MAX),
     )
-    body = TextAreaField("Body (Markdown)", validators=[Length(max=BODY_MAX, message=_over("The text")), MarkdownBudget()],
-                         render_kw={"maxlength": False})
+    body = TextAreaField("Body (Markdown)", render_kw={"maxlength": False},
+                         validators=[Length(max=BODY_MAX, message=_over("The text")), MarkdownBudget()])
     tags = StringField("Tags (comma separated)", validators=[Length(max=600)])
     cover_image_id = IdField("Cover image", validators=[Optional()])
     base_revision_id = RevisionIdField()
