@@ -89,6 +89,43 @@ def _demote_h1(state: StateCore) -> None:
 _md.core.ruler.push("hub_demote_h1", _demote_h1)
 
 
+def _is_own_image(src: str) -> bool:
+    """hub shows only its own uploads (``/img/<file>``; the sanitizer and the CSP say the same)."""
+    return src.startswith("/img/") and "//" not in src
+
+
+def _outside_images_as_links(state: StateCore) -> None:
+    # An image from elsewhere would be an empty <img> once sanitized: make it a link to the image,
+    # named by its description, and note it (``outside_images``) so the editor can say so.
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        children: list[Token] = []
+        for token in block.children:
+            src = str(token.attrGet("src") or "") if token.type == "image" else ""
+            if token.type != "image" or _is_own_image(src):
+                children.append(token)
+                continue
+            opening = Token("link_open", "a", 1, attrs={"href": src}, meta={"outside_image": src})
+            label = Token("text", "", 0, content=f"Image: {token.content}" if token.content.strip() else src)
+            children.extend((opening, label, Token("link_close", "a", -1)))
+        block.children = children
+
+
+_md.core.ruler.push("hub_outside_images", _outside_images_as_links)
+
+
+def outside_images(text: str) -> list[str]:
+    """Addresses of the images in ``text`` that hub does not show (not uploaded to hub): each is
+    rendered as a link to it instead of an image."""
+    found: list[str] = []
+    for block in _tokens(text or ""):
+        for token in block.children or ():
+            if token.type == "link_open" and token.meta.get("outside_image"):
+                found.append(token.meta["outside_image"])
+    return found
+
+
 # What one body may ask of the renderer, checked before parsing. markdown-it's work grows with
 # the tokens a text makes, not its length: prose is cheap at any accepted length, but 200,000
 # characters of "*a" or "- a" lines cost seconds. Each formatting character and each line counts;

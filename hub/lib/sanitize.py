@@ -44,6 +44,14 @@ def _filter(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
+# An <img> whose src was refused shows nothing and tells nothing: drop it whole.
+_IMG = re.compile(r'<img((?:\s+[a-z-]+="[^"]*")*)\s*/?>')
+
+
+def _drop_empty_images(html: str) -> str:
+    return _IMG.sub(lambda m: m.group(0) if ' src="' in m.group(1) else "", html)
+
+
 # A <pre> whose text starts with a newline must be written with one more: parsers drop the first.
 _PRE_NEWLINE = re.compile(r'(<pre(?: [a-z-]+="[^"]*")*>)\n')
 
@@ -60,7 +68,7 @@ def _clean_once(html: str) -> str:
     )
     # The serializer writes a CR that came from "&#13;" as a raw CR, which the next parse
     # reads as LF; keep it as a reference so that the output parses back to itself.
-    return _PRE_NEWLINE.sub("\\1\n\n", out.replace("\r", "&#13;"))
+    return _PRE_NEWLINE.sub("\\1\n\n", _drop_empty_images(out).replace("\r", "&#13;"))
 
 
 def sanitize_html(html: str) -> str:

@@ -14,7 +14,7 @@ from hub.db import get_session, savepoint
 from hub.errors import Conflict, PermissionDenied, ValidationError
 from hub.forms import ConfirmForm
 from hub.inputs import SEARCH_MAX, arg_int, arg_page, arg_search
-from hub.lib.markdown import markdown_to_text, reading_minutes, render_markdown, word_count
+from hub.lib.markdown import markdown_to_text, outside_images, reading_minutes, render_markdown, word_count
 from hub.lib.textdiff import diff, has_changes
 from hub.posts import queries, services, share_target
 from hub.posts.forms import ImageForm, PostForm, PreviewForm, RestoreForm, TakedownForm
@@ -201,6 +201,9 @@ def _after_save(post: Post, form: PostForm) -> BaseResponse:
     saved when the request commits, so it never loses what was typed."""
     action = request.form.get("action", "save")
     db = get_session()
+    if outside := outside_images(form.body.data or ""):
+        flash(f"Images from other sites are not shown in posts ({', '.join(outside[:3])}): readers get a link to "
+              "them instead. Use Insert image to upload them.", "info")
     try:
         if action == "publish":
             was_public = post.is_public
@@ -279,7 +282,7 @@ def preview():
     key_point = (suggest_key_point(form.title.data or "", body, summary=form.summary.data or "")
                  if form.want_key_point.data == "1" else None)
     return jsonify(html=render_markdown(body), words=words, minutes=reading_minutes(words),
-                   key_point=key_point)
+                   key_point=key_point, outside_images=outside_images(body))
 
 
 @bp.post("/posts/<int:post_id>/<any(publish, unpublish, archive, unarchive, unschedule):action>")
@@ -413,7 +416,7 @@ def upload_image():
         get_session().rollback()
         return jsonify(error="invalid", message=exc.message), 422
     url = url_for("posts.image", filename=image.filename)
-    alt = (image.alt or "image").replace("]", "").replace("[", "")
+    alt = " ".join((image.alt or "").replace("]", "").replace("[", "").split())  # the description the editor asked for
     return jsonify(id=image.id, url=url, markdown=f"![{alt}]({url})", width=image.width, height=image.height)
 
 

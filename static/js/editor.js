@@ -65,6 +65,10 @@
         showKeyPoint();
       }
       previewBody.innerHTML = j.html; // sanitized by the server's sanitize_html, same as publishing
+      var outside = $("outside-images"), urls = j.outside_images || [];
+      outside.hidden = !urls.length;
+      outside.textContent = urls.length ? "Images from other sites are not shown in posts (" + urls.join(", ") +
+        "): readers get a link to them instead. Use Insert image to upload them." : "";
       $("word-count").textContent = j.words + (j.words === 1 ? " word" : " words");
       $("reading-time").textContent = j.minutes + " min read";
     }).catch(function () {});
@@ -176,9 +180,10 @@
   } catch (e) {}
 
   // Images: upload, then insert Markdown at the cursor (inline) or set the cover.
-  function upload(file) {
+  function upload(file, alt) {
     var data = new FormData();
     data.append("image", file);
+    if (alt) data.append("alt", alt);
     data.append("csrf_token", csrf);
     $("upload-status").textContent = "Uploading " + file.name + "…";
     return post(form.dataset.uploadUrl, data).then(function (r) {
@@ -189,16 +194,42 @@
       });
     }).catch(function (err) { $("upload-status").textContent = err.message; throw err; });
   }
-  $("image-input").addEventListener("change", function () {
-    var file = this.files[0];
+  // An image in the text: ask for its description (alt), then upload and insert both.
+  var pendingImage = null, describe = $("image-describe"), altInput = $("image-alt");
+  function closeDescribe() {
+    pendingImage = null; describe.hidden = true; altInput.value = "";
+    $("image-alt-error").hidden = true; altInput.removeAttribute("aria-invalid");
+  }
+  function insertImage() {
+    var alt = altInput.value.trim(), file = pendingImage;
     if (!file) return;
-    upload(file).then(function (j) {
+    if (!alt) {
+      $("image-alt-error").hidden = false; altInput.setAttribute("aria-invalid", "true"); altInput.focus();
+      return;
+    }
+    closeDescribe();
+    upload(file, alt).then(function (j) {
       var at = body.selectionStart || body.value.length;
       var text = "\n" + j.markdown + "\n";
       body.value = body.value.slice(0, at) + text + body.value.slice(at);
       body.dispatchEvent(new Event("input", { bubbles: true }));
+      body.focus();
     }).catch(function () {});
+  }
+  $("image-input").addEventListener("change", function () {
+    var file = this.files[0];
     this.value = "";
+    if (!file) return;
+    pendingImage = file;
+    $("image-alt-file").textContent = file.name + ":";
+    describe.hidden = false;
+    altInput.focus();
+  });
+  $("image-insert").addEventListener("click", insertImage);
+  $("image-cancel").addEventListener("click", function () { closeDescribe(); $("upload-status").textContent = "No image inserted."; });
+  altInput.addEventListener("keydown", function (e) {
+    if (e.key === "Enter") { e.preventDefault(); insertImage(); }
+    else if (e.key === "Escape") { e.preventDefault(); closeDescribe(); }
   });
   $("cover-input").addEventListener("change", function () {
     var file = this.files[0];
