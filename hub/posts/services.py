@@ -253,11 +253,15 @@ def _stale(current: PostRevision) -> Conflict:
     )
 
 
-def create_draft(session: Session, author: User, data: PostInput, *, kind: RevisionKind = RevisionKind.SAVE) -> Post:
-    """A new draft owned by ``author`` with ``data`` as revision 1."""
+def create_draft(
+    session: Session, author: User, data: PostInput, *, kind: RevisionKind = RevisionKind.SAVE, empty: bool = False
+) -> Post:
+    """A new draft owned by ``author`` with ``data`` as revision 1. Neither title nor text: refused
+    (empty drafts would pile up), unless the caller starts one on purpose (``empty``: a topic
+    picked up, which the draft links to)."""
     if not author.is_active:
         raise PermissionDenied("Deactivated accounts cannot write.")
-    if not data.title.strip() and not data.body.strip():
+    if not empty and not data.title.strip() and not data.body.strip():
         raise ValidationError("title", "Write a title or some text first: an empty draft is not kept.")
     _check_input(session, data)
     post = Post(author_id=author.id, status=PostStatus.DRAFT)

@@ -272,7 +272,7 @@ def pick_up(session: Session, actor: User, topic: Topic) -> Post:
     _require_active(actor)
     if topic.is_closed:
         raise ValidationError(None, "This topic is closed. You can still write about it: start a post of your own.")
-    post = posts.create_draft(session, actor, PostInput(title=""))
+    post = posts.create_draft(session, actor, PostInput(title=""), empty=True)  # linked to the topic on purpose
     post.topic_id = topic.id
     return post
 
