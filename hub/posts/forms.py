@@ -44,8 +44,9 @@ class PostForm(FlaskForm):
 
 class PreviewForm(FlaskForm):
     body = TextAreaField(validators=[Length(max=BODY_MAX), MarkdownBudget()])
-    title = StringField(validators=[Optional(), Length(max=TITLE_MAX)])
-    summary = TextAreaField(validators=[Optional(), Length(max=SUMMARY_MAX)])
+    # Loose bounds: an over-long title is the editor's to report (its counter, the save), the preview goes on.
+    title = StringField(validators=[Optional(), Length(max=TITLE_MAX * 100)])
+    summary = TextAreaField(validators=[Optional(), Length(max=SUMMARY_MAX * 100)])
     want_key_point = HiddenField()  # "1": also return hub's key-point suggestion for this text
 
 

@@ -51,6 +51,7 @@
       headers: { "X-CSRFToken": csrf, "Accept": "application/json" } });
   }
 
+  var previewTicket = 0;
   function renderPreview() {
     var data = new FormData();
     data.append("body", body.value);
@@ -58,8 +59,10 @@
     data.append("title", title.value);
     data.append("summary", $("summary").value);
     if (isSuggestion()) data.append("want_key_point", "1");
+    var ticket = ++previewTicket;
     post(form.dataset.previewUrl, data).then(function (r) { return r.ok ? r.json() : null; }).then(function (j) {
-      if (!j) return;
+      if (!j || ticket !== previewTicket) return;  // an answer about an older text than the newest asked
+
       if (typeof j.key_point === "string" && isSuggestion() && document.activeElement !== keyPoint) {
         keyPoint.value = j.key_point; // the suggestion follows the text until the author takes it over
         showKeyPoint();

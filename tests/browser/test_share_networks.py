@@ -93,6 +93,9 @@ def test_desktop_your_networks_first_rest_folded_one_event_per_action(setup, ses
 def test_phone_share_sheet_one_button_per_card(setup, session, signed_in_page):
     post, sharer = setup
     page = open_share_page(signed_in_page, sharer, post, PHONE, RECORDER, SHARE_SHEET)
+    expect(page.locator("#my-networks .share-card h3")).to_have_text(["LinkedIn", "Mastodon"])
+    expect(page.locator("#other-networks summary")).to_have_text("Other networks (8)")
+    expect(page.locator("#card-x")).to_be_hidden()  # folded away
     card = page.locator("#card-linkedin")
     expect(card.get_by_role("button")).to_have_count(1)  # only "Share on LinkedIn": copy and open are for wide screens
     expect(card.get_by_role("button", name="Share on LinkedIn")).to_be_visible()
@@ -139,3 +142,54 @@ def test_phone_without_share_sheet_copies_then_opens(setup, session, signed_in_p
 def no_horizontal_scroll(page: Page) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"], f"the page scrolls sideways: {width}px wide"
+
+
+def test_phone_editor_marks_a_missing_title_counts_and_asks_for_image_descriptions(signed_in_page, session):
+    page, _user = signed_in_page(**PHONE)
+    page.goto("/write")
+    page.locator("#body").fill("Words I typed before giving it a title.")
+    page.locator("#publish-button").click()
+    title = page.locator("#title")
+    expect(title).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#title-error")).to_have_text("Give the post a title before publishing.")
+    expect(title).to_be_focused()
+    page.screenshot(path="/tmp/editor-phone-no-title.png")
+    expect(page.locator("#body")).to_have_value("Words I typed before giving it a title.")
+
+    title.fill("x" * 305)  # nothing cuts it: the counter says how much is too much
+    expect(title).to_have_value("x" * 305)
+    expect(page.locator("#title-count")).to_have_text("305 / 300: 5 too many. Shorten it to save; nothing is cut.")
+    title.fill("A title")
+    expect(page.locator("#title-count")).to_have_text("7 / 300")
+
+    page.locator("#image-input").set_input_files(files=[{"name": "roof.png", "mimeType": "image/png", "buffer": PNG}])
+    alt = page.get_by_role("textbox", name="Describe the image for people who cannot see it")
+    expect(alt).to_be_focused()
+    page.get_by_role("button", name="Insert with this description").click()  # no description yet: asked again
+    expect(page.locator("#image-alt-error")).to_be_visible()
+    page.screenshot(path="/tmp/editor-phone-describe.png")
+    alt.fill("The team on the roof")
+    alt.press("Enter")
+    expect(page.locator("#body")).to_have_value(re.compile(r"!\[The team on the roof\]\(/img/[^)]+\)"))
+    expect(page.locator("#preview-body img")).to_have_attribute("alt", "The team on the roof", timeout=10_000)
+
+    page.locator("#body").fill("Outside ![a stand](https://example.com/stand.jpg)")
+    expect(page.locator("#outside-images")).to_contain_text("Images from other sites are not shown")
+    expect(page.locator("#preview-body img")).to_have_count(0)
+    expect(page.locator("#preview-body a")).to_have_text("Image: a stand")
+    page.screenshot(path="/tmp/editor-phone.png")
+
+
+def _png() -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    raw = b"".join(b"\x00" + b"\x20\x60\xc0" * 8 for _ in range(6))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 8, 6, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+PNG = _png()
