@@ -152,7 +152,8 @@ def networks():
     form = NetworksForm(networks=chosen)
     if form.validate_on_submit():
         try:
-            kept = services.set_networks(db, current_user, form.networks.data or [])
+            ticked = form.networks.data or []  # in the form's order: networks kept from before keep their place
+            kept = services.set_networks(db, current_user, [p for p in chosen if p in ticked] + ticked)
         except ValidationError as exc:
             show_error(form, exc)
         else:

@@ -322,6 +322,17 @@
     card.problems = Array.prototype.map.call(card.querySelectorAll(".problem"), function (n) { return n.textContent; });
   });
 
+  // "Change them" / "Choose your networks": open the chooser below and move there.
+  var chooser = $("choose-networks"), change = $("change-networks");
+  if (chooser && change) {
+    change.addEventListener("click", function (e) {
+      e.preventDefault();
+      chooser.open = true;
+      chooser.scrollIntoView({ block: "start" });
+      chooser.querySelector("input[type=checkbox]").focus();
+    });
+  }
+
   // Bring back what this device typed but the server did not take (refused, or offline).
   var kept = local(), retry = false;
   if (typeof kept.words === "string" && kept.words !== words.value) {

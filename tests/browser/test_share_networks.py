@@ -74,6 +74,7 @@ def test_desktop_your_networks_first_rest_folded_one_event_per_action(setup, ses
     expect(other).not_to_have_attribute("open", re.compile(".*"))
     expect(page.locator("#card-x")).to_be_hidden()
     expect(page.locator("#link-preview")).to_contain_text("Why small pull requests win")
+    page.screenshot(path="/tmp/share-networks-desktop.png", full_page=True)
 
     with page.expect_response(lambda r: r.url.endswith("/share/event")):
         page.get_by_role("button", name="Copy text for LinkedIn").click()
@@ -88,6 +89,17 @@ def test_desktop_your_networks_first_rest_folded_one_event_per_action(setup, ses
 
     page.locator("#other-networks summary").click()  # the rest unfold on demand
     expect(page.locator("#card-x")).to_be_visible()
+
+    page.get_by_role("link", name="Change them").click()  # the chooser opens, with the two ticked
+    expect(page.get_by_role("checkbox", name="X", exact=True)).to_be_focused()  # the first one
+    expect(page.get_by_role("checkbox", name="LinkedIn")).to_be_checked()
+    expect(page.get_by_role("checkbox", name="Mastodon")).to_be_checked()
+    page.get_by_role("checkbox", name="Bluesky").check()
+    page.get_by_role("button", name="Save my networks").click()
+    expect(page.locator(".flash-success")).to_have_text(
+        "Your networks: LinkedIn, Mastodon, Bluesky. Share pages start with them.")
+    expect(page.locator("#my-networks .share-card h3")).to_have_text(["LinkedIn", "Mastodon", "Bluesky"])
+    expect(page.locator("#other-networks summary")).to_have_text("Other networks (7)")
 
 
 def test_phone_share_sheet_one_button_per_card(setup, session, signed_in_page):
