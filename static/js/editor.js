@@ -34,7 +34,7 @@
   // Key point: a counter, and hub's suggestion marked as such until the author edits or clears it.
   function showKeyPoint() {
     var count = $("key-point-count"), max = Number(count.dataset.max), n = keyPoint.value.length;
-    count.textContent = n + " / " + max + (n > max ? ": " + (n - max) + " too many, keep it to one or two sentences" : "");
+    count.textContent = n + " / " + max + (n > max ? ": too long by " + (n - max) + ", keep it to one or two sentences" : "");
     count.classList.toggle("over-limit", n > max);
     var suggested = isSuggestion();
     $("key-point-badge").hidden = !suggested || !keyPoint.value;
@@ -264,7 +264,7 @@
     el.setAttribute("aria-describedby", ((el.getAttribute("aria-describedby") || "") + " " + out.id).trim());
     function show() {
       var n = el.value.length, over = n - max;
-      out.textContent = n + " / " + max + (over > 0 ? ": " + over + " too many. Shorten it to save; nothing is cut." : "");
+      out.textContent = n + " / " + max + (over > 0 ? ": too long by " + over + ". Shorten it to save; nothing is cut." : "");
       out.classList.toggle("over-limit", over > 0);
       if (over > 0) el.setAttribute("aria-invalid", "true");
       else if (!el.closest(".has-error")) el.setAttribute("aria-invalid", "false");

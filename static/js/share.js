@@ -146,7 +146,7 @@
   var wordsBusy = null;
   function showWordsCount() {
     var count = $("own-words-count"), max = Number(count.dataset.max), n = words.value.trim().length;
-    count.textContent = n + " / " + max + (n > max ? ": " + (n - max) + " too many, keep it to a line or two" : "");
+    count.textContent = n + " / " + max + (n > max ? ": too long by " + (n - max) + ", keep it to a line or two" : "");
     count.classList.toggle("over-limit", n > max);
   }
   function applyCards(state) {

@@ -170,7 +170,7 @@ def test_phone_editor_marks_a_missing_title_counts_and_asks_for_image_descriptio
 
     title.fill("x" * 305)  # nothing cuts it: the counter says how much is too much
     expect(title).to_have_value("x" * 305)
-    expect(page.locator("#title-count")).to_have_text("305 / 300: 5 too many. Shorten it to save; nothing is cut.")
+    expect(page.locator("#title-count")).to_have_text("305 / 300: too long by 5. Shorten it to save; nothing is cut.")
     title.fill("A title")
     expect(page.locator("#title-count")).to_have_text("7 / 300")
 
