@@ -14,7 +14,8 @@ from hub.rewrite import OWN_WORDS_MAX
 class ShareTextForm(FlaskForm):
     platform = StringField(validators=[DataRequired(), Length(max=16)])
     text = TextAreaField(validators=[Length(max=70_000)])
-    subject = StringField(validators=[Optional(), Length(max=300)])
+    subject = StringField(validators=[Optional(), Length(
+        max=300, message="The subject or title is too long: %(length)d characters, %(max)d at most.")])
 
 
 class ShareEventForm(ShareTextForm):

@@ -186,7 +186,7 @@ def save_words(post_id: int):
     return jsonify(saved=True, words=row.words, **state)
 
 
-def _first_error(form: OwnWordsForm) -> str:
+def _first_error(form: OwnWordsForm | ShareTextForm) -> str:
     for errors in form.errors.values():
         return str(errors[0])
     return "Please check what you typed."
@@ -234,8 +234,8 @@ def measure(post_id: int):
 def save_text(post_id: int):
     post = _load(post_id)
     form = ShareTextForm()
-    if not form.validate():
-        return jsonify(error="invalid", fields=form.errors), 422
+    if not form.validate():  # the card shows the message, and keeps the text
+        return jsonify(error="invalid", fields=form.errors, message=_first_error(form)), 422
     db = get_session()
     links = services.links_for(db, post, current_user)
     platform = form.platform.data

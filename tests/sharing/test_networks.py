@@ -167,3 +167,12 @@ def test_share_page_warns_only_about_the_persons_own_networks(client, auth, sess
     measured = client.post(f"/p/{post.id}/share/measure", data={"text-linkedin": "Same words here, twice over.",
                                                                 "text-facebook": "Same words here, twice over."})
     assert measured.get_json()["warnings"] == []
+
+
+def test_an_over_long_subject_is_refused_with_a_message_for_the_card(client, auth, session, shared):
+    post, sharer, links = shared
+    auth.login(sharer)
+    text = f"Worth reading http://hub.test/s/{links['email'].code}"
+    response = client.post(f"/p/{post.id}/share/text", data={"platform": "email", "text": text, "subject": "s" * 301})
+    assert response.status_code == 422
+    assert response.get_json()["message"] == "The subject or title is too long: 301 characters, 300 at most."
