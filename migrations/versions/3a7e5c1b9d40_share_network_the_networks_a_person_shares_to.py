@@ -1,7 +1,7 @@
 """share_network: the networks each person chose to share to (the share page starts with them)
 
 Revision ID: 3a7e5c1b9d40
-Revises: 5f1c0de7a9b2
+Revises: fcb58f39832b
 Create Date: 2026-11-29 14:30:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '3a7e5c1b9d40'
-down_revision = '5f1c0de7a9b2'
+down_revision = 'fcb58f39832b'
 branch_labels = None
 depends_on = None
 
