@@ -17,7 +17,7 @@ from hub.library.forms import EditItemForm, FeedForm, ItemForm, PickForm
 from hub.library.models import ItemState, LibraryItem
 from hub.sharing import services as sharing
 from hub.sharing.forms import OwnWordsForm, ShareEventForm, ShareTextForm
-from hub.sharing.queries import Card, Warning, intent_for, item_similarity_warnings, link_url
+from hub.sharing.queries import Card, Warning, intent_for, item_similarity_warnings, link_url, networks, studio
 from hub.web import show_error
 
 bp = Blueprint("library", __name__, url_prefix="/library", cli_group="library")
@@ -102,7 +102,7 @@ def _cards(item: LibraryItem, words: str) -> tuple[list[Card], list[Warning]]:
     cards = queries.cards(db, item, current_user, links, current_app.config["BASE_URL"], disclosure, words=words)
     warnings = item_similarity_warnings(db, item.id, current_user, {c.platform: c.text for c in cards}, words=words,
                                         title=item.title, disclosure=disclosure)
-    return cards, warnings
+    return cards, networks(db, current_user).relevant(warnings)
 
 
 def _cards_json(item: LibraryItem, words: str) -> dict[str, object]:
@@ -122,8 +122,8 @@ def item(item_id: int):
     if item.is_active:
         words = queries.own_words(db, item, current_user)
         cards, warnings = _cards(item, words)
-        context = dict(cards=cards, warnings=warnings, platforms=platforms.PLATFORMS, form=ShareTextForm(),
-                       words_form=OwnWordsForm(words=words), words_max=sharing.OWN_WORDS_MAX)
+        context = dict(studio(db, current_user, cards, warnings).context(), platforms=platforms.PLATFORMS,
+                       form=ShareTextForm(), words_form=OwnWordsForm(words=words), words_max=sharing.OWN_WORDS_MAX)
     return render_template("library/item.html", item=item, topic=queries.topic_of(db, item), edit_form=edit_form,
                            can_edit=services.can_edit(current_user, item), pick_form=PickForm(), **context)
 
@@ -206,8 +206,9 @@ def measure(item_id: int):
                        "intent": intent_for(current_user, pid, text, url, request.form.get(f"subject-{pid}") or None),
                        "problems": sharing.text_problems(current_user, pid, text, link=url)}
     words = queries.own_words(db, item, current_user)
-    warnings = item_similarity_warnings(db, item.id, current_user, texts, words=words, title=item.title,
-                                        disclosure=sharing.get_setting(db, sharing.DISCLOSURE_KEY))
+    warnings = networks(db, current_user).relevant(item_similarity_warnings(
+        db, item.id, current_user, texts, words=words, title=item.title,
+        disclosure=sharing.get_setting(db, sharing.DISCLOSURE_KEY)))
     return jsonify(platforms=result, warnings=[w.as_json() for w in warnings])
 
 
@@ -216,8 +217,9 @@ def measure(item_id: int):
 def save_text(item_id: int):
     item = _load(item_id)
     form = ShareTextForm()
-    if not form.validate():
-        return jsonify(error="invalid", fields=form.errors), 422
+    if not form.validate():  # the card shows the message, and keeps the text
+        message = next((str(errors[0]) for errors in form.errors.values()), "Please check what you typed.")
+        return jsonify(error="invalid", fields=form.errors, message=message), 422
     db = get_session()
     links = services.links_for(db, item, current_user)
     platform = form.platform.data
@@ -249,27 +251,24 @@ def reset_text(item_id: int):
 @bp.post("/<int:item_id>/share/event")
 @login_required
 def event(item_id: int):
+    """One share, as hub.sharing's: recorded once, the text shared kept as the person's; a text
+    that could not be posted as it is (without the tracked link, over the limit...) is refused."""
     item = _load(item_id)
     form = ShareEventForm()
     if not form.validate():
         return jsonify(error="invalid", fields=form.errors), 422
     db = get_session()
+    platform, text = form.platform.data, form.text.data
     try:
-        services.record_share_event(db, item, current_user, form.platform.data, form.kind.data)
+        if text and platform in platforms.PLATFORMS:  # checked before anything is written
+            links = services.links_for(db, item, current_user)
+            link = link_url(current_app.config["BASE_URL"], links[platform].code)
+            services.save_share_text(db, item, current_user, platform, text, form.subject.data, link=link)
+        services.record_share_event(db, item, current_user, platform, form.kind.data)
     except ValidationError as exc:
         db.rollback()
-        return jsonify(error="invalid", message=exc.message), 422
-    kept = False
-    if form.text.data:
-        links = services.links_for(db, item, current_user)
-        link = link_url(current_app.config["BASE_URL"], links[form.platform.data].code)
-        try:
-            services.save_share_text(db, item, current_user, form.platform.data, form.text.data, form.subject.data,
-                                     link=link)
-            kept = True
-        except ValidationError:
-            pass  # the card already shows why; the share still counts
-    return jsonify(recorded=True, kept=kept)
+        return jsonify(error="invalid", field=exc.field, message=exc.message), 422
+    return jsonify(recorded=True, kept=bool(text))
 
 
 # --- feeds (comms) --------------------------------------------------------------------------------

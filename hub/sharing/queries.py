@@ -323,3 +323,27 @@ def reach(post_ids: Sequence[int], *, session: Session, **_: Any) -> dict[int, t
         .group_by(Click.post_id)
     ).all())
     return {pid: (shares.get(pid, 0), clicks.get(pid, 0)) for pid in ids if pid in shares or pid in clicks}
+
+
+@dataclass(frozen=True)
+class Studio:
+    """The share studio's cards laid out for ``user`` (templates/sharing/_studio.html): their
+    networks' cards first (``cards``), the rest folded away (``other_cards``), and the warnings
+    that matter to them. The post share page and a library item's page both use it."""
+
+    cards: list[Card]
+    other_cards: list[Card]
+    networks: Networks
+    warnings: list[Warning]
+    linkless: frozenset[str] = services.LINKLESS_PLATFORMS
+
+    def context(self) -> dict[str, Any]:
+        return {"cards": self.cards, "other_cards": self.other_cards, "networks": self.networks,
+                "warnings": self.warnings, "linkless": self.linkless}
+
+
+def studio(session: Session, user: User, cards: Sequence[Card], warnings: Sequence[Warning]) -> Studio:
+    """``cards`` and ``warnings`` of ``user``'s share studio, laid out by the networks they share to."""
+    found = networks(session, user)
+    first, others = found.split(cards) if found.first else (list(cards), [])
+    return Studio(first, others, found, found.relevant(warnings))

@@ -123,18 +123,14 @@ def share(post_id: int):
     db = get_session()
     words = queries.own_words(db, post, current_user)
     cards, warnings = _cards(post, words)  # makes the person's tracked links on their first visit
-    networks = queries.networks(db, current_user)
-    first, others = networks.split(cards) if networks.first else (cards, [])
+    studio = queries.studio(db, current_user, cards, warnings)
+    networks = studio.networks
     return render_template(
         "sharing/share.html",
         post=post,
-        cards=first,
-        other_cards=others,
-        networks=networks,
         networks_form=NetworksForm(networks=list(networks.first) if networks.chosen else [], post_id=post.id),
         preview=queries.link_preview(post, current_app.config["BASE_URL"]),
-        linkless=services.LINKLESS_PLATFORMS,
-        warnings=warnings,
+        **studio.context(),
         platforms=platforms.PLATFORMS,
         form=ShareTextForm(),
         words_form=OwnWordsForm(words=words),
