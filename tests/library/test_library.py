@@ -367,3 +367,21 @@ def test_an_item_attached_to_a_topic_uses_its_hashtags_and_campaign_and_is_liste
     assert item.title in listed and other.title not in listed and 'id="topic-filter"' in listed
     assert client.get("/library?topic=999999").status_code == 404
     assert client.get("/library?topic=abc").status_code == 400
+
+
+def test_an_item_page_starts_with_the_persons_networks_and_a_share_without_the_link_is_not_counted(
+        session, client, auth, make_user):
+    maria, jonas = make_user(name="Maria"), make_user(name="Jonas")
+    item = add(session, maria)
+    sharing.set_networks(session, jonas, ["mastodon", "linkedin"])
+    session.commit()
+    auth.login(jonas)
+    page = client.get(f"/library/{item.id}").get_data(as_text=True)
+    mine, _, folded = page.partition('id="other-networks"')
+    assert re.findall(r'id="card-(\w+)"', mine) == ["mastodon", "linkedin"]
+    assert "x" in re.findall(r'id="card-(\w+)"', folded) and "Other networks (" in folded
+    assert 'href="/share/networks" id="change-networks"' in page and "Share on Mastodon" in page
+    refused = client.post(f"/library/{item.id}/share/event",
+                          data={"platform": "x", "kind": "copy", "text": "Worth a read, no link here."})
+    assert refused.status_code == 422 and "tracked link" in refused.get_json()["message"]
+    assert session.scalar(sa.select(sa.func.count()).select_from(ShareEvent).where(ShareEvent.item_id == item.id)) == 0
