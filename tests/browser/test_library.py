@@ -61,6 +61,8 @@ def test_add_pick_share_in_own_words_follow_and_count(app, session, live_server,
 
     # an employee on a phone pastes a link: hub reads its preview; they add a line and share
     page, maria = signed_in_page(permissions=["clipboard-read", "clipboard-write"], **PHONE)
+    page.add_init_script("window.__shared = []; navigator.share = function (d) { window.__shared.push(d); "
+                         "return Promise.resolve(); };")
     page.goto("/library")
     session.expire_all()
     picked = session.scalar(sa.select(LibraryItem.id).where(LibraryItem.state == ItemState.ACTIVE))
@@ -81,8 +83,13 @@ def test_add_pick_share_in_own_words_follow_and_count(app, session, live_server,
     expect(linkedin).to_have_value(re.compile(re.escape(words)))
     link = page.locator("#card-linkedin").get_attribute("data-link")
     assert link and link.startswith(f"{live_server.url}/s/") and link in linkedin.input_value()
-    page.locator("#card-linkedin .copy").click()
-    expect(page.locator("#card-linkedin .copy")).to_have_text("Copied ✓")
+    # a phone shows one button per card, "Share on LinkedIn": the share sheet (recorded here) gets text and link
+    card = page.locator("#card-linkedin")
+    expect(card.locator(".copy")).to_be_hidden()
+    card.get_by_role("button", name="Share on LinkedIn").click()
+    expect(page.locator("#status-linkedin")).to_have_text("Shared.")
+    shared = page.evaluate("window.__shared")
+    assert len(shared) == 1 and shared[0]["url"] == link and words in shared[0]["text"]
     _fits(page)
     page.screenshot(path="/tmp/library-phone.png", full_page=True)
 
