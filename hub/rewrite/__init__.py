@@ -29,6 +29,7 @@ from hub.rewrite.hashtags import find_hashtags, make_hashtag, merge_hashtags
 from hub.rewrite.markdown import plain_text
 from hub.rewrite.similarity import (
     NEAR_DUPLICATE_THRESHOLD,
+    compared,
     is_near_duplicate,
     normalize,
     similar_pairs,
@@ -47,6 +48,7 @@ __all__ = [
     "SourcePost",
     "build_source",
     "check_proposal",
+    "compared",
     "disclosure_forms",
     "find_hashtags",
     "fits_platform",

@@ -142,6 +142,31 @@ def similar_pairs(
     return [(keys[i], keys[j], score) for i, j, score in pairs]
 
 
+class Compared:
+    """A text made ready for many comparisons: its tokens and its 3-shingles, computed once
+    (``compared(text)`` keeps the last few thousand in this process, so colleagues' saved texts
+    are not tokenized again on every share page)."""
+
+    __slots__ = ("tokens", "shingles")
+
+    def __init__(self, text: str) -> None:
+        self.tokens = tuple(tokens(text))
+        self.shingles = frozenset(_shingles(self.tokens, SHINGLE_SIZE))
+
+    def similarity(self, other: Compared) -> float:
+        """``similarity`` of the two texts (the same figure, without tokenizing again)."""
+        if len(self.tokens) < SHINGLE_SIZE or len(other.tokens) < SHINGLE_SIZE:
+            return token_similarity(self.tokens, other.tokens)
+        shared = len(self.shingles & other.shingles)
+        return shared / (len(self.shingles) + len(other.shingles) - shared)  # |A & B| / |A | B|
+
+
+@lru_cache(maxsize=2048)
+def compared(text: str) -> Compared:
+    """``Compared(text)``, cached in this process (texts are immutable, so the key says it all)."""
+    return Compared(text)
+
+
 def token_similarity(tokens_a: Sequence[str], tokens_b: Sequence[str]) -> float:
     """``similarity`` on already tokenized texts (see ``tokens``)."""
     if not tokens_a or not tokens_b:

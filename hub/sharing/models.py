@@ -143,3 +143,22 @@ class ShareNetwork(Base):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
     platform: Mapped[str] = mapped_column(sa.String(16))
     position: Mapped[int] = mapped_column(default=0)
+
+
+class ProposalCache(Base):
+    """hub's proposed texts for a post, kept so the share page does not build them on every view.
+
+    ``key`` is a digest of everything the texts are built from (the live revision's title, body,
+    summary, tags and key point, the topic, the disclosure line, the person's own words, and the
+    rules' own source), so any change gives a new key and a stale row is never read; ``user_id``
+    is the person whose own words they are built around (None: the texts everyone without own
+    words starts from). Rows a new key replaces are deleted as it is written."""
+
+    __tablename__ = "share_proposal_cache"
+    __table_args__ = (sa.Index("ix_share_proposal_cache_post_user", "post_id", "user_id"),)
+
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    post_id: Mapped[int] = mapped_column(sa.ForeignKey("post.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    proposals: Mapped[str] = mapped_column(sa.Text)  # JSON: one object per platform
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -20,12 +20,13 @@ from hub.rewrite import (
     NEAR_DUPLICATE_THRESHOLD,
     Generator,
     Proposal,
+    compared,
     disclosure_forms,
     propose,
     similar_pairs,
-    similarity,
 )
 from hub.rewrite.similarity import tokens, without
+from hub.sharing import proposals as proposal_cache
 from hub.sharing import services
 from hub.sharing.models import Click, OwnWords, ShareEvent, ShareLink, ShareNetwork, ShareText
 
@@ -192,7 +193,8 @@ def cards(
     placeholder = link_url(base_url, "x" * len(next(iter(links.values())).code))
     proposals: dict[str, Proposal] = {}
     if any(pid not in own and pid not in author for pid in platforms.PLATFORMS):  # someone still needs hub's draft
-        proposals = post_proposals(session, post, url=placeholder, disclosure=disclosure, own_words=words)
+        proposals = proposal_cache.cached_proposals(session, post, user_id=user.id, url=placeholder,
+                                                    disclosure=disclosure, own_words=words)
     result = []
     for pid, spec in platforms.PLATFORMS.items():
         url = link_url(base_url, links[pid].code)
@@ -262,7 +264,12 @@ def similarity_warnings(
 ) -> list[Warning]:
     """Near-identical texts: between two of ``user``'s platforms (their own ``words``, the
     post's key point and the ``disclosure``, the same everywhere by design, aside), and between
-    ``user``'s text and a colleague's saved share of the same post on the same platform."""
+    ``user``'s text and a colleague's saved share of the same post on the same platform.
+
+    Kept in this process, keyed by everything they depend on: ``texts``, ``words``, the key
+    point, the disclosure, and a fingerprint of colleagues' saved texts of this post (how many,
+    the sum of their ids, the latest change), so a colleague saving, changing or resetting a text
+    is a new key; a reload with nothing changed costs one small aggregate query."""
     key_point = post.live_revision.key_point if post.live_revision else None
     return _warnings(session, ShareText.post_id, post.id, user, texts, (words, key_point or "", disclosure))
 
@@ -287,26 +294,49 @@ def item_similarity_warnings(
 
 def _warnings(session: Session, column: Any, key: int, user: User, texts: dict[str, str],
               same: tuple[str, str, str | None]) -> list[Warning]:
+    """The warnings, kept in this process keyed by everything they depend on: ``texts``, the
+    parts the same everywhere (``same``), and a fingerprint of colleagues' saved texts of this
+    post or item (how many, the sum of their ids, the latest change), so a colleague saving,
+    changing or resetting a text is a new key; a reload with nothing changed costs one small
+    aggregate query."""
+    colleagues = session.execute(
+        sa.select(sa.func.count(), sa.func.sum(ShareText.id), sa.func.max(ShareText.updated_at))
+        .where(column == key, ShareText.user_id != user.id)
+    ).one()
+    digest = proposal_cache.digest(["warnings", str(column), key, user.id, sorted(texts.items()), list(same),
+                                    [colleagues[0], colleagues[1], str(colleagues[2])]])
+    memory = proposal_cache.memories().warnings
+    found = memory.get(digest)
+    if found is None:
+        found = _compute_warnings(session, column, key, user, texts, same, colleagues=colleagues[0])
+        memory.put(digest, found)
+    return list(found)
+
+
+def _compute_warnings(session: Session, column: Any, key: int, user: User, texts: dict[str, str],
+                      same: tuple[str, str, str | None], *, colleagues: int) -> tuple[Warning, ...]:
     words, key_point, disclosure = same
     same_everywhere = (words, " ".join(words.split()), key_point, *disclosure_forms(disclosure))
     ignore = tuple(text for text in same_everywhere if text)
     warnings = [Warning(a, b, score, "platform")
                 for a, b, score in similar_pairs({k: v for k, v in texts.items() if v}, NEAR_DUPLICATE_THRESHOLD,
                                                  ignore=ignore)]
+    if not colleagues:
+        return tuple(warnings)
     others = session.execute(
         sa.select(ShareText.platform, ShareText.text, User.display_name).join(User, User.id == ShareText.user_id)
         .where(column == key, ShareText.user_id != user.id, ShareText.platform.in_(list(texts)))
         .order_by(ShareText.updated_at.desc())
     ).all()
     closest: dict[str, tuple[float, str, int]] = {}  # platform -> (best score, whose, how many alike)
+    mine = {platform: compared(text) for platform, text in texts.items() if text}  # tokenized once, not per colleague
     for platform, text, name in others:
-        mine = texts.get(platform)
-        if mine and (score := similarity(mine, text)) >= NEAR_DUPLICATE_THRESHOLD:
+        if platform in mine and (score := mine[platform].similarity(compared(text))) >= NEAR_DUPLICATE_THRESHOLD:
             best, whose, alike = closest.get(platform, (0.0, "", 0))
             closest[platform] = (score, name, alike + 1) if score > best else (best, whose, alike + 1)
     for platform, (score, name, alike) in closest.items():
         warnings.append(Warning(platform, name, score, "colleague", alike - 1))
-    return warnings
+    return tuple(warnings)
 
 
 def reach(post_ids: Sequence[int], *, session: Session, **_: Any) -> dict[int, tuple[int, int]]:

@@ -24,7 +24,7 @@ from hub.db import get_engine, get_session, utcnow
 from hub.errors import PermissionDenied, ValidationError
 from hub.posts.models import Post, PostStatus
 from hub.posts.queries import get_post
-from hub.sharing import queries, services, writer
+from hub.sharing import proposals, queries, services, writer
 from hub.sharing.clicklog import ClickLog, ClickSink
 from hub.sharing.forms import (
     DisclosureForm,
@@ -45,6 +45,7 @@ def init_app(app: Flask) -> None:
     sink.recover_at_start()  # clicks of workers that died before a restart need no request to move
     app.extensions["hub.linkcache"] = services.LinkCache(float(app.config["LINK_CACHE_SECONDS"]))
     app.extensions["hub.written"] = writer.WrittenCache()
+    app.extensions["hub.sharecache"] = proposals.Memories()  # hub's texts and similarity warnings
     app.register_blueprint(bp)
 
 

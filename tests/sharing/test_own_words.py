@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from hub import platforms
 from hub.errors import NotFound, PermissionDenied, ValidationError
 from hub.posts import services as posts
+from hub.sharing import proposals as proposal_cache
 from hub.sharing import queries, services
 from hub.sharing.models import OwnWords, ShareText
 
@@ -98,13 +99,13 @@ def test_every_proposal_is_built_around_the_key_point(session, make_user, make_p
     sharer = make_user()
     links = services.links_for(session, post, sharer)
     calls = []
-    real = queries.propose
+    real = proposal_cache.propose
 
     def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
         calls.append(kwargs)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(queries, "propose", spy)
+    monkeypatch.setattr(proposal_cache, "propose", spy)
     queries.cards(session, post, sharer, links, "http://hub.test", None, words=WORDS)
     assert calls and calls[-1]["key_point"] == "Split your work." and calls[-1]["own_words"] == WORDS
 
