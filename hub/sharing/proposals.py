@@ -112,11 +112,17 @@ def _inputs(session: Session, post: Post, url: str, disclosure: str | None, own_
     assert revision is not None
     theme = services.theme_of(session, post)  # the topic it was written for, as hub.topics answers
     return {
-        "title": revision.title, "body": revision.body, "url": url, "summary": revision.summary,
-        "tags": tuple(revision.tag_names), "disclosure": disclosure or None,
-        "topic": theme.title if theme else None, "hashtags": tuple(theme.hashtags) if theme else (),
+        "title": revision.title,
+        "body": revision.body,
+        "url": url,
+        "summary": revision.summary,
+        "tags": tuple(revision.tag_names),
+        "disclosure": disclosure or None,
+        "topic": theme.title if theme else None,
+        "hashtags": tuple(theme.hashtags) if theme else (),
         "audience": (theme.audience or None) if theme else None,
-        "key_point": revision.key_point or None, "own_words": own_words or None,
+        "key_point": revision.key_point or None,
+        "own_words": own_words or None,
     }
 
 
@@ -125,17 +131,31 @@ def cache_key(inputs: dict[str, object]) -> str:
 
 
 def _dump(proposals: dict[str, Proposal]) -> str:
-    return json.dumps([[p.platform, p.text, p.subject, list(p.hashtags), p.disclosure_included, list(p.notes), p.source]
-                       for p in proposals.values()], ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(
+        [
+            [p.platform, p.text, p.subject, list(p.hashtags), p.disclosure_included, list(p.notes), p.source]
+            for p in proposals.values()
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
 
 
 def _load(value: str) -> dict[str, Proposal]:
-    return {row[0]: Proposal(row[0], row[1], row[2], tuple(row[3]), bool(row[4]), tuple(row[5]), row[6])
-            for row in json.loads(value)}
+    return {
+        row[0]: Proposal(row[0], row[1], row[2], tuple(row[3]), bool(row[4]), tuple(row[5]), row[6])
+        for row in json.loads(value)
+    }
 
 
 def cached_proposals(
-    session: Session, post: Post, *, user_id: int, url: str, disclosure: str | None, own_words: str = "",
+    session: Session,
+    post: Post,
+    *,
+    user_id: int,
+    url: str,
+    disclosure: str | None,
+    own_words: str = "",
 ) -> dict[str, Proposal]:
     """hub's proposals for ``post``'s live revision (see ``hub.sharing.queries.post_proposals``),
     from this process's cache, else the database's, else built and written to both. ``user_id``
@@ -154,13 +174,17 @@ def cached_proposals(
     else:
         proposals = propose(str(inputs.pop("title")), str(inputs.pop("body")), **inputs)  # type: ignore[arg-type]
         owner = user_id if own_words else None
-        session.execute(sa.delete(ProposalCache).where(
-            ProposalCache.post_id == post.id,
-            ProposalCache.user_id == owner if owner is not None else ProposalCache.user_id.is_(None),
-            ProposalCache.key != key,
-        ))
-        session.execute(_insert_ignore(session), {"key": key, "post_id": post.id, "user_id": owner,
-                                                  "proposals": _dump(proposals), "created_at": utcnow()})
+        session.execute(
+            sa.delete(ProposalCache).where(
+                ProposalCache.post_id == post.id,
+                ProposalCache.user_id == owner if owner is not None else ProposalCache.user_id.is_(None),
+                ProposalCache.key != key,
+            )
+        )
+        session.execute(
+            _insert_ignore(session),
+            {"key": key, "post_id": post.id, "user_id": owner, "proposals": _dump(proposals), "created_at": utcnow()},
+        )
     memory.put(key, proposals)
     return proposals
 
