@@ -252,7 +252,38 @@ def ingest_flush(url: str, instance: Path, data: Data) -> float:
     return elapsed
 
 
-def run(name: str, url: str, data: Data, runs: int) -> None:
+def flush_rate(url: str, instance: Path, data: Data, total: int, batch: int) -> tuple[float, int]:
+    """Click-log flush throughput: ``total`` new clicks of the last hour (a tenth by bots, most
+    visitors new to the day) inserted and rolled up in batches of ``batch``, as the flusher does
+    (``store_clicks``: one transaction per batch). Returns (clicks per second, clicks stored)."""
+    from hub.db import get_engine
+    from hub.sharing.clicklog import ClickRecord, store_clicks
+    from hub.sharing.models import Click
+
+    app = make_app(url, instance)
+    engine = get_engine(app)
+    rnd = random.Random(11)
+    now = time.time()
+    records = []
+    for n in range(total):
+        lid, _code, pid, uid, platform, _at = rnd.choice(data.links)
+        records.append(ClickRecord(f"rate{n:028d}", lid, pid, uid, platform, now - rnd.uniform(0, 3600), rnd.random() < 0.1,
+                                   f"r{rnd.randrange(total // 2):07d}"))
+    memory: dict[str, Any] = {}
+    with engine.connect() as conn:
+        before = conn.scalar(sa.select(sa.func.count()).select_from(Click))
+    started = time.perf_counter()
+    for i in range(0, total, batch):
+        store_clicks(engine, records[i : i + batch], memory=memory)
+    elapsed = time.perf_counter() - started
+    with engine.connect() as conn:
+        stored = conn.scalar(sa.select(sa.func.count()).select_from(Click)) - before
+    engine.dispose()
+    return total / elapsed, stored
+
+
+def run(name: str, url: str, data: Data, runs: int, flush_clicks: int = 40_000, flush_batch: int = 5_000,
+        pages_too: bool = True) -> None:
     from hub.db import get_engine
     from hub.insights import rollups
     from hub.migrate import upgrade
@@ -283,8 +314,9 @@ def run(name: str, url: str, data: Data, runs: int) -> None:
             ("my shares (busiest sharer), 91 days", sharer, f"/insights/me?{last90}"),
             ("CSV export: posts, 91 days", 1, f"/insights/export/posts.csv?{last90}"),
         ]
-        results = measure(url, instance, pages, runs)
+        results = measure(url, instance, pages, runs) if pages_too else []
         flush = ingest_flush(url, instance, data)
+        rate, stored = flush_rate(url, instance, data, flush_clicks, flush_batch)
         log("")
         log(f"{name}: {len(data.clicks):,} clicks, {runs} warm runs per page")
         log(f"  {'page':<40} {'new worker':>10} {'cold':>8} {'warm median':>12} {'warm max':>9}   (ms)")
@@ -292,6 +324,9 @@ def run(name: str, url: str, data: Data, runs: int) -> None:
             flag = "" if max(cold, worst) < 200 else "  (over 200 ms)"
             log(f"  {label:<40} {first:>10.1f} {cold:>8.1f} {median:>12.1f} {worst:>9.1f}{flag}")
         log(f"  one click-log flush of 1,000 new clicks (insert + rollups): {flush:.1f} ms")
+        flag = "" if rate >= 20_000 else "  (under 20,000/s)"
+        log(f"  flush throughput, {flush_clicks:,} clicks in batches of {flush_batch:,}: {rate:,.0f} clicks/s"
+            f" ({stored:,} stored){flag}")
         log("")
 
 
@@ -308,7 +343,11 @@ def main() -> None:
     parser.add_argument("--pg-url", default=os.environ.get("HUB_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
                         help="a PostgreSQL server where the scratch database may be created")
     parser.add_argument("--only", choices=["sqlite", "postgresql"], help="run one database only")
+    parser.add_argument("--flush-clicks", type=int, default=40_000, help="clicks flushed to measure throughput")
+    parser.add_argument("--flush-batch", type=int, default=5_000, help="clicks per flush transaction")
+    parser.add_argument("--flush-only", action="store_true", help="skip the pages, time the flush only")
     args = parser.parse_args()
+    opts = {"flush_clicks": args.flush_clicks, "flush_batch": args.flush_batch, "pages_too": not args.flush_only}
 
     started = time.perf_counter()
     data = Data(args.clicks, args.people, args.posts)
@@ -316,7 +355,7 @@ def main() -> None:
 
     if args.only in (None, "sqlite"):
         with tempfile.TemporaryDirectory(prefix="hub-bench-sqlite-") as tmp:
-            run("SQLite", f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", data, args.runs)
+            run("SQLite", f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", data, args.runs, **opts)
     if args.only in (None, "postgresql"):
         admin = pg_admin(args.pg_url)
         with admin.connect() as conn:
@@ -324,7 +363,7 @@ def main() -> None:
             conn.execute(sa.text(f'CREATE DATABASE "{PG_DATABASE}"'))
         try:
             url = make_url(args.pg_url.replace("postgresql://", "postgresql+psycopg://", 1)).set(database=PG_DATABASE)
-            run("PostgreSQL", url.render_as_string(hide_password=False), data, args.runs)
+            run("PostgreSQL", url.render_as_string(hide_password=False), data, args.runs, **opts)
         finally:
             with admin.connect() as conn:
                 conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)'))

@@ -114,6 +114,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA synchronous=NORMAL")
+            # A 64 MB page cache per connection (the default is 2 MB): at a million clicks the
+            # indexes a flush writes into and the dashboards read stay in memory; allocated as used.
+            cur.execute("PRAGMA cache_size=-65536")
             cur.close()
 
         return engine

@@ -23,10 +23,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, cast
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import Insert as PgInsert
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -66,7 +62,7 @@ def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]
 
 def utc_day(at: datetime) -> date:
     """The UTC calendar day of an aware datetime."""
-    return at.astimezone(UTC).date()
+    return (at if at.tzinfo is UTC else at.astimezone(UTC)).date()
 
 
 class SeenVisitors:
@@ -97,6 +93,13 @@ def _pairs(row: Mapping[str, Any]) -> list[tuple[Any, ...]]:
     day = utc_day(row["at"])
     return [(scope, day, *key(row["post_id"], row["user_id"], row["platform"]), bool(row["is_bot"]), row["visitor"])
             for scope, key in (_KEYS if row["post_id"] is not None else _ITEM_KEYS)]
+
+
+def _cells(row: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    """The cells one click without a visitor touches, one per scope."""
+    day = utc_day(row["at"])
+    return [(scope, day, *key(row["post_id"], row["user_id"], row["platform"]), bool(row["is_bot"]))
+            for scope, key in _KEYS]
 
 
 def on_clicks_ingesting(conn: Connection, *, rows: Sequence[Mapping[str, Any]], memory: dict[str, Any],
@@ -134,7 +137,8 @@ def roll_up(conn: Connection, rows: Sequence[Mapping[str, Any]], known: SeenVisi
     # the look-up small even for a visitor with thousands of clicks.
     known = known if known is not None else SeenVisitors(0)
     seen: set[tuple[Any, ...]] = set()
-    unknown = sorted({r["visitor"] for r in fresh.values() if r["visitor"] and not all(p in known for p in _pairs(r))})
+    touched = [(row, _pairs(row) if row["visitor"] else _cells(row)) for row in fresh.values()]  # once per click
+    unknown = sorted({r["visitor"] for r, pairs in touched if r["visitor"] and not all(p in known for p in pairs)})
     if unknown:
         days = sorted({utc_day(r["at"]) for r in fresh.values()})
         since = datetime.combine(days[0], time(), UTC)
@@ -152,15 +156,20 @@ def roll_up(conn: Connection, rows: Sequence[Mapping[str, Any]], known: SeenVisi
                     seen.add((scope, on, *key(post_id, user_id, platform), bool(is_bot), visitor))
 
     cells: dict[tuple[Any, ...], list[int]] = {}
-    for row in fresh.values():
-        for pair in _pairs(row):
+    for row, pairs in touched:
+        if not row["visitor"]:
+            for cell in pairs:
+                counts = cells.setdefault(cell, [0, 0])
+                counts[0] += 1
+            continue
+        for pair in pairs:
             counts = cells.setdefault(pair[:-1], [0, 0])
             counts[0] += 1
-            if row["visitor"] and pair not in seen and pair not in known:
+            if pair not in seen and pair not in known:
                 seen.add(pair)
                 counts[1] += 1
-            if row["visitor"] and learned is not None:
-                learned.add(pair)
+        if learned is not None:
+            learned.update(pairs)
     _upsert(conn, cells)
     return len(fresh)
 
@@ -182,23 +191,43 @@ def _rollup_table() -> sa.Table:
     return cast(sa.Table, ClickRollup.__table__)  # a declarative model's table (typed FromClause)
 
 
+_CELL_COLUMNS = ("scope", "day", "post_id", "user_id", "platform", "is_bot", "clicks", "visitors")
+_ADD = "clicks = click_rollup.clicks + excluded.clicks, visitors = click_rollup.visitors + excluded.visitors"
+
+
 def _upsert(conn: Connection, cells: Mapping[tuple[Any, ...], list[int]]) -> None:
-    insert: Callable[[sa.Table], PgInsert | SqliteInsert] = (
-        pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    )
-    table = _rollup_table()
-    stmt = insert(table)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["scope", "day", "post_id", "user_id", "platform", "is_bot"],
-        set_={"clicks": table.c.clicks + stmt.excluded.clicks, "visitors": table.c.visitors + stmt.excluded.visitors},
-    )
-    params = [
-        {"scope": scope, "day": day, "post_id": post_id, "user_id": user_id, "platform": platform, "is_bot": is_bot,
-         "clicks": counts[0], "visitors": counts[1]}
-        for (scope, day, post_id, user_id, platform, is_bot), counts in sorted(cells.items(), key=lambda kv: kv[0])
-    ]
-    for chunk in _chunks(params):
-        conn.execute(stmt, list(chunk))
+    """Add ``cells`` to click_rollup in one bulk statement: on SQLite an ``executemany`` of a
+    prepared upsert; on PostgreSQL a ``COPY`` into a temporary table and one ``INSERT ... SELECT
+    ... ON CONFLICT DO UPDATE`` (cells are sorted, so concurrent flushes lock rows in one order)."""
+    ordered = sorted(cells.items(), key=lambda kv: kv[0])
+    columns = ", ".join(_CELL_COLUMNS)
+    conflict = "ON CONFLICT (scope, day, post_id, user_id, platform, is_bot) DO UPDATE SET " + _ADD
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(
+            f"INSERT INTO click_rollup ({columns}) VALUES ({', '.join('?' * len(_CELL_COLUMNS))}) {conflict}",
+            [(scope, day.isoformat(), post_id, user_id, platform, 1 if is_bot else 0, counts[0], counts[1])
+             for (scope, day, post_id, user_id, platform, is_bot), counts in ordered],
+        )
+        return
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS click_rollup_incoming (scope varchar(12), day date, post_id integer, "
+            "user_id integer, platform varchar(16), is_bot boolean, clicks integer, visitors integer) "
+            "ON COMMIT DELETE ROWS"
+        )
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            with cursor.copy(f"COPY click_rollup_incoming ({columns}) FROM STDIN") as copy:
+                for (scope, day, post_id, user_id, platform, is_bot), counts in ordered:
+                    copy.write_row((scope, day, post_id, user_id, platform, is_bot, counts[0], counts[1]))
+        finally:
+            cursor.close()
+        conn.exec_driver_sql(
+            f"INSERT INTO click_rollup ({columns}) SELECT {columns} FROM click_rollup_incoming "
+            f"ORDER BY scope, day, post_id, user_id, platform, is_bot {conflict}"
+        )
+        return
+    raise RuntimeError(f"rollups: no bulk upsert for {conn.dialect.name}")  # pragma: no cover - SQLite and PostgreSQL
 
 
 def day_of(dialect_name: str, column: Any) -> sa.ColumnElement[Any]:

@@ -43,9 +43,6 @@ from typing import Any, Protocol
 
 import sqlalchemy as sa
 from blinker import Namespace
-from sqlalchemy.dialects.postgresql import Insert as PgInsert
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 
@@ -395,7 +392,12 @@ def insert_clicks(engine: Engine, records: Iterable[ClickRecord], chunk: int = 5
                   memory: dict[str, Any] | None = None) -> None:
     """Insert clicks, skipping any ``uid`` already stored, in one transaction with what
     ``clicks_ingesting``'s receivers add (the rollups). ``memory`` (one per process) lets them
-    remember between flushes (the visitors already counted)."""
+    remember between flushes (the visitors already counted).
+
+    The rows go in as one bulk statement per transaction, below the ORM: on SQLite one
+    ``executemany`` of a prepared ``INSERT ... ON CONFLICT (uid) DO NOTHING``; on PostgreSQL a
+    ``COPY`` into a temporary table and one ``INSERT ... SELECT ... ON CONFLICT (uid) DO
+    NOTHING`` from it. ``chunk`` bounds the other dialects' statements (the ORM path)."""
     rows = [
         {"uid": r.uid, "link_id": r.link_id, "post_id": r.post_id, "user_id": r.user_id,
          "platform": r.platform, "at": datetime.fromtimestamp(r.at, UTC), "is_bot": r.is_bot,
@@ -404,15 +406,57 @@ def insert_clicks(engine: Engine, records: Iterable[ClickRecord], chunk: int = 5
     ]
     if not rows:
         return
-    insert: Callable[[Any], PgInsert | SqliteInsert] = (
-        pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
-    )
     after_commit: list[Callable[[], object]] = []
     with engine.begin() as conn:
         for _receiver, then in clicks_ingesting.send(conn, rows=rows, memory={} if memory is None else memory):
             if callable(then):
                 after_commit.append(then)
-        for i in range(0, len(rows), chunk):
-            conn.execute(insert(Click).on_conflict_do_nothing(index_elements=["uid"]), rows[i : i + chunk])
+        if conn.dialect.name == "sqlite":
+            _insert_sqlite(conn, rows)
+        elif conn.dialect.name == "postgresql":
+            _insert_postgresql(conn, rows)
+        else:  # pragma: no cover - hub runs on SQLite and PostgreSQL
+            for i in range(0, len(rows), chunk):
+                conn.execute(sqlite_insert(Click).on_conflict_do_nothing(index_elements=["uid"]), rows[i : i + chunk])
     for then in after_commit:
         then()  # only now: what it stands for is committed
+
+
+_CLICK_COLUMNS = ("uid", "link_id", "post_id", "user_id", "platform", "at", "is_bot", "visitor")
+
+
+def sqlite_datetime(at: datetime) -> str:
+    """``at`` (aware) as hub's UTCDateTime stores it on SQLite: naive UTC, with microseconds."""
+    at = at.astimezone(UTC) if at.tzinfo is not UTC else at
+    return at.replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def _insert_sqlite(conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
+    conn.exec_driver_sql(
+        f"INSERT INTO click ({', '.join(_CLICK_COLUMNS)}) VALUES ({', '.join('?' * len(_CLICK_COLUMNS))}) "
+        "ON CONFLICT (uid) DO NOTHING",
+        [(r["uid"], r["link_id"], r["post_id"], r["user_id"], r["platform"], sqlite_datetime(r["at"]),
+          1 if r["is_bot"] else 0, r["visitor"]) for r in rows],
+    )
+
+
+def _insert_postgresql(conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
+    """COPY into this connection's temporary ``click_incoming`` (emptied at commit), then one
+    INSERT that skips uids already stored: COPY itself cannot skip a conflicting row."""
+    columns = ", ".join(_CLICK_COLUMNS)
+    conn.exec_driver_sql(
+        "CREATE TEMPORARY TABLE IF NOT EXISTS click_incoming (uid varchar(32), link_id integer, post_id integer, "
+        "user_id integer, platform varchar(16), at timestamptz, is_bot boolean, visitor varchar(24)) "
+        "ON COMMIT DELETE ROWS"
+    )
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        with cursor.copy(f"COPY click_incoming ({columns}) FROM STDIN") as copy:
+            for r in rows:
+                copy.write_row((r["uid"], r["link_id"], r["post_id"], r["user_id"], r["platform"], r["at"],
+                                r["is_bot"], r["visitor"]))
+    finally:
+        cursor.close()
+    conn.exec_driver_sql(
+        f"INSERT INTO click ({columns}) SELECT {columns} FROM click_incoming ON CONFLICT (uid) DO NOTHING"
+    )
