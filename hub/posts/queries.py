@@ -178,6 +178,20 @@ def sitemap_entries(session: Session, first_id: int, last_id: int) -> list[Sitem
     return [SitemapEntry(*row) for row in rows]
 
 
+def sitemap_fingerprint(session: Session, first_id: int, last_id: int) -> tuple[int, int, int]:
+    """(the highest post id, as ``last_post_id``; published posts with ``first_id <= id <=
+    last_id``; the sum of their live revision ids), in one statement. The last two change
+    whenever what ``sitemap_entries`` returns for the range changes: revisions are append-only
+    and each belongs to one post, so a new live revision always raises the sum."""
+    highest = sa.select(sa.func.max(Post.id)).scalar_subquery()
+    top, count, total = session.execute(
+        sa.select(highest, sa.func.count(), sa.func.coalesce(sa.func.sum(Post.live_revision_id), 0)).where(
+            Post.id.between(first_id, last_id), Post.status == PostStatus.PUBLISHED
+        )
+    ).one()
+    return int(top or 0), int(count), int(total)
+
+
 def last_post_id(session: Session) -> int:
     """The highest post id (0 with no posts): sitemap files cover fixed id ranges up to it."""
     return session.scalar(sa.select(sa.func.max(Post.id))) or 0

@@ -72,6 +72,7 @@ def _blank_form_html(post: Post) -> Markup:
 
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+SITEMAP_CACHE_FILES = 32  # built sitemap files kept per process (10,000 URLs: ~1 MB each)
 XML_HEAD = '<?xml version="1.0" encoding="utf-8"?>\n'
 # Characters XML 1.0 cannot carry at all, not even as references (C0 controls, U+FFFE...). A
 # post may hold them; one in a feed would make the whole document unreadable to feed readers.
@@ -211,12 +212,28 @@ def sitemap_posts(n: int):
     """Published posts with ids in the ``n``-th range: built from plain columns over a
     primary-key range, in time independent of the total number of posts."""
     per_file = int(current_app.config["SITEMAP_POSTS_PER_FILE"])
-    if n < 1 or (n - 1) * per_file >= max(1, queries.last_post_id(get_session())):
+    first, last = (n - 1) * per_file + 1, n * per_file
+    highest, *state = queries.sitemap_fingerprint(get_session(), first, last) if n >= 1 else (0, 0, 0)
+    if n < 1 or (n - 1) * per_file >= max(1, highest):
         abort(404)
-    entries = queries.sitemap_entries(get_session(), (n - 1) * per_file + 1, n * per_file)
     base = absolute("public.home").rstrip("/")
-    urls = ((f"{base}/p/{e.id}-{quote(slugify(e.title, 80))}", iso(e.modified)) for e in entries)
-    return _xml_response(_urlset(urls), "application/xml")
+    # Built once per process and state of its range: (published posts, sum of their live revision
+    # ids) changes whenever a post of the range is published, republished or withdrawn, since a
+    # revision id is never reused. A cached file costs one aggregate over the id range.
+    key = (n, per_file, base, *state)
+    cache: OrderedDict[tuple[Any, ...], str] = current_app.extensions.setdefault("hub.sitemap_files", OrderedDict())
+    xml = cache.get(key)
+    if xml is None:
+        entries = queries.sitemap_entries(get_session(), first, last)
+        xml = _urlset((f"{base}/p/{e.id}-{quote(slugify(e.title, 80))}", iso(e.modified)) for e in entries)
+        for stale in [k for k in cache if k[:3] == key[:3]]:
+            del cache[stale]
+        cache[key] = xml
+        while len(cache) > SITEMAP_CACHE_FILES:
+            cache.popitem(last=False)
+    else:
+        cache.move_to_end(key)
+    return _xml_response(xml, "application/xml")
 
 
 def _urlset(urls: Iterable[tuple[str, str | None]]) -> str:

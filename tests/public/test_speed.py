@@ -177,6 +177,33 @@ def test_sitemap_index_splits_posts_into_files_by_id_range(client, make_post, ap
     assert "Sitemap: http://hub.test/sitemap.xml" in client.get("/robots.txt").get_data(as_text=True)
 
 
+def test_a_sitemap_file_is_built_once_and_rebuilt_when_its_posts_change(client, session, make_post, monkeypatch):
+    from hub.posts import services
+    from hub.public import views
+
+    built: list[int] = []
+    real = views._urlset
+    monkeypatch.setattr(views, "_urlset", lambda urls: built.append(1) or real(urls))
+    first, second = make_post(title="First post", publish=True), make_post(title="Second post", publish=True)
+
+    def locs() -> list[str]:
+        root = ET.fromstring(client.get("/sitemap-1.xml").data)
+        return [u.find(f"{NS}loc").text for u in root.iter(f"{NS}url")]
+
+    assert locs() == [f"http://hub.test/p/{first.id}-first-post", f"http://hub.test/p/{second.id}-second-post"]
+    assert locs() and len(built) == 1  # the second request reads the built file
+    services.save_revision(session, first, first.author, services.PostInput("First post, renamed", "", "Body."),
+                           base_revision_id=first.current_revision_id)
+    services.publish_post(session, first, first.author)
+    session.commit()
+    assert locs()[0] == f"http://hub.test/p/{first.id}-first-post-renamed" and len(built) == 2
+    services.unpublish_post(session, second, second.author)
+    session.commit()
+    assert locs() == [f"http://hub.test/p/{first.id}-first-post-renamed"] and len(built) == 3
+    third = make_post(title="Third post", publish=True)
+    assert locs()[-1] == f"http://hub.test/p/{third.id}-third-post" and len(built) == 4
+
+
 def test_search_ranks_title_matches_first_and_needs_every_word(session, make_post):
     body_only = make_post(title="Weekly notes", body="We tried kafka once.", publish=True)
     in_title = make_post(title="Kafka in production", body="Streams.", publish=True)
