@@ -179,13 +179,22 @@ def analyze(engine: sa.Engine) -> None:
 # --- timing ------------------------------------------------------------------------------------
 
 
+APPS: list[Any] = []  # every app made, so their click flushers stop before the instance folder goes
+
+
+def close_apps() -> None:
+    while APPS:
+        APPS.pop().extensions["hub.clicklog"].close()
+
+
 def make_app(url: str, instance: Path) -> Any:
     os.environ["HUB_INSTANCE_PATH"] = str(instance)
     from hub import create_app
 
-    return create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "TESTING": True, "WTF_CSRF_ENABLED": False,
+    APPS.append(app := create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "TESTING": True, "WTF_CSRF_ENABLED": False,
                        "PUBLISH_DUE_ON_REQUEST": False, "BASE_URL": "http://bench.test",
-                       "TRUSTED_HOSTS": "localhost"})  # the test client asks for localhost
+                       "TRUSTED_HOSTS": "localhost"}))  # the test client asks for localhost
+    return app
 
 
 def signed_in(app: Any, user_id: int) -> Any:
@@ -317,6 +326,7 @@ def run(name: str, url: str, data: Data, runs: int, flush_clicks: int = 40_000, 
         results = measure(url, instance, pages, runs) if pages_too else []
         flush = ingest_flush(url, instance, data)
         rate, stored = flush_rate(url, instance, data, flush_clicks, flush_batch)
+        close_apps()
         log("")
         log(f"{name}: {len(data.clicks):,} clicks, {runs} warm runs per page")
         log(f"  {'page':<40} {'new worker':>10} {'cold':>8} {'warm median':>12} {'warm max':>9}   (ms)")
