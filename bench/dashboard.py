@@ -193,6 +193,7 @@ def make_app(url: str, instance: Path) -> Any:
 
     APPS.append(app := create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "TESTING": True, "WTF_CSRF_ENABLED": False,
                        "PUBLISH_DUE_ON_REQUEST": False, "BASE_URL": "http://bench.test",
+                       "WARM_UP": True,  # as a production worker does before its first request (TESTING turns it off)
                        "TRUSTED_HOSTS": "localhost"}))  # the test client asks for localhost
     return app
 

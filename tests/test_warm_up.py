@@ -1,0 +1,16 @@
+"""A worker warms up before its first request: mappers configured, every template compiled."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize("app_config", [{"WARM_UP": True}])
+def test_warm_up_compiles_every_template_before_the_first_request(app, app_config):
+    names = app.jinja_env.list_templates(filter_func=lambda n: n.endswith(".html"))
+    cached = {key[1] for key in app.jinja_env.cache}
+    assert "insights/dashboard.html" in cached and set(names) <= cached
+
+
+def test_tests_do_not_warm_up(app):
+    assert not app.jinja_env.cache
