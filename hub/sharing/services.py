@@ -69,24 +69,30 @@ def _links(session: Session, user: User, column: Any, key: int, values: dict[str
         link.platform: link
         for link in session.scalars(sa.select(ShareLink).where(column == key, ShareLink.user_id == user.id))
     }
-    for platform in platforms.PLATFORMS:
-        if platform in existing:
-            continue
-        for _attempt in range(5):
-            try:
-                with savepoint(session):
-                    link = ShareLink(code=new_code(), user_id=user.id, platform=platform, **values)
-                    session.add(link)
-                existing[platform] = link
-                break
-            except sa.exc.IntegrityError:
-                again = session.scalar(sa.select(ShareLink).where(
-                    column == key, ShareLink.user_id == user.id, ShareLink.platform == platform))
-                if again is not None:
-                    existing[platform] = again
-                    break
-                # a code collision (1 in 2**48): try a new code
+    missing = [platform for platform in platforms.PLATFORMS if platform not in existing]
+    for _attempt in range(5):  # in one statement; a lost race or a code collision (1 in 2**48) goes round again
+        if not missing:
+            break
+        insert = _dialect_insert(session)(ShareLink).on_conflict_do_nothing()
+        now = utcnow()
+        session.execute(insert, [{"code": new_code(), "user_id": user.id, "platform": platform, "created_at": now,
+                                  **values} for platform in missing])
+        for link in session.scalars(sa.select(ShareLink).where(
+                column == key, ShareLink.user_id == user.id, ShareLink.platform.in_(missing))):
+            existing[link.platform] = link
+        missing = [platform for platform in missing if platform not in existing]
     return existing
+
+
+def _dialect_insert(session: Session) -> Callable[..., Any]:
+    """The dialect's insert(), which has ``on_conflict_do_nothing`` (hub runs on SQLite and PostgreSQL)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+
+        return insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert
 
 
 def record_share_event(session: Session, post: Post, user: User, platform: str, kind: str) -> ShareEvent:

@@ -151,3 +151,18 @@ def test_a_warm_share_page_builds_nothing_and_runs_the_same_statements_for_many_
     assert len(few) == len(many), many
     assert not [s for s in many if "share_proposal_cache" in s or "FROM share_text JOIN" in s]
     assert len(built) == 1
+
+
+def test_first_view_links_are_made_in_one_statement_and_a_code_collision_is_retried(
+    session, shared, make_user, monkeypatch
+):
+    post, _sharer, links = shared
+    taken = links["x"].code
+    codes = iter([taken] + [f"fresh{n:07d}" for n in range(40)])
+    monkeypatch.setattr(services, "new_code", lambda: next(codes))
+    person = make_user()
+    mine = services.links_for(session, post, person)
+    session.commit()
+    assert set(mine) == set(links) and taken not in {link.code for link in mine.values()}
+    assert len({link.code for link in mine.values()}) == len(mine)
+    assert services.links_for(session, post, person) == mine  # stable
