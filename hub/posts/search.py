@@ -18,6 +18,7 @@ events below), since neither an FTS5 virtual table nor a tsvector column is port
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -102,6 +103,7 @@ def document(title: str, tags: Sequence[str], summary: str, body_text: str) -> t
 
 def remove(session: Session, post_id: int, scope: str) -> None:
     """Take the post out of the ``scope`` index (nothing happens if it is not there)."""
+    _expansions.clear()  # this process's prefix expansions (see _sqlite_terms) may now be short
     key = "rowid" if session.get_bind().dialect.name == "sqlite" else "post_id"
     session.execute(sa.text(f"DELETE FROM {table(scope)} WHERE {key} = :id"), {"id": post_id})
 
@@ -141,6 +143,7 @@ def indexed_terms(session: Session, post_id: int, scope: str) -> set[str]:
 def bulk_put(connection: Connection, scope: str, rows: list[Entry]) -> None:
     """Insert many entries at once (backfills and benchmarks); the posts must not be indexed yet."""
     if rows:
+        _expansions.clear()
         stmt, params = _insert(connection.dialect.name, scope, rows)
         connection.execute(stmt, params)
 
@@ -171,21 +174,44 @@ def _sqlite_match(session: Session, words: list[str], scope: str) -> str:
     can stop, which for a common word costs time in proportion to the index; so a prefix standing
     for at most EXPANSION_MAX whole terms (looked up in the vocabulary) becomes those terms, OR-ed,
     which FTS5 streams. Broader prefixes stay prefix queries: the same matches either way."""
-    vocab = f"{table(scope)}_vocab"
     parts = []
     for word in words:
-        found = session.scalars(
-            sa.text(f"SELECT term FROM {vocab} WHERE term >= :lo AND term < :hi LIMIT :n"),
-            {"lo": word, "hi": terms_lib.prefix_upper_bound(word), "n": EXPANSION_MAX + 1},
-        ).all()
+        found = _sqlite_terms(session, word, scope)
+        if word not in found:  # the whole word always counts, even if the vocabulary answer is older than it
+            found = [word, *found]
         quoted = ['"' + t.replace('"', '""') + '"' for t in found]
-        if not found:
-            return ""
         if len(found) <= EXPANSION_MAX:
             parts.append("(" + " OR ".join(quoted) + ")")
         else:
             parts.append('"' + word.replace('"', '""') + '"*')
     return " AND ".join(parts)
+
+
+# (database, scope, word) -> (when looked up, the first EXPANSION_MAX + 1 terms starting with word).
+# The vocabulary look-up reads each term's whole list of documents (fts5vocab counts them), ~10 ms
+# for a word in every post at 100,000 posts; so this process keeps the answer for EXPANSION_TTL
+# seconds, and forgets every answer whenever it changes the index itself. Another worker's new
+# post can therefore miss a search for a *prefix* of a term no other post has for that long (as
+# long as public pages may be cached anyway: PUBLIC_MAX_AGE); whole words are always searched.
+_expansions: dict[tuple[str, str, str], tuple[float, list[str]]] = {}
+EXPANSION_TTL = 60.0
+EXPANSIONS_KEPT = 4096
+
+
+def _sqlite_terms(session: Session, word: str, scope: str) -> list[str]:
+    key = (str(session.get_bind().engine.url), scope, word)
+    now = time.monotonic()
+    cached = _expansions.get(key)
+    if cached is not None and now - cached[0] < EXPANSION_TTL:
+        return cached[1]
+    found = list(session.scalars(
+        sa.text(f"SELECT term FROM {table(scope)}_vocab WHERE term >= :lo AND term < :hi LIMIT :n"),
+        {"lo": word, "hi": terms_lib.prefix_upper_bound(word), "n": EXPANSION_MAX + 1},
+    ).all())
+    if len(_expansions) >= EXPANSIONS_KEPT:
+        _expansions.clear()
+    _expansions[key] = (now, found)
+    return found
 
 
 def _sqlite_ranked(session: Session, words: list[str], scope: str, limit: int | None) -> sa.Subquery:

@@ -249,3 +249,16 @@ def test_public_lists_read_their_index_in_order_without_sorting(app, session, ma
         plan = _sqlite_plan(session, stmt.limit(21))
         assert "TEMP B-TREE" not in plan, plan
         assert index in plan, plan
+
+
+def test_a_whole_word_is_found_even_when_this_process_remembers_an_older_vocabulary(session, make_post, app):
+    from hub.posts import search
+
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("the vocabulary look-up is SQLite's")
+    assert queries.published(session, query="zebra").items == []
+    post = make_post(title="Zebra crossings", publish=True)  # as another worker would: this process's answer stays
+    key = (str(session.get_bind().engine.url), "live", "zebra")
+    search._expansions[key] = (search.time.monotonic(), [])  # the answer from before the post
+    assert [p.id for p in queries.published(session, query="zebra").items] == [post.id]
+    assert [p.id for p in queries.published(session, query="zebr").items] == [post.id]  # a new look-up: put() forgot
