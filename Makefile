@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install wheel bench-share bench-dashboard bench-public screenshots clean
+.PHONY: run test lint install wheel bench-share bench-share-page bench-dashboard bench-public screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ wheel: $(STAMP)
 
 bench-share: $(STAMP)
 	$(BIN)/python bench/share_redirect.py $(BENCH_ARGS)
+
+## bench-share-page: the share page signed in (first view, warm, new own words) against a bare page
+bench-share-page: $(STAMP)
+	$(BIN)/python bench/share_page.py
 
 ## bench-dashboard: insights dashboards at 1,000,000 clicks on SQLite and PostgreSQL (HUB_BENCH_PG_URL)
 bench-dashboard: $(STAMP)

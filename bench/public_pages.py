@@ -339,6 +339,7 @@ def run(name: str, url: str, data: Data, runs: int, reuse: bool = False) -> None
             explain_search(db, data.common)
         from hub.db import get_engine as engine_of
 
+        app.extensions["hub.clicklog"].close()  # its flusher stops before the instance folder goes
         engine_of(app).dispose()
 
 
