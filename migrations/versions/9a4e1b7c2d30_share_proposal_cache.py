@@ -1,7 +1,7 @@
 """share page speed: a cache of hub's proposed texts (share_proposal_cache)
 
 Revision ID: 9a4e1b7c2d30
-Revises: 5f1c0de7a9b2
+Revises: fcb58f39832b
 Create Date: 2026-11-29 14:20:00
 """
 
@@ -13,7 +13,7 @@ import hub.db
 from alembic import op
 
 revision = "9a4e1b7c2d30"
-down_revision = "5f1c0de7a9b2"
+down_revision = "fcb58f39832b"
 branch_labels = None
 depends_on = None
 
