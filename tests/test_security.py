@@ -153,8 +153,9 @@ def snapshot(session) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
 
 
 # Tables that a GET may add rows to by design, never change: a share page creates the person's
-# tracked links on first view, and following a share link (/s/<code>) records the click.
-GET_MAY_RECORD = {"share_link", "click", "click_rollup"}
+# tracked links on first view and keeps the texts it built (a cache keyed by their inputs' hash),
+# and following a share link (/s/<code>) records the click.
+GET_MAY_RECORD = {"share_link", "share_proposal_cache", "click", "click_rollup"}
 
 
 def login(client, email: str, password: str, **extra: str):  # type: ignore[no-untyped-def]
