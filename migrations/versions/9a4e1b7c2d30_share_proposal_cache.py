@@ -1,7 +1,7 @@
 """share page speed: a cache of hub's proposed texts (share_proposal_cache)
 
 Revision ID: 9a4e1b7c2d30
-Revises: fcb58f39832b
+Revises: 3a7e5c1b9d40
 Create Date: 2026-11-29 14:20:00
 """
 
@@ -13,7 +13,7 @@ import hub.db
 from alembic import op
 
 revision = "9a4e1b7c2d30"
-down_revision = "fcb58f39832b"
+down_revision = "3a7e5c1b9d40"
 branch_labels = None
 depends_on = None
 
