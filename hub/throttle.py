@@ -51,7 +51,7 @@ class Decision:
     allowed: bool
     count: int
     limit: int
-    retry_after: int  # seconds until the window ends and the budget is back (0 when allowed)
+    retry_after: int  # seconds until one more attempt would be allowed (0 when allowed): at most two windows
 
 
 def client_net(address: str) -> str:
