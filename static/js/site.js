@@ -81,6 +81,13 @@
     }
     noteHeaderHeight();
     window.addEventListener("resize", noteHeaderHeight);
+    // On a phone the strategy's tone of voice starts folded (one tap opens it): what the person
+    // writes, and the share buttons, come first on a narrow screen.
+    if (window.matchMedia && window.matchMedia("(max-width: 640px)").matches) {
+      Array.prototype.forEach.call(document.querySelectorAll("details.strategy-tone[open]"), function (d) {
+        d.open = false;
+      });
+    }
     var worker = script && script.getAttribute("data-service-worker");
     if (worker && "serviceWorker" in navigator && window.isSecureContext) {
       navigator.serviceWorker.register(worker).catch(function () { /* the site works without it */ });

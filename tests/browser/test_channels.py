@@ -132,3 +132,11 @@ def test_tone_of_voice_beside_the_editor_and_on_the_share_page(signed_in_page, m
     guidance = writer_page.locator("#guidance-linkedin")
     guidance.locator("summary").click()
     expect(guidance).to_contain_text("Tag at most three colleagues.")
+    # On a phone the tone starts folded, so the own words and the cards come first; one tap opens it.
+    phone, _ = signed_in_page(writer, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    phone.goto(f"/p/{post.id}/share")
+    tone = phone.locator("#strategy-tone")
+    expect(tone).not_to_have_attribute("open", "")
+    expect(tone.locator("strong")).to_be_hidden()
+    tone.locator("summary").click()
+    expect(tone.locator("strong")).to_have_text("talk")
