@@ -333,6 +333,76 @@
     });
   }
 
+  // Phones: the person's networks one at a time, behind a tab list (WAI-ARIA tabs, automatic
+  // activation). The other cards get .tab-hidden, which hides them only in the phone media query:
+  // wide screens keep every card side by side, and without this script every card shows. Hidden
+  // cards keep their autosave: it goes by platform, not by what is on screen.
+  var mine = Array.prototype.slice.call(form.querySelectorAll("#my-networks .share-card"));
+  if (mine.length > 1) {
+    var TAB_KEY = "hub:share:tab", phone = window.matchMedia("(max-width: 640px)");
+    var tablist = document.createElement("div");
+    tablist.className = "network-tabs";
+    tablist.setAttribute("role", "tablist");
+    tablist.setAttribute("aria-labelledby", "my-networks-label");
+    var tabs = mine.map(function (card) {
+      var p = card.dataset.platform, tab = document.createElement("button");
+      tab.type = "button";
+      tab.className = "network-tab";
+      tab.id = "tab-" + p;
+      tab.dataset.tab = p;
+      tab.setAttribute("role", "tab");
+      tab.setAttribute("aria-controls", card.id);
+      tab.textContent = card.dataset.name;
+      tablist.appendChild(tab);
+      return tab;
+    });
+    var grid = mine[0].parentNode;
+    grid.parentNode.insertBefore(tablist, grid);
+    var select = function (platform, focus) {
+      tabs.forEach(function (tab, i) {
+        var on = tab.dataset.tab === platform;
+        tab.setAttribute("aria-selected", on ? "true" : "false");
+        tab.tabIndex = on ? 0 : -1;
+        mine[i].classList.toggle("tab-hidden", !on);
+        if (on && focus) tab.focus();
+      });
+      try { sessionStorage.setItem(TAB_KEY, platform); } catch (e) {}
+    };
+    // tab and panel roles only while the tabs are on screen: on a wide screen the cards are plain sections
+    var roles = function () {
+      mine.forEach(function (card) {
+        if (phone.matches) {
+          card.setAttribute("role", "tabpanel");
+          card.setAttribute("aria-labelledby", "tab-" + card.dataset.platform);
+        } else {
+          card.removeAttribute("role");
+          card.setAttribute("aria-labelledby", "name-" + card.dataset.platform);
+        }
+      });
+    };
+    tablist.addEventListener("click", function (e) {
+      var tab = e.target.closest("[role=tab]");
+      if (tab) select(tab.dataset.tab, true);
+    });
+    tablist.addEventListener("keydown", function (e) {
+      var i = tabs.indexOf(document.activeElement), n = tabs.length, next = -1;
+      if (i < 0) return;
+      if (e.key === "ArrowRight" || e.key === "ArrowDown") next = (i + 1) % n;
+      else if (e.key === "ArrowLeft" || e.key === "ArrowUp") next = (i - 1 + n) % n;
+      else if (e.key === "Home") next = 0;
+      else if (e.key === "End") next = n - 1;
+      if (next < 0) return;
+      e.preventDefault();
+      select(tabs[next].dataset.tab, true);
+    });
+    var remembered = null;
+    try { remembered = sessionStorage.getItem(TAB_KEY); } catch (e) {}
+    var known = tabs.some(function (tab) { return tab.dataset.tab === remembered; });
+    select(known ? remembered : tabs[0].dataset.tab, false);
+    roles();
+    if (phone.addEventListener) phone.addEventListener("change", roles); else if (phone.addListener) phone.addListener(roles);
+  }
+
   // Bring back what this device typed but the server did not take (refused, or offline).
   var kept = local(), retry = false;
   if (typeof kept.words === "string" && kept.words !== words.value) {

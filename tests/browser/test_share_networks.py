@@ -11,6 +11,8 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
+from tests.browser.test_phone_and_a11y import AXE_JS, describe, run_axe
+
 from hub.sharing import services as sharing
 from hub.sharing.models import ShareEvent
 from tests.browser.conftest import PASSWORD
@@ -132,6 +134,7 @@ def test_phone_without_share_sheet_copies_then_opens(setup, session, signed_in_p
     page = open_share_page(signed_in_page, sharer, post, PHONE, RECORDER, NO_SHARE_SHEET)
     sent = watch_events(page)
     text = page.locator("#text-mastodon").input_value()
+    page.get_by_role("tab", name="Mastodon").click()  # one network at a time on a phone
     with page.expect_response(lambda r: r.url.endswith("/share/event")):
         page.get_by_role("button", name="Share on Mastodon").click()
     assert page.evaluate("window.__copied") == [text]
@@ -142,6 +145,7 @@ def test_phone_without_share_sheet_copies_then_opens(setup, session, signed_in_p
 
     # a text without its tracked link is refused on the card: nothing copied, opened or counted
     link = page.locator("#card-linkedin").get_attribute("data-link") or ""
+    page.get_by_role("tab", name="LinkedIn").click()
     page.locator("#text-linkedin").fill("My own words, and the link is gone")
     page.get_by_role("button", name="Share on LinkedIn").click()
     expect(page.locator("#warnings-linkedin")).to_contain_text(f"Your tracked link {link} is missing")
@@ -149,6 +153,79 @@ def test_phone_without_share_sheet_copies_then_opens(setup, session, signed_in_p
     assert page.evaluate("window.__copied") == [text] and len(page.evaluate("window.__opened")) == 1
     page.screenshot(path="/tmp/share-networks-refused.png", full_page=True)
     assert events(session, sharer) == [("mastodon", "intent")]
+
+
+def test_phone_one_network_at_a_time_behind_tabs(setup, session, signed_in_page):
+    post, sharer = setup
+    page = open_share_page(signed_in_page, sharer, post, PHONE, RECORDER, NO_SHARE_SHEET, AXE_JS)
+    tablist = page.get_by_role("tablist", name="Your networks")
+    tabs = tablist.get_by_role("tab")
+    expect(tabs).to_have_text(["LinkedIn", "Mastodon"])  # the person's networks, in their order
+    linkedin, mastodon = tablist.get_by_role("tab", name="LinkedIn"), tablist.get_by_role("tab", name="Mastodon")
+    expect(linkedin).to_have_attribute("aria-selected", "true")
+    expect(linkedin).to_have_attribute("aria-controls", "card-linkedin")
+    expect(mastodon).to_have_attribute("aria-selected", "false")
+    expect(mastodon).to_have_attribute("tabindex", "-1")
+    expect(page.locator("#card-linkedin")).to_be_visible()
+    expect(page.locator("#card-mastodon")).to_be_hidden()
+    expect(page.get_by_role("tabpanel", name="LinkedIn")).to_be_visible()
+    no_horizontal_scroll(page)
+    page.screenshot(path="/tmp/share-tabs-phone.png")
+    violations = run_axe(page)
+    assert not violations, describe(violations)
+
+    mastodon.click()
+    expect(page.locator("#card-mastodon")).to_be_visible()
+    expect(page.locator("#card-linkedin")).to_be_hidden()
+    expect(mastodon).to_have_attribute("aria-selected", "true")
+    expect(linkedin).to_have_attribute("aria-selected", "false")
+
+    page.keyboard.press("ArrowRight")  # wraps round to the first
+    expect(linkedin).to_be_focused()
+    expect(linkedin).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#card-linkedin")).to_be_visible()
+    expect(page.locator("#card-mastodon")).to_be_hidden()
+    page.keyboard.press("ArrowLeft")
+    expect(mastodon).to_be_focused()
+    expect(page.locator("#card-mastodon")).to_be_visible()
+    page.keyboard.press("Home")
+    expect(linkedin).to_be_focused()
+    page.keyboard.press("End")
+    expect(mastodon).to_be_focused()
+
+    # the chosen tab's "Share on" still copies then opens; the hidden card's edits are still saved
+    with page.expect_response(lambda r: r.url.endswith("/share/event")):
+        page.get_by_role("button", name="Share on Mastodon").click()
+    assert events(session, sharer) == [("mastodon", "intent")]
+    link = page.locator("#card-linkedin").get_attribute("data-link")
+    with page.expect_response(lambda r: r.url.endswith("/share/text") and r.ok):
+        page.locator("#text-linkedin").evaluate(
+            "(el, link) => { el.value = 'Mine, on a hidden card ' + link; "
+            "el.dispatchEvent(new Event('input', { bubbles: true })); }", link)
+    expect(page.locator("#status-linkedin")).to_have_text("Saved as your version.")
+
+    page.reload()  # the choice is remembered for the session
+    expect(page.get_by_role("tab", name="Mastodon")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#card-mastodon")).to_be_visible()
+    expect(page.locator("#card-linkedin")).to_be_hidden()
+    expect(page.locator("#text-linkedin")).to_have_value(f"Mine, on a hidden card {link}")
+
+    page.set_viewport_size(DESKTOP["viewport"])  # a wide screen: every card side by side, no tabs
+    expect(page.get_by_role("tablist")).to_be_hidden()
+    expect(page.locator("#card-linkedin")).to_be_visible()
+    expect(page.locator("#card-mastodon")).to_be_visible()
+    expect(page.locator("#card-linkedin")).not_to_have_attribute("role", "tabpanel")
+
+
+def test_desktop_shows_every_network_and_no_tabs(setup, signed_in_page):
+    post, sharer = setup
+    page = open_share_page(signed_in_page, sharer, post, DESKTOP)
+    expect(page.locator("#card-linkedin")).to_be_visible()
+    expect(page.locator("#card-mastodon")).to_be_visible()
+    expect(page.get_by_role("tablist")).to_have_count(0)  # hidden from assistive technology too
+    expect(page.get_by_role("tab")).to_have_count(0)
+    a, b = page.locator("#card-linkedin").bounding_box(), page.locator("#card-mastodon").bounding_box()
+    assert a and b and abs(a["y"] - b["y"]) < 1 and b["x"] > a["x"] + a["width"] - 1, "side by side"
 
 
 def no_horizontal_scroll(page: Page) -> None:
