@@ -49,6 +49,7 @@ class Site:
     url: str
     paths: dict[str, str] = field(default_factory=dict)
     states: dict[str, Any] = field(default_factory=dict)
+    app: Any = None
 
 
 def _seed(app: Any) -> dict[str, str]:
@@ -64,6 +65,10 @@ def _seed(app: Any) -> dict[str, str]:
     from hub.suggestions import services as suggestions
     from hub.suggestions.models import SuggestionKind
     from hub.suggestions.services import SuggestionInput
+    from hub.api import services as api
+    from hub.chat import services as chat
+    from hub.library import services as library
+    from hub.library.models import ItemState, LibraryItem
     from hub.topics.models import Topic
 
     with app.app_context():
@@ -99,6 +104,21 @@ def _seed(app: Any) -> dict[str, str]:
         sharing.record_share_event(db, own, admin, "x", "copy")
         topic = db.scalars(sa.select(Topic)).first()
         channel = db.scalars(sa.select(Channel)).first()
+        # the library (typed in: nothing fetched), a feed and one of its articles waiting to be picked,
+        # the admin's networks (two: the phone share page shows them as tabs), a chat channel, a token
+        article = library.add_item(db, admin, library.ItemInput(
+            url=f"https://example.org/{LONG_WORD}", title=f"Remote teams: {LONG_WORD}", site_name="example.org",
+            comment="Worth ten minutes: how they keep decisions written down.",
+            description="A long read on writing things down.", language="en", topic_id=topic.id if topic else None))
+        feed = library.add_feed(db, admin, "https://example.org/feed.xml", "Example engineering blog")
+        db.add(LibraryItem(url="https://example.org/waiting", url_key=library.url_key("https://example.org/waiting"),
+                           title="An article from the feed", description="Waiting for comms to pick it.",
+                           state=ItemState.SUGGESTED, feed_id=feed.id, published_at=utcnow()))
+        sharing.set_networks(db, admin, ["linkedin", "mastodon"])
+        chat.add_webhook(db, admin, chat.WebhookInput(
+            "slack", "#general", "https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXXXXXXXXXXXXXX",
+            ("topic", "digest")), allowed_hosts="hooks.slack.com")
+        api.create_token(db, admin, name="My phone's shortcut", scopes=["read"])
         db.flush()
         queue.published_at = utcnow() - timedelta(days=3)
         paths = {
@@ -140,17 +160,28 @@ def _seed(app: Any) -> dict[str, str]:
             "share-settings": "/admin/sharing",
             "outbox": "/admin/outbox",
             "forgot-password": "/password/forgot",
+            "sign-in-sso": "/login",
+            "library": "/library",
+            "library-item": f"/library/{article.id}",
+            "library-new": "/library/new",
+            "library-feeds": "/library/feeds",
+            "library-waiting": "/library/waiting",
+            "bookmarklet": "/library/bookmarklet",
+            "networks": "/share/networks",
+            "chat": "/admin/chat",
+            "tokens": "/profile/tokens",
         }
         db.commit()
     return paths
 
 
-PUBLIC = ("home", "search", "post", "post-arabic", "tag", "author", "sign-in", "sign-up", "forgot-password",
-          "not-found", "offline")
+PUBLIC = ("home", "search", "post", "post-arabic", "tag", "author", "sign-in", "sign-in-sso", "sign-up",
+          "forgot-password", "not-found", "offline")
 SIGNED_IN = ("home-signed-in", "colleagues", "write", "editor", "my-posts", "history", "diff", "share", "suggestions",
              "topics", "topic", "strategy", "insights", "my-shares", "feedback", "channels", "people", "profile",
              "notifications", "propose-edit", "new-topic", "strategy-edit", "kpi-targets", "channel", "share-settings",
-             "outbox")
+             "outbox", "library", "library-item", "library-new", "library-feeds", "library-waiting", "bookmarklet",
+             "networks", "chat", "tokens")
 
 
 @pytest.fixture(scope="module")
@@ -172,7 +203,7 @@ def site(backend: dict[str, Any], tmp_path_factory: pytest.TempPathFactory, brow
         paths = _seed(app)
         with LiveServer(app) as server:
             app.config["BASE_URL"] = server.url
-            site = Site(server.url, paths)
+            site = Site(server.url, paths, app=app)
             context = browser.new_context(base_url=server.url)
             context.set_default_timeout(10_000)
             page = context.new_page()
@@ -255,7 +286,15 @@ def open_page(pages: dict[tuple[str, str], Page], site: Site, size: str, name: s
     who = "admin" if name in SIGNED_IN else "anonymous"
     page = pages[(size, who)]
     page.emulate_media(color_scheme="light")
-    response = page.goto(site.paths[name])
+    # single sign-on shows on the sign-in page as soon as it is configured (the provider is only
+    # asked when someone follows the button): configured for this one page view
+    sso = {"OIDC_ISSUER": "https://id.example.com", "OIDC_CLIENT_ID": "hub"} if name == "sign-in-sso" else {}
+    saved = {key: site.app.config.get(key) for key in sso}
+    site.app.config.update(sso)
+    try:
+        response = page.goto(site.paths[name])
+    finally:
+        site.app.config.update(saved)
     assert response is not None
     assert response.status == (404 if name == "not-found" else 200), f"{name}: {response.status}"
     return page
