@@ -334,10 +334,10 @@
   }
 
   // Phones: the person's networks one at a time, behind a tab list (WAI-ARIA tabs, automatic
-  // activation). The other cards get .tab-hidden, which hides them only in the phone media query:
+  // activation); only when they have networks of their own (data-tabs), not for every network. The other cards get .tab-hidden, which hides them only in the phone media query:
   // wide screens keep every card side by side, and without this script every card shows. Hidden
   // cards keep their autosave: it goes by platform, not by what is on screen.
-  var mine = Array.prototype.slice.call(form.querySelectorAll("#my-networks .share-card"));
+  var mine = Array.prototype.slice.call(form.querySelectorAll("#my-networks[data-tabs] .share-card"));
   if (mine.length > 1) {
     var TAB_KEY = "hub:share:tab", phone = window.matchMedia("(max-width: 640px)");
     var tablist = document.createElement("div");

@@ -217,6 +217,16 @@ def test_phone_one_network_at_a_time_behind_tabs(setup, session, signed_in_page)
     expect(page.locator("#card-linkedin")).not_to_have_attribute("role", "tabpanel")
 
 
+def test_phone_without_networks_of_ones_own_no_tabs(setup, signed_in_page, make_user):
+    post, _sharer = setup
+    newcomer = make_user(name="Nia Newcomer", password=PASSWORD)  # nothing chosen, nothing shared yet
+    page = open_share_page(signed_in_page, newcomer, post, PHONE)
+    expect(page.locator("#my-networks-label")).to_have_text("Every network")
+    expect(page.locator("#card-x")).to_be_visible()  # every card one under another, no tabs to pick from
+    expect(page.locator("#card-email")).to_be_visible()
+    expect(page.locator("[role=tablist]")).to_have_count(0)
+
+
 def test_desktop_shows_every_network_and_no_tabs(setup, signed_in_page):
     post, sharer = setup
     page = open_share_page(signed_in_page, sharer, post, DESKTOP)
