@@ -55,9 +55,13 @@ class Site:
 def _seed(app: Any) -> dict[str, str]:
     """The demo data, plus what the checks need: a post with a long unbroken title, one in Arabic,
     a second revision (a diff), a comment and an accepted edit (faded threads), shares."""
+    from hub.api import services as api
     from hub.auth.models import User
     from hub.channels.models import Channel
+    from hub.chat import services as chat
     from hub.demo import seed_demo
+    from hub.library import services as library
+    from hub.library.models import ItemState, LibraryItem
     from hub.posts import services as posts
     from hub.posts.models import Post, PostRevision
     from hub.posts.services import PostInput
@@ -65,10 +69,6 @@ def _seed(app: Any) -> dict[str, str]:
     from hub.suggestions import services as suggestions
     from hub.suggestions.models import SuggestionKind
     from hub.suggestions.services import SuggestionInput
-    from hub.api import services as api
-    from hub.chat import services as chat
-    from hub.library import services as library
-    from hub.library.models import ItemState, LibraryItem
     from hub.topics.models import Topic
 
     with app.app_context():

@@ -11,11 +11,10 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_phone_and_a11y import AXE_JS, describe, run_axe
-
 from hub.sharing import services as sharing
 from hub.sharing.models import ShareEvent
 from tests.browser.conftest import PASSWORD
+from tests.browser.test_phone_and_a11y import AXE_JS, describe, run_axe
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +27,8 @@ Object.defineProperty(navigator, "clipboard", { configurable: true,
   value: { writeText: function (t) { window.__copied.push(t); return Promise.resolve(); } } });
 window.open = function (url) { window.__opened.push(url); return null; };
 """
-SHARE_SHEET = "window.__shared = []; navigator.share = function (d) { window.__shared.push(d); return Promise.resolve(); };"
+SHARE_SHEET = ("window.__shared = []; "
+               "navigator.share = function (d) { window.__shared.push(d); return Promise.resolve(); };")
 NO_SHARE_SHEET = "delete Navigator.prototype.share; delete navigator.share;"
 
 
