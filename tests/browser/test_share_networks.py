@@ -227,6 +227,14 @@ def test_phone_without_networks_of_ones_own_no_tabs(setup, signed_in_page, make_
     expect(page.locator("[role=tablist]")).to_have_count(0)
 
 
+def test_phone_without_javascript_shows_every_card_of_ones_own(setup, signed_in_page):
+    post, sharer = setup
+    page = open_share_page(signed_in_page, sharer, post, {**PHONE, "java_script_enabled": False})
+    expect(page.locator("#card-linkedin")).to_be_visible()
+    expect(page.locator("#card-mastodon")).to_be_visible()
+    expect(page.locator("[role=tablist]")).to_have_count(0)
+
+
 def test_desktop_shows_every_network_and_no_tabs(setup, signed_in_page):
     post, sharer = setup
     page = open_share_page(signed_in_page, sharer, post, DESKTOP)
