@@ -300,3 +300,57 @@ def _png() -> bytes:
 
 
 PNG = _png()
+
+
+@pytest.mark.parametrize("context", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_sign_up_to_a_first_tracked_share(context, app, new_page, session):
+    """The whole journey of a newcomer, at 1280 and 390 px: sign up, write, publish, land on the
+    share page, share once (copy on a desktop, the share sheet on a phone) with their own tracked
+    link, and a reader who follows that link is counted."""
+    from hub.auth.models import User
+    from hub.sharing.models import Click, ShareLink
+
+    page = new_page(**context)
+    page.add_init_script(RECORDER)
+    page.add_init_script(SHARE_SHEET)
+    page.goto("/signup")
+    page.locator("#display_name").fill("Nora Newcomer")
+    page.locator("#email").fill("nora.newcomer@example.com")
+    page.locator("#password").fill("a fine long password")
+    page.get_by_role("button", name="Create account").click()
+    expect(page).to_have_url(re.compile(r"/write$"))
+    page.locator("#title").fill("My first week on the support team")
+    page.locator("#body").fill("We answered 400 tickets. The hardest ones taught me the most.")
+    page.locator("#publish-button").click()
+    expect(page).to_have_url(re.compile(r"/p/\d+/share$"))
+    expect(page.locator(".flash-success")).to_have_text("Published. Now share it")
+    no_horizontal_scroll(page)
+
+    card = page.locator("#card-linkedin")
+    link = card.get_attribute("data-link") or ""
+    assert "/s/" in link
+    with page.expect_response(lambda r: r.url.endswith("/share/event")):
+        if context is PHONE:
+            card.get_by_role("button", name="Share on LinkedIn").click()
+        else:
+            page.get_by_role("button", name="Copy text for LinkedIn").click()
+    if context is PHONE:
+        shared = page.evaluate("window.__shared")
+        assert len(shared) == 1 and shared[0]["url"] == link and shared[0]["text"]
+    else:
+        copied = page.evaluate("window.__copied")
+        assert len(copied) == 1 and link in copied[0]  # the text carries the person's own link
+    nora = session.scalar(sa.select(User).where(User.email == "nora.newcomer@example.com"))
+    assert nora is not None
+    assert events(session, nora) == [("linkedin", "webshare" if context is PHONE else "copy")]
+
+    reader = new_page(**context)
+    response = reader.goto(link)
+    assert response is not None and response.status == 200
+    expect(reader.locator("article.post h1")).to_have_text("My first week on the support team")
+    app.extensions["hub.clicklog"].flush_all()
+    session.rollback()
+    code = link.rsplit("/", 1)[-1]
+    clicks = session.scalars(sa.select(Click).join(ShareLink, Click.link_id == ShareLink.id)
+                             .where(ShareLink.code == code)).all()
+    assert len(clicks) == 1 and clicks[0].platform == "linkedin"
