@@ -53,8 +53,17 @@ def start_app(folder: Path) -> tuple[Any, Any, str]:
                       "OUTBOX_DELIVER_IN_WEB": False})
     upgrade(app)
     with app.app_context():
-        seed_demo(get_session())
-        get_session().commit()
+        import sqlalchemy as sa
+
+        from hub.auth.models import User
+        from hub.sharing.services import set_networks
+
+        session = get_session()
+        seed_demo(session)
+        maria = session.scalar(sa.select(User).where(User.email == "maria@example.com"))
+        assert maria is not None
+        set_networks(session, maria, ["linkedin", "x"])  # the phone shot shows her two networks behind tabs
+        session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     url = f"http://127.0.0.1:{server.server_port}"
     app.config["BASE_URL"] = url
@@ -104,6 +113,10 @@ def main() -> None:
                 post_id = re.search(r"/p/(\d+)", page.url).group(1)  # type: ignore[union-attr]
                 page.goto(f"/p/{post_id}/share")
                 page.wait_for_load_state("networkidle")
+                page.locator("#own-words").fill("I argued against this move. I was wrong, and here is why.")
+                page.locator("#own-words-state").filter(has_text=re.compile(r"^Saved")).wait_for()  # cards rebuilt
+                page.locator("#own-words").blur()
+                page.locator("#own-words").evaluate("e => e.closest('section').scrollIntoView()")
                 shots["phone-share"] = page.screenshot()
                 browser.close()
         finally:
