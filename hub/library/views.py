@@ -3,9 +3,12 @@ with the sharing studio, the feeds and their waiting items, and the bookmarklet.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import click
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.orm import Session
 
 from hub import platforms
 from hub.db import get_session
@@ -15,13 +18,14 @@ from hub.inputs import arg_int, arg_page
 from hub.library import queries, services
 from hub.library.forms import EditItemForm, FeedForm, ItemForm, PickForm
 from hub.library.models import ItemState, LibraryItem
+from hub.sharing import endpoints
 from hub.sharing import services as sharing
-from hub.sharing.forms import OwnWordsForm, ShareEventForm, ShareTextForm
-from hub.sharing.queries import Card, Warning, intent_for, item_similarity_warnings, link_url, networks, studio
+from hub.sharing.forms import OwnWordsForm, ShareTextForm
+from hub.sharing.models import OwnWords, ShareLink
+from hub.sharing.queries import Card, Warning, item_similarity_warnings, networks, studio
 from hub.web import show_error
 
 bp = Blueprint("library", __name__, url_prefix="/library", cli_group="library")
-MEASURE_MAX = 70_000
 
 
 def _topics(form: ItemForm | EditItemForm) -> None:
@@ -100,14 +104,45 @@ def _cards(item: LibraryItem, words: str) -> tuple[list[Card], list[Warning]]:
     links = services.links_for(db, item, current_user)
     disclosure = sharing.get_setting(db, sharing.DISCLOSURE_KEY)
     cards = queries.cards(db, item, current_user, links, current_app.config["BASE_URL"], disclosure, words=words)
-    warnings = item_similarity_warnings(db, item.id, current_user, {c.platform: c.text for c in cards}, words=words,
-                                        title=item.title, disclosure=disclosure)
-    return cards, networks(db, current_user).relevant(warnings)
+    return cards, _warnings(db, item, {c.platform: c.text for c in cards}, words, disclosure)
 
 
-def _cards_json(item: LibraryItem, words: str) -> dict[str, object]:
-    cards, warnings = _cards(item, words)
-    return {"cards": {c.platform: c.as_json() for c in cards}, "warnings": [w.as_json() for w in warnings]}
+def _warnings(db: Session, item: LibraryItem, texts: dict[str, str], words: str,
+              disclosure: str | None) -> list[Warning]:
+    """The similarity warnings on ``texts`` that matter to the person (their networks')."""
+    return networks(db, current_user).relevant(item_similarity_warnings(
+        db, item.id, current_user, texts, words=words, title=item.title, disclosure=disclosure))
+
+
+@dataclass(frozen=True)
+class _ItemStudio:
+    """A library item in the share studio, for the signed-in person (hub.sharing.endpoints)."""
+
+    item: LibraryItem
+
+    def links(self, session: Session) -> dict[str, ShareLink]:
+        return services.links_for(session, self.item, current_user)
+
+    def own_words(self, session: Session) -> str:
+        return queries.own_words(session, self.item, current_user)
+
+    def save_own_words(self, session: Session, words: str) -> OwnWords:
+        return services.save_own_words(session, self.item, current_user, words)
+
+    def save_text(self, session: Session, platform: str, text: str, subject: str | None, link: str | None) -> object:
+        return services.save_share_text(session, self.item, current_user, platform, text, subject, link=link)
+
+    def reset_text(self, session: Session, platform: str) -> None:
+        services.reset_share_text(session, self.item, current_user, platform)
+
+    def record_event(self, session: Session, platform: str, kind: str) -> object:
+        return services.record_share_event(session, self.item, current_user, platform, kind)
+
+    def cards(self, session: Session, words: str) -> tuple[list[Card], list[Warning]]:
+        return _cards(self.item, words)
+
+    def warnings(self, session: Session, texts: dict[str, str], words: str) -> list[Warning]:
+        return _warnings(session, self.item, texts, words, sharing.get_setting(session, sharing.DISCLOSURE_KEY))
 
 
 @bp.get("/<int:item_id>")
@@ -177,98 +212,33 @@ def act(item_id: int, action: str):
 @bp.post("/<int:item_id>/share/words")
 @login_required
 def save_words(item_id: int):
-    item = _load(item_id)
-    form = OwnWordsForm()
-    if not form.validate():
-        return jsonify(error="invalid", field="own_words", message="Please check what you typed.",
-                       fields=form.errors), 422
-    try:
-        row = services.save_own_words(get_session(), item, current_user, form.words.data or "")
-    except ValidationError as exc:
-        get_session().rollback()
-        return jsonify(error="invalid", field=exc.field, message=exc.message), 422
-    return jsonify(saved=True, words=row.words, **_cards_json(item, row.words))
+    return endpoints.save_words(_ItemStudio(_load(item_id)))
 
 
 @bp.post("/<int:item_id>/share/measure")
 @login_required
 def measure(item_id: int):
-    item = _load(item_id)
-    db = get_session()
-    texts = {k[5:]: v[:MEASURE_MAX] for k, v in request.form.items()
-             if k.startswith("text-") and k[5:] in platforms.PLATFORMS}
-    links = services.links_for(db, item, current_user)
-    result: dict[str, dict[str, object]] = {}
-    for pid, text in texts.items():
-        count, limit = platforms.measure(pid, text), sharing.limit_for(current_user, pid)
-        url = link_url(current_app.config["BASE_URL"], links[pid].code)
-        result[pid] = {"count": count, "limit": limit, "ok": count <= limit,
-                       "intent": intent_for(current_user, pid, text, url, request.form.get(f"subject-{pid}") or None),
-                       "problems": sharing.text_problems(current_user, pid, text, link=url)}
-    words = queries.own_words(db, item, current_user)
-    warnings = networks(db, current_user).relevant(item_similarity_warnings(
-        db, item.id, current_user, texts, words=words, title=item.title,
-        disclosure=sharing.get_setting(db, sharing.DISCLOSURE_KEY)))
-    return jsonify(platforms=result, warnings=[w.as_json() for w in warnings])
+    return endpoints.measure(_ItemStudio(_load(item_id)))
 
 
 @bp.post("/<int:item_id>/share/text")
 @login_required
 def save_text(item_id: int):
-    item = _load(item_id)
-    form = ShareTextForm()
-    if not form.validate():  # the card shows the message, and keeps the text
-        message = next((str(errors[0]) for errors in form.errors.values()), "Please check what you typed.")
-        return jsonify(error="invalid", fields=form.errors, message=message), 422
-    db = get_session()
-    links = services.links_for(db, item, current_user)
-    platform = form.platform.data
-    link = link_url(current_app.config["BASE_URL"], links[platform].code) if platform in links else None
-    try:
-        services.save_share_text(db, item, current_user, platform, form.text.data or "", form.subject.data, link=link)
-    except ValidationError as exc:
-        db.rollback()
-        return jsonify(error="invalid", field=exc.field, message=exc.message), 422
-    return jsonify(saved=True)
+    return endpoints.save_text(_ItemStudio(_load(item_id)))
 
 
 @bp.post("/<int:item_id>/share/text/reset")
 @login_required
 def reset_text(item_id: int):
-    item = _load(item_id)
-    form = ShareTextForm()
-    if not form.validate():
-        return jsonify(error="invalid", fields=form.errors), 422
-    db = get_session()
-    try:
-        services.reset_share_text(db, item, current_user, form.platform.data)
-    except ValidationError as exc:
-        db.rollback()
-        return jsonify(error="invalid", message=exc.message), 422
-    return jsonify(reset=True, **_cards_json(item, queries.own_words(db, item, current_user)))
+    return endpoints.reset_text(_ItemStudio(_load(item_id)))
 
 
 @bp.post("/<int:item_id>/share/event")
 @login_required
 def event(item_id: int):
-    """One share, as hub.sharing's: recorded once, the text shared kept as the person's; a text
-    that could not be posted as it is (without the tracked link, over the limit...) is refused."""
-    item = _load(item_id)
-    form = ShareEventForm()
-    if not form.validate():
-        return jsonify(error="invalid", fields=form.errors), 422
-    db = get_session()
-    platform, text = form.platform.data, form.text.data
-    try:
-        if text and platform in platforms.PLATFORMS:  # checked before anything is written
-            links = services.links_for(db, item, current_user)
-            link = link_url(current_app.config["BASE_URL"], links[platform].code)
-            services.save_share_text(db, item, current_user, platform, text, form.subject.data, link=link)
-        services.record_share_event(db, item, current_user, platform, form.kind.data)
-    except ValidationError as exc:
-        db.rollback()
-        return jsonify(error="invalid", field=exc.field, message=exc.message), 422
-    return jsonify(recorded=True, kept=bool(text))
+    """One share, as a post's (hub.sharing.endpoints): recorded once, the text shared kept as the
+    person's; a text that could not be posted as it is is refused."""
+    return endpoints.record_event(_ItemStudio(_load(item_id)))
 
 
 # --- feeds (comms) --------------------------------------------------------------------------------

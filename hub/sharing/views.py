@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import (
@@ -18,22 +19,23 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from sqlalchemy.orm import Session
 
 from hub import platforms
 from hub.db import get_engine, get_session, utcnow
 from hub.errors import PermissionDenied, ValidationError
 from hub.posts.models import Post, PostStatus
 from hub.posts.queries import get_post
-from hub.sharing import proposals, queries, services, writer
+from hub.sharing import endpoints, proposals, queries, services, writer
 from hub.sharing.clicklog import ClickLog, ClickSink
 from hub.sharing.forms import (
     DisclosureForm,
     NetworksForm,
     OwnWordsForm,
-    ShareEventForm,
     ShareTextForm,
     WriterForm,
 )
+from hub.sharing.models import OwnWords, ShareLink
 from hub.web import client_address, show_error
 
 bp = Blueprint("sharing", __name__)
@@ -112,9 +114,37 @@ def _cards(post: Post, words: str) -> tuple[list[queries.Card], list[queries.War
         db, post, current_user, {c.platform: c.text for c in cards}, words=words, disclosure=disclosure))
 
 
-def _cards_json(post: Post, words: str) -> dict[str, object]:
-    cards, warnings = _cards(post, words)
-    return {"cards": {c.platform: c.as_json() for c in cards}, "warnings": [w.as_json() for w in warnings]}
+@dataclass(frozen=True)
+class _PostStudio:
+    """A published post in the share studio, for the signed-in person (hub.sharing.endpoints)."""
+
+    post: Post
+
+    def links(self, session: Session) -> dict[str, ShareLink]:
+        return services.links_for(session, self.post, current_user)
+
+    def own_words(self, session: Session) -> str:
+        return queries.own_words(session, self.post, current_user)
+
+    def save_own_words(self, session: Session, words: str) -> OwnWords:
+        return services.save_own_words(session, self.post, current_user, words)
+
+    def save_text(self, session: Session, platform: str, text: str, subject: str | None, link: str | None) -> object:
+        return services.save_share_text(session, self.post, current_user, platform, text, subject, link=link)
+
+    def reset_text(self, session: Session, platform: str) -> None:
+        services.reset_share_text(session, self.post, current_user, platform)
+
+    def record_event(self, session: Session, platform: str, kind: str) -> object:
+        return services.record_share_event(session, self.post, current_user, platform, kind)
+
+    def cards(self, session: Session, words: str) -> tuple[list[queries.Card], list[queries.Warning]]:
+        return _cards(self.post, words)
+
+    def warnings(self, session: Session, texts: dict[str, str], words: str) -> list[queries.Warning]:
+        return queries.networks(session, current_user).relevant(queries.similarity_warnings(
+            session, self.post, current_user, texts, words=words,
+            disclosure=services.get_setting(session, services.DISCLOSURE_KEY)))
 
 
 @bp.get("/p/<int:post_id>/share")
@@ -168,123 +198,31 @@ def networks():
 @bp.post("/p/<int:post_id>/share/words")
 @login_required
 def save_words(post_id: int):
-    """Save the person's own words as they type, and answer with every card rebuilt around them
-    (texts the person wrote themselves stay as they are)."""
-    post = _load(post_id)
-    form = OwnWordsForm()
-    if not form.validate():
-        return jsonify(error="invalid", field="own_words", message=_first_error(form), fields=form.errors), 422
-    try:
-        row = services.save_own_words(get_session(), post, current_user, form.words.data or "")
-    except ValidationError as exc:
-        get_session().rollback()
-        return jsonify(error="invalid", field=exc.field, message=exc.message), 422
-    state = _cards_json(post, row.words)
-    return jsonify(saved=True, words=row.words, **state)
-
-
-def _first_error(form: OwnWordsForm | ShareTextForm) -> str:
-    for errors in form.errors.values():
-        return str(errors[0])
-    return "Please check what you typed."
-
-
-MEASURE_MAX = 70_000  # characters per text: above any platform's limit, and keeps counting cheap
+    return endpoints.save_words(_PostStudio(_load(post_id)))
 
 
 @bp.post("/p/<int:post_id>/share/measure")
 @login_required
 def measure(post_id: int):
-    """Counts, limits, share links and similarity warnings for texts being edited."""
-    post = _load(post_id)
-    texts = {
-        k[5:]: v[:MEASURE_MAX]
-        for k, v in request.form.items()
-        if k.startswith("text-") and k[5:] in platforms.PLATFORMS
-    }
-    links = services.links_for(get_session(), post, current_user)
-    result: dict[str, dict[str, object]] = {}
-    for pid, text in texts.items():
-        count, limit = platforms.measure(pid, text), services.limit_for(current_user, pid)
-        url = queries.link_url(current_app.config["BASE_URL"], links[pid].code)
-        result[pid] = {
-            "count": count,
-            "limit": limit,
-            "ok": count <= limit,
-            "intent": queries.intent_for(current_user, pid, text, url, request.form.get(f"subject-{pid}") or None),
-        }
-        result[pid]["problems"] = services.text_problems(current_user, pid, text, link=url)
-    db = get_session()
-    warnings = queries.networks(db, current_user).relevant(queries.similarity_warnings(
-        db,
-        post,
-        current_user,
-        texts,
-        words=queries.own_words(db, post, current_user),
-        disclosure=services.get_setting(db, services.DISCLOSURE_KEY),
-    ))
-    return jsonify(platforms=result, warnings=[w.as_json() for w in warnings])
+    return endpoints.measure(_PostStudio(_load(post_id)))
 
 
 @bp.post("/p/<int:post_id>/share/text")
 @login_required
 def save_text(post_id: int):
-    post = _load(post_id)
-    form = ShareTextForm()
-    if not form.validate():  # the card shows the message, and keeps the text
-        return jsonify(error="invalid", fields=form.errors, message=_first_error(form)), 422
-    db = get_session()
-    links = services.links_for(db, post, current_user)
-    platform = form.platform.data
-    link = queries.link_url(current_app.config["BASE_URL"], links[platform].code) if platform in links else None
-    try:
-        services.save_share_text(db, post, current_user, platform, form.text.data or "", form.subject.data, link=link)
-    except ValidationError as exc:
-        db.rollback()
-        return jsonify(error="invalid", field=exc.field, message=exc.message), 422
-    return jsonify(saved=True)
+    return endpoints.save_text(_PostStudio(_load(post_id)))
 
 
 @bp.post("/p/<int:post_id>/share/text/reset")
 @login_required
 def reset_text(post_id: int):
-    """Forget the person's own text for one platform; answers with the card hub offers instead."""
-    post = _load(post_id)
-    form = ShareTextForm()
-    if not form.validate():
-        return jsonify(error="invalid", fields=form.errors), 422
-    db = get_session()
-    try:
-        services.reset_share_text(db, post, current_user, form.platform.data)
-    except ValidationError as exc:
-        db.rollback()
-        return jsonify(error="invalid", message=exc.message), 422
-    state = _cards_json(post, queries.own_words(db, post, current_user))
-    return jsonify(reset=True, **state)
+    return endpoints.reset_text(_PostStudio(_load(post_id)))
 
 
 @bp.post("/p/<int:post_id>/share/event")
 @login_required
 def event(post_id: int):
-    """One share (a copy, a share screen opened, or the phone's share sheet): recorded once, and
-    the text shared kept as the person's. A text that could not be posted as it is (without the
-    person's tracked link, over the limit, Threads' tags and links) is refused: not counted."""
-    post = _load(post_id)
-    form = ShareEventForm()
-    if not form.validate():
-        return jsonify(error="invalid", fields=form.errors), 422
-    db = get_session()
-    platform, text = form.platform.data, form.text.data
-    try:
-        if text and platform in platforms.PLATFORMS:  # checked before anything is written
-            links = services.links_for(db, post, current_user)
-            link = queries.link_url(current_app.config["BASE_URL"], links[platform].code)
-            services.save_share_text(db, post, current_user, platform, text, form.subject.data, link=link)
-        services.record_share_event(db, post, current_user, platform, form.kind.data)
-    except ValidationError as exc:
-        db.rollback()
-        return jsonify(error="invalid", field=exc.field, message=exc.message), 422
-    return jsonify(recorded=True, kept=bool(text))
+    return endpoints.record_event(_PostStudio(_load(post_id)))
 
 
 @bp.post("/p/<int:post_id>/share/written")
