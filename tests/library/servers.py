@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -59,7 +58,9 @@ class Handler(BaseHTTPRequestHandler):
         elif path == "/not-a-feed":
             self._send(b"<html><body>nothing</body></html>", "text/html")
         elif path == "/slow":
-            time.sleep(2.0)
+            # A site that stalls: it answers only when its server is shut down (or after 10 s),
+            # long after any fetch's timeout.
+            self.server.stalling.wait(10)  # type: ignore[attr-defined]
             self._send(PAGE)
         elif path == "/huge":
             self._send(b"<html>" + b"x" * (3 * 1024 * 1024))
@@ -88,10 +89,12 @@ def serve() -> Iterator[str]:
     """A threaded server on 127.0.0.1 and a free port; yields its base URL."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
+    server.stalling = threading.Event()  # type: ignore[attr-defined]  # set when the server goes: /slow ends
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
+        server.stalling.set()  # type: ignore[attr-defined]
         server.shutdown()
         server.server_close()
