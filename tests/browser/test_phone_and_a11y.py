@@ -170,18 +170,35 @@ def _seed(app: Any) -> dict[str, str]:
             "networks": "/share/networks",
             "chat": "/admin/chat",
             "tokens": "/profile/tokens",
+            "feedback-form": f"/p/{queue.id}/feedback",
+            "channel-edit": f"/channels/{channel.id}/edit",
+            "channel-close": f"/channels/{channel.id}/close",
+            "channel-new": "/channels/new",
+            "channel-request": "/channels/request",
+            "channel-requests": "/channels/requests",
+            "open-drafts": "/colleagues/drafts",
+            "change-password": "/password",
+            "revision": f"/posts/{own.id}/revisions/1",
+            "takedown": f"/posts/{queue.id}/takedown",
+            "strategy-revisions": "/strategy/tone/revisions",
+            "topic-edit": f"/topics/{topic.id}/edit" if topic else "/topics",
+            "topic-for-post": f"/topics/for-post/{own.id}",
+            "topic-propose": "/topics/propose",
+            "suggestion-thread": f"/suggestions/{edit.id}",
         }
         db.commit()
     return paths
 
 
 PUBLIC = ("home", "search", "post", "post-arabic", "tag", "author", "sign-in", "sign-in-sso", "sign-up",
-          "forgot-password", "not-found", "offline")
+          "forgot-password", "not-found", "offline", "feedback-form")
 SIGNED_IN = ("home-signed-in", "colleagues", "write", "editor", "my-posts", "history", "diff", "share", "suggestions",
              "topics", "topic", "strategy", "insights", "my-shares", "feedback", "channels", "people", "profile",
              "notifications", "propose-edit", "new-topic", "strategy-edit", "kpi-targets", "channel", "share-settings",
              "outbox", "library", "library-item", "library-new", "library-feeds", "library-waiting", "bookmarklet",
-             "networks", "chat", "tokens")
+             "networks", "chat", "tokens", "channel-edit", "channel-close", "channel-new", "channel-request",
+             "channel-requests", "open-drafts", "change-password", "revision", "takedown", "strategy-revisions",
+             "topic-edit", "topic-for-post", "topic-propose", "suggestion-thread")
 
 
 @pytest.fixture(scope="module")
