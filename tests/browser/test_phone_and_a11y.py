@@ -119,6 +119,14 @@ def _seed(app: Any) -> dict[str, str]:
             "slack", "#general", "https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXXXXXXXXXXXXXX",
             ("topic", "digest")), allowed_hosts="hooks.slack.com")
         api.create_token(db, admin, name="My phone's shortcut", scopes=["read"])
+        from hub.auth.models import Role
+        from hub.auth.services import create_invitation, make_reset_token
+        from hub.insights.models import Feedback
+
+        _invitation, invite_token = create_invitation(db, admin, email="new.person@example.com", role=Role.EMPLOYEE)
+        reset_token = make_reset_token(jonas)
+        feedback = Feedback(post_id=own.id, name="A reader", message="Could you share the slides from the all-hands?")
+        db.add(feedback)
         db.flush()
         queue.published_at = utcnow() - timedelta(days=3)
         paths = {
@@ -185,20 +193,23 @@ def _seed(app: Any) -> dict[str, str]:
             "topic-for-post": f"/topics/for-post/{own.id}",
             "topic-propose": "/topics/propose",
             "suggestion-thread": f"/suggestions/{edit.id}",
+            "invite": f"/invite/{invite_token}",
+            "password-reset": f"/password/reset/{reset_token}",
+            "feedback-item": f"/insights/feedback/{feedback.id}",
         }
         db.commit()
     return paths
 
 
 PUBLIC = ("home", "search", "post", "post-arabic", "tag", "author", "sign-in", "sign-in-sso", "sign-up",
-          "forgot-password", "not-found", "offline", "feedback-form")
+          "forgot-password", "not-found", "offline", "feedback-form", "invite", "password-reset")
 SIGNED_IN = ("home-signed-in", "colleagues", "write", "editor", "my-posts", "history", "diff", "share", "suggestions",
              "topics", "topic", "strategy", "insights", "my-shares", "feedback", "channels", "people", "profile",
              "notifications", "propose-edit", "new-topic", "strategy-edit", "kpi-targets", "channel", "share-settings",
              "outbox", "library", "library-item", "library-new", "library-feeds", "library-waiting", "bookmarklet",
              "networks", "chat", "tokens", "channel-edit", "channel-close", "channel-new", "channel-request",
              "channel-requests", "open-drafts", "change-password", "revision", "takedown", "strategy-revisions",
-             "topic-edit", "topic-for-post", "topic-propose", "suggestion-thread")
+             "topic-edit", "topic-for-post", "topic-propose", "suggestion-thread", "feedback-item")
 
 
 @pytest.fixture(scope="module")
