@@ -22,7 +22,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     configure_settings(app, test_config)
 
-    from hub import cli, db, errors, events, extensions, inputs, security, templating
+    from hub import cli, db, errors, events, extensions, i18n, inputs, security, templating
     from hub.api import views as api
     from hub.auth import oidc
     from hub.auth.views import bp as auth_bp
@@ -43,6 +43,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     inputs.init_app(app)  # before any blueprint: every <int:...> rule gets the bounded converter
     db.init_app(app)
     extensions.init_app(app)
+    i18n.init_app(app)
     oidc.init_app(app)
     security.init_app(app)
     templating.init_app(app)

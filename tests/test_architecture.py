@@ -32,6 +32,7 @@ FOUNDATION = frozenset(
         "throttle",
         "resources",
         "inputs",
+        "i18n",  # the interface's languages: gettext for every domain
         "outbox",  # mail and webhooks leave through it; it imports no domain
     }
 )
