@@ -22,7 +22,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     configure_settings(app, test_config)
 
-    from hub import cli, db, errors, events, extensions, i18n, inputs, security, templating
+    from hub import cli, db, errors, events, extensions, i18n, inputs, security, templating, web
     from hub.api import views as api
     from hub.auth import oidc
     from hub.auth.views import bp as auth_bp
@@ -45,7 +45,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     extensions.init_app(app)
     i18n.init_app(app)
     oidc.init_app(app)
-    security.init_app(app)
+    app.wsgi_app = app.extensions["hub.fastlane"] = web.FastLane(app.wsgi_app)  # type: ignore[method-assign]  # Flask's middleware hook
+    security.init_app(app)  # ProxyFix and TrustedHosts go around the fast lane
     templating.init_app(app)
     app.register_blueprint(public_bp)
     app.register_blueprint(webapp_bp)

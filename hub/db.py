@@ -13,6 +13,7 @@ import enum
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -20,7 +21,9 @@ from blinker import Namespace
 from flask import Flask, Response, current_app, g, request
 from flask import session as cookie_session
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Session, SessionTransaction, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, ORMExecuteState, Session, SessionTransaction, sessionmaker
+
+from hub.lib.generation import Generation
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -126,12 +129,52 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 # Sent with the app as sender and ``session=`` after a request's unit of work committed.
 request_committed = Namespace().signal("request-committed")
 
+# Tables whose rows no public page and no tracked redirect shows: writing only these leaves the
+# machine's "content changed" counter alone (clicks flow in every second; a share page visit
+# writes texts and events). Any other table written through a session bumps it after the commit.
+QUIET_TABLES = frozenset({
+    "click", "click_rollup", "share_event", "share_text", "share_own_words", "share_network",
+    "share_proposal_cache", "post_working_copy", "throttle_counter", "notification", "outbox_message",
+})
+_CHANGED = "hub_content_changed"
+
 
 def init_app(app: Flask) -> None:
-    """Build this app's engine and sessionmaker, and close the app context's session on teardown."""
+    """Build this app's engine and sessionmaker, close the app context's session on teardown, and
+    bump the machine's content counter (``app.extensions["hub.generation"]``) after every commit
+    that wrote a table outside QUIET_TABLES."""
     engine = make_engine(app.config["DATABASE_URL"], **app.config.get("DATABASE_ENGINE_OPTIONS", {}))
-    app.extensions["hub.db"] = sessionmaker(bind=engine, expire_on_commit=False)
+    maker = sessionmaker(bind=engine, expire_on_commit=False)
+    app.extensions["hub.db"] = maker
+    generation = Generation(Path(app.instance_path) / "content.generation")
+    app.extensions["hub.generation"] = generation
+    sa.event.listen(maker, "after_flush", _note_flush)
+    sa.event.listen(maker, "do_orm_execute", _note_statement)
+
+    @sa.event.listens_for(maker, "after_commit")
+    def _bump(session: Session) -> None:
+        if session.info.pop(_CHANGED, False):
+            generation.bump()
+
     app.teardown_appcontext(_close_session)
+
+
+def _note_flush(session: Session, _context: Any) -> None:
+    if _CHANGED in session.info:
+        return
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        table = getattr(obj, "__table__", None)
+        if table is None or table.name not in QUIET_TABLES:
+            session.info[_CHANGED] = True
+            return
+
+
+def _note_statement(state: ORMExecuteState) -> None:
+    if _CHANGED in state.session.info or not (state.is_insert or state.is_update or state.is_delete):
+        return
+    table = getattr(state.statement, "table", None)
+    if getattr(table, "name", None) not in QUIET_TABLES:
+        state.session.info[_CHANGED] = True
 
 
 def get_engine(app: Flask | None = None) -> Engine:

@@ -20,6 +20,18 @@ CSP = (
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+PERMISSIONS = "camera=(), microphone=(), geolocation=()"
+HSTS = "max-age=31536000"
+# Every response carries these; a view may set its own Content-Security-Policy or Permissions-Policy.
+OVERRIDABLE = (("Content-Security-Policy", CSP), ("Permissions-Policy", PERMISSIONS))
+FIXED = (("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "strict-origin-when-cross-origin"),
+         ("X-Frame-Options", "DENY"))
+
+
+def headers(secure: bool) -> list[tuple[str, str]]:
+    """The security headers of a response to a request over HTTPS (``secure``) or not: what
+    answers built outside Flask (hub.web.FastLane) carry too."""
+    return [*OVERRIDABLE, *FIXED, *((("Strict-Transport-Security", HSTS),) if secure else ())]
 
 
 def init_app(app: Flask) -> None:
@@ -37,13 +49,12 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        for name, value in OVERRIDABLE:
+            response.headers.setdefault(name, value)
+        for name, value in FIXED:
+            response.headers[name] = value
         if request.is_secure:
-            response.headers["Strict-Transport-Security"] = "max-age=31536000"
+            response.headers["Strict-Transport-Security"] = HSTS
         return response
 
 

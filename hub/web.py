@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Response, flash, request
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from flask import Flask, Response, flash, request
 from flask_wtf import FlaskForm
 
 from hub.db import get_session
@@ -32,3 +35,31 @@ def csv_download(text: str, filename: str) -> Response:
     """A CSV file the browser saves (never shows inline), not kept in any cache."""
     return Response(text, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+class FastLane:
+    """WSGI middleware between hub's outer ones (ProxyFix, TrustedHosts) and Flask, where domains
+    put shortcuts that answer from memory what needs no request context: the tracked redirect of
+    a cached link (hub.sharing.views), a public page kept for anonymous readers (hub.public.cache).
+    Each shortcut is a middleware around the next (``add``) that hands on what it cannot answer.
+
+    create_app installs it before the security middleware, so a request reaches it with its Host
+    checked and the forwarded address applied; answers built here carry hub.security.headers()."""
+
+    def __init__(self, app: WSGIApp) -> None:
+        self._inner = app
+
+    def add(self, shortcut: Callable[[WSGIApp], WSGIApp]) -> None:
+        self._inner = shortcut(self._inner)
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        return self._inner(environ, start_response)
+
+
+def fast_lane(app: Flask) -> FastLane:
+    """The app's FastLane (installed by create_app)."""
+    lane: FastLane = app.extensions["hub.fastlane"]
+    return lane

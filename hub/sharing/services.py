@@ -313,6 +313,13 @@ class LinkTarget:
     available: bool = True  # a library item still in the library
     utm: bool = True  # a library item's links carry UTM parameters only when its item says so
 
+    @property
+    def redirects(self) -> bool:
+        """Whether following the link leads somewhere (else 404 or 410)."""
+        if self.item_id is not None:
+            return self.available
+        return self.status == PostStatus.PUBLISHED
+
     def location(self, base_url: str) -> str:
         """Where the link leads: the post's canonical URL with the UTM parameters of this link (no
         personal data), or the library item's outside URL (with them only if the item asks)."""
@@ -341,27 +348,41 @@ class ItemDestination:
 
 
 class LinkCache:
-    """Code -> (LinkTarget, redirect location) for a few seconds, so a burst of clicks costs one
-    query and no string building. A takedown or unpublish is seen by every worker within ``ttl``
-    seconds."""
+    """Code -> (LinkTarget, redirect location), so a burst of clicks costs one query and no string
+    building. An entry is served while it is younger than ``ttl`` seconds *and* the machine's
+    content counter (``generation``, hub.lib.generation: bumped after every commit that changes
+    posts, links or library items) has not moved since it was read: a takedown or withdrawal is
+    seen by every worker of the machine at once, by other machines within ``ttl``."""
 
-    def __init__(self, ttl: float = 10.0, size: int = 20_000) -> None:
-        self.ttl, self.size = ttl, size
-        self._data: dict[str, tuple[float, LinkTarget | None, str]] = {}
+    def __init__(self, ttl: float = 10.0, size: int = 20_000, generation: Callable[[], int] = lambda: 0) -> None:
+        self.ttl, self.size, self.generation = ttl, size, generation
+        self._data: dict[str, tuple[float, int, LinkTarget | None, str]] = {}
         self._lock = threading.Lock()
+
+    def peek(self, code: str) -> tuple[LinkTarget, str] | None:
+        """A fresh entry for a link that redirects (a published post, or a library item still in the
+        library), without touching the database; None when the full path must decide."""
+        hit = self._data.get(code)
+        if hit is None or hit[0] <= time.monotonic() or hit[1] != self.generation():
+            return None
+        target = hit[2]
+        if target is None or not target.redirects:
+            return None
+        return target, hit[3]
 
     def get(self, session_factory: Callable[[], Session], code: str, base_url: str) -> tuple[LinkTarget | None, str]:
         """The target of ``code`` and its redirect location (loaded with a session only on a miss)."""
         now = time.monotonic()
+        generation = self.generation()
         hit = self._data.get(code)
-        if hit is not None and hit[0] > now:
-            return hit[1], hit[2]
-        target = _load_target(session_factory(), code)
+        if hit is not None and hit[0] > now and hit[1] == generation:
+            return hit[2], hit[3]
+        target = _load_target(session_factory(), code)  # read after the counter: a commit in between is seen next time
         location = target.location(base_url) if target is not None else ""
         with self._lock:
             if len(self._data) >= self.size:
                 self._data.clear()
-            self._data[code] = (now + self.ttl, target, location)
+            self._data[code] = (now + self.ttl, generation, target, location)
         return target, location
 
     def forget(self, code: str) -> None:
