@@ -33,6 +33,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from hub.notifications.views import bp as notifications_bp
     from hub.outbox import delivery as outbox
     from hub.posts.views import bp as posts_bp
+    from hub.public import cache as public_cache
     from hub.public.views import bp as public_bp
     from hub.public.webapp import bp as webapp_bp
     from hub.sharing import views as sharing
@@ -49,6 +50,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)  # ProxyFix and TrustedHosts go around the fast lane
     templating.init_app(app)
     app.register_blueprint(public_bp)
+    public_cache.init_app(app)
     app.register_blueprint(webapp_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(posts_bp)
@@ -110,6 +112,8 @@ def configure_settings(app: Flask, test_config: dict[str, Any] | None) -> None:
     app.config["BASE_URL"] = str(app.config["BASE_URL"]).rstrip("/")
     for key in ("PASSWORD_LOGIN", "OIDC_REQUIRE_VERIFIED_EMAIL", "OIDC_LOGOUT_DEACTIVATES"):
         app.config[key] = switch(app.config.get(key), key)
+    if app.config.get("PUBLIC_PAGE_CACHE") is not None:  # None: on, except under TESTING
+        app.config["PUBLIC_PAGE_CACHE"] = switch(app.config["PUBLIC_PAGE_CACHE"], "PUBLIC_PAGE_CACHE")
     app.config["OIDC_ROLE_MAP"] = role_map(app.config.get("OIDC_ROLE_MAP"))
     app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config["BASE_URL"], app.config.get("TRUSTED_HOSTS"))
     # Flask's own default for SESSION_COOKIE_SECURE is False, so a setdefault would never switch

@@ -145,6 +145,12 @@ POSTS_PER_PAGE = 20
 # them, and may serve them stale while fetching a fresh copy.
 PUBLIC_MAX_AGE = 60
 PUBLIC_STALE_WHILE_REVALIDATE = 600
+# Those answers kept whole in each worker for readers without cookies (hub.public.cache): None
+# means on, except under TESTING. A commit that changes public content makes every worker of the
+# machine build the page again; otherwise an entry lives this many seconds. Bytes per worker.
+PUBLIC_PAGE_CACHE: bool | None = None
+PUBLIC_PAGE_CACHE_SECONDS = 60.0
+PUBLIC_PAGE_CACHE_BYTES = 32 * 1024 * 1024
 # Posts per sitemap file (the protocol allows 50,000 URLs); files cover fixed ranges of post ids.
 SITEMAP_POSTS_PER_FILE = 10_000
 # Scheduled posts are published by `hub publish-due` (cron) and, at most once a minute, by requests.
@@ -160,7 +166,8 @@ CLICK_REDIS_STREAM = "hub:clicks"
 CLICK_REDIS_GROUP = "hub"
 # Entries a consumer read but did not acknowledge this long (it died) are taken over by another.
 CLICK_REDIS_CLAIM_SECONDS = 30.0
-# Seconds a tracked link's target is cached per process (a takedown shows within this time).
+# Seconds a tracked link's target is cached per process: a takedown or withdrawal shows at once on
+# this machine (hub.db's content counter), on other machines within this time.
 LINK_CACHE_SECONDS = 10.0
 
 # The library's safe fetcher (link previews and feeds): public http(s) addresses only.

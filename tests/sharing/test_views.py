@@ -188,3 +188,65 @@ def test_keep_as_my_version_and_mastodon_server_limit(client, auth, session, sha
     assert data["platforms"]["mastodon"]["intent"].startswith("https://big.example/share?")
     mastodon = f"{'b' * 800} http://hub.test/s/{links['mastodon'].code}"
     assert client.post(f"/p/{post.id}/share/text", data={"platform": "mastodon", "text": mastodon}).status_code == 200
+
+
+def _statements(app):  # type: ignore[no-untyped-def]
+    from hub.db import get_engine
+
+    seen: list[str] = []
+    sa.event.listen(get_engine(app), "before_cursor_execute", lambda *a: seen.append(a[2]))
+    return seen
+
+
+def test_a_cached_link_is_followed_without_the_database_and_still_recorded(app, client, shared, clicks):
+    _post, _sharer, links = shared
+    code = links["linkedin"].code
+    first = client.get(f"/s/{code}", headers={"User-Agent": BROWSER})  # loads the link into the cache
+    seen = _statements(app)
+    again = client.get(f"/s/{code}", headers={"User-Agent": BROWSER})
+    assert seen == []  # answered from the link cache, before Flask: no session, no statement
+    assert again.status_code == 302 and again.headers["Location"] == first.headers["Location"]
+    for header in ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options"):
+        assert again.headers[header] == first.headers[header]
+    assert again.headers["Cache-Control"] == "no-store" and "Set-Cookie" not in again.headers
+    assert client.head(f"/s/{code}").status_code == 302  # HEAD: answered, not counted
+    assert [c.platform for c in clicks()] == ["linkedin", "linkedin"]
+
+
+def test_a_takedown_or_withdrawal_is_seen_at_once_by_a_cached_link(client, session, shared, make_user, clicks):
+    post, _sharer, links = shared
+    for link in (links["x"], links["email"]):
+        assert client.get(f"/s/{link.code}").status_code == 302  # cached now
+    assert client.get(f"/s/{links['x'].code}").status_code == 302  # served from the cache
+    posts.take_down(session, post, make_user(role="comms"), "Confidential")
+    session.commit()  # no forget(): the commit moves the machine's content counter
+    assert client.get(f"/s/{links['x'].code}").status_code == 410
+    assert client.get(f"/s/{links['email'].code}").status_code == 410
+    assert len(clicks()) == 3  # the three answered redirects, nothing after the takedown
+
+
+def test_a_withdrawn_post_is_a_404_at_once_and_a_republished_one_redirects_again(client, session, shared, clicks):
+    post, _sharer, links = shared
+    code = links["x"].code
+    assert client.get(f"/s/{code}").status_code == 302
+    posts.unpublish_post(session, post, post.author)
+    session.commit()
+    assert client.get(f"/s/{code}").status_code == 404
+    posts.publish_post(session, post, post.author)
+    session.commit()
+    assert client.get(f"/s/{code}").status_code == 302
+    assert len(clicks()) == 2
+
+
+def test_writes_no_public_page_shows_leave_the_link_cache_alone(app, session, shared):
+    from hub.sharing.models import ShareEvent
+
+    _post, sharer, links = shared
+    generation = app.extensions["hub.generation"]
+    before = generation.value()
+    session.add(ShareEvent(post_id=links["x"].post_id, user_id=sharer.id, platform="x", kind="copy"))
+    session.commit()
+    assert generation.value() == before  # a share event is not content
+    posts.unpublish_post(session, _post, _post.author)
+    session.commit()
+    assert generation.value() == before + 1  # a withdrawal is
