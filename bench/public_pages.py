@@ -207,6 +207,7 @@ def make_app(url: str, instance: Path) -> Any:
 
     return create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "BASE_URL": "https://hub.example",
                        "PUBLISH_DUE_ON_REQUEST": False,
+                       "PUBLIC_PAGE_CACHE": False,  # what building each page costs (bench/public_http.py: with it)
                        "TRUSTED_HOSTS": "localhost"})  # the test client asks for localhost
 
 

@@ -6,6 +6,8 @@ import re
 import unicodedata
 
 _CONTROL = {c for c in range(0x20) if c not in (0x09,)} | {0x7F}
+_NOT_WORD = re.compile(r"[^\w]+", flags=re.UNICODE)
+_HYPHENS = re.compile(r"-{2,}")
 
 
 def slugify(value: str, max_length: int = 80) -> str:
@@ -20,9 +22,9 @@ def slugify(value: str, max_length: int = 80) -> str:
         value = unicodedata.normalize("NFKC", value).casefold()
         decomposed = unicodedata.normalize("NFKD", value)
         ascii_try = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    slug = re.sub(r"[^\w]+", "-", ascii_try, flags=re.UNICODE).strip("-_")
+    slug = _NOT_WORD.sub("-", ascii_try).strip("-_")
     slug = slug.replace("_", "-")
-    slug = re.sub(r"-{2,}", "-", slug)[:max_length].strip("-")
+    slug = _HYPHENS.sub("-", slug)[:max_length].strip("-")
     return slug or "post"
 
 

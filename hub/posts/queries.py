@@ -161,19 +161,21 @@ def tag_by_slug(session: Session, slug: str) -> Tag:
 @dataclass(frozen=True)
 class SitemapEntry:
     id: int
+    revision_id: int  # the live revision's: the entry of a post changes only with it
     title: str
     modified: datetime
 
 
 def sitemap_entries(session: Session, first_id: int, last_id: int) -> list[SitemapEntry]:
-    """Published posts with ``first_id <= id <= last_id``: their id, live title and the time
-    the live text was written. Plain columns over a primary-key range, so one sitemap file
-    costs the same however many posts exist."""
-    rows = session.execute(
-        sa.select(Post.id, PostRevision.title, PostRevision.created_at)
-        .join(PostRevision, PostRevision.id == Post.live_revision_id)
-        .where(Post.id.between(first_id, last_id), Post.status == PostStatus.PUBLISHED)
-        .order_by(Post.id)
+    """Published posts with ``first_id <= id <= last_id``: their id, live revision id and title, and
+    the time the live text was written. Plain columns over a primary-key range, so one sitemap
+    file costs the same however many posts exist."""
+    post, revision = Post.__table__.c, PostRevision.__table__.c  # Core columns: no ORM row processing
+    rows = session.connection().execute(
+        sa.select(post.id, post.live_revision_id, revision.title, revision.created_at)
+        .join_from(Post.__table__, PostRevision.__table__, revision.id == post.live_revision_id)
+        .where(post.id.between(first_id, last_id), post.status == PostStatus.PUBLISHED.value)
+        .order_by(post.id)
     ).all()
     return [SitemapEntry(*row) for row in rows]
 

@@ -6,6 +6,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -219,21 +220,54 @@ def sitemap_posts(n: int):
     base = absolute("public.home").rstrip("/")
     # Built once per process and state of its range: (published posts, sum of their live revision
     # ids) changes whenever a post of the range is published, republished or withdrawn, since a
-    # revision id is never reused. A cached file costs one aggregate over the id range.
+    # revision id is never reused. A kept file costs one aggregate over the id range; a rebuild
+    # reuses the line of every post whose live revision is the same as in the file it replaces.
     key = (n, per_file, base, *state)
-    cache: OrderedDict[tuple[Any, ...], str] = current_app.extensions.setdefault("hub.sitemap_files", OrderedDict())
-    xml = cache.get(key)
-    if xml is None:
-        entries = queries.sitemap_entries(get_session(), first, last)
-        xml = _urlset((f"{base}/p/{e.id}-{quote(slugify(e.title, 80))}", iso(e.modified)) for e in entries)
-        for stale in [k for k in cache if k[:3] == key[:3]]:
-            del cache[stale]
-        cache[key] = xml
+    cache: OrderedDict[tuple[Any, ...], SitemapFile] = current_app.extensions.setdefault(
+        "hub.sitemap_files", OrderedDict())
+    built = cache.get(key)
+    if built is None:
+        previous = next((cache.pop(k) for k in [k for k in cache if k[:3] == key[:3]]), None)
+        built = _sitemap_file(queries.sitemap_entries(get_session(), first, last), base, previous)
+        cache[key] = built
         while len(cache) > SITEMAP_CACHE_FILES:
             cache.popitem(last=False)
     else:
         cache.move_to_end(key)
-    return _xml_response(xml, "application/xml")
+    return _xml_response(built.xml, "application/xml")
+
+
+@dataclass(frozen=True)
+class SitemapFile:
+    xml: str
+    lines: dict[tuple[int, int], str]  # (post id, live revision id) -> its <url> line
+
+
+def _sitemap_file(entries: list[queries.SitemapEntry], base: str, previous: SitemapFile | None) -> SitemapFile:
+    """The file for ``entries``: a line per post (its URL: base, id and slug; its lastmod), taken
+    from ``previous`` when the post's live revision is the same. The slug is ASCII letters,
+    digits and hyphens (quoted when it keeps other scripts' letters), so only the base needs
+    escaping."""
+    old = previous.lines if previous is not None else {}
+    prefix = f"<url><loc>{escape(base)}/p/"
+    lines: dict[tuple[int, int], str] = {}
+    for e in entries:
+        key = (e.id, e.revision_id)
+        line = old.get(key)
+        if line is None:
+            slug = slugify(e.title, 80)
+            slug = slug if slug.isascii() else str(escape(quote(slug)))
+            line = f"{prefix}{e.id}-{slug}</loc><lastmod>{_iso_utc(e.modified)}</lastmod></url>\n"
+        lines[key] = line
+    xml = f'{XML_HEAD}<urlset xmlns="{SITEMAP_NS}">\n{"".join(lines.values())}</urlset>\n'
+    return SitemapFile(xml, lines)
+
+
+def _iso_utc(moment: datetime) -> str:
+    """``iso()`` for an aware UTC datetime (as UTCDateTime reads them), without strftime."""
+    if moment.utcoffset():
+        return iso(moment)
+    return moment.replace(tzinfo=None, microsecond=0).isoformat() + "Z"
 
 
 def _urlset(urls: Iterable[tuple[str, str | None]]) -> str:

@@ -182,8 +182,8 @@ def test_a_sitemap_file_is_built_once_and_rebuilt_when_its_posts_change(client, 
     from hub.public import views
 
     built: list[int] = []
-    real = views._urlset
-    monkeypatch.setattr(views, "_urlset", lambda urls: built.append(1) or real(urls))
+    real = views._sitemap_file
+    monkeypatch.setattr(views, "_sitemap_file", lambda *args: built.append(1) or real(*args))
     first, second = make_post(title="First post", publish=True), make_post(title="Second post", publish=True)
 
     def locs() -> list[str]:
@@ -202,6 +202,32 @@ def test_a_sitemap_file_is_built_once_and_rebuilt_when_its_posts_change(client, 
     assert locs() == [f"http://hub.test/p/{first.id}-first-post-renamed"] and len(built) == 3
     third = make_post(title="Third post", publish=True)
     assert locs()[-1] == f"http://hub.test/p/{third.id}-third-post" and len(built) == 4
+
+
+@pytest.mark.parametrize("app_config", [{"SITEMAP_POSTS_PER_FILE": 50}])
+def test_a_sitemap_rebuild_formats_only_the_posts_whose_live_revision_changed(client, session, make_post, monkeypatch,
+                                                                              app_config):
+    from hub.posts import services
+    from hub.public import views
+
+    posts = [make_post(title=f"Post number {i}", publish=True) for i in range(6)]
+    slugged: list[str] = []
+    real = views.slugify
+    monkeypatch.setattr(views, "slugify", lambda title, n: slugged.append(title) or real(title, n))
+    assert client.get("/sitemap-1.xml").status_code == 200
+    assert len(slugged) == 6
+    slugged.clear()
+    services.save_revision(session, posts[2], posts[2].author, services.PostInput("Post number two, renamed", "", "Body."),
+                           base_revision_id=posts[2].current_revision_id)
+    services.publish_post(session, posts[2], posts[2].author)
+    session.commit()
+    newest = make_post(title="Newest post", publish=True)
+    root = ET.fromstring(client.get("/sitemap-1.xml").data)
+    assert slugged == ["Post number two, renamed", "Newest post"]  # the other five lines were kept
+    locs = [u.find(f"{NS}loc").text for u in root.iter(f"{NS}url")]
+    assert locs == [f"http://hub.test/p/{p.id}-{p.slug}" for p in [*posts, newest]]
+    assert locs[2].endswith("-post-number-two-renamed")
+    assert all(u.find(f"{NS}lastmod").text.endswith("Z") for u in root.iter(f"{NS}url"))
 
 
 def test_search_ranks_title_matches_first_and_needs_every_word(session, make_post):
