@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install wheel bench-share bench-share-page bench-dashboard bench-public screenshots clean
+.PHONY: run test lint install wheel bench-share bench-share-page bench-dashboard bench-public bench-public-http bench-memory screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,14 @@ bench-dashboard: $(STAMP)
 ## bench-public: public pages, sitemaps and search at 100,000 posts on SQLite and PostgreSQL (HUB_BENCH_PG_URL)
 bench-public: $(STAMP)
 	$(BIN)/python bench/public_pages.py
+
+## bench-public-http: public pages over HTTP (gunicorn, wrk) against a bare Flask + Jinja page and Wagtail
+bench-public-http: $(STAMP)
+	$(BIN)/python bench/public_http.py $(BENCH_ARGS)
+
+## bench-memory: one gunicorn worker serves 100,000 requests; its memory per request
+bench-memory: $(STAMP)
+	$(BIN)/python bench/memory_run.py $(BENCH_ARGS)
 
 ## screenshots: the README's screenshots (docs/screenshots/*.png) from the app on demo data, in Chromium
 screenshots: $(STAMP)

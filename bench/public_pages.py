@@ -302,6 +302,23 @@ def run(name: str, url: str, data: Data, runs: int, reuse: bool = False) -> None
             first, (median, p10, p90) = time_it(fetch, runs)
             sa.event.remove(get_engine(app), "before_cursor_execute", count)
             log(f"  {label:<48} {first:>8.1f} {median:>8.1f} {p10:>7.1f}-{p90:<7.1f}  {counter['n'] // (runs + 1)}")
+        sitemap_path = pages[5][1]
+        rebuilds = []
+        for i in range(5):  # one post of the file's range gets a new live revision: the file is rebuilt
+            with app.app_context():
+                from hub.posts import services
+
+                db = get_session()
+                changed = db.get(Post, post.id)
+                services.save_revision(db, changed, changed.author, services.PostInput(title, "", f"Body {i}."),
+                                       base_revision_id=changed.current_revision_id)
+                services.publish_post(db, changed, changed.author)
+                db.commit()
+            started = time.perf_counter()
+            assert client.get(sitemap_path).status_code == 200
+            rebuilds.append(time.perf_counter() - started)
+        median, p10, p90 = stats(rebuilds)
+        log(f"  {'sitemap file rebuilt after one post changed':<48} {'':>8} {median:>8.1f} {p10:>7.1f}-{p90:<7.1f}")
         response = client.get(post_path)
         etag = response.headers["ETag"]
         _, (median, p10, p90) = time_it(lambda: client.get(post_path, headers={"If-None-Match": etag}), runs)
