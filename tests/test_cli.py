@@ -77,6 +77,7 @@ def test_make_run_follows_port_and_logs_no_client_address(tmp_path):
     gunicorn = next(line for line in lines if line.startswith("gunicorn "))
     assert "--bind 127.0.0.1:8123" in gunicorn and "--access-logformat" in gunicorn
     assert "%(h)s" not in gunicorn and "%({x-forwarded-for}i)s" not in gunicorn
+    assert "--max-requests 100000 --max-requests-jitter 10000" in gunicorn  # workers replaced: memory creep (README)
     env["HUB_BASE_URL"] = "https://hub.example.com"
     out = subprocess.run(
         ["make", "--no-print-directory", "-s", "run", "PORT=8123", f"BIN={tmp_path}", f"STAMP={stamp}"],

@@ -17,6 +17,7 @@ import fcntl
 import mmap
 import os
 import struct
+import threading
 from pathlib import Path
 
 _FORMAT = "<Q"
@@ -42,6 +43,7 @@ class Generation:
             os.close(fd)
             raise
         self._fd = fd
+        self._lock = threading.Lock()  # flock does not exclude the threads of one process
 
     def value(self) -> int:
         """The counter now."""
@@ -49,13 +51,14 @@ class Generation:
 
     def bump(self) -> int:
         """Add one (every process sees it at once) and return the new value."""
-        fcntl.flock(self._fd, fcntl.LOCK_EX)
-        try:
-            value = (self.value() + 1) & 0xFFFF_FFFF_FFFF_FFFF
-            struct.pack_into(_FORMAT, self._map, 0, value)
-            return value
-        finally:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
+        with self._lock:
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+            try:
+                value = (self.value() + 1) & 0xFFFF_FFFF_FFFF_FFFF
+                struct.pack_into(_FORMAT, self._map, 0, value)
+                return value
+            finally:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
 
     def close(self) -> None:
         self._map.close()
