@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from hub import i18n
 from hub.auth.models import Role
 from hub.forms import FlaskForm
 
@@ -85,6 +86,14 @@ class ProfileForm(FlaskForm):
     handle_reddit = StringField("Reddit", validators=[Optional(), Length(max=200)])
     digest_opt_in = BooleanField("E-mail me a daily digest of my unread notifications")
     leaderboard_opt_out = BooleanField("Show me as “Anonymous colleague” on the leaderboard")
+    # "": follow the browser's language. Each language is named in itself.
+    language = SelectField(
+        i18n._l("Language"),
+        choices=[SelectChoice("", i18n._l("Browser default")),
+                 *(SelectChoice(code, name, render_kw={"lang": code}) for code, name in i18n.LANGUAGES.items())],
+        default="",
+        coerce=lambda code: code or "",
+    )
 
 
 class InviteForm(FlaskForm):

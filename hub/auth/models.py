@@ -52,6 +52,8 @@ class User(Base):
     leaderboard_opt_out: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # The IANA zone (e.g. "Europe/Stockholm") the person last scheduled a post in; "" for none yet.
     time_zone: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")
+    # The interface language the person chose (a code from hub.i18n.LANGUAGES); None follows the browser.
+    language: Mapped[str | None] = mapped_column(sa.String(8))
 
     handles: Mapped[list[SocialHandle]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="SocialHandle.platform"

@@ -15,7 +15,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from hub import throttle
+from hub import i18n, throttle
 from hub.auth.models import AllowedDomain, Invitation, OidcIdentity, Role, SocialHandle, User, UserStatus
 from hub.db import get_session, utcnow
 from hub.errors import NotFound, PermissionDenied, ValidationError
@@ -412,6 +412,7 @@ class Profile:
     mastodon_limit: int | None = None
     digest_opt_in: bool | None = None  # None leaves the setting as it is
     leaderboard_opt_out: bool | None = None  # None leaves the setting as it is
+    language: str | None = None  # a code from hub.i18n.LANGUAGES, "" to follow the browser; None leaves it
 
 
 def update_profile(session: Session, actor: User, user: User, data: Profile) -> None:
@@ -439,6 +440,10 @@ def update_profile(session: Session, actor: User, user: User, data: Profile) -> 
         user.digest_opt_in = data.digest_opt_in
     if data.leaderboard_opt_out is not None:
         user.leaderboard_opt_out = data.leaderboard_opt_out
+    if data.language is not None:
+        if data.language and data.language not in i18n.LANGUAGES:
+            raise ValidationError("language", i18n._("Choose one of the languages offered."))
+        user.language = data.language or None
 
 
 def set_allowed_domains(session: Session, actor: User, domains: list[str]) -> None:

@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from hub import i18n
 from hub.auth import oidc, services
 from hub.auth.forms import (
     HANDLE_PLATFORMS,
@@ -315,12 +316,14 @@ def profile():
             form.mastodon_limit.data,
             digest_opt_in=bool(form.digest_opt_in.data),
             leaderboard_opt_out=bool(form.leaderboard_opt_out.data),
+            language=form.language.data or "",
         )
         try:
             services.update_profile(get_session(), current_user, current_user, data)
         except ValidationError as exc:
             show_error(form, exc)
         else:
+            i18n.refresh()  # the flash and the next page in the language just chosen
             flash("Profile saved.", "success")
             return redirect(url_for("auth.profile"))
     return render_template("auth/profile.html", form=form, platforms=HANDLE_PLATFORMS)

@@ -24,6 +24,7 @@ from hub.lib.csvexport import to_csv
 from hub.posts.models import Post
 from hub.posts.queries import get_post
 from hub.strategy.queries import kpi_progress
+from hub.templating import number
 from hub.web import client_address, csv_download, show_error
 
 bp = Blueprint("insights", __name__, cli_group="insights")
@@ -39,14 +40,14 @@ def init_app(app: Flask) -> None:
 
 @bp.app_template_filter("kpi")
 def kpi(value: int) -> str:
-    """A count with thousands separators: ``12,345``."""
-    return f"{value:,}"
+    """A count with the language's thousands separators: ``12,345``, ``12 345``, ``12.345``."""
+    return number(value)
 
 
 @bp.app_template_filter("cps")
 def clicks_per_share(value: float | None) -> str:
     """Clicks per share with two decimals, or a dash when there were no shares."""
-    return "–" if value is None else f"{value:.2f}"
+    return number(value, digits=2)
 
 
 @bp.app_template_filter("duration")
