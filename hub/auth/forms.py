@@ -92,7 +92,7 @@ class ProfileForm(FlaskForm):
         choices=[SelectChoice("", i18n._l("Browser default")),
                  *(SelectChoice(code, name, render_kw={"lang": code}) for code, name in i18n.LANGUAGES.items())],
         default="",
-        coerce=lambda code: code or "",
+        filters=[lambda code: code or ""],  # None in the profile: the browser default
     )
 
 
