@@ -69,9 +69,13 @@ def language_for(person: Any) -> str:
 
 
 @contextmanager
-def in_language(code: str | None = None) -> Iterator[None]:
-    """Render what is inside in language ``code`` (default: the site's), e.g. a mail to someone else."""
-    with force_locale(code if code in LANGUAGES else site_language()):
+def in_language(code: str | None) -> Iterator[None]:
+    """Render what is inside in language ``code`` (a mail to someone, a chat message); None (or a
+    language hub does not speak) keeps the current one: the request's, or the site's outside one."""
+    if code in LANGUAGES:
+        with force_locale(code):
+            yield
+    else:
         yield
 
 

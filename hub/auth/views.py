@@ -272,11 +272,12 @@ def forgot_password():
         if user is None:
             return response
         link = current_app.config["BASE_URL"] + url_for("auth.reset_password", token=token)
-        return _mail_after(response, {
-            "to": user.email, "subject": f"Reset your {current_app.config['SITE_NAME']} password",
-            "body": f"Hello {user.display_name},\n\nSet a new password here "
-                    f"(the link works for one hour, once):\n{link}\n\n"
-                    "If you did not ask for this, ignore this message.\n"})
+        with i18n.in_language(user.language):  # the language they chose, else this browser's
+            return _mail_after(response, {
+                "to": user.email, "subject": f"Reset your {current_app.config['SITE_NAME']} password",
+                "body": f"Hello {user.display_name},\n\nSet a new password here "
+                        f"(the link works for one hour, once):\n{link}\n\n"
+                        "If you did not ask for this, ignore this message.\n"})
     return render_template("auth/forgot.html", form=form)
 
 

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from hub import i18n
 from hub.channels import queries, services
 from hub.channels.farewell import draft_farewells
 from hub.channels.forms import (
@@ -382,7 +383,8 @@ def approve(request_id: int):
         except ValidationError as exc:
             show_error(form, exc)
         else:
-            _tell_requester(req)
+            with i18n.in_language(i18n.language_for(req.requester)):  # the mail in the requester's language
+                _tell_requester(req)
             flash(f"{channel.label} is in the inventory; {req.requester.display_name} was told.", "success")
             return redirect(url_for("channels.detail", channel_id=channel.id))
     return render_template("channels/form.html", form=form, channel=None, request_=req)
@@ -403,6 +405,7 @@ def decline(request_id: int):
     except ValidationError as exc:
         show_error(None, exc)
     else:
-        _tell_requester(req)
+        with i18n.in_language(i18n.language_for(req.requester)):  # the mail in the requester's language
+            _tell_requester(req)
         flash(f"Declined; {req.requester.display_name} was told.", "success")
     return redirect(url_for("channels.requests"))

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import Session, joinedload
 
+from hub import i18n
 from hub.auth.models import User
 from hub.chat import messages
 from hub.chat.messages import Item, Note
@@ -230,7 +231,8 @@ def on_topic_announced(topic: Topic, *, session: Session, **_: Any) -> None:
     """hub.topics' ``topic_announced`` (connected in hub/events.py): a topic is new on the board."""
     hooks = _listening(session, ChatEvent.TOPIC, topic.area)
     if hooks:
-        note = topic_note(topic, _site())
+        with i18n.in_language(i18n.site_language()):  # a channel reads the site's language, not the announcer's
+            note = topic_note(topic, _site())
         for hook in hooks:
             _queue(session, hook, note, dedupe_key=f"chat:{hook.id}:topic:{topic.id}")
 
@@ -242,7 +244,8 @@ def on_topic_post_published(topic: Topic, *, session: Session, post: Post, **_: 
     if hooks:
         author = session.get(User, post.author_id)
         assert author is not None
-        note = post_note(topic, post, author, _site())
+        with i18n.in_language(i18n.site_language()):  # a channel reads the site's language, not the author's
+            note = post_note(topic, post, author, _site())
         for hook in hooks:
             _queue(session, hook, note, dedupe_key=f"chat:{hook.id}:post:{post.id}")
 
@@ -288,7 +291,8 @@ def send_digests(session: Session, *, now: datetime | None = None, force: bool =
         sa.select(Post).where(window).options(joinedload(Post.author), joinedload(Post.live_revision))
         .order_by(Post.published_at.desc(), Post.id.desc()).limit(messages.MAX_ITEMS)
     ).unique().all()
-    note = digest_note(posts, total, site, since, now)
+    with i18n.in_language(i18n.site_language()):
+        note = digest_note(posts, total, site, since, now)
     sent, skipped = [], []
     for hook in hooks:
         if not force and hook.digest_sent_at is not None and now - hook.digest_sent_at < DIGEST_EVERY:

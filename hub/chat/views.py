@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from hub import i18n
 from hub.chat import queries, services
 from hub.chat.forms import WebhookForm
 from hub.db import get_session
@@ -50,7 +51,8 @@ def _site() -> services.Site:
 def test(webhook_id: int) -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    webhook = services.send_test(get_session(), current_user, webhook_id, _site())
+    with i18n.in_language(i18n.site_language()):  # the channel reads the site's language, not the sender's
+        webhook = services.send_test(get_session(), current_user, webhook_id, _site())
     flash(f"Test message queued for {webhook.name}; the outbox shows whether it arrived.", "success")
     return redirect(url_for("chat.channels"))
 
