@@ -89,7 +89,13 @@ def select_locale() -> str:
     if chosen in LANGUAGES:
         return str(chosen)
     setattr(g, _FROM_BROWSER, True)
-    return request.accept_languages.best_match(LANGUAGES, default=site_language())
+    # The browser's languages in its order of preference, each by its primary tag (de-AT is German):
+    # werkzeug's best_match would rather take a weak exact "en;q=0.1" than a strong "de-AT".
+    for value, _quality in request.accept_languages:
+        code = value.replace("_", "-").split("-")[0].lower()
+        if code in LANGUAGES:
+            return code
+    return site_language()
 
 
 @functools.lru_cache(maxsize=16)
