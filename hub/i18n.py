@@ -122,6 +122,13 @@ def catalogue(locale: str, directories: list[str] | None = None) -> support.Null
     return support.NullTranslations()
 
 
+def warm_up(app: Flask) -> None:
+    """Compile every language's catalogue now, not in the first request that needs it."""
+    directories = app.extensions["babel"].translation_directories
+    for code in LANGUAGES:
+        catalogue(code, directories)
+
+
 class _Catalogues(Domain):
     """Flask-Babel's domain, reading ``.po`` catalogues (compiled in memory) instead of only ``.mo``."""
 
