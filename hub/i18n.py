@@ -2,9 +2,10 @@
 
 Every string a person reads in hub's pages, forms, flash messages and e-mails is marked:
 ``{{ _("...") }}`` or ``{% trans %}`` in templates, ``_()`` (at request time) or ``_l()`` (module
-level: form labels, choices) in Python, ``_n()`` for plurals (``ngettext`` in templates). ``make translations`` extracts them
-into ``hub/translations/messages.pot``, merges that into the Swedish and German catalogues and
-compiles them; ``tests/test_i18n.py`` fails on any string either catalogue leaves untranslated.
+level: form labels, choices) in Python, ``_n()`` for plurals (``ngettext`` in templates).
+``make translations`` extracts them into ``hub/translations/messages.pot``, merges that into
+the Swedish and German catalogues and compiles them; ``tests/test_i18n.py`` fails on any
+string either catalogue leaves untranslated.
 
 The words people write (posts, share texts, topics) are content, not interface: they keep the
 language they were written in (``hub.posts.language``).
