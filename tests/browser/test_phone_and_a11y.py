@@ -310,6 +310,16 @@ def clipped_cells(page: Page) -> list[str]:
     }).map((el) => el.textContent.trim().slice(0, 40))""")
 
 
+def small_targets(page: Page) -> list[str]:
+    """Visible buttons and fields shorter than 44 px (a thumb's width); text buttons that sit in
+    a sentence like links are exempt, as WCAG's target-size rule exempts inline targets."""
+    return page.evaluate("""() => [...document.querySelectorAll(
+        '.button, button:not(.link), select, input:not([type=checkbox]):not([type=radio]):not([type=hidden])')]
+        .filter((el) => el.offsetParent !== null && el.getBoundingClientRect().height < 43.5)
+        .map((el) => `${el.tagName.toLowerCase()} "${(el.textContent || el.value || el.name || '').trim().slice(0, 30)}"`
+             + ` ${Math.round(el.getBoundingClientRect().height)}px`)""")
+
+
 def open_page(pages: dict[tuple[str, str], Page], site: Site, size: str, name: str) -> Page:
     who = "admin" if name in SIGNED_IN else "anonymous"
     page = pages[(size, who)]
@@ -340,6 +350,7 @@ def test_page_fits_and_has_no_accessibility_violation(pages, site, size, name):
     assert overflow(page) <= 0, f"{name} scrolls sideways at {SIZES[size]['width']} px"
     if size == "phone":
         assert not clipped_cells(page), f"{name}: table cells cut off at 390 px: {clipped_cells(page)}"
+        assert not small_targets(page), f"{name}: under 44 px tall at 390 px: {small_targets(page)}"
     violations = run_axe(page)
     assert not violations, f"{name} ({size}, light):\n{describe(violations)}"
     page.emulate_media(color_scheme="dark")
