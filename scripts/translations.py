@@ -48,9 +48,10 @@ def extract(root: Path = ROOT) -> Catalog:
     keywords = {**DEFAULT_KEYWORDS, **KEYWORDS}
     catalog = Catalog(project="hub", charset="utf-8", fuzzy=False)
 
-    def wanted(path: str) -> bool:
+    def wanted(path: str) -> bool:  # templates/_macros too (Babel's default skips "_" folders)
         relative = Path(path).relative_to(root).parts
-        return bool(relative) and relative[0] in SOURCES and not any(p.startswith((".", "_")) for p in relative)
+        return bool(relative) and relative[0] in SOURCES and not any(
+            p.startswith(".") or p == "__pycache__" for p in relative)
 
     found = extract_from_dir(str(root), method_map, options_map, keywords=keywords, directory_filter=wanted)
     for filename, _lineno, message, comments, context in found:

@@ -34,8 +34,9 @@ def _extracted() -> dict[object, tuple[object, list[str]]]:
         method_map, options_map = parse_mapping_cfg(cfg)
 
     def sources_only(path: str) -> bool:  # nothing outside hub/ and templates/ can match babel.cfg
-        parts = Path(path).relative_to(ROOT).parts
-        return bool(parts) and parts[0] in ("hub", "templates") and not parts[-1].startswith((".", "_"))
+        parts = Path(path).relative_to(ROOT).parts  # templates/_macros included: Babel's default skips it
+        return bool(parts) and parts[0] in ("hub", "templates") and parts[-1] not in ("__pycache__",) \
+            and not parts[-1].startswith(".")
 
     found: dict[object, tuple[object, list[str]]] = {}
     for filename, _line, msgid, _comments, context in extract_from_dir(
@@ -151,6 +152,8 @@ def tiny_source(tmp_path: Path) -> Path:
         'from hub.i18n import _, _l, _n\nLABEL = _l("Title")\n\n\ndef f(n):\n'
         '    return _("Saved %(name)s", name="x"), _n("%(num)d click", "%(num)d clicks", n)\n')
     (tmp_path / "templates" / "page.html").write_text('<h1>{{ _("Topics") }}</h1>{% trans %}Hello {{ name }}{% endtrans %}')
+    (tmp_path / "templates" / "_macros").mkdir()
+    (tmp_path / "templates" / "_macros" / "m.html").write_text('{% macro m() %}{{ _("Untitled") }}{% endmacro %}')
     (tmp_path / "tests").mkdir()  # outside babel.cfg's patterns: never read
     (tmp_path / "tests" / "x.py").write_text('_("Not interface")\n')
     return tmp_path
@@ -164,11 +167,11 @@ def test_update_extracts_keeps_translations_and_merge_parts_fills_the_rest(tiny_
     with (translations / "messages.pot").open("rb") as fp:
         pot = read_po(fp)
     assert {m.id if isinstance(m.id, str) else m.id[0] for m in pot if m.id} == {
-        "Title", "Saved %(name)s", "%(num)d click", "Topics", "Hello %(name)s"}
+        "Title", "Saved %(name)s", "%(num)d click", "Topics", "Hello %(name)s", "Untitled"}
     sv, de = catalogs["sv"], catalogs["de"]
     assert sv.get("Topics").string == "Ämnen" and sv.get("Gone") is None  # kept; dropped with its source
-    assert set(script.untranslated(sv)) == {"Title", "Saved %(name)s", "%(num)d click", "Hello %(name)s"}
-    assert len(script.untranslated(de)) == 5 and de.num_plurals == 2
+    assert set(script.untranslated(sv)) == {"Title", "Saved %(name)s", "%(num)d click", "Hello %(name)s", "Untitled"}
+    assert len(script.untranslated(de)) == 6 and de.num_plurals == 2
 
     parts = tmp_path / "parts"
     _write(parts / "a.sv.po", "sv", {"Title": "", "Saved %(name)s": "Sparade %(name)s", "Topics": "Teman",
@@ -182,7 +185,7 @@ def test_update_extracts_keeps_translations_and_merge_parts_fills_the_rest(tiny_
     assert any("Saved %(name)s" in c and "b.sv.po" in c for c in report.conflicts)  # ...and the other is reported
     assert sv.get("Topics").string == "Ämnen"  # a translation already in the catalogue stays
     assert sv.get("%(num)d click").string == ("%(num)d klick", "%(num)d klick")
-    assert script.untranslated(sv) == ["Hello %(name)s"]  # a fuzzy part entry is no translation
+    assert set(script.untranslated(sv)) == {"Hello %(name)s", "Untitled"}  # a fuzzy part entry is no translation
     assert report.filled == {"sv": 3, "de": 0} and report.unused["sv"] == 1
     assert script.placeholder_problems(sv) == []
     sv.get("Saved %(name)s").string = "Sparade %(namn)s"
