@@ -69,17 +69,7 @@ def new():
         form.title.data = " ".join((request.args.get("title") or "").split())[: services.TITLE_MAX]
     elif form.validate_on_submit():
         if request.form.get("action") == "preview":
-            try:
-                found = services.preview(form.url.data or "", services.FetchSettings.from_config(current_app.config),
-                                         actor=current_user)
-            except ValidationError as exc:
-                preview_error = exc.message
-                form.fetched.data = ""
-            else:
-                form.url.data = found.url
-                form.title.data = found.title or form.title.data
-                form.description.data, form.image_url.data = found.description, found.image
-                form.language.data, form.site_name.data, form.fetched.data = found.language, found.site_name, "1"
+            preview_error = _fill_preview(form)
         else:
             try:
                 item = services.add_item(get_session(), current_user, _input(form))
@@ -89,6 +79,21 @@ def new():
                 flash(_("In the library. Share it in your own words below."), "success")
                 return redirect(url_for("library.item", item_id=item.id))
     return render_template("library/new.html", form=form, preview_error=preview_error)
+
+
+def _fill_preview(form: ItemForm) -> str:
+    """Fill the card from the page at the form's URL; the reason it could not, or empty."""
+    try:
+        found = services.preview(form.url.data or "", services.FetchSettings.from_config(current_app.config),
+                                 actor=current_user)
+    except ValidationError as exc:
+        form.fetched.data = ""
+        return exc.message
+    form.url.data = found.url
+    form.title.data = found.title or form.title.data
+    form.description.data, form.image_url.data = found.description, found.image
+    form.language.data, form.site_name.data, form.fetched.data = found.language, found.site_name, "1"
+    return ""
 
 
 def _load(item_id: int) -> LibraryItem:
