@@ -79,7 +79,7 @@ def arg_int(name: str, default: int, *, min: int = 0, max: int = MAX_INT) -> int
         value = None
     if value is None or not min <= value <= max:
         abort(400, _("“%(name)s” must be a whole number from %(min)s to %(max)s.",
-                     name=name, min=f"{min:,}", max=f"{max:,}"))
+                     name=name, min=format(min, ","), max=format(max, ",")))
     return value
 
 
@@ -151,7 +151,7 @@ def arg_search(name: str = "q") -> tuple[str, str | None]:
     if len(q) <= SEARCH_MAX:
         return q, None
     return q[:SEARCH_MAX], _("A search is at most %(max)s characters: yours had %(length)s, "
-                             "so hub searched for its first %(max)s.", max=SEARCH_MAX, length=f"{len(q):,}")
+                             "so hub searched for its first %(max)s.", max=SEARCH_MAX, length=format(len(q), ","))
 
 
 def _refuse_unstorable_url() -> None:

@@ -275,7 +275,7 @@ def digest_note(posts: Sequence[Post], total: int, site: Site, since: datetime, 
         headline=_n("This week on %(site)s: %(num)d new post by colleagues",
                     "This week on %(site)s: %(num)d new posts by colleagues", total, site=site.name),
         text=_("Published from %(start)s to %(end)s. Share the ones your network would like, in your own words.",
-               start=f"{since:%d %b}", end=f"{now:%d %b %Y}"),
+               start=since.strftime("%d %b"), end=now.strftime("%d %b %Y")),
         items=tuple(Item(p.title, _post_url(site, p), _("by %(name)s", name=p.author.display_name)
                          + (f" · {p.live_revision.summary}" if p.live_revision and p.live_revision.summary else ""))
                     for p in posts),
