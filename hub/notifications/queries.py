@@ -79,14 +79,14 @@ def _post_title(post: Post | None, viewer_id: int) -> str:
         revision = rules.suggestable_revision(post)
     else:
         return _("a post that is not public now")
-    return f"“{revision.title}”" if revision and revision.title else _("an untitled post")
+    return _("“%(title)s”", title=revision.title) if revision and revision.title else _("an untitled post")
 
 
 def describe(n: Notification) -> str:
     """One line saying what happened, for the list and the e-mail digest."""
     who = n.actor.display_name if n.actor else _("Someone")
     post = _post_title(n.post, n.user_id)
-    topic = f"“{n.topic.title}”" if n.topic else _("a topic")
+    topic = _("“%(title)s”", title=n.topic.title) if n.topic else _("a topic")
     kind = n.kind
     if kind == NotificationKind.SUGGESTION:
         if n.suggestion and n.suggestion.is_edit:
