@@ -50,15 +50,15 @@ def long_date(day: date) -> str:
 
 
 def _human_clicks(n: int) -> str:
-    return _n("%(count)s human click", "%(count)s human clicks", n, count=f"{n:,}")
+    return _n("%(count)s human click", "%(count)s human clicks", n, count=format(n, ","))
 
 
 def _link_previews(n: int) -> str:
-    return _n("%(count)s link preview", "%(count)s link previews", n, count=f"{n:,}")
+    return _n("%(count)s link preview", "%(count)s link previews", n, count=format(n, ","))
 
 
 def _previews(n: int) -> str:
-    return _n("%(count)s preview", "%(count)s previews", n, count=f"{n:,}")
+    return _n("%(count)s preview", "%(count)s previews", n, count=format(n, ","))
 
 
 def _id(value: str) -> str:
@@ -88,7 +88,7 @@ def timeline(days: Sequence[date], human: Sequence[int], previews: Sequence[int]
     title = (_("Clicks over time, %(start)s to %(end)s", start=long_date(days[0]), end=long_date(days[-1])) if n
              else _("Clicks over time, no days"))
     desc = _("%(clicks)s and %(previews)s by bots, per day. Peak: %(peak)s human clicks on one day.",
-             clicks=_human_clicks(total_h), previews=_link_previews(total_p), peak=f"{max(human, default=0):,}")
+             clicks=_human_clicks(total_h), previews=_link_previews(total_p), peak=format(max(human, default=0), ","))
     parts = [
         f'<svg class="chart chart-timeline" id="{cid}" viewBox="0 0 {width} {height}" role="img" '
         f'aria-labelledby="{cid}-title {cid}-desc" preserveAspectRatio="xMidYMid meet">',
@@ -133,18 +133,20 @@ def timeline(days: Sequence[date], human: Sequence[int], previews: Sequence[int]
             f'<text class="chart-tick" x="{_fmt(left + i * slot + slot / 2)}" y="{height - 8}" '
             f'text-anchor="{anchor}">{escape(short_date(days[i]))}</text>'
         )
+    legend_human = _("Human clicks: %(num)s", num=format(total_h, ","))
+    legend_previews = _("Link previews (bots): %(num)s", num=format(total_p, ","))
     parts.append(
         f'<g class="chart-legend" transform="translate({left},14)">'
         f'<rect class="chart-human" x="0" y="-9" width="12" height="12"/>'
-        f'<text x="18" y="1" class="chart-legend-human">{escape(_("Human clicks: %(num)s", num=f"{total_h:,}"))}</text>'
+        f'<text x="18" y="1" class="chart-legend-human">{escape(legend_human)}</text>'
         f'<line class="chart-preview" x1="190" x2="206" y1="-3" y2="-3"/>'
-        f'<text x="212" y="1" class="chart-legend-preview">'
-        f'{escape(_("Link previews (bots): %(num)s", num=f"{total_p:,}"))}</text></g>'
+        f'<text x="212" y="1" class="chart-legend-preview">{escape(legend_previews)}</text></g>'
     )
     if not total_h and not total_p:
+        empty = _("No clicks in this range")
         parts.append(
             f'<text class="chart-empty" x="{left + plot_w / 2:.0f}" y="{upper + plot_h / 2:.0f}" text-anchor="middle">'
-            f"{escape(_('No clicks in this range'))}</text>"
+            f"{escape(empty)}</text>"
         )
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -172,11 +174,12 @@ def bars(
         f"{label}: {_human_clicks(h)}, {_previews(p)}"
         for label, h, p in rows
     )
+    no_clicks = _("No clicks in this range.")
     parts = [
         f'<svg class="chart chart-bars" id="{cid}" viewBox="0 0 {width} {height}" role="img" '
         f'aria-labelledby="{cid}-title {cid}-desc" preserveAspectRatio="xMidYMid meet">',
         f'<title id="{cid}-title">{escape(title)}</title>',
-        f'<desc id="{cid}-desc">{escape(summary or _("No clicks in this range."))}</desc>',
+        f'<desc id="{cid}-desc">{escape(summary or no_clicks)}</desc>',
     ]
     for i, (label, h, p) in enumerate(rows):
         ty = pad + i * row_h
@@ -198,9 +201,9 @@ def bars(
         value = f"{h:,}" + (f" · {_previews(int(p))}" if p else "")
         parts.append(f'<text class="chart-value" x="{label_w + plot_w + 8}" y="{ty + 18}">{escape(value)}</text></g>')
     if not rows:
+        empty = _("No clicks in this range")
         parts.append(
-            f'<text class="chart-empty" x="{width / 2:.0f}" y="{pad + 18}" text-anchor="middle">'
-            f"{escape(_('No clicks in this range'))}</text>"
+            f'<text class="chart-empty" x="{width / 2:.0f}" y="{pad + 18}" text-anchor="middle">{escape(empty)}</text>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -211,8 +214,8 @@ def sparkline(values: Sequence[int], *, width: int = 120, height: int = 28) -> M
     integers in tenths of a pixel (the viewBox is ten times the drawn size)."""
     total = sum(values)
     label = _("%(clicks)s over %(days)s; best day %(best)s", clicks=_human_clicks(total),
-              days=_n("%(count)s day", "%(count)s days", len(values), count=f"{len(values):,}"),
-              best=f"{max(values, default=0):,}")
+              days=_n("%(count)s day", "%(count)s days", len(values), count=format(len(values), ",")),
+              best=format(max(values, default=0), ","))
     top = max([*values, 1])
     n = len(values)
     w, h = width * 10, height * 10

@@ -57,10 +57,10 @@ def duration(value: timedelta | None) -> str:
         return "–"
     minutes = value.total_seconds() / 60
     if minutes < 90:
-        return _("%(num)s min", num=f"{max(minutes, 0):.0f}")
+        return _("%(num)s min", num=format(max(minutes, 0), ".0f"))
     if minutes < 48 * 60:
-        return _("%(num)s h", num=f"{minutes / 60:.1f}")
-    return _("%(num)s days", num=f"{minutes / 1440:.1f}")
+        return _("%(num)s h", num=format(minutes / 60, ".1f"))
+    return _("%(num)s days", num=format(minutes / 1440, ".1f"))
 
 
 # --- dashboards ------------------------------------------------------------------------------------

@@ -144,10 +144,10 @@ def text_problems(user: User, platform: str, text: str, *, link: str | None = No
     count, limit = platforms.measure(platform, text), limit_for(user, platform)
     if count > limit:
         found.append(_("Too long for %(name)s: %(count)s of %(limit)s characters (%(over)s over).", name=spec.name,
-                       count=f"{count:,}", limit=f"{limit:,}", over=f"{count - limit:,}"))
+                       count=format(count, ","), limit=format(limit, ","), over=format(count - limit, ",")))
     if spec.byte_limit is not None and (size := len(text.encode("utf-8"))) > spec.byte_limit:
-        found.append(_("Too long for %(name)s: %(size)s of %(limit)s bytes.", name=spec.name, size=f"{size:,}",
-                       limit=f"{spec.byte_limit:,}"))
+        found.append(_("Too long for %(name)s: %(size)s of %(limit)s bytes.", name=spec.name, size=format(size, ","),
+                       limit=format(spec.byte_limit, ",")))
     tags = platforms.find_hashtags(text)
     if spec.hashtag_style == "topic" and spec.max_hashtags is not None and len(tags) > spec.max_hashtags:
         found.append(_("%(name)s takes one topic tag per post; this has %(num)s hashtags.", name=spec.name,
@@ -247,7 +247,7 @@ def _keep_words(session: Session, user: User, words: str, column: Any, key: int,
         raise ValidationError(
             "own_words", _("Keep it to a line or two: %(most)s characters at most (this has %(num)s). "
                            "Your words go into every text, X's 280 characters included.",
-                           most=OWN_WORDS_MAX, num=f"{len(words):,}")
+                           most=OWN_WORDS_MAX, num=format(len(words), ","))
         )
 
     def find() -> OwnWords | None:
