@@ -9,7 +9,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.db import Base, str_enum, utcnow
+from hub.i18n import _l
 from hub.lib.text import slugify
+
+# What a role is called in pages (the values are what the database stores).
+ROLE_LABELS = {"employee": _l("Employee"), "comms": _l("Comms"), "admin": _l("Admin")}
 
 
 class Role(enum.StrEnum):
@@ -19,7 +23,7 @@ class Role(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"employee": "Employee", "comms": "Comms", "admin": "Admin"}[self.value]
+        return str(ROLE_LABELS[self.value])
 
 
 class UserStatus(enum.StrEnum):
@@ -153,6 +157,14 @@ class Invitation(Base):
         if self.expires_at <= utcnow():
             return "expired"
         return "open"
+
+    @property
+    def state_label(self) -> str:
+        """``state`` as pages show it, in the reader's language."""
+        return str(INVITATION_STATE_LABELS[self.state])
+
+
+INVITATION_STATE_LABELS = {"used": _l("used"), "revoked": _l("revoked"), "expired": _l("expired"), "open": _l("open")}
 
 
 class AllowedDomain(Base):

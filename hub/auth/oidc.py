@@ -17,6 +17,8 @@ from joserfc.errors import InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
 from werkzeug.wrappers import Response
 
+from hub.i18n import _
+
 NAME = "company"
 LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout"
 
@@ -78,7 +80,7 @@ def authorize_redirect(redirect_uri: str) -> Response:
         response: Response = _client().authorize_redirect(redirect_uri)
     except (OSError, ValueError, OAuthError) as exc:
         current_app.logger.warning("OpenID provider unreachable: %s", exc)
-        raise SignInRefused("The company sign-in cannot be reached just now. Try again in a minute.") from None
+        raise SignInRefused(_("The company sign-in cannot be reached just now. Try again in a minute.")) from None
     return response
 
 
@@ -95,25 +97,26 @@ def finish_sign_in() -> dict[str, Any]:
         # can make a link to the callback with an error and a text of their choosing.
         pending = session.pop(state_key, None) is not None
         description = " ".join(request.args.get("error_description", "").split())[:200]
-        reason = f" ({description})" if pending and description else ""
         refused = pending and request.args["error"] == "access_denied"
-        raise SignInRefused(f"The company sign-in refused this account{reason}.", by_provider=refused)
+        message = (_("The company sign-in refused this account (%(reason)s).", reason=description)
+                   if pending and description else _("The company sign-in refused this account."))
+        raise SignInRefused(message, by_provider=refused)
     try:
         token = _client().authorize_access_token()
     except OAuthError as exc:
         if exc.error == "mismatching_state":
-            raise SignInRefused("That sign-in link was used already or did not start here. Sign in again.") from None
+            raise SignInRefused(_("That sign-in link was used already or did not start here. Sign in again.")) from None
         current_app.logger.warning("OpenID sign-in failed: %s %s", exc.error, exc.description)
-        raise SignInRefused("The company sign-in did not complete. Sign in again.") from None
+        raise SignInRefused(_("The company sign-in did not complete. Sign in again.")) from None
     except JoseError as exc:
         current_app.logger.warning("OpenID ID token refused: %s", exc)
-        raise SignInRefused("The company sign-in sent an answer that did not check out. Sign in again.") from None
+        raise SignInRefused(_("The company sign-in sent an answer that did not check out. Sign in again.")) from None
     except (OSError, ValueError) as exc:
         current_app.logger.warning("OpenID provider unreachable: %s", exc)
-        raise SignInRefused("The company sign-in cannot be reached just now. Try again in a minute.") from None
+        raise SignInRefused(_("The company sign-in cannot be reached just now. Try again in a minute.")) from None
     claims = token.get("userinfo")
     if not claims or not claims.get("sub"):
-        raise SignInRefused("The company sign-in did not say who you are. Sign in again.")
+        raise SignInRefused(_("The company sign-in did not say who you are. Sign in again."))
     return dict(claims)
 
 

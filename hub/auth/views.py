@@ -26,6 +26,7 @@ from hub.auth.models import AllowedDomain, Invitation, Role, User
 from hub.db import get_session
 from hub.errors import NotFound, ValidationError
 from hub.forms import ConfirmForm
+from hub.i18n import _, _n
 from hub.outbox.services import queue_mail
 from hub.security import safe_next_url
 from hub.web import client_address, show_error
@@ -44,7 +45,7 @@ def signup(token: str | None = None):
     if current_user.is_authenticated:
         return redirect(url_for("posts.mine"))
     if not services.password_login_enabled():
-        flash("Join by signing in with your company account: your account here is made on the way.", "info")
+        flash(_("Join by signing in with your company account: your account here is made on the way."), "info")
         return redirect(url_for("auth.login"))
     db = get_session()
     invitation = services.find_invitation(db, token) if token else None
@@ -63,11 +64,11 @@ def signup(token: str | None = None):
         else:
             if isinstance(outcome, User):
                 _start_session(outcome)
-                flash(f"Welcome to {current_app.config['SITE_NAME']}, {outcome.display_name}! "
-                      "Write your first post.", "success")
+                flash(_("Welcome to %(site)s, %(name)s! Write your first post.",
+                        site=current_app.config["SITE_NAME"], name=outcome.display_name), "success")
                 return redirect(url_for("posts.new"))
-            flash(f"Check your e-mail: we sent a link to {outcome.email} to finish signing up. "
-                  "It works for one day.", "info")
+            flash(_("Check your e-mail: we sent a link to %(email)s to finish signing up. It works for one day.",
+                    email=outcome.email), "info")
             return _mail_after(redirect(url_for("auth.login")), _sign_up_mail(outcome))
     return render_template(
         "auth/signup.html", form=form, invitation=invitation, domains=sorted(services.allowed_domains(db))
@@ -86,9 +87,8 @@ def confirm_signup(token: str):
             show_error(form, exc)
         else:
             _start_session(user)
-            flash(
-                f"Welcome to {current_app.config['SITE_NAME']}, {user.display_name}! Write your first post.", "success"
-            )
+            flash(_("Welcome to %(site)s, %(name)s! Write your first post.",
+                    site=current_app.config["SITE_NAME"], name=user.display_name), "success")
             return redirect(url_for("posts.new"))
     return render_template("auth/confirm_signup.html", form=form, display_name=data["n"])
 
@@ -96,16 +96,17 @@ def confirm_signup(token: str):
 def _sign_up_mail(mail: services.SignUpMail) -> dict[str, str]:
     site, base = current_app.config["SITE_NAME"], current_app.config["BASE_URL"]
     if mail.existing:
-        return {"to": mail.email, "subject": f"You already have a {site} account", "body": (
-            f"Hello,\n\nSomeone, perhaps you, asked to create a {site} account for this address. You have one "
-            f"already: sign in at {base}{url_for('auth.login')}\n"
-            f"Forgot your password? {base}{url_for('auth.forgot_password')}\n\n"
-            "If it was not you, ignore this message: nothing has changed.\n")}
+        return {"to": mail.email, "subject": _("You already have a %(site)s account", site=site), "body": _(
+            "Hello,\n\nSomeone, perhaps you, asked to create a %(site)s account for this address. You have one "
+            "already: sign in at %(login)s\n"
+            "Forgot your password? %(forgot)s\n\n"
+            "If it was not you, ignore this message: nothing has changed.\n",
+            site=site, login=base + url_for("auth.login"), forgot=base + url_for("auth.forgot_password"))}
     link = base + url_for("auth.confirm_signup", token=mail.token)
-    return {"to": mail.email, "subject": f"Finish signing up to {site}", "body": (
-        f"Hello {mail.display_name},\n\nOpen this link to finish creating your {site} account "
-        "(it works for one day):"
-        f"\n{link}\n\nIf you did not sign up, ignore this message.\n")}
+    return {"to": mail.email, "subject": _("Finish signing up to %(site)s", site=site), "body": _(
+        "Hello %(name)s,\n\nOpen this link to finish creating your %(site)s account (it works for one day):"
+        "\n%(link)s\n\nIf you did not sign up, ignore this message.\n",
+        name=mail.display_name, site=site, link=link)}
 
 
 def _mail_after(response: Response, mail: dict[str, str]) -> Response:
@@ -129,7 +130,7 @@ def login():
         return redirect(target)
     form = LoginForm(next=request.args.get("next", ""))
     if request.method == "POST" and not services.password_login_enabled():
-        flash("Sign-in with a password is switched off here: use the company sign-in.", "error")
+        flash(_("Sign-in with a password is switched off here: use the company sign-in."), "error")
         return _login_page(form, 403)
     if form.validate_on_submit():
         db = get_session()
@@ -235,7 +236,7 @@ def logout():
     services.sign_out(get_session(), current_user)
     session.clear()  # first: logout_user() then leaves its note to delete the remember cookie
     logout_user()
-    flash("You are signed out, on every device.", "info")
+    flash(_("You are signed out, on every device."), "info")
     return redirect(url_for("public.home"))
 
 
@@ -250,14 +251,14 @@ def change_password():
             show_error(form, exc)
         else:
             login_user(current_user._get_current_object())  # keep this session, end the others
-            flash("Your password was changed. Other devices are signed out.", "success")
+            flash(_("Your password was changed. Other devices are signed out."), "success")
             return redirect(url_for("auth.profile"))
     return render_template("auth/password.html", form=form)
 
 
 def _require_password_login() -> None:
     if not services.password_login_enabled():
-        raise NotFound("Passwords are switched off here: sign in with your company account.")
+        raise NotFound(_("Passwords are switched off here: sign in with your company account."))
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -267,17 +268,18 @@ def forgot_password():
     if form.validate_on_submit():
         user = services.find_user_for_reset(get_session(), form.email.data)
         token = services.make_reset_token(user)  # made for nobody too: both answers do the same work
-        flash("If that address has an account, a reset link is on its way. It works for one hour.", "info")
+        flash(_("If that address has an account, a reset link is on its way. It works for one hour."), "info")
         response = redirect(url_for("auth.login"))
         if user is None:
             return response
         link = current_app.config["BASE_URL"] + url_for("auth.reset_password", token=token)
         with i18n.in_language(user.language):  # the language they chose, else this browser's
             return _mail_after(response, {
-                "to": user.email, "subject": f"Reset your {current_app.config['SITE_NAME']} password",
-                "body": f"Hello {user.display_name},\n\nSet a new password here "
-                        f"(the link works for one hour, once):\n{link}\n\n"
-                        "If you did not ask for this, ignore this message.\n"})
+                "to": user.email,
+                "subject": _("Reset your %(site)s password", site=current_app.config["SITE_NAME"]),
+                "body": _("Hello %(name)s,\n\nSet a new password here (the link works for one hour, once):\n"
+                          "%(link)s\n\nIf you did not ask for this, ignore this message.\n",
+                          name=user.display_name, link=link)})
     return render_template("auth/forgot.html", form=form)
 
 
@@ -294,7 +296,7 @@ def reset_password(token: str):
             show_error(form, exc)
         else:
             _start_session(user)
-            flash("Your new password is set.", "success")
+            flash(_("Your new password is set."), "success")
             return redirect(url_for("posts.mine"))
     return render_template("auth/reset.html", form=form)
 
@@ -308,7 +310,7 @@ def profile():
             getattr(form, f"handle_{platform}").data = current_user.handle_for(platform) or ""
         form.mastodon_limit.data = current_user.handle_limit("mastodon")
     if form.validate_on_submit():
-        handles = {p: getattr(form, f"handle_{p}").data or "" for p, _ in HANDLE_PLATFORMS}
+        handles = {p: getattr(form, f"handle_{p}").data or "" for p, _label in HANDLE_PLATFORMS}
         data = services.Profile(
             form.display_name.data,
             form.job_title.data or "",
@@ -325,7 +327,7 @@ def profile():
             show_error(form, exc)
         else:
             i18n.refresh()  # the flash and the next page in the language just chosen
-            flash("Profile saved.", "success")
+            flash(_("Profile saved."), "success")
             return redirect(url_for("auth.profile"))
     return render_template("auth/profile.html", form=form, platforms=HANDLE_PLATFORMS)
 
@@ -364,7 +366,7 @@ def people():
 def create_invitation():
     form = InviteForm()
     if not form.validate_on_submit():
-        flash("Check the invitation form.", "error")
+        flash(_("Check the invitation form."), "error")
         return redirect(url_for("auth.people"))
     try:
         _inv, token = services.create_invitation(
@@ -374,7 +376,9 @@ def create_invitation():
         show_error(None, exc)
         return redirect(url_for("auth.people"))
     link = current_app.config["BASE_URL"] + url_for("auth.invite", token=token)
-    flash(f"Invitation link (shown once, valid {current_app.config['INVITATION_DAYS']} days): {link}", "success")
+    flash(_n("Invitation link (shown once, valid %(num)d day): %(link)s",
+             "Invitation link (shown once, valid %(num)d days): %(link)s",
+             int(current_app.config["INVITATION_DAYS"]), link=link), "success")
     return redirect(url_for("auth.people"))
 
 
@@ -384,7 +388,7 @@ def revoke_invitation(invitation_id: int):
     db = get_session()
     invitation = db.get(Invitation, invitation_id) or abort(404)
     services.revoke_invitation(db, current_user, invitation)
-    flash("Invitation revoked.", "info")
+    flash(_("Invitation revoked."), "info")
     return redirect(url_for("auth.people"))
 
 
@@ -400,7 +404,7 @@ def set_role(user_id: int):
         except ValidationError as exc:
             show_error(None, exc)
         else:
-            flash(f"{user.display_name} is now {Role(form.role.data).label}.", "success")
+            flash(_("%(name)s is now %(role)s.", name=user.display_name, role=Role(form.role.data).label), "success")
     return redirect(url_for("auth.people"))
 
 
@@ -415,7 +419,7 @@ def deactivate(user_id: int):
         except ValidationError as exc:
             show_error(None, exc)
         else:
-            flash(f"{user.display_name} is deactivated; their posts stay.", "success")
+            flash(_("%(name)s is deactivated; their posts stay.", name=user.display_name), "success")
     return redirect(url_for("auth.people"))
 
 
@@ -426,7 +430,7 @@ def reactivate(user_id: int):
     user = services.get_user(db, user_id)
     if ConfirmForm().validate_on_submit():
         services.reactivate(db, current_user, user)
-        flash(f"{user.display_name} can sign in again.", "success")
+        flash(_("%(name)s can sign in again.", name=user.display_name), "success")
     return redirect(url_for("auth.people"))
 
 
@@ -440,10 +444,10 @@ def set_domains():
         except ValidationError as exc:
             show_error(None, exc)
         else:
-            flash("Sign-up domains saved.", "success")
+            flash(_("Sign-up domains saved."), "success")
     return redirect(url_for("auth.people"))
 
 
 @bp.errorhandler(NotFound)
 def _not_found(exc: NotFound):
-    return render_template("errors/error.html", status=404, title="Link not valid", message=exc.message), 404
+    return render_template("errors/error.html", status=404, title=_("Link not valid"), message=exc.message), 404

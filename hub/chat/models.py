@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.auth.models import User
 from hub.db import Base, str_enum, utcnow
+from hub.i18n import _l
 
 
 class ChatKind(enum.StrEnum):
@@ -21,6 +22,11 @@ class ChatKind(enum.StrEnum):
         return {"slack": "Slack", "teams": "Microsoft Teams"}[self.value]
 
 
+# What each event is called in pages (the values are what the database stores).
+CHAT_EVENT_LABELS = {"topic": _l("New topics on the board"), "post": _l("Posts published for a topic"),
+                     "digest": _l("Weekly digest")}
+
+
 class ChatEvent(enum.StrEnum):
     TOPIC = "topic"  # a new topic on the board
     POST = "post"  # a post published for a topic the channel follows
@@ -28,8 +34,7 @@ class ChatEvent(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"topic": "New topics on the board", "post": "Posts published for a topic",
-                "digest": "Weekly digest"}[self.value]
+        return str(CHAT_EVENT_LABELS[self.value])
 
 
 class ChatWebhook(Base):

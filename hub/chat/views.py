@@ -7,12 +7,12 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from hub import i18n
 from hub.chat import queries, services
 from hub.chat.forms import WebhookForm
 from hub.db import get_session
 from hub.errors import PermissionDenied, ValidationError
 from hub.forms import ConfirmForm
+from hub.i18n import _
 from hub.web import show_error
 
 bp = Blueprint("chat", __name__, url_prefix="/admin/chat")
@@ -20,7 +20,7 @@ bp = Blueprint("chat", __name__, url_prefix="/admin/chat")
 
 def _require_manager() -> None:
     if not services.can_manage(current_user):
-        raise PermissionDenied("Only comms and admins manage chat channels.")
+        raise PermissionDenied(_("Only comms and admins manage chat channels."))
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -37,7 +37,8 @@ def channels() -> str | Response:
         except ValidationError as exc:
             show_error(form, exc)
         else:
-            flash(f"{webhook.kind.label} channel {webhook.name} added. Send a test message to check it.", "success")
+            flash(_("%(kind)s channel %(name)s added. Send a test message to check it.", kind=webhook.kind.label,
+                    name=webhook.name), "success")
             return redirect(url_for("chat.channels"))
     return render_template("chat/channels.html", form=form, webhooks=queries.webhooks(db), confirm=ConfirmForm())
 
@@ -51,9 +52,8 @@ def _site() -> services.Site:
 def test(webhook_id: int) -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    with i18n.in_language(i18n.site_language()):  # the channel reads the site's language, not the sender's
-        webhook = services.send_test(get_session(), current_user, webhook_id, _site())
-    flash(f"Test message queued for {webhook.name}; the outbox shows whether it arrived.", "success")
+    webhook = services.send_test(get_session(), current_user, webhook_id, _site())
+    flash(_("Test message queued for %(name)s; the outbox shows whether it arrived.", name=webhook.name), "success")
     return redirect(url_for("chat.channels"))
 
 
@@ -63,5 +63,5 @@ def remove(webhook_id: int) -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     webhook = services.remove_webhook(get_session(), current_user, webhook_id)
-    flash(f"{webhook.name} removed: hub no longer posts there.", "success")
+    flash(_("%(name)s removed: hub no longer posts there.", name=webhook.name), "success")
     return redirect(url_for("chat.channels"))

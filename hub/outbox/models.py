@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.db import Base, str_enum, utcnow
+from hub.i18n import _l
 
 
 class MessageKind(enum.StrEnum):
@@ -21,6 +22,10 @@ class MessageStatus(enum.StrEnum):
     SENDING = "sending"  # claimed by a worker; back to pending if that worker died
     SENT = "sent"
     FAILED = "failed"  # gave up after OUTBOX_MAX_ATTEMPTS; ``last_error`` says why
+
+
+# What each status is called in pages (the values are what the database stores).
+STATUS_LABELS = {"pending": _l("Pending"), "sending": _l("Sending"), "sent": _l("Sent"), "failed": _l("Failed")}
 
 
 class OutboxMessage(Base):

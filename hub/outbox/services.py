@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from hub.errors import NotFound, PermissionDenied, ValidationError
-from hub.outbox.models import MessageKind, MessageStatus, OutboxMessage
+from hub.i18n import _
+from hub.outbox.models import STATUS_LABELS, MessageKind, MessageStatus, OutboxMessage
 
 
 class Actor(Protocol):
@@ -143,14 +144,16 @@ def retry(session: Session, message_id: int, now: datetime, actor: Actor | None 
     """Give a failed message another round of attempts, starting now. Admins only (``actor`` None:
     the command line)."""
     if actor is not None and not actor.is_admin:
-        raise PermissionDenied("Only admins manage the outbox.")
+        raise PermissionDenied(_("Only admins manage the outbox."))
     message = session.get(OutboxMessage, message_id)
     if message is None:
-        raise NotFound(f"No message {message_id} in the outbox.")
+        raise NotFound(_("No message %(id)s in the outbox.", id=message_id))
     if message.status != MessageStatus.FAILED:
-        raise ValidationError(None, f"Message {message_id} is {message.status.value}, not failed.")
+        raise ValidationError(None, _("Message %(id)s is %(status)s, not failed.", id=message_id,
+                                      status=str(STATUS_LABELS[message.status.value]).lower()))
     if message.kind == MessageKind.WEBHOOK and not message.url:
-        raise ValidationError(None, f"Message {message_id} cannot be sent again: its chat channel was removed.")
+        raise ValidationError(None, _("Message %(id)s cannot be sent again: its chat channel was removed.",
+                                      id=message_id))
     message.status, message.attempts, message.next_attempt_at = MessageStatus.PENDING, 0, now
     session.flush()
     return message
