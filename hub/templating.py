@@ -72,12 +72,20 @@ def percent(share: float | Decimal | None) -> str:
     return format_percent(Decimal(whole) / 100, locale=locale())
 
 
+def midsentence(label: object) -> str:
+    """A label (a status: "Draft (unpublished)") set inside a sentence: lower case, as English and
+    Swedish write it there, but as it is in German, which capitalises its nouns everywhere."""
+    text = str(label)
+    return text if locale().language == "de" else text[:1].lower() + text[1:]
+
+
 def init_app(app: Flask) -> None:
     """Register the ``date``, ``datetime``, ``number``, ``percent`` and ``iso`` filters and the site globals."""
     app.add_template_filter(_date, "date")
     app.add_template_filter(_datetime, "datetime")
     app.add_template_filter(number, "number")
     app.add_template_filter(percent, "percent")
+    app.add_template_filter(midsentence, "midsentence")
     app.add_template_filter(lambda v: iso(v) if v else "", "iso")
     app.add_template_global(lambda: str(locale()), "page_language")  # <html lang>: the interface's language
 

@@ -104,7 +104,8 @@ def test_the_catalogue_hub_serves_is_the_po_file_as_it_is() -> None:
         for message in _catalogue(code):
             if not message.id or isinstance(message.id, (list, tuple)) or not message.string:
                 continue
-            assert served.gettext(message.id) == (message.id if message.fuzzy else message.string), message.id
+            got = served.pgettext(message.context, message.id) if message.context else served.gettext(message.id)
+            assert got == (message.id if message.fuzzy else message.string), (message.context, message.id)
 
 
 def test_a_changed_po_file_is_read_again(tmp_path: Path) -> None:
@@ -371,3 +372,13 @@ def test_chat_messages_are_written_in_the_sites_language(app, session, monkeypat
     with app.test_request_context(headers={"Accept-Language": "sv"}):
         services.on_topic_announced(type("Topic", (), {"area": "", "id": 1})(), session=session)
     assert written == ["en", "de"]
+
+
+def test_a_status_inside_a_sentence_keeps_the_capital_german_gives_its_nouns(app) -> None:
+    from hub.templating import midsentence
+
+    for language, label, expected in (("en", "Draft (unpublished)", "draft (unpublished)"),
+                                      ("sv", "Utkast (opublicerat)", "utkast (opublicerat)"),
+                                      ("de", "Entwurf (unveröffentlicht)", "Entwurf (unveröffentlicht)")):
+        with app.test_request_context(headers={"Accept-Language": language}):
+            assert midsentence(label) == expected

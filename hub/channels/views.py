@@ -360,7 +360,7 @@ def _tell_requester(req: ChannelRequest) -> None:
             if req.channel_id
             else _("Your request for a %(platform)s account was declined", platform=req.platform_name)
         )
-    queue_mail(get_session(), to=req.requester.email, subject=subject, body="\n".join(lines) + "\n")
+        queue_mail(get_session(), to=req.requester.email, subject=subject, body="\n".join(lines) + "\n")
 
 
 def _proposed(req: ChannelRequest) -> dict[str, object]:
