@@ -109,6 +109,11 @@ def configure_settings(app: Flask, test_config: dict[str, Any] | None) -> None:
         from hub.lib.secrets import instance_secret_key
 
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
+    from hub.lib.sealed import fallback_keys
+
+    # Previous secret keys (Flask's sessions and hub's sealed secrets still read what they signed):
+    # a list, or keys separated by commas as an environment variable gives them.
+    app.config["SECRET_KEY_FALLBACKS"] = fallback_keys(app.config.get("SECRET_KEY_FALLBACKS"))
     app.config["BASE_URL"] = str(app.config["BASE_URL"]).rstrip("/")
     for key in ("PASSWORD_LOGIN", "OIDC_REQUIRE_VERIFIED_EMAIL", "OIDC_LOGOUT_DEACTIVATES"):
         app.config[key] = switch(app.config.get(key), key)

@@ -30,3 +30,9 @@ class WebhookForm(FlaskForm):
     areas = StringField(_l("Only for these areas"), validators=[Length(max=600)],
                         description=_l("Topic audiences, comma separated (e.g. Job seekers, Customers); "
                                        "empty for every topic. The digest covers every post."))
+
+
+class AddressForm(FlaskForm):
+    """A channel's webhook address typed in again (when hub can no longer read the saved one)."""
+
+    url = StringField(_l("Incoming webhook address"), validators=[DataRequired(), Length(max=2000)])

@@ -19,15 +19,16 @@ from sqlalchemy.orm import Session, joinedload
 from hub.auth.models import User
 from hub.chat import messages
 from hub.chat.messages import Item, Note
-from hub.chat.models import ChatEvent, ChatKind, ChatWebhook
+from hub.chat.models import TARGET_PREFIX, ChatEvent, ChatKind, ChatWebhook
 from hub.db import utcnow
 from hub.errors import NotFound, PermissionDenied, ValidationError
 from hub.i18n import _, _n
 from hub.inputs import unstorable
 from hub.lib.markdown import markdown_to_text
+from hub.lib.sealed import Unsealable, is_sealed, seal, unseal
 from hub.lib.text import fold
 from hub.lib.webhook import masked
-from hub.outbox.services import cancel_webhooks, queue_webhook
+from hub.outbox.services import Undeliverable, cancel_webhooks, queue_webhook
 from hub.posts.models import Post, PostStatus
 from hub.topics.models import Topic
 
@@ -134,9 +135,14 @@ def _clean(data: WebhookInput, allowed_hosts: str | Sequence[str]) -> dict[str, 
     areas_text = ",".join(areas)
     if len(areas_text) > AREAS_MAX or unstorable(areas_text):
         raise ValidationError("areas", _("Name fewer areas."))
-    url = check_url(data.url, allowed_hosts)
-    return {"kind": ChatKind(data.kind), "name": name, "url": url, "url_hint": masked(url)[:160],
+    return {"kind": ChatKind(data.kind), "name": name, **_address(data.url, allowed_hosts),
             "events_text": ",".join(e.value for e in events), "areas_text": areas_text}
+
+
+def _address(raw: str, allowed_hosts: str | Sequence[str]) -> dict[str, str]:
+    """The checked address, sealed, and its hint for pages."""
+    url = check_url(raw, allowed_hosts)
+    return {"sealed_url": seal(url), "url_hint": masked(url)[:160]}
 
 
 def add_webhook(session: Session, actor: User, data: WebhookInput, *, allowed_hosts: str | Sequence[str]
@@ -157,17 +163,69 @@ def get_webhook(session: Session, actor: User, webhook_id: int) -> ChatWebhook:
     return webhook
 
 
+def replace_address(session: Session, actor: User, webhook_id: int, raw_url: str, *,
+                    allowed_hosts: str | Sequence[str]) -> ChatWebhook:
+    """Save a channel's webhook address again (comms and admins): after SECRET_KEY changed without
+    the old key in SECRET_KEY_FALLBACKS, or when Slack or Teams gave the channel a new one."""
+    webhook = get_webhook(session, actor, webhook_id)
+    for key, value in _address(raw_url, allowed_hosts).items():
+        setattr(webhook, key, value)
+    session.flush()
+    return webhook
+
+
+def address(webhook: ChatWebhook) -> str:
+    """The webhook's address, unsealed (only to deliver a message); Unsealable when SECRET_KEY
+    changed since it was saved and no SECRET_KEY_FALLBACKS key opens it. An address saved before
+    hub sealed them (not migrated) is read as it is and sealed now."""
+    if not is_sealed(webhook.sealed_url):
+        plain = webhook.sealed_url
+        webhook.sealed_url = seal(plain)
+        return plain
+    return unseal(webhook.sealed_url)
+
+
+def readable(webhook: ChatWebhook) -> bool:
+    """Whether hub can read the webhook's address with the keys it has now (pages ask for it
+    again when not)."""
+    if not is_sealed(webhook.sealed_url):
+        return True
+    try:
+        unseal(webhook.sealed_url)
+    except Unsealable:
+        return False
+    return True
+
+
+def webhook_address(target: str, *, session: Session, **_kw: Any) -> str | None:
+    """hub.outbox's ``webhook_address`` (connected in hub/events.py): the address of the channel a
+    queued message is for, unsealed at delivery. Undeliverable (the message fails at once, no
+    retries) when the channel is gone or its address cannot be read."""
+    if not target.startswith(TARGET_PREFIX):
+        return None
+    webhook_id = target.removeprefix(TARGET_PREFIX)
+    webhook = session.get(ChatWebhook, int(webhook_id)) if webhook_id.isdigit() else None
+    if webhook is None:
+        raise Undeliverable("The chat channel was removed.")
+    try:
+        return address(webhook)
+    except Unsealable:
+        raise Undeliverable(f"hub cannot read the webhook address of {webhook.name}: SECRET_KEY changed since "
+                            "it was saved and no SECRET_KEY_FALLBACKS key opens it. Paste the address again "
+                            "at /admin/chat, then retry this message.") from None
+
+
 def remove_webhook(session: Session, actor: User, webhook_id: int) -> ChatWebhook:
     """Forget a channel's webhook; messages still waiting for it are not sent."""
     webhook = get_webhook(session, actor, webhook_id)
-    cancel_webhooks(session, webhook.url, f"The chat channel {webhook.name} was removed.")
+    cancel_webhooks(session, webhook.target, f"The chat channel {webhook.name} was removed.")
     session.delete(webhook)
     session.flush()
     return webhook
 
 
 def _queue(session: Session, webhook: ChatWebhook, note: Note, dedupe_key: str | None = None) -> bool:
-    message = queue_webhook(session, url=webhook.url, label=webhook.label, summary=note.summary,
+    message = queue_webhook(session, target=webhook.target, label=webhook.label, summary=note.summary,
                             payload=messages.render(webhook.kind.value, note), dedupe_key=dedupe_key)
     return message is not None
 

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from hub.chat import queries, services
-from hub.chat.forms import WebhookForm
+from hub.chat.forms import AddressForm, WebhookForm
 from hub.db import get_session
 from hub.errors import PermissionDenied, ValidationError
 from hub.forms import ConfirmForm
@@ -40,7 +40,9 @@ def channels() -> str | Response:
             flash(_("%(kind)s channel %(name)s added. Send a test message to check it.", kind=webhook.kind.label,
                     name=webhook.name), "success")
             return redirect(url_for("chat.channels"))
-    return render_template("chat/channels.html", form=form, webhooks=queries.webhooks(db), confirm=ConfirmForm())
+    webhooks = queries.webhooks(db)
+    return render_template("chat/channels.html", form=form, webhooks=webhooks, confirm=ConfirmForm(),
+                           unreadable={w.id for w in webhooks if not services.readable(w)})
 
 
 def _site() -> services.Site:
@@ -64,4 +66,22 @@ def remove(webhook_id: int) -> Response:
         abort(400)
     webhook = services.remove_webhook(get_session(), current_user, webhook_id)
     flash(_("%(name)s removed: hub no longer posts there.", name=webhook.name), "success")
+    return redirect(url_for("chat.channels"))
+
+
+@bp.post("/<int:webhook_id>/address")
+@login_required
+def address(webhook_id: int) -> Response:
+    """The channel's webhook address typed in again."""
+    form = AddressForm()
+    if not form.validate_on_submit():
+        flash(_("Paste the channel's incoming webhook address."), "error")
+        return redirect(url_for("chat.channels"))
+    try:
+        webhook = services.replace_address(get_session(), current_user, webhook_id, form.url.data or "",
+                                           allowed_hosts=current_app.config["CHAT_WEBHOOK_HOSTS"])
+    except ValidationError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(_("The webhook address of %(name)s is saved again.", name=webhook.name), "success")
     return redirect(url_for("chat.channels"))
