@@ -69,3 +69,13 @@ def test_a_password_login_setting_that_is_neither_on_nor_off_stops_the_start(env
     env.setenv("HUB_PASSWORD_LOGIN", "maybe")
     with pytest.raises(ValueError, match="PASSWORD_LOGIN must be on or off"):
         create_app()
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("old-key-1, old-key-2", ["old-key-1", "old-key-2"]),  # as typed, separated by commas
+    ('["old-key-1", "old-key-2"]', ["old-key-1", "old-key-2"]),  # or a JSON list
+    ("2024", ["2024"]),  # a key that looks like a number stays a key
+])
+def test_secret_key_fallbacks_from_the_environment_are_a_list(env, value, expected):
+    env.setenv("HUB_SECRET_KEY_FALLBACKS", value)
+    assert create_app().config["SECRET_KEY_FALLBACKS"] == expected
