@@ -25,7 +25,7 @@ from hub.errors import NotFound, PermissionDenied, ValidationError
 from hub.i18n import _, _n
 from hub.inputs import unstorable
 from hub.lib.markdown import markdown_to_text
-from hub.lib.sealed import Unsealable, is_sealed, seal, unseal
+from hub.lib.sealed import Unsealable, is_sealed, reseal, seal, unseal
 from hub.lib.text import fold
 from hub.lib.webhook import masked
 from hub.outbox.services import Undeliverable, cancel_webhooks, queue_webhook
@@ -177,12 +177,40 @@ def replace_address(session: Session, actor: User, webhook_id: int, raw_url: str
 def address(webhook: ChatWebhook) -> str:
     """The webhook's address, unsealed (only to deliver a message); Unsealable when SECRET_KEY
     changed since it was saved and no SECRET_KEY_FALLBACKS key opens it. An address saved before
-    hub sealed them (not migrated) is read as it is and sealed now."""
+    hub sealed them (not migrated) is read as it is and sealed now; one that only a fallback key
+    opens is sealed again with SECRET_KEY (the caller commits)."""
     if not is_sealed(webhook.sealed_url):
         plain = webhook.sealed_url
         webhook.sealed_url = seal(plain)
         return plain
+    renewed = reseal(webhook.sealed_url)
+    if renewed is not None:
+        webhook.sealed_url = renewed
     return unseal(webhook.sealed_url)
+
+
+@dataclass(frozen=True)
+class ResealReport:
+    resealed: tuple[str, ...]  # channels whose address is now sealed with SECRET_KEY
+    unreadable: tuple[str, ...]  # channels whose address no key opens (paste it again)
+
+
+def reseal_all(session: Session) -> ResealReport:
+    """Seal every address that is plain or opened only by a SECRET_KEY_FALLBACKS key with SECRET_KEY
+    (``hub chat reseal``, after rotating the key; then the old key can leave the fallbacks). The
+    caller commits."""
+    resealed, unreadable = [], []
+    for webhook in session.scalars(sa.select(ChatWebhook).order_by(ChatWebhook.id)):
+        try:
+            renewed = reseal(webhook.sealed_url) if is_sealed(webhook.sealed_url) else seal(webhook.sealed_url)
+        except Unsealable:
+            unreadable.append(webhook.name)
+            continue
+        if renewed is not None:
+            webhook.sealed_url = renewed
+            resealed.append(webhook.name)
+    session.flush()
+    return ResealReport(tuple(resealed), tuple(unreadable))
 
 
 def readable(webhook: ChatWebhook) -> bool:

@@ -84,3 +84,14 @@ def is_sealed(value: str) -> bool:
     """Whether ``value`` looks like a token of ``seal`` (not a value stored before sealing)."""
     return value.startswith(TOKEN_START)
 
+
+
+def reseal(token: str, keys: Sequence[str] | None = None) -> str | None:
+    """``token`` sealed again with the first key when only a fallback opens it (None when the first
+    key already does); Unsealable when no key opens it."""
+    keys = keys or _app_keys()
+    try:
+        _fernet(keys[0]).decrypt(token.encode("ascii"))
+    except (InvalidToken, ValueError):
+        return seal(unseal(token, keys), keys)
+    return None

@@ -376,6 +376,26 @@ def test_the_old_key_in_secret_key_fallbacks_still_reads_the_address(app, client
     assert UNREADABLE not in _channel_page(client)
     _new_topic(client, "Rotated keys")
     assert deliver_due(app).sent == 1 and len(receiver.bodies("/teams/")) == 1
+    session.expire_all()  # delivering sealed it again with the new key: the old one can go
+    sealed = session.scalars(sa.select(ChatWebhook.sealed_url)).one()
+    assert unseal(sealed, ["a-new-secret-key"]) == f"{receiver.base}/teams/{SECRET}"
+
+
+def test_hub_chat_reseal_moves_every_address_to_the_new_key(app, client, session, comms, receiver, runner):
+    _add(client, receiver, "slack", "#marketing")
+    _add(client, receiver, "teams", "Comms team")
+    app.config["SECRET_KEY"] = "a-new-secret-key"
+    app.config["SECRET_KEY_FALLBACKS"] = ["test-secret-key"]
+    output = runner.invoke(args=["chat", "reseal"]).output
+    assert "2 address(es) sealed again with SECRET_KEY: #marketing, Comms team." in output, output
+    session.expire_all()
+    for sealed in session.scalars(sa.select(ChatWebhook.sealed_url)):
+        assert unseal(sealed, ["a-new-secret-key"]).startswith(f"{receiver.base}/")
+    assert "0 address(es) sealed again" in runner.invoke(args=["chat", "reseal"]).output  # nothing left to do
+
+    app.config["SECRET_KEY"], app.config["SECRET_KEY_FALLBACKS"] = "yet-another-key", []
+    output = runner.invoke(args=["chat", "reseal"]).output
+    assert "No key opens the address of: #marketing, Comms team; paste it again" in output, output
 
 
 def test_an_address_stored_before_sealing_is_delivered_and_sealed(app, client, session, comms, receiver):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hub.lib.sealed import Unsealable, config_keys, is_sealed, seal, unseal
+from hub.lib.sealed import Unsealable, config_keys, is_sealed, reseal, seal, unseal
 
 ADDRESS = "https://hooks.slack.com/services/T0001/B0002/s3cr3tPathXyZ"
 
@@ -45,3 +45,12 @@ def test_config_keys_put_secret_key_first_then_the_fallbacks():
     assert config_keys({"SECRET_KEY": "new", "SECRET_KEY_FALLBACKS": None}) == ("new",)
     with pytest.raises(RuntimeError):
         config_keys({"SECRET_KEY": ""})
+
+
+def test_reseal_moves_a_token_to_the_first_key():
+    old = seal(ADDRESS, ["key-one"])
+    assert reseal(old, ["key-one"]) is None  # already under the first key
+    new = reseal(old, ["key-two", "key-one"])
+    assert new is not None and unseal(new, ["key-two"]) == ADDRESS
+    with pytest.raises(Unsealable):
+        reseal(old, ["key-three"])
