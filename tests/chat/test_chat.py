@@ -409,3 +409,14 @@ def test_an_address_stored_before_sealing_is_delivered_and_sealed(app, client, s
     raw = _raw_rows(session, "chat_webhook")
     assert SECRET not in raw and "s3cr3t" not in raw  # sealed on its first delivery
     assert unseal(session.scalars(sa.select(ChatWebhook.sealed_url)).one()) == plain
+
+
+def test_a_message_whose_channel_vanished_fails_at_once(app, client, session, comms, receiver):
+    _add(client, receiver, "slack", "#marketing")
+    _new_topic(client, "Nobody to tell")
+    session.execute(sa.delete(ChatWebhook))  # gone without remove_webhook (another process, a restore)
+    session.commit()
+    report = deliver_due(app)
+    assert (report.sent, report.retrying, report.failed) == (0, 0, 1) and receiver.received == []
+    [message] = _webhooks(session)
+    assert (message.status, message.attempts) == (MessageStatus.FAILED, 1) and "was removed" in message.last_error
