@@ -96,7 +96,7 @@ def test_the_sealing_migration_seals_addresses_and_points_the_outbox_at_its_chan
     from hub.lib.sealed import is_sealed, unseal
 
     app = _app(empty_database, tmp_path, monkeypatch)
-    upgrade(app, "b7d2e4f1a9c3")  # just before the addresses were sealed
+    upgrade(app, "c3f8a2d5e7b1")  # just before the addresses were sealed
     engine = make_engine(empty_database)
     address = "https://hooks.slack.com/services/T0001/B0002/s3cr3tPathXyZ"
     gone = "https://hooks.slack.com/services/T0001/B0003/removedChannel"
@@ -124,7 +124,7 @@ def test_the_sealing_migration_seals_addresses_and_points_the_outbox_at_its_chan
                                                              (3, None, "failed")]
     assert "removed" in messages[2].last_error
 
-    downgrade(app, "b7d2e4f1a9c3")  # and back: the plain address returns
+    downgrade(app, "c3f8a2d5e7b1")  # and back: the plain address returns
     engine = make_engine(empty_database)
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT url FROM chat_webhook WHERE id = 7")).scalar_one() == address

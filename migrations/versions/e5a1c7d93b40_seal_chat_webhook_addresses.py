@@ -7,7 +7,7 @@ here with its SECRET_KEY. Run without the app (bare ``alembic``), they stay plai
 seals each on its first delivery (hub.chat.services.address).
 
 Revision ID: e5a1c7d93b40
-Revises: b7d2e4f1a9c3
+Revises: c3f8a2d5e7b1
 Create Date: 2026-11-29 17:50:00
 """
 
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "e5a1c7d93b40"
-down_revision = "b7d2e4f1a9c3"
+down_revision = "c3f8a2d5e7b1"
 branch_labels = None
 depends_on = None
 
