@@ -115,7 +115,8 @@ def configure_settings(app: Flask, test_config: dict[str, Any] | None) -> None:
     # a list, or keys separated by commas as an environment variable gives them.
     app.config["SECRET_KEY_FALLBACKS"] = fallback_keys(app.config.get("SECRET_KEY_FALLBACKS"))
     app.config["BASE_URL"] = str(app.config["BASE_URL"]).rstrip("/")
-    for key in ("PASSWORD_LOGIN", "OIDC_REQUIRE_VERIFIED_EMAIL", "OIDC_LOGOUT_DEACTIVATES"):
+    switches = ("PASSWORD_LOGIN", "OIDC_REQUIRE_VERIFIED_EMAIL", "OIDC_LOGOUT_DEACTIVATES", "OIDC_END_PROVIDER_SESSION")
+    for key in switches:
         app.config[key] = switch(app.config.get(key), key)
     app.config["OIDC_ROLE_MAP"] = role_map(app.config.get("OIDC_ROLE_MAP"))
     app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config["BASE_URL"], app.config.get("TRUSTED_HOSTS"))

@@ -44,6 +44,12 @@ def test_password_login_is_switched_with_on_or_off(env, value, expected):
     assert create_app().config["PASSWORD_LOGIN"] is expected
 
 
+def test_ending_the_provider_session_is_off_unless_switched_on(env):
+    assert create_app().config["OIDC_END_PROVIDER_SESSION"] is False
+    env.setenv("HUB_OIDC_END_PROVIDER_SESSION", "on")
+    assert create_app().config["OIDC_END_PROVIDER_SESSION"] is True
+
+
 def test_single_sign_on_settings_from_the_environment(env):
     env.setenv("HUB_OIDC_ISSUER", "https://login.example.com")
     env.setenv("HUB_OIDC_CLIENT_ID", "12345")

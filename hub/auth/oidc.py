@@ -1,7 +1,8 @@
 """The OpenID Connect protocol: Authlib's Flask client for the authorization code flow (discovery
-from the issuer, PKCE, state and nonce, ID token validation) and the validation of back-channel
-logout tokens (OpenID Connect Back-Channel Logout 1.0, section 2.6). The rules about people
-(who gets an account, which role) are in hub.auth.services."""
+from the issuer, PKCE, state and nonce, ID token validation), the validation of back-channel
+logout tokens (OpenID Connect Back-Channel Logout 1.0, section 2.6) and the address that ends
+the provider's session (RP-Initiated Logout 1.0). The rules about people (who gets an account,
+which role) are in hub.auth.services."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from authlib.common.urls import add_params_to_uri
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.flask_client import OAuth
 from flask import Flask, current_app, request, session
@@ -118,6 +120,26 @@ def finish_sign_in() -> dict[str, Any]:
     if not claims or not claims.get("sub"):
         raise SignInRefused(_("The company sign-in did not say who you are. Sign in again."))
     return dict(claims)
+
+
+def end_session_url(post_logout_redirect_uri: str, state: str) -> str | None:
+    """Where to send the browser to end the person's session at the provider (RP-Initiated
+    Logout 1.0, section 2): its ``end_session_endpoint`` with this client's id, the page to come
+    back to and ``state``; None when its discovery document names no such endpoint or the
+    provider cannot be reached (then hub signs out on its own)."""
+    try:
+        endpoint = _client().load_server_metadata().get("end_session_endpoint")
+    except (OSError, ValueError, OAuthError) as exc:
+        current_app.logger.warning("OpenID provider unreachable at sign-out: %s", exc)
+        return None
+    if not isinstance(endpoint, str) or not endpoint.startswith(("https://", "http://")):
+        return None
+    params = [
+        ("client_id", str(current_app.config["OIDC_CLIENT_ID"])),
+        ("post_logout_redirect_uri", post_logout_redirect_uri),
+        ("state", state),
+    ]
+    return str(add_params_to_uri(endpoint, params))
 
 
 @dataclass(frozen=True)

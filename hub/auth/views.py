@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hmac
+import secrets
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
@@ -230,13 +233,48 @@ def backchannel_logout():  # CSRF-exempt (hub.extensions): the provider calls it
     return "", 200, headers
 
 
+SSO_LOGOUT_STATE = "sso_logout_state"  # session key: the state sent with a sign-out at the provider
+
+
 @bp.post("/logout")
 @login_required
 def logout():
+    """Sign out on every device; with OIDC_END_PROVIDER_SESSION a session that began at the
+    provider then goes on to end the provider's session too (RP-Initiated Logout 1.0)."""
+    at_provider = session.get(SSO_CHECKED) is not None
     services.sign_out(get_session(), current_user)
     session.clear()  # first: logout_user() then leaves its note to delete the remember cookie
     logout_user()
+    if at_provider and current_app.config.get("OIDC_END_PROVIDER_SESSION") and oidc.enabled():
+        session[SSO_LOGOUT_STATE] = secrets.token_urlsafe(24)
+        return redirect(url_for("auth.logout_sso"))
     flash(_("You are signed out, on every device."), "info")
+    return redirect(url_for("public.home"))
+
+
+@bp.get("/logout/sso")
+def logout_sso():
+    """A page of hub's own between its sign-out and the provider's, which it links (and
+    refreshes) onward to: the sign-out form's redirects meet CSP form-action ('self'), a link
+    and a refresh on this page do not, wherever the provider's end_session_endpoint leads."""
+    state = session.get(SSO_LOGOUT_STATE)
+    done = current_app.config["BASE_URL"] + url_for("auth.logout_sso_done")
+    url = oidc.end_session_url(done, state) if state and oidc.enabled() else None
+    if url is None:  # nothing pending here, or a provider without RP-initiated logout
+        session.pop(SSO_LOGOUT_STATE, None)
+        flash(_("You are signed out, on every device."), "info")
+        return redirect(url_for("public.home"))
+    return render_template("auth/logout_sso.html", end_session_url=url), 200, {"Cache-Control": "no-store"}
+
+
+@bp.get("/logout/sso/done")
+def logout_sso_done():
+    """Where the provider sends the browser back (post_logout_redirect_uri): the state must be
+    the one this browser sent; a forged or stale return is sent home without a word."""
+    expected, given = session.get(SSO_LOGOUT_STATE), request.args.get("state", "")
+    if expected and hmac.compare_digest(str(expected).encode(), given.encode()):
+        session.pop(SSO_LOGOUT_STATE)
+        flash(_("You are signed out, on every device."), "info")
     return redirect(url_for("public.home"))
 
 
