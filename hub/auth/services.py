@@ -646,3 +646,30 @@ def provider_logout(session: Session, issuer: str, subject: str | None, session_
             user.status = UserStatus.DEACTIVATED
             user.deactivated_at = utcnow()
     return len(identities)
+
+
+def linked_identities(session: Session, actor: User) -> dict[int, list[OidcIdentity]]:
+    """Everyone's company sign-ins, by person (user id), oldest link first, for the people page
+    (comms and admins)."""
+    if not actor.is_comms:
+        raise PermissionDenied(_("Only comms and admins can see this."))
+    linked: dict[int, list[OidcIdentity]] = {}
+    for identity in session.scalars(sa.select(OidcIdentity).order_by(OidcIdentity.created_at, OidcIdentity.id)):
+        linked.setdefault(identity.user_id, []).append(identity)
+    return linked
+
+
+def unlink_identity(session: Session, actor: User, user_id: int, identity_id: int) -> User:
+    """Admins only: take a company sign-in off a person's account and end every session of theirs;
+    returns the person. Their next company sign-in is a first one again (sign_in_with_provider):
+    it links back only when the provider vouches for the address. Until then they sign in with a
+    password, if they have one and password sign-in is on."""
+    _require_admin(actor)
+    identity = session.get(OidcIdentity, identity_id)
+    if identity is None or identity.user_id != user_id:
+        raise NotFound(_("That company sign-in is not linked to this person any more."))
+    user = identity.user
+    user.session_version += 1
+    session.delete(identity)
+    session.flush()
+    return user

@@ -384,11 +384,13 @@ def people():
     _require_comms()
     db = get_session()
     users = db.scalars(sa.select(User).order_by(User.status, User.display_name)).all()
+    identities = services.linked_identities(db, current_user)
     invitations = db.scalars(sa.select(Invitation).order_by(Invitation.created_at.desc()).limit(50)).all()
     domains = db.scalars(sa.select(AllowedDomain.domain).order_by(AllowedDomain.domain)).all()
     return render_template(
         "auth/people.html",
         users=users,
+        identities=identities,
         invitations=invitations,
         invite_form=InviteForm(),
         domains_form=DomainsForm(domains="\n".join(domains)),
@@ -469,6 +471,16 @@ def reactivate(user_id: int):
     if ConfirmForm().validate_on_submit():
         services.reactivate(db, current_user, user)
         flash(_("%(name)s can sign in again.", name=user.display_name), "success")
+    return redirect(url_for("auth.people"))
+
+
+@bp.post("/admin/people/<int:user_id>/identities/<int:identity_id>/unlink")
+@login_required
+def unlink_identity(user_id: int, identity_id: int):
+    if ConfirmForm().validate_on_submit():
+        user = services.unlink_identity(get_session(), current_user, user_id, identity_id)
+        flash(_("The company sign-in of %(name)s is unlinked; their sessions ended.", name=user.display_name),
+              "success")
     return redirect(url_for("auth.people"))
 
 
