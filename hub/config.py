@@ -88,8 +88,8 @@ OIDC_RECHECK_SECONDS = 12 * 60 * 60
 # for a person who signed in there: the browser goes on to the provider's end_session_endpoint
 # and comes back to {BASE_URL}/logout/sso/done (register it as a post-logout redirect URI).
 # Off: signing out of hub leaves the provider's session (and other apps' sign-ins) as they are.
-# Do not combine with OIDC_LOGOUT_DEACTIVATES when the provider sends a back-channel logout token
-# as its session ends (most do): signing out would deactivate the person.
+# The back-channel logout token the provider sends for that session (same sid) does not count
+# as "the account is gone" for OIDC_LOGOUT_DEACTIVATES; one without a sid still does.
 OIDC_END_PROVIDER_SESSION = False
 # Seconds a logout token stays acceptable after it was issued.
 OIDC_LOGOUT_TOKEN_MAX_AGE = 300

@@ -191,6 +191,9 @@ class OidcIdentity(Base):
     # The provider's session id ("sid") of the last sign-in, so a logout token naming only the
     # session still finds its person.
     session_id: Mapped[str | None] = mapped_column(sa.String(255), index=True)
+    # The provider session hub last asked the provider to end (RP-initiated logout): the logout
+    # token the provider sends back for it answers hub's own sign-out, not an account removed.
+    ended_session_id: Mapped[str | None] = mapped_column(sa.String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 

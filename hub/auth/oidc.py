@@ -75,6 +75,15 @@ def issuer() -> str:
     return str(_client().load_server_metadata()["issuer"])
 
 
+def issuer_if_reachable() -> str | None:
+    """``issuer()``, or None when the provider's discovery document cannot be had just now."""
+    try:
+        return issuer()
+    except (OSError, ValueError, KeyError, OAuthError) as exc:
+        current_app.logger.warning("OpenID provider unreachable: %s", exc)
+        return None
+
+
 def authorize_redirect(redirect_uri: str) -> Response:
     """Send the browser to the provider; Authlib keeps state, nonce and the PKCE verifier in the
     (signed) session for the callback."""

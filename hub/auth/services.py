@@ -628,10 +628,24 @@ def provider_refused(session: Session, user_id: int) -> None:
         user.deactivated_at = utcnow()
 
 
+def ending_provider_session(session: Session, user: User, issuer: str, session_id: str | None) -> None:
+    """``user`` signs out of hub and on at the provider (RP-initiated logout), ending provider
+    session ``session_id``: remember it, so that the logout token the provider sends back for
+    it is not taken for an account removed (provider_logout)."""
+    if not session_id:
+        return
+    identity = session.scalar(
+        sa.select(OidcIdentity).where(OidcIdentity.user_id == user.id, OidcIdentity.issuer == issuer)
+    )
+    if identity is not None:
+        identity.ended_session_id = session_id[:255]
+
+
 def provider_logout(session: Session, issuer: str, subject: str | None, session_id: str | None) -> int:
     """A back-channel logout from the provider: end every session of the people it names (by
     sub, else by the provider session id of their last sign-in); with OIDC_LOGOUT_DEACTIVATES
-    also deactivate them. Returns how many people it found."""
+    also deactivate them, unless the token is for the provider session hub itself asked the
+    provider to end (ending_provider_session). Returns how many people it found."""
     query = sa.select(OidcIdentity).where(OidcIdentity.issuer == issuer)
     if subject is not None:
         query = query.where(OidcIdentity.subject == subject)
@@ -642,7 +656,8 @@ def provider_logout(session: Session, issuer: str, subject: str | None, session_
         user = identity.user
         user.session_version += 1
         identity.session_id = None
-        if current_app.config.get("OIDC_LOGOUT_DEACTIVATES") and user.is_active:
+        answers_our_sign_out = session_id is not None and identity.ended_session_id == session_id
+        if current_app.config.get("OIDC_LOGOUT_DEACTIVATES") and user.is_active and not answers_our_sign_out:
             user.status = UserStatus.DEACTIVATED
             user.deactivated_at = utcnow()
     return len(identities)

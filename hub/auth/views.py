@@ -157,6 +157,7 @@ def login():
 
 SSO_CHECKED = "sso_checked_at"  # session key: when the provider last confirmed this session
 SSO_RECHECK = "sso_recheck_user"  # session key: whose session the provider is asked to confirm
+SSO_SID = "sso_sid"  # session key: the provider's session id ("sid") of this sign-in
 
 
 @bp.before_app_request
@@ -215,6 +216,9 @@ def login_sso_callback():
         return redirect(url_for("auth.login"))
     _start_session(user)
     session[SSO_CHECKED] = oidc.now()
+    sid = claims.get("sid")
+    if isinstance(sid, str) and sid:
+        session[SSO_SID] = sid[:255]
     return redirect(target)
 
 
@@ -241,11 +245,16 @@ SSO_LOGOUT_STATE = "sso_logout_state"  # session key: the state sent with a sign
 def logout():
     """Sign out on every device; with OIDC_END_PROVIDER_SESSION a session that began at the
     provider then goes on to end the provider's session too (RP-Initiated Logout 1.0)."""
-    at_provider = session.get(SSO_CHECKED) is not None
-    services.sign_out(get_session(), current_user)
+    db = get_session()
+    end_provider_session = (session.get(SSO_CHECKED) is not None and oidc.enabled()
+                            and current_app.config.get("OIDC_END_PROVIDER_SESSION"))
+    issuer = oidc.issuer_if_reachable() if end_provider_session else None
+    if issuer is not None:  # (an unreachable provider: end_session_url says so too, and hub signs out alone)
+        services.ending_provider_session(db, current_user, issuer, session.get(SSO_SID))
+    services.sign_out(db, current_user)
     session.clear()  # first: logout_user() then leaves its note to delete the remember cookie
     logout_user()
-    if at_provider and current_app.config.get("OIDC_END_PROVIDER_SESSION") and oidc.enabled():
+    if end_provider_session:
         session[SSO_LOGOUT_STATE] = secrets.token_urlsafe(24)
         return redirect(url_for("auth.logout_sso"))
     flash(_("You are signed out, on every device."), "info")

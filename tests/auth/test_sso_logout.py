@@ -129,18 +129,28 @@ def test_with_the_setting_off_the_provider_session_stays(hub, http, oidc_provide
     assert oidc_provider.remembers(http, url)  # a new company sign-in goes straight through
 
 
-def test_a_provider_without_end_session_endpoint_means_a_local_sign_out(app, hub, http, oidc_provider, monkeypatch):
+@pytest.mark.parametrize("provider", ["without end_session_endpoint", "unreachable"])
+def test_a_provider_that_cannot_end_its_session_means_a_local_sign_out(
+    app, hub, http, oidc_provider, monkeypatch, provider
+):
     url, _client = hub
     app.config["OIDC_END_PROVIDER_SESSION"] = True
     assert _path(oidc_provider.sign_in(http, url, "emp@example.com")) == "/posts"
     with app.app_context():
-        metadata = oidc._client().load_server_metadata()
-    monkeypatch.delitem(metadata, "end_session_endpoint")  # as Google's discovery document, for one
+        company = oidc._client()
+    if provider == "unreachable":  # as after a restart, with the provider down: no discovery document
+        def unreachable():  # type: ignore[no-untyped-def]
+            raise requests.ConnectionError("connection refused")
+
+        monkeypatch.setattr(company, "load_server_metadata", unreachable)
+    else:  # as Google's discovery document, for one
+        monkeypatch.delitem(company.load_server_metadata(), "end_session_endpoint")
     response = _sign_out(http, url)
     done = http.get(urljoin(url, response.headers["Location"]), allow_redirects=False, timeout=10)
     assert done.status_code == 302 and _path(done) == "/"
     assert _home_says_signed_out(http, url)
     assert not _signed_in(http, url)
+    monkeypatch.undo()  # the provider is back: its session was never ended
     assert oidc_provider.remembers(http, url)
 
 
@@ -155,3 +165,34 @@ def test_a_password_session_signs_out_here_only(app, hub, oidc_provider, make_us
     assert response.status_code == 302 and urlsplit(response.headers["Location"]).path == "/"
     assert client.get("/posts").status_code == 302
     assert client.get("/logout/sso").headers["Location"] == "/"  # nothing pending
+
+
+def test_the_logout_token_answering_hubs_own_sign_out_does_not_deactivate(app, hub, http, oidc_provider, session):
+    """With OIDC_LOGOUT_DEACTIVATES, a logout token means "the account is gone"; the one the
+    provider sends back because hub itself asked it to end the session (the same sid) does not."""
+    url, client = hub
+    app.config.update(OIDC_END_PROVIDER_SESSION=True, OIDC_LOGOUT_DEACTIVATES=True)
+    assert _path(oidc_provider.sign_in(http, url, "emp@example.com")) == "/posts"
+    _sign_out(http, url)
+    end_session = html.unescape(re.search(r'id="end-provider-session" href="([^"]+)"',
+                                          http.get(f"{url}/logout/sso", timeout=10).text).group(1))
+    confirm = http.get(end_session, timeout=10).text
+    action = re.search(r'<form id="op.logoutForm" method="post" action="([^"]+)"', confirm)
+    xsrf = re.search(r'name="xsrf" value="([^"]+)"', confirm)
+    assert action and xsrf, confirm
+    version = _version(session, "emp@example.com")
+    # The provider ends its session and sends hub a back-channel logout token for it (it waits
+    # for hub's answer before it redirects).
+    back = http.post(urljoin(end_session, action.group(1)), data={"xsrf": xsrf.group(1), "logout": "yes"},
+                     allow_redirects=False, timeout=10)
+    assert back.status_code == 303
+    assert _version(session, "emp@example.com") == version + 1  # the token arrived and was acted on
+    session.expire_all()
+    emp = session.scalar(sa.select(User).where(User.email == "emp@example.com"))
+    assert emp.is_active
+
+    # A logout token for a later session of theirs still means the account is gone.
+    assert _path(oidc_provider.sign_in(http, url, "emp@example.com")) == "/posts"
+    oidc_provider.send_logout("emp@example.com", client["client_id"])
+    session.expire_all()
+    assert not session.scalar(sa.select(User).where(User.email == "emp@example.com")).is_active
