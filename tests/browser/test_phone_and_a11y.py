@@ -120,6 +120,10 @@ def _seed(app: Any) -> dict[str, str]:
             "slack", "#general", "https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXXXXXXXXXXXXXX",
             ("topic", "digest")), allowed_hosts="hooks.slack.com")
         api.create_token(db, admin, name="My phone's shortcut", scopes=["read"])
+        from hub.auth.models import OidcIdentity  # Maria signs in with the company account (People shows it)
+
+        db.add(OidcIdentity(user_id=maria.id, issuer="https://login.example.com/realms/staff", subject="maria-1",
+                            last_login_at=utcnow()))
         from hub.auth.models import Role
         from hub.auth.services import create_invitation, make_reset_token
         from hub.insights.models import Feedback
