@@ -1,7 +1,7 @@
 """single sign-on: the provider session hub asked the provider to end (RP-initiated logout)
 
 Revision ID: e5c1a7d3b902
-Revises: b7d2e4f1a9c3
+Revises: e5a1c7d93b40
 Create Date: 2026-11-29 17:55:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "e5c1a7d3b902"
-down_revision = "b7d2e4f1a9c3"
+down_revision = "e5a1c7d93b40"
 branch_labels = None
 depends_on = None
 
