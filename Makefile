@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install wheel bench-share bench-share-page bench-dashboard bench-public bench-public-http bench-memory screenshots clean
+.PHONY: run test lint install wheel translations bench-share bench-share-page bench-dashboard bench-public bench-public-http bench-memory screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,12 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check hub
 	$(BIN)/mypy hub
+
+## translations: extract every marked interface string (babel.cfg) into hub/translations/messages.pot,
+## update the Swedish and German catalogues (their translations kept) and list what is untranslated.
+## Partial catalogues in hub/translations/parts: `$(BIN)/python scripts/translations.py merge-parts`.
+translations: $(STAMP)
+	$(BIN)/python scripts/translations.py update
 
 ## wheel: the unit of deployment, with templates, static files and migrations inside (dist/)
 wheel: $(STAMP)

@@ -76,8 +76,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 def warm_up(app: Flask) -> float:
     """Do once, before the first request, what that request would otherwise pay for: configure
-    the ORM's mappers and compile every template (Jinja keeps them compiled for the process).
-    A new worker's first dashboard then costs what the hundredth does. ``WARM_UP`` (default: on,
+    the ORM's mappers, compile the translations and every template (Jinja keeps them compiled for
+    the process). A new worker's first dashboard then costs what the hundredth does. ``WARM_UP`` (default: on,
     off under ``TESTING``) switches it. Returns the seconds it took."""
     import time
 
@@ -87,6 +87,9 @@ def warm_up(app: Flask) -> float:
     sqlalchemy.orm.configure_mappers()
     for name in app.jinja_env.list_templates(filter_func=lambda n: n.endswith((".html", ".xml", ".txt"))):
         app.jinja_env.get_template(name)
+    from hub import i18n
+
+    i18n.warm_up(app)
     return time.perf_counter() - started
 
 
@@ -109,8 +112,14 @@ def configure_settings(app: Flask, test_config: dict[str, Any] | None) -> None:
         from hub.lib.secrets import instance_secret_key
 
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
+    from hub.lib.sealed import fallback_keys
+
+    # Previous secret keys (Flask's sessions and hub's sealed secrets still read what they signed):
+    # a list, or keys separated by commas as an environment variable gives them.
+    app.config["SECRET_KEY_FALLBACKS"] = fallback_keys(app.config.get("SECRET_KEY_FALLBACKS"))
     app.config["BASE_URL"] = str(app.config["BASE_URL"]).rstrip("/")
-    for key in ("PASSWORD_LOGIN", "OIDC_REQUIRE_VERIFIED_EMAIL", "OIDC_LOGOUT_DEACTIVATES"):
+    switches = ("PASSWORD_LOGIN", "OIDC_REQUIRE_VERIFIED_EMAIL", "OIDC_LOGOUT_DEACTIVATES", "OIDC_END_PROVIDER_SESSION")
+    for key in switches:
         app.config[key] = switch(app.config.get(key), key)
     if app.config.get("PUBLIC_PAGE_CACHE") is not None:  # None: on, except under TESTING
         app.config["PUBLIC_PAGE_CACHE"] = switch(app.config["PUBLIC_PAGE_CACHE"], "PUBLIC_PAGE_CACHE")

@@ -122,6 +122,7 @@ def send_digests() -> None:
     from flask import url_for
 
     from hub.db import get_session, utcnow
+    from hub.i18n import in_language, language_for
     from hub.notifications import queries, services
     from hub.notifications.views import notification_url
     from hub.outbox.delivery import deliver_due
@@ -130,13 +131,14 @@ def send_digests() -> None:
     db, cfg, now, sent = get_session(), current_app.config, utcnow(), 0
     with current_app.test_request_context(base_url=cfg["BASE_URL"]):  # for url_for outside a request
         for person, items in queries.digests_due(db, now):
-            subject, body = queries.digest_text(
-                person,
-                items,
-                site_name=cfg["SITE_NAME"],
-                profile_url=cfg["BASE_URL"] + url_for("auth.profile"),
-                link=lambda n: cfg["BASE_URL"] + notification_url(n),
-            )
+            with in_language(language_for(person)):  # each digest in its reader's language
+                subject, body = queries.digest_text(
+                    person,
+                    items,
+                    site_name=cfg["SITE_NAME"],
+                    profile_url=cfg["BASE_URL"] + url_for("auth.profile"),
+                    link=lambda n: cfg["BASE_URL"] + notification_url(n),
+                )
             queue_mail(db, to=person.email, subject=subject, body=body)  # queued and marked sent together
             services.set_digest_sent(db, person, now)
             sent += 1

@@ -84,6 +84,13 @@ OIDC_LOGOUT_DEACTIVATES = False
 # account, every session of that person ends here (and with OIDC_LOGOUT_DEACTIVATES the account
 # is deactivated). 0 never asks again.
 OIDC_RECHECK_SECONDS = 12 * 60 * 60
+# Signing out of hub also ends the provider's session (OpenID Connect RP-Initiated Logout 1.0)
+# for a person who signed in there: the browser goes on to the provider's end_session_endpoint
+# and comes back to {BASE_URL}/logout/sso/done (register it as a post-logout redirect URI).
+# Off: signing out of hub leaves the provider's session (and other apps' sign-ins) as they are.
+# The back-channel logout token the provider sends for that session (same sid) does not count
+# as "the account is gone" for OIDC_LOGOUT_DEACTIVATES; one without a sid still does.
+OIDC_END_PROVIDER_SESSION = False
 # Seconds a logout token stays acceptable after it was issued.
 OIDC_LOGOUT_TOKEN_MAX_AGE = 300
 # Password sign-in (and sign-up with a password); set HUB_PASSWORD_LOGIN=off when everyone uses

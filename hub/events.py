@@ -12,6 +12,7 @@ from hub.insights import rollups
 from hub.insights import services as insights
 from hub.library import queries as library_queries
 from hub.notifications import services as notifications
+from hub.outbox import services as outbox
 from hub.posts import queries as post_queries
 from hub.posts import services as posts
 from hub.sharing import clicklog
@@ -37,6 +38,7 @@ def connect() -> None:
     # new topics and posts for a topic -> the chat channels (Slack, Teams) that follow them
     topics.topic_announced.connect(chat.on_topic_announced)
     topics.topic_post_published.connect(chat.on_topic_post_published)
+    outbox.webhook_address.connect(chat.webhook_address)  # a queued chat message's address, at delivery
     insights.feedback_received.connect(notifications.on_feedback_received)
     # clicks reach the database -> insights' daily rollups, in the same transaction
     clicklog.clicks_ingesting.connect(rollups.on_clicks_ingesting)

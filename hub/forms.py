@@ -10,7 +10,8 @@ from flask_wtf import FlaskForm as _FlaskForm
 from wtforms import DecimalField, Field, Form, HiddenField, IntegerField
 from wtforms.validators import ValidationError
 
-from hub.inputs import MAX_INT, unstorable
+from hub.i18n import _
+from hub.inputs import MAX_INT, unstorable_kind
 from hub.lib.markdown import markup_problem
 
 
@@ -24,9 +25,15 @@ class FlaskForm(_FlaskForm):
         valid = super().validate(extra_validators)
         for field in self:
             for raw in field.raw_data or ():
-                reason = unstorable(raw) if isinstance(raw, str) else None
-                if reason:
-                    field.errors = [*field.errors, f"This field {reason}"]
+                kind = unstorable_kind(raw) if isinstance(raw, str) else None
+                if kind:
+                    if kind == "nul":
+                        message = _("This field contains a NUL character, which cannot be stored; "
+                                    "remove it and try again.")
+                    else:
+                        message = _("This field contains a character that is not valid Unicode text; "
+                                    "remove it and try again.")
+                    field.errors = [*field.errors, message]
                     g.unstorable_input = True
                     valid = False
                     break

@@ -23,6 +23,7 @@ from flask import Flask, Response, abort, g, request
 from werkzeug.routing import IntegerConverter, Map
 
 from hub.errors import ValidationError
+from hub.i18n import _
 
 #: The largest integer accepted in a URL, a query argument or an id field: the limit of an INTEGER
 #: column on PostgreSQL (every id and number hub looks up is one), far below SQLite's 2**63 - 1.
@@ -43,13 +44,25 @@ class BoundedIntConverter(IntegerConverter):
                          signed=signed)
 
 
-def unstorable(value: str) -> str | None:
-    """Why ``value`` cannot be stored as text (NUL, a lone surrogate), or None when it can."""
+def unstorable_kind(value: str) -> str | None:
+    """``"nul"`` or ``"surrogate"`` when ``value`` cannot be stored as text, else None (pages say
+    why in whole sentences of their own, translated; see ``unstorable`` for the API's words)."""
     if "\x00" in value:
-        return "contains a NUL character, which cannot be stored; remove it and try again."
+        return "nul"
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
+        return "surrogate"
+    return None
+
+
+def unstorable(value: str) -> str | None:
+    """Why ``value`` cannot be stored as text (NUL, a lone surrogate), or None when it can (in
+    English: the JSON API's messages are not translated)."""
+    kind = unstorable_kind(value)
+    if kind == "nul":
+        return "contains a NUL character, which cannot be stored; remove it and try again."
+    if kind == "surrogate":
         return "contains a character that is not valid Unicode text; remove it and try again."
     return None
 
@@ -65,7 +78,8 @@ def arg_int(name: str, default: int, *, min: int = 0, max: int = MAX_INT) -> int
     except ValueError:
         value = None
     if value is None or not min <= value <= max:
-        abort(400, f"“{name}” must be a whole number from {min:,} to {max:,}.")
+        abort(400, _("“%(name)s” must be a whole number from %(min)s to %(max)s.",
+                     name=name, min=format(min, ","), max=format(max, ",")))
     return value
 
 
@@ -136,8 +150,8 @@ def arg_search(name: str = "q") -> tuple[str, str | None]:
     q = request.args.get(name, "")
     if len(q) <= SEARCH_MAX:
         return q, None
-    return q[:SEARCH_MAX], (f"A search is at most {SEARCH_MAX} characters: yours had {len(q):,}, "
-                            f"so hub searched for its first {SEARCH_MAX}.")
+    return q[:SEARCH_MAX], _("A search is at most %(max)s characters: yours had %(length)s, "
+                             "so hub searched for its first %(max)s.", max=SEARCH_MAX, length=format(len(q), ","))
 
 
 def _refuse_unstorable_url() -> None:
@@ -145,9 +159,12 @@ def _refuse_unstorable_url() -> None:
         if isinstance(value, str) and unstorable(value):
             abort(404)
     for name, value in request.args.items(multi=True):
-        reason = unstorable(name) or unstorable(value)
-        if reason:
-            abort(400, f"The address {reason}")
+        kind = unstorable_kind(name) or unstorable_kind(value)
+        if kind == "nul":
+            abort(400, _("The address contains a NUL character, which cannot be stored; remove it and try again."))
+        if kind:
+            abort(400, _("The address contains a character that is not valid Unicode text; "
+                         "remove it and try again."))
 
 
 def _unprocessable_form(response: Response) -> Response:

@@ -77,6 +77,12 @@ class Platform:
     notes: str = ""  # for the share page
 
 
+def N_(text: str) -> str:
+    """Marks a string for the translators (``notes``): it stays English here, and the share page
+    shows it translated (``_(spec.notes)``)."""
+    return text
+
+
 _GRAPHEMES = "Counts user-perceived characters: an emoji, however it is built, counts 1."
 _UTF16 = "Counts as the web composer does (UTF-16 units): most characters count 1, an emoji counts 2."
 
@@ -87,62 +93,62 @@ PLATFORMS: dict[str, Platform] = {
             "x", "X", 280, "twitter-text",
             "Weighted: Latin text counts 1 a character; CJK characters and emoji count 2; every link counts 23.",
             url_weight=23, max_hashtags=2, url_in_text=False,
-            notes="The link counts as 23 characters, however long it is. X advises at most 2 hashtags.",
+            notes=N_("The link counts as 23 characters, however long it is. X advises at most 2 hashtags."),
         ),
         Platform(
             "linkedin", "LinkedIn", 3000, "utf16", _UTF16,
             max_hashtags=5, intent_takes_text=False, url_in_text=False,
-            notes="LinkedIn's share screen takes only the link: copy the text first, then paste it into the post.",
+            notes=N_("LinkedIn's share screen takes only the link: copy the text first, then paste it into the post."),
         ),
         Platform(
             "bluesky", "Bluesky", 300, "graphemes", _GRAPHEMES + " Also at most 3,000 bytes.",
             byte_limit=3000,
-            notes="The link goes into the text; Bluesky shows it shortened, so a post with a long link has a "
-            "little more room than counted here.",
+            notes=N_("The link goes into the text; Bluesky shows it shortened, so a post with a long link has a "
+            "little more room than counted here."),
         ),
         Platform(
             "mastodon", "Mastodon", 500, "mastodon",
             _GRAPHEMES + " Content warning and text count together; a link counts 23; @user@server counts as @user.",
             url_weight=23, hashtag_style="camelcase",
-            notes="Opens the share page of your own server, whose limit may differ from 500. Write hashtags in "
-            "CamelCase (#EmployeeAdvocacy) so screen readers can say them.",
+            notes=N_("Opens the share page of your own server, whose limit may differ from 500. Write hashtags in "
+            "CamelCase (#EmployeeAdvocacy) so screen readers can say them."),
         ),
         Platform(
             "threads", "Threads", 500, "threads",
             "Counts characters; an emoji counts its UTF-8 bytes (2 to 4, more for a sequence).",
             max_hashtags=1, hashtag_style="topic", max_links=5, url_in_text=False,
-            notes="Threads turns one hashtag into the post's topic tag and takes at most 5 links. The link is "
-            "attached as a preview.",
+            notes=N_("Threads turns one hashtag into the post's topic tag and takes at most 5 links. The link is "
+            "attached as a preview."),
         ),
         Platform(
             "facebook", "Facebook", 63206, "utf16", _UTF16,
             intent_takes_text=False, url_in_text=False,
-            notes="Facebook's share screen takes only the link: copy the text first, then paste it into the post.",
+            notes=N_("Facebook's share screen takes only the link: copy the text first, then paste it into the post."),
         ),
         Platform(
             "instagram", "Instagram", 2200, "utf16", _UTF16,
             max_hashtags=5, links_clickable=False, intent_takes_text=False, url_in_text=False,
-            notes="Instagram has no share link and links in captions are not clickable: copy the text, post from "
-            "the app and point to the link in your bio.",
+            notes=N_("Instagram has no share link and links in captions are not clickable: copy the text, post from "
+            "the app and point to the link in your bio."),
         ),
         Platform(
             "reddit", "Reddit", 300, "utf16", _UTF16 + " The text is the post's title.",
             subject_limit=300, max_hashtags=0, hashtag_style="none", url_in_text=False,
-            notes="The text becomes the title of a link post; Reddit has no hashtags. Check the community's rules "
-            "before posting. (A text post's body may have up to 40,000 characters.)",
+            notes=N_("The text becomes the title of a link post; Reddit has no hashtags. Check the community's rules "
+            "before posting. (A text post's body may have up to 40,000 characters.)"),
         ),
         Platform(
             "whatsapp", "WhatsApp", 700, "graphemes", _GRAPHEMES,
             max_hashtags=0, hashtag_style="none",
-            notes="A short personal message reads on one phone screen; ours is capped at 700 characters though "
-            "WhatsApp takes 65,536. Pick a contact or group in WhatsApp.",
+            notes=N_("A short personal message reads on one phone screen; ours is capped at 700 characters though "
+            "WhatsApp takes 65,536. Pick a contact or group in WhatsApp."),
         ),
         Platform(
             "email", "Email", 2000, "graphemes", _GRAPHEMES,
             subject_limit=78, max_hashtags=0, hashtag_style="none",
-            notes="Opens your mail program with subject and message filled in. The message is capped at 2,000 "
+            notes=N_("Opens your mail program with subject and message filled in. The message is capped at 2,000 "
             "characters because some mail programs cut long mailto: links; subjects over 78 characters get cut "
-            "off in inboxes.",
+            "off in inboxes."),
         ),
     )
 }

@@ -1,30 +1,93 @@
-"""Template filters and globals."""
+"""Template filters and globals.
+
+Dates and numbers are written for the page's language (hub.i18n): ``29 Nov 2026`` in English,
+``29 nov. 2026`` in Swedish, ``29.11.2026`` in German; ``1,234`` / ``1 234`` / ``1.234``. Times are
+always UTC, and say so. Machine formats (``iso``, ``<time datetime>``, CSV, feeds) never change.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
+from babel import Locale
+from babel.dates import format_date, format_skeleton, format_time
+from babel.numbers import format_decimal, format_percent
 from flask import Flask, current_app
+from flask_babel import get_locale
 
 from hub.lib.timeutil import iso
 
+# English keeps hub's own day-first style (CLDR's would be "Nov 29, 2026, 2:05 PM"); the other
+# languages use their CLDR medium date and short (24-hour) time.
+_ENGLISH = {"medium": "dd MMM y", "weekday": "EEE dd MMM y", "time": "HH:mm"}
+_SKELETONS = {"weekday": "yMMMEd"}  # a style beyond CLDR's short/medium/long/full
 
-def _date(value: date | datetime | None, fmt: str = "%d %b %Y") -> str:
-    """A date (or a datetime, shown in UTC) as e.g. 24 Nov 2026."""
+
+def locale() -> Locale:
+    """The page's locale (English outside a request)."""
+    return get_locale() or Locale.parse("en")
+
+
+def _date(value: date | datetime | None, style: str = "medium") -> str:
+    """A date (or a datetime, shown in UTC) in the page's language: ``medium`` (29 Nov 2026,
+    29 nov. 2026, 29.11.2026), ``short``, ``long``, ``full`` or ``weekday`` (Sun 29 Nov 2026)."""
+    if not value:
+        return ""
     if isinstance(value, datetime):
-        value = value.astimezone(UTC)
-    return value.strftime(fmt) if value else ""
+        value = value.astimezone(UTC).date()
+    here = locale()
+    if here.language == "en" and style in _ENGLISH:
+        return format_date(value, _ENGLISH[style], locale=here)
+    if style in _SKELETONS:
+        return format_skeleton(_SKELETONS[style], value, locale=here)
+    return format_date(value, style, locale=here)
 
 
 def _datetime(value: datetime | None) -> str:
-    return value.astimezone(UTC).strftime("%d %b %Y, %H:%M UTC") if value else ""
+    """A moment in UTC, saying so: ``29 Nov 2026, 14:05 UTC``, ``29 nov. 2026 14:05 UTC``."""
+    if not value:
+        return ""
+    value = value.astimezone(UTC)
+    here = locale()
+    time = format_time(value, _ENGLISH["time"] if here.language == "en" else "short", tzinfo=UTC, locale=here)
+    pattern = here.datetime_formats["medium"]
+    return str(pattern).replace("{1}", _date(value)).replace("{0}", time) + " UTC"
+
+
+def number(value: int | float | Decimal | None, digits: int | None = None) -> str:
+    """A number with the language's separators (1,234.5 / 1 234,5 / 1.234,5); ``digits``: exactly so
+    many decimals. ``–`` for none."""
+    if value is None:
+        return "–"
+    pattern = None if digits is None else "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, pattern, locale=locale())
+
+
+def percent(share: float | Decimal | None) -> str:
+    """A share (0.125) as a whole percentage in the language's style: ``13%``, ``13 %``; ``–`` for none."""
+    if share is None:
+        return "–"
+    whole = round(float(share) * 100)  # as Jinja's ``round`` did here before
+    return format_percent(Decimal(whole) / 100, locale=locale())
+
+
+def midsentence(label: object) -> str:
+    """A label (a status: "Draft (unpublished)") set inside a sentence: lower case, as English and
+    Swedish write it there, but as it is in German, which capitalises its nouns everywhere."""
+    text = str(label)
+    return text if locale().language == "de" else text[:1].lower() + text[1:]
 
 
 def init_app(app: Flask) -> None:
-    """Register ``date``, ``datetime`` and ``iso`` filters and the site globals."""
+    """Register the ``date``, ``datetime``, ``number``, ``percent`` and ``iso`` filters and the site globals."""
     app.add_template_filter(_date, "date")
     app.add_template_filter(_datetime, "datetime")
+    app.add_template_filter(number, "number")
+    app.add_template_filter(percent, "percent")
+    app.add_template_filter(midsentence, "midsentence")
     app.add_template_filter(lambda v: iso(v) if v else "", "iso")
+    app.add_template_global(lambda: str(locale()), "page_language")  # <html lang>: the interface's language
 
     @app.context_processor
     def _site() -> dict[str, object]:

@@ -49,10 +49,13 @@ class OidcProvider:
     def __init__(self, issuer: str) -> None:
         self.issuer = issuer
 
-    def register(self, redirect_uri: str, backchannel_logout_uri: str | None = None) -> dict[str, Any]:
+    def register(
+        self, redirect_uri: str, backchannel_logout_uri: str | None = None, post_logout_redirect_uri: str | None = None
+    ) -> dict[str, Any]:
         """A new client (OAuth 2.0 Dynamic Client Registration) for one hub address."""
         metadata: dict[str, Any] = {
             "redirect_uris": [redirect_uri],
+            "post_logout_redirect_uris": [post_logout_redirect_uri] if post_logout_redirect_uri else [],
             "grant_types": ["authorization_code"],
             "response_types": ["code"],
             "token_endpoint_auth_method": "client_secret_basic",
@@ -69,7 +72,8 @@ class OidcProvider:
 
         requests.post(f"{self.issuer}/test/reset", json={}, timeout=10).raise_for_status()
         base = app.config["BASE_URL"]
-        client = self.register(f"{base}/login/sso/callback", f"{base}/backchannel-logout" if backchannel else None)
+        client = self.register(f"{base}/login/sso/callback", f"{base}/backchannel-logout" if backchannel else None,
+                               f"{base}/logout/sso/done")
         app.config.update(
             OIDC_ISSUER=self.issuer,
             OIDC_CLIENT_ID=client["client_id"],
@@ -93,6 +97,21 @@ class OidcProvider:
         data = {"email": email, "client_id": client_id}
         response = requests.post(f"{self.issuer}/test/logout", json=data, timeout=10)
         assert response.status_code == 200, response.text
+
+    def remembers(self, http: requests.Session, hub_url: str) -> bool:
+        """Whether the provider still has a session for this browser: a new company sign-in from
+        hub comes straight back to hub (True) rather than asking for credentials (False)."""
+        response = http.get(f"{hub_url}/login/sso", allow_redirects=False, timeout=10)
+        assert response.status_code == 302 and response.headers["Location"].startswith(self.issuer), response.text
+        for _ in range(10):
+            response = http.get(urljoin(response.url, response.headers["Location"]), allow_redirects=False, timeout=10)
+            if response.status_code == 200:
+                assert 'action="/interaction/' in response.text, response.text  # its login form
+                return False
+            assert response.status_code in (302, 303), response.text
+            if urljoin(response.url, response.headers["Location"]).startswith(hub_url):
+                return True
+        raise AssertionError("the provider neither asked for credentials nor sent the browser back")
 
     def sign(self, claims: dict[str, Any]) -> str:
         """A JWT of ``claims`` signed with the provider's own key."""

@@ -44,6 +44,12 @@ def test_password_login_is_switched_with_on_or_off(env, value, expected):
     assert create_app().config["PASSWORD_LOGIN"] is expected
 
 
+def test_ending_the_provider_session_is_off_unless_switched_on(env):
+    assert create_app().config["OIDC_END_PROVIDER_SESSION"] is False
+    env.setenv("HUB_OIDC_END_PROVIDER_SESSION", "on")
+    assert create_app().config["OIDC_END_PROVIDER_SESSION"] is True
+
+
 def test_single_sign_on_settings_from_the_environment(env):
     env.setenv("HUB_OIDC_ISSUER", "https://login.example.com")
     env.setenv("HUB_OIDC_CLIENT_ID", "12345")
@@ -69,3 +75,13 @@ def test_a_password_login_setting_that_is_neither_on_nor_off_stops_the_start(env
     env.setenv("HUB_PASSWORD_LOGIN", "maybe")
     with pytest.raises(ValueError, match="PASSWORD_LOGIN must be on or off"):
         create_app()
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("old-key-1, old-key-2", ["old-key-1", "old-key-2"]),  # as typed, separated by commas
+    ('["old-key-1", "old-key-2"]', ["old-key-1", "old-key-2"]),  # or a JSON list
+    ("2024", ["2024"]),  # a key that looks like a number stays a key
+])
+def test_secret_key_fallbacks_from_the_environment_are_a_list(env, value, expected):
+    env.setenv("HUB_SECRET_KEY_FALLBACKS", value)
+    assert create_app().config["SECRET_KEY_FALLBACKS"] == expected

@@ -89,3 +89,44 @@ def test_the_language_migration_detects_the_language_of_existing_revisions(empty
         found = dict(conn.execute(sa.text("SELECT id, language FROM post_revision ORDER BY id")).all())
     engine.dispose()
     assert found == {1: "ar", 2: "sv", 3: "en"}
+
+
+def test_the_sealing_migration_seals_addresses_and_points_the_outbox_at_its_channel(empty_database, tmp_path,
+                                                                                   monkeypatch):
+    from hub.lib.sealed import is_sealed, unseal
+
+    app = _app(empty_database, tmp_path, monkeypatch)
+    upgrade(app, "c3f8a2d5e7b1")  # just before the addresses were sealed
+    engine = make_engine(empty_database)
+    address = "https://hooks.slack.com/services/T0001/B0002/s3cr3tPathXyZ"
+    gone = "https://hooks.slack.com/services/T0001/B0003/removedChannel"
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO chat_webhook (id, kind, name, url, url_hint, events_text, areas_text,"
+                             " created_at) VALUES (7, 'slack', '#marketing', :url, 'https://hooks.slack.com/…hXyZ',"
+                             " 'topic', '', '2026-01-01')"), {"url": address})
+        for n, (url, status) in enumerate([(address, "pending"), (address, "failed"), (gone, "pending")], start=1):
+            conn.execute(sa.text("INSERT INTO outbox_message (id, kind, recipient, subject, body, url, status, attempts,"
+                                 " next_attempt_at, created_at) VALUES (:n, 'webhook', 'Slack #marketing', '', '{}',"
+                                 " :url, :status, 0, '2026-01-01', '2026-01-01')"), {"n": n, "url": url, "status": status})
+    engine.dispose()
+
+    upgrade(app)
+    engine = make_engine(empty_database)
+    with engine.connect() as conn:
+        sealed = conn.execute(sa.text("SELECT sealed_url FROM chat_webhook WHERE id = 7")).scalar_one()
+        messages = conn.execute(sa.text("SELECT id, target, status, last_error FROM outbox_message ORDER BY id")).all()
+        everything = repr(conn.execute(sa.text("SELECT * FROM chat_webhook")).all()) + repr(
+            conn.execute(sa.text("SELECT * FROM outbox_message")).all())
+    engine.dispose()
+    assert is_sealed(sealed) and unseal(sealed, ["x"]) == address  # sealed with the app's SECRET_KEY ("x")
+    assert "s3cr3t" not in everything and "removedChannel" not in everything
+    assert [(m.id, m.target, m.status) for m in messages] == [(1, "chat:7", "pending"), (2, "chat:7", "failed"),
+                                                             (3, None, "failed")]
+    assert "removed" in messages[2].last_error
+
+    downgrade(app, "c3f8a2d5e7b1")  # and back: the plain address returns
+    engine = make_engine(empty_database)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT url FROM chat_webhook WHERE id = 7")).scalar_one() == address
+        assert conn.execute(sa.text("SELECT url FROM outbox_message WHERE id = 1")).scalar_one() == address
+    engine.dispose()

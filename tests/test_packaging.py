@@ -32,6 +32,12 @@ SERVE = textwrap.dedent("""
         assert response.mimetype == kind, (path, response.mimetype)
         assert needle in response.data, (path, response.data[:300])
         print("served", path)
+    swedish = client.get("/login", headers={"Accept-Language": "sv"})
+    assert b'<html lang="sv">' in swedish.data, swedish.data[:300]
+    from flask_babel import gettext
+    with client.application.test_request_context(headers={"Accept-Language": "sv"}):
+        assert gettext("Sign out") == "Logga ut"  # the catalogue is in the wheel
+    print("served in Swedish")
 """)
 
 
@@ -68,4 +74,4 @@ def test_the_wheel_installs_migrates_and_serves_outside_the_checkout(tmp_path: P
     assert "Database at head" in run(venv / "bin" / "hub", "migrate", cwd=elsewhere, env=env)
     run(venv / "bin" / "hub", "seed", cwd=elsewhere, env=env)
     served = run(python, "-c", SERVE, cwd=elsewhere, env=env)
-    assert served.count("served") == 4
+    assert served.count("served") == 5

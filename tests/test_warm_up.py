@@ -14,3 +14,11 @@ def test_warm_up_compiles_every_template_before_the_first_request(app, app_confi
 
 def test_tests_do_not_warm_up(app):
     assert not app.jinja_env.cache
+
+
+def test_warm_up_compiles_the_translations(app):
+    from hub import i18n, warm_up
+
+    i18n._compiled.cache_clear()
+    warm_up(app)
+    assert i18n._compiled.cache_info().currsize == len(i18n.LANGUAGES) - 1  # Swedish and German (English is the source)

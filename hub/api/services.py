@@ -16,7 +16,8 @@ from hub.api.models import ApiToken, Scope
 from hub.auth.models import User
 from hub.db import utcnow
 from hub.errors import NotFound, PermissionDenied, ValidationError
-from hub.inputs import unstorable
+from hub.i18n import _
+from hub.inputs import unstorable, unstorable_kind
 
 TOKEN_PREFIX = "hub_"
 PREFIX_SHOWN = 12  # "hub_" and 8 random characters: enough to tell one's tokens apart, useless to guess
@@ -34,9 +35,9 @@ def _scopes(requested: Iterable[str]) -> list[Scope]:
     wanted = {str(s).strip().lower() for s in requested}
     unknown = wanted - {s.value for s in Scope}
     if unknown:
-        raise ValidationError("scopes", "Scopes are “read” and “write”.")
+        raise ValidationError("scopes", _("Scopes are “read” and “write”."))
     if not wanted:
-        raise ValidationError("scopes", "Choose what the token may do: read, or read and write.")
+        raise ValidationError("scopes", _("Choose what the token may do: read, or read and write."))
     if Scope.WRITE in wanted:
         wanted.add(Scope.READ)  # a token that writes may read what it wrote
     return [s for s in Scope if s.value in wanted]
@@ -45,19 +46,23 @@ def _scopes(requested: Iterable[str]) -> list[Scope]:
 def create_token(session: Session, actor: User, *, name: str, scopes: Iterable[str]) -> tuple[ApiToken, str]:
     """A new token for ``actor``; returns the row and the token itself, which is never shown again."""
     if not actor.is_active:
-        raise PermissionDenied("Deactivated accounts cannot make tokens.")
+        raise PermissionDenied(_("Deactivated accounts cannot make tokens."))
     name = " ".join((name or "").split())
     if not name:
-        raise ValidationError("name", "Give the token a name, e.g. the script or tool that uses it.")
+        raise ValidationError("name", _("Give the token a name, e.g. the script or tool that uses it."))
     if len(name) > NAME_MAX:
-        raise ValidationError("name", f"Keep the name under {NAME_MAX} characters.")
-    if reason := unstorable(name):
-        raise ValidationError("name", f"The name {reason}")
+        raise ValidationError("name", _("Keep the name under %(num)s characters.", num=NAME_MAX))
+    if kind := unstorable_kind(name):
+        raise ValidationError("name", _("The name contains a NUL character, which cannot be stored; "
+                                        "remove it and try again.") if kind == "nul" else
+                              _("The name contains a character that is not valid Unicode text; "
+                                "remove it and try again."))
     chosen = _scopes(scopes)
     active = session.scalar(sa.select(sa.func.count()).select_from(ApiToken).where(
         ApiToken.user_id == actor.id, ApiToken.revoked_at.is_(None))) or 0
     if active >= TOKENS_MAX:
-        raise ValidationError(None, f"You have {TOKENS_MAX} tokens already: revoke one you no longer use first.")
+        raise ValidationError(None, _("You have %(num)s tokens already: revoke one you no longer use first.",
+                                      num=TOKENS_MAX))
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=actor.id, name=name, prefix=raw[:PREFIX_SHOWN], token_hash=token_hash(raw),
                      scopes_text=",".join(s.value for s in chosen))
@@ -71,7 +76,7 @@ def revoke_token(session: Session, actor: User, token_id: int) -> ApiToken:
     exist for them (NotFound)."""
     token = session.get(ApiToken, token_id)
     if token is None or token.user_id != actor.id:
-        raise NotFound("No such token.")
+        raise NotFound(_("No such token."))
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         session.flush()

@@ -38,6 +38,7 @@ from hub.api.models import ApiToken, Scope
 from hub.db import get_session, utcnow
 from hub.errors import TITLES, DomainError, NotFound, ValidationError
 from hub.forms import ConfirmForm
+from hub.i18n import _
 from hub.inputs import MAX_PAGE, arg_int, arg_page, json_object, json_strings, json_text
 from hub.insights import queries as insights
 from hub.posts import queries as posts
@@ -321,7 +322,7 @@ def tokens() -> str | Response:
         except ValidationError as exc:
             show_error(form, exc)
         else:
-            flash(f"Token “{token.name}” made. Copy it now: it is not shown again.", "success")
+            flash(_("Token “%(name)s” made. Copy it now: it is not shown again.", name=token.name), "success")
             form = TokenForm(formdata=None)
     response = make_response(render_template("api/tokens.html", form=form, made=made,
                                              tokens=queries.tokens_of(db, current_user),
@@ -336,5 +337,5 @@ def revoke(token_id: int) -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     token = services.revoke_token(get_session(), current_user, token_id)
-    flash(f"Token “{token.name}” revoked: it no longer works.", "success")
+    flash(_("Token “%(name)s” revoked: it no longer works.", name=token.name), "success")
     return redirect(url_for("api_tokens.tokens"))

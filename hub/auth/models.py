@@ -9,7 +9,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.db import Base, str_enum, utcnow
+from hub.i18n import _l
 from hub.lib.text import slugify
+
+# What a role is called in pages (the values are what the database stores).
+ROLE_LABELS = {"employee": _l("Employee"), "comms": _l("Comms"), "admin": _l("Admin")}
 
 
 class Role(enum.StrEnum):
@@ -19,7 +23,7 @@ class Role(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"employee": "Employee", "comms": "Comms", "admin": "Admin"}[self.value]
+        return str(ROLE_LABELS[self.value])
 
 
 class UserStatus(enum.StrEnum):
@@ -52,6 +56,8 @@ class User(Base):
     leaderboard_opt_out: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # The IANA zone (e.g. "Europe/Stockholm") the person last scheduled a post in; "" for none yet.
     time_zone: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")
+    # The interface language the person chose (a code from hub.i18n.LANGUAGES); None follows the browser.
+    language: Mapped[str | None] = mapped_column(sa.String(8))
 
     handles: Mapped[list[SocialHandle]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="SocialHandle.platform"
@@ -152,6 +158,14 @@ class Invitation(Base):
             return "expired"
         return "open"
 
+    @property
+    def state_label(self) -> str:
+        """``state`` as pages show it, in the reader's language."""
+        return str(INVITATION_STATE_LABELS[self.state])
+
+
+INVITATION_STATE_LABELS = {"used": _l("used"), "revoked": _l("revoked"), "expired": _l("expired"), "open": _l("open")}
+
 
 class AllowedDomain(Base):
     """An e-mail domain whose owners may sign up without an invitation (set by admins)."""
@@ -177,6 +191,9 @@ class OidcIdentity(Base):
     # The provider's session id ("sid") of the last sign-in, so a logout token naming only the
     # session still finds its person.
     session_id: Mapped[str | None] = mapped_column(sa.String(255), index=True)
+    # The provider session hub last asked the provider to end (RP-initiated logout): the logout
+    # token the provider sends back for it answers hub's own sign-out, not an account removed.
+    ended_session_id: Mapped[str | None] = mapped_column(sa.String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 

@@ -1,7 +1,8 @@
 """The OpenID Connect protocol: Authlib's Flask client for the authorization code flow (discovery
-from the issuer, PKCE, state and nonce, ID token validation) and the validation of back-channel
-logout tokens (OpenID Connect Back-Channel Logout 1.0, section 2.6). The rules about people
-(who gets an account, which role) are in hub.auth.services."""
+from the issuer, PKCE, state and nonce, ID token validation), the validation of back-channel
+logout tokens (OpenID Connect Back-Channel Logout 1.0, section 2.6) and the address that ends
+the provider's session (RP-Initiated Logout 1.0). The rules about people (who gets an account,
+which role) are in hub.auth.services."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from authlib.common.urls import add_params_to_uri
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.flask_client import OAuth
 from flask import Flask, current_app, request, session
@@ -16,6 +18,8 @@ from joserfc import jwt
 from joserfc.errors import InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
 from werkzeug.wrappers import Response
+
+from hub.i18n import _
 
 NAME = "company"
 LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout"
@@ -71,6 +75,15 @@ def issuer() -> str:
     return str(_client().load_server_metadata()["issuer"])
 
 
+def issuer_if_reachable() -> str | None:
+    """``issuer()``, or None when the provider's discovery document cannot be had just now."""
+    try:
+        return issuer()
+    except (OSError, ValueError, KeyError, OAuthError) as exc:
+        current_app.logger.warning("OpenID provider unreachable: %s", exc)
+        return None
+
+
 def authorize_redirect(redirect_uri: str) -> Response:
     """Send the browser to the provider; Authlib keeps state, nonce and the PKCE verifier in the
     (signed) session for the callback."""
@@ -78,7 +91,7 @@ def authorize_redirect(redirect_uri: str) -> Response:
         response: Response = _client().authorize_redirect(redirect_uri)
     except (OSError, ValueError, OAuthError) as exc:
         current_app.logger.warning("OpenID provider unreachable: %s", exc)
-        raise SignInRefused("The company sign-in cannot be reached just now. Try again in a minute.") from None
+        raise SignInRefused(_("The company sign-in cannot be reached just now. Try again in a minute.")) from None
     return response
 
 
@@ -95,26 +108,47 @@ def finish_sign_in() -> dict[str, Any]:
         # can make a link to the callback with an error and a text of their choosing.
         pending = session.pop(state_key, None) is not None
         description = " ".join(request.args.get("error_description", "").split())[:200]
-        reason = f" ({description})" if pending and description else ""
         refused = pending and request.args["error"] == "access_denied"
-        raise SignInRefused(f"The company sign-in refused this account{reason}.", by_provider=refused)
+        message = (_("The company sign-in refused this account (%(reason)s).", reason=description)
+                   if pending and description else _("The company sign-in refused this account."))
+        raise SignInRefused(message, by_provider=refused)
     try:
         token = _client().authorize_access_token()
     except OAuthError as exc:
         if exc.error == "mismatching_state":
-            raise SignInRefused("That sign-in link was used already or did not start here. Sign in again.") from None
+            raise SignInRefused(_("That sign-in link was used already or did not start here. Sign in again.")) from None
         current_app.logger.warning("OpenID sign-in failed: %s %s", exc.error, exc.description)
-        raise SignInRefused("The company sign-in did not complete. Sign in again.") from None
+        raise SignInRefused(_("The company sign-in did not complete. Sign in again.")) from None
     except JoseError as exc:
         current_app.logger.warning("OpenID ID token refused: %s", exc)
-        raise SignInRefused("The company sign-in sent an answer that did not check out. Sign in again.") from None
+        raise SignInRefused(_("The company sign-in sent an answer that did not check out. Sign in again.")) from None
     except (OSError, ValueError) as exc:
         current_app.logger.warning("OpenID provider unreachable: %s", exc)
-        raise SignInRefused("The company sign-in cannot be reached just now. Try again in a minute.") from None
+        raise SignInRefused(_("The company sign-in cannot be reached just now. Try again in a minute.")) from None
     claims = token.get("userinfo")
     if not claims or not claims.get("sub"):
-        raise SignInRefused("The company sign-in did not say who you are. Sign in again.")
+        raise SignInRefused(_("The company sign-in did not say who you are. Sign in again."))
     return dict(claims)
+
+
+def end_session_url(post_logout_redirect_uri: str, state: str) -> str | None:
+    """Where to send the browser to end the person's session at the provider (RP-Initiated
+    Logout 1.0, section 2): its ``end_session_endpoint`` with this client's id, the page to come
+    back to and ``state``; None when its discovery document names no such endpoint or the
+    provider cannot be reached (then hub signs out on its own)."""
+    try:
+        endpoint = _client().load_server_metadata().get("end_session_endpoint")
+    except (OSError, ValueError, OAuthError) as exc:
+        current_app.logger.warning("OpenID provider unreachable at sign-out: %s", exc)
+        return None
+    if not isinstance(endpoint, str) or not endpoint.startswith(("https://", "http://")):
+        return None
+    params = [
+        ("client_id", str(current_app.config["OIDC_CLIENT_ID"])),
+        ("post_logout_redirect_uri", post_logout_redirect_uri),
+        ("state", state),
+    ]
+    return str(add_params_to_uri(endpoint, params))
 
 
 @dataclass(frozen=True)

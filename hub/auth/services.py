@@ -15,10 +15,11 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from hub import throttle
+from hub import i18n, throttle
 from hub.auth.models import AllowedDomain, Invitation, OidcIdentity, Role, SocialHandle, User, UserStatus
 from hub.db import get_session, utcnow
 from hub.errors import NotFound, PermissionDenied, ValidationError
+from hub.i18n import _
 
 INVALID_LOGIN = "Email or password is not right."
 THROTTLED_LOGIN = ("Too many sign-in attempts for this account from here. Wait a few minutes, "
@@ -36,7 +37,8 @@ class LoginThrottled(LoginFailed):
     ``retry_after`` is the number of seconds until the budget is back."""
 
     def __init__(self, retry_after: int) -> None:
-        super().__init__(THROTTLED_LOGIN)
+        super().__init__(_("Too many sign-in attempts for this account from here. Wait a few minutes, "
+                           "or reset your password."))
         self.retry_after = retry_after
 
 
@@ -58,9 +60,9 @@ def check_password_rules(password: str, field: str = "password") -> None:
     """Raise ValidationError unless ``password`` is acceptable."""
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password or "") < minimum:
-        raise ValidationError(field, f"Use at least {minimum} characters.")
+        raise ValidationError(field, _("Use at least %(num)s characters.", num=minimum))
     if len(password) > 1000:
-        raise ValidationError(field, "That is longer than any password needs to be.")
+        raise ValidationError(field, _("That is longer than any password needs to be."))
 
 
 def allowed_domains(session: Session) -> set[str]:
@@ -80,7 +82,7 @@ def find_invitation(session: Session, token: str) -> Invitation:
     """The open invitation for ``token``, or NotFound."""
     invitation = session.scalar(sa.select(Invitation).where(Invitation.token_hash == _token_hash(token or "")))
     if invitation is None or invitation.state != "open":
-        raise NotFound("This invitation link is not valid any more. Ask for a new one.")
+        raise NotFound(_("This invitation link is not valid any more. Ask for a new one."))
     return invitation
 
 
@@ -99,21 +101,21 @@ def _check_sign_up(session: Session, data: SignUp) -> tuple[str, str, Role, Invi
     email = normalize_email(data.email)
     name = (data.display_name or "").strip()
     if not name:
-        raise ValidationError("display_name", "Tell your colleagues what to call you.")
+        raise ValidationError("display_name", _("Tell your colleagues what to call you."))
     check_password_rules(data.password)
     role = Role.EMPLOYEE
     invitation = None
     if data.invitation_token:
         invitation = find_invitation(session, data.invitation_token)
         if invitation.email and invitation.email != email:
-            raise ValidationError("email", "This invitation is for another e-mail address.")
+            raise ValidationError("email", _("This invitation is for another e-mail address."))
         role = invitation.role
     first = session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
     if invitation is None and not first:
         domain = email.rsplit("@", 1)[1]
         if domain not in allowed_domains(session):
             raise ValidationError(
-                "email", "Sign-up is open to company e-mail addresses only. Ask a colleague for an invitation."
+                "email", _("Sign-up is open to company e-mail addresses only. Ask a colleague for an invitation.")
             )
     return email, name, role, invitation, first
 
@@ -129,7 +131,8 @@ def _create_account(
     first: bool,
 ) -> User:
     if session.scalar(sa.select(User.id).where(User.email == email)) is not None:
-        raise ValidationError("email", "There is already an account with this e-mail. Sign in, or reset your password.")
+        raise ValidationError(
+            "email", _("There is already an account with this e-mail. Sign in, or reset your password."))
     user = User(
         email=email,
         password_hash=password_hash,
@@ -190,11 +193,11 @@ def read_sign_up_token(token: str) -> dict[str, str]:
     try:
         data = _sign_up_serializer().loads(token, max_age=current_app.config["SIGN_UP_MAX_AGE"])
     except SignatureExpired:
-        raise NotFound("This link has expired. Sign up again to get a new one.") from None
+        raise NotFound(_("This link has expired. Sign up again to get a new one.")) from None
     except BadSignature:
-        raise NotFound("This link is not valid.") from None
+        raise NotFound(_("This link is not valid.")) from None
     if not isinstance(data, dict) or not {"e", "n", "j", "h", "i"} <= data.keys():
-        raise NotFound("This link is not valid.")
+        raise NotFound(_("This link is not valid."))
     return data
 
 
@@ -203,9 +206,9 @@ def confirm_sign_up(session: Session, token: str, password: str) -> User:
     chosen at sign-up (so a link someone else asked for cannot set your password)."""
     data = read_sign_up_token(token)
     if not check_password_hash(data["h"], password or ""):
-        raise ValidationError("password", "That is not the password you chose when you signed up.")
+        raise ValidationError("password", _("That is not the password you chose when you signed up."))
     if session.scalar(sa.select(User.id).where(User.email == data["e"])) is not None:
-        raise NotFound("This account exists already. Sign in, or reset your password.")
+        raise NotFound(_("This account exists already. Sign in, or reset your password."))
     invitation = find_invitation(session, data["i"]) if data["i"] else None
     first = is_first_account(session)
     role = invitation.role if invitation is not None else Role.EMPLOYEE
@@ -232,7 +235,7 @@ def authenticate(session: Session, email: str, password: str, address: str) -> U
     passwords get the same answer and take the same time.
     """
     if not password_login_enabled():
-        raise LoginFailed("Sign-in with a password is switched off here: use the company sign-in.")
+        raise LoginFailed(_("Sign-in with a password is switched off here: use the company sign-in."))
     cfg = current_app.config
     window = int(cfg["LOGIN_WINDOW_SECONDS"])
     identity = login_identity(email)
@@ -253,7 +256,7 @@ def authenticate(session: Session, email: str, password: str, address: str) -> U
     else:
         ok = check_password_hash(user.password_hash, password or "") and user.is_active
     if not ok or user is None:
-        raise LoginFailed(INVALID_LOGIN)
+        raise LoginFailed(_("Email or password is not right."))
     throttle.forget(account_key, window)
     throttle.refund(address_key, window)
     user.last_login_at = utcnow()
@@ -283,7 +286,7 @@ def sign_out(session: Session, user: User) -> None:
 def change_password(session: Session, user: User, current: str, new: str) -> None:
     """Set a new password after checking the current one; other sessions stop working."""
     if not check_password_hash(user.password_hash, current or ""):
-        raise ValidationError("current_password", "That is not your current password.")
+        raise ValidationError("current_password", _("That is not your current password."))
     check_password_rules(new, "new_password")
     user.password_hash = hash_password(new)
     user.session_version += 1
@@ -307,14 +310,14 @@ def user_for_reset_token(session: Session, token: str) -> User:
     try:
         data = _reset_serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
     except SignatureExpired:
-        raise NotFound("This reset link has expired. Ask for a new one.") from None
+        raise NotFound(_("This reset link has expired. Ask for a new one.")) from None
     except BadSignature:
-        raise NotFound("This reset link is not valid.") from None
+        raise NotFound(_("This reset link is not valid.")) from None
     user = session.get(User, data.get("u")) if isinstance(data, dict) else None
     if user is None or not user.is_active:
-        raise NotFound("This reset link is not valid.")
+        raise NotFound(_("This reset link is not valid."))
     if hashlib.sha256(user.password_hash.encode()).hexdigest()[:16] != data.get("p"):
-        raise NotFound("This reset link was already used.")
+        raise NotFound(_("This reset link was already used."))
     return user
 
 
@@ -339,15 +342,15 @@ def find_user_for_reset(session: Session, email: str) -> User | None:
 
 def _require_admin(actor: User) -> None:
     if not actor.is_admin:
-        raise PermissionDenied("Only admins can do that.")
+        raise PermissionDenied(_("Only admins can do that."))
 
 
 def create_invitation(session: Session, actor: User, *, email: str | None, role: Role) -> tuple[Invitation, str]:
     """An invitation and its secret token. Comms may invite employees; admins anyone."""
     if not actor.is_comms:
-        raise PermissionDenied("Only comms and admins can invite people.")
+        raise PermissionDenied(_("Only comms and admins can invite people."))
     if role != Role.EMPLOYEE and not actor.is_admin:
-        raise PermissionDenied("Only admins can invite comms people or admins.")
+        raise PermissionDenied(_("Only admins can invite comms people or admins."))
     normalized = normalize_email(email) if email else None
     token = secrets.token_urlsafe(24)
     invitation = Invitation(
@@ -365,7 +368,7 @@ def create_invitation(session: Session, actor: User, *, email: str | None, role:
 def revoke_invitation(session: Session, actor: User, invitation: Invitation) -> None:
     """Close an open invitation so its link stops working."""
     if not actor.is_comms:
-        raise PermissionDenied("Only comms and admins can revoke invitations.")
+        raise PermissionDenied(_("Only comms and admins can revoke invitations."))
     if invitation.state == "open":
         invitation.revoked_at = utcnow()
 
@@ -374,7 +377,7 @@ def set_role(session: Session, actor: User, user: User, role: Role) -> None:
     """Change someone's role (admins only); the last active admin cannot step down."""
     _require_admin(actor)
     if user.role == Role.ADMIN and role != Role.ADMIN and _active_admins(session) <= 1:
-        raise ValidationError("role", "hub needs at least one admin. Make someone else admin first.")
+        raise ValidationError("role", _("hub needs at least one admin. Make someone else admin first."))
     user.role = role
 
 
@@ -388,7 +391,7 @@ def deactivate(session: Session, actor: User, user: User) -> None:
     """Someone left: they can no longer sign in and their sessions end now; posts stay."""
     _require_admin(actor)
     if user.id == actor.id:
-        raise ValidationError(None, "You cannot deactivate yourself.")
+        raise ValidationError(None, _("You cannot deactivate yourself."))
     if user.status == UserStatus.DEACTIVATED:
         return
     user.status = UserStatus.DEACTIVATED
@@ -412,15 +415,16 @@ class Profile:
     mastodon_limit: int | None = None
     digest_opt_in: bool | None = None  # None leaves the setting as it is
     leaderboard_opt_out: bool | None = None  # None leaves the setting as it is
+    language: str | None = None  # a code from hub.i18n.LANGUAGES, "" to follow the browser; None leaves it
 
 
 def update_profile(session: Session, actor: User, user: User, data: Profile) -> None:
     """Change a profile; only its owner may."""
     if actor.id != user.id:
-        raise PermissionDenied("You can only edit your own profile.")
+        raise PermissionDenied(_("You can only edit your own profile."))
     name = data.display_name.strip()
     if not name:
-        raise ValidationError("display_name", "A name is needed.")
+        raise ValidationError("display_name", _("A name is needed."))
     user.display_name = name
     user.job_title = data.job_title.strip()
     user.bio = data.bio.strip()
@@ -439,6 +443,10 @@ def update_profile(session: Session, actor: User, user: User, data: Profile) -> 
         user.digest_opt_in = data.digest_opt_in
     if data.leaderboard_opt_out is not None:
         user.leaderboard_opt_out = data.leaderboard_opt_out
+    if data.language is not None:
+        if data.language and data.language not in i18n.LANGUAGES:
+            raise ValidationError("language", i18n._("Choose one of the languages offered."))
+        user.language = data.language or None
 
 
 def set_allowed_domains(session: Session, actor: User, domains: list[str]) -> None:
@@ -450,7 +458,7 @@ def set_allowed_domains(session: Session, actor: User, domains: list[str]) -> No
         if not domain:
             continue
         if "." not in domain or any(c in domain for c in " /@:"):
-            raise ValidationError("domains", f"“{raw.strip()}” is not a domain name.")
+            raise ValidationError("domains", _("“%(domain)s” is not a domain name.", domain=raw.strip()))
         wanted.add(domain)
     for row in session.scalars(sa.select(AllowedDomain)):
         if row.domain not in wanted:
@@ -466,7 +474,7 @@ def create_user(session: Session, *, email: str, password: str, display_name: st
     email = normalize_email(email)
     check_password_rules(password)
     if session.scalar(sa.select(User.id).where(User.email == email)) is not None:
-        raise ValidationError("email", "There is already an account with this e-mail.")
+        raise ValidationError("email", _("There is already an account with this e-mail."))
     user = User(
         email=email, password_hash=hash_password(password), display_name=display_name.strip() or email, role=role
     )
@@ -479,7 +487,7 @@ def get_user(session: Session, user_id: int) -> User:
     """The user with ``user_id`` or NotFound."""
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound("No such person.")
+        raise NotFound(_("No such person."))
     return user
 
 
@@ -540,7 +548,7 @@ def sign_in_with_provider(session: Session, issuer: str, claims: dict[str, objec
     every sign-in (the last active admin is never demoted this way)."""
     subject = str(claims.get("sub") or "")
     if not subject or len(subject) > 255 or len(issuer) > 500:
-        raise SsoRefused("The company sign-in did not say who you are.")
+        raise SsoRefused(_("The company sign-in did not say who you are."))
     identity = session.scalar(
         sa.select(OidcIdentity).where(OidcIdentity.issuer == issuer, OidcIdentity.subject == subject)
     )
@@ -553,7 +561,7 @@ def sign_in_with_provider(session: Session, issuer: str, claims: dict[str, objec
         identity = OidcIdentity(user_id=user.id, issuer=issuer, subject=subject)
         session.add(identity)
     if not user.is_active:
-        raise SsoRefused("Your account here is deactivated. Ask an admin if that is a mistake.")
+        raise SsoRefused(_("Your account here is deactivated. Ask an admin if that is a mistake."))
     if role is not None and role != user.role:
         if not (user.role == Role.ADMIN and _active_admins(session) <= 1):
             user.role = role
@@ -569,27 +577,31 @@ def _link_or_create(
     role: Role | None,
 ) -> User:
     if email is None:
-        raise SsoRefused("The company sign-in did not send an e-mail address. Ask your IT team to release it to hub.")
+        raise SsoRefused(
+            _("The company sign-in did not send an e-mail address. Ask your IT team to release it to hub."))
     existing = session.scalar(sa.select(User).where(User.email == email))
     if existing is not None:
         if not verified:
             raise SsoRefused(
-                f"There is already an account for {email} here, and the company sign-in did not confirm "
-                "that this address is yours, so it cannot be linked. Ask an admin."
+                _("There is already an account for %(email)s here, and the company sign-in did not confirm "
+                  "that this address is yours, so it cannot be linked. Ask an admin.", email=email)
             )
         other = session.scalar(
             sa.select(OidcIdentity.id).where(OidcIdentity.user_id == existing.id, OidcIdentity.issuer == issuer)
         )
         if other is not None:
-            raise SsoRefused(f"The account for {email} is linked to another company account. Ask an admin.")
+            raise SsoRefused(_("The account for %(email)s is linked to another company account. Ask an admin.",
+                                   email=email))
         return existing
     domain = email.rsplit("@", 1)[1]
     if domain not in sso_domains(session):
         raise SsoRefused(
-            f"Your company account ({email}) is not from a domain that may join here. Ask an admin for an invitation."
+            _("Your company account (%(email)s) is not from a domain that may join here. "
+              "Ask an admin for an invitation.", email=email)
         )
     if current_app.config.get("OIDC_REQUIRE_VERIFIED_EMAIL", True) and not verified:
-        raise SsoRefused(f"The company sign-in did not confirm that {email} is yours, so no account was made.")
+        raise SsoRefused(_("The company sign-in did not confirm that %(email)s is yours, so no account was made.",
+                             email=email))
     name = claims.get("name")
     display_name = name.strip()[:120] if isinstance(name, str) and name.strip() else email.split("@", 1)[0]
     first = is_first_account(session)
@@ -616,10 +628,24 @@ def provider_refused(session: Session, user_id: int) -> None:
         user.deactivated_at = utcnow()
 
 
+def ending_provider_session(session: Session, user: User, issuer: str, session_id: str | None) -> None:
+    """``user`` signs out of hub and on at the provider (RP-initiated logout), ending provider
+    session ``session_id``: remember it, so that the logout token the provider sends back for
+    it is not taken for an account removed (provider_logout)."""
+    if not session_id:
+        return
+    identity = session.scalar(
+        sa.select(OidcIdentity).where(OidcIdentity.user_id == user.id, OidcIdentity.issuer == issuer)
+    )
+    if identity is not None:
+        identity.ended_session_id = session_id[:255]
+
+
 def provider_logout(session: Session, issuer: str, subject: str | None, session_id: str | None) -> int:
     """A back-channel logout from the provider: end every session of the people it names (by
     sub, else by the provider session id of their last sign-in); with OIDC_LOGOUT_DEACTIVATES
-    also deactivate them. Returns how many people it found."""
+    also deactivate them, unless the token is for the provider session hub itself asked the
+    provider to end (ending_provider_session). Returns how many people it found."""
     query = sa.select(OidcIdentity).where(OidcIdentity.issuer == issuer)
     if subject is not None:
         query = query.where(OidcIdentity.subject == subject)
@@ -630,7 +656,35 @@ def provider_logout(session: Session, issuer: str, subject: str | None, session_
         user = identity.user
         user.session_version += 1
         identity.session_id = None
-        if current_app.config.get("OIDC_LOGOUT_DEACTIVATES") and user.is_active:
+        answers_our_sign_out = session_id is not None and identity.ended_session_id == session_id
+        if current_app.config.get("OIDC_LOGOUT_DEACTIVATES") and user.is_active and not answers_our_sign_out:
             user.status = UserStatus.DEACTIVATED
             user.deactivated_at = utcnow()
     return len(identities)
+
+
+def linked_identities(session: Session, actor: User) -> dict[int, list[OidcIdentity]]:
+    """Everyone's company sign-ins, by person (user id), oldest link first, for the people page
+    (comms and admins)."""
+    if not actor.is_comms:
+        raise PermissionDenied(_("Only comms and admins can see this."))
+    linked: dict[int, list[OidcIdentity]] = {}
+    for identity in session.scalars(sa.select(OidcIdentity).order_by(OidcIdentity.created_at, OidcIdentity.id)):
+        linked.setdefault(identity.user_id, []).append(identity)
+    return linked
+
+
+def unlink_identity(session: Session, actor: User, user_id: int, identity_id: int) -> User:
+    """Admins only: take a company sign-in off a person's account and end every session of theirs;
+    returns the person. Their next company sign-in is a first one again (sign_in_with_provider):
+    it links back only when the provider vouches for the address. Until then they sign in with a
+    password, if they have one and password sign-in is on."""
+    _require_admin(actor)
+    identity = session.get(OidcIdentity, identity_id)
+    if identity is None or identity.user_id != user_id:
+        raise NotFound(_("That company sign-in is not linked to this person any more."))
+    user = identity.user
+    user.session_version += 1
+    session.delete(identity)
+    session.flush()
+    return user

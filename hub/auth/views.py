@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import hmac
+import secrets
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from hub import i18n
 from hub.auth import oidc, services
 from hub.auth.forms import (
     HANDLE_PLATFORMS,
@@ -25,6 +29,7 @@ from hub.auth.models import AllowedDomain, Invitation, Role, User
 from hub.db import get_session
 from hub.errors import NotFound, ValidationError
 from hub.forms import ConfirmForm
+from hub.i18n import _, _n
 from hub.outbox.services import queue_mail
 from hub.security import safe_next_url
 from hub.web import client_address, show_error
@@ -43,7 +48,7 @@ def signup(token: str | None = None):
     if current_user.is_authenticated:
         return redirect(url_for("posts.mine"))
     if not services.password_login_enabled():
-        flash("Join by signing in with your company account: your account here is made on the way.", "info")
+        flash(_("Join by signing in with your company account: your account here is made on the way."), "info")
         return redirect(url_for("auth.login"))
     db = get_session()
     invitation = services.find_invitation(db, token) if token else None
@@ -62,11 +67,11 @@ def signup(token: str | None = None):
         else:
             if isinstance(outcome, User):
                 _start_session(outcome)
-                flash(f"Welcome to {current_app.config['SITE_NAME']}, {outcome.display_name}! "
-                      "Write your first post.", "success")
+                flash(_("Welcome to %(site)s, %(name)s! Write your first post.",
+                        site=current_app.config["SITE_NAME"], name=outcome.display_name), "success")
                 return redirect(url_for("posts.new"))
-            flash(f"Check your e-mail: we sent a link to {outcome.email} to finish signing up. "
-                  "It works for one day.", "info")
+            flash(_("Check your e-mail: we sent a link to %(email)s to finish signing up. It works for one day.",
+                    email=outcome.email), "info")
             return _mail_after(redirect(url_for("auth.login")), _sign_up_mail(outcome))
     return render_template(
         "auth/signup.html", form=form, invitation=invitation, domains=sorted(services.allowed_domains(db))
@@ -85,9 +90,8 @@ def confirm_signup(token: str):
             show_error(form, exc)
         else:
             _start_session(user)
-            flash(
-                f"Welcome to {current_app.config['SITE_NAME']}, {user.display_name}! Write your first post.", "success"
-            )
+            flash(_("Welcome to %(site)s, %(name)s! Write your first post.",
+                    site=current_app.config["SITE_NAME"], name=user.display_name), "success")
             return redirect(url_for("posts.new"))
     return render_template("auth/confirm_signup.html", form=form, display_name=data["n"])
 
@@ -95,16 +99,17 @@ def confirm_signup(token: str):
 def _sign_up_mail(mail: services.SignUpMail) -> dict[str, str]:
     site, base = current_app.config["SITE_NAME"], current_app.config["BASE_URL"]
     if mail.existing:
-        return {"to": mail.email, "subject": f"You already have a {site} account", "body": (
-            f"Hello,\n\nSomeone, perhaps you, asked to create a {site} account for this address. You have one "
-            f"already: sign in at {base}{url_for('auth.login')}\n"
-            f"Forgot your password? {base}{url_for('auth.forgot_password')}\n\n"
-            "If it was not you, ignore this message: nothing has changed.\n")}
+        return {"to": mail.email, "subject": _("You already have a %(site)s account", site=site), "body": _(
+            "Hello,\n\nSomeone, perhaps you, asked to create a %(site)s account for this address. You have one "
+            "already: sign in at %(login)s\n"
+            "Forgot your password? %(forgot)s\n\n"
+            "If it was not you, ignore this message: nothing has changed.\n",
+            site=site, login=base + url_for("auth.login"), forgot=base + url_for("auth.forgot_password"))}
     link = base + url_for("auth.confirm_signup", token=mail.token)
-    return {"to": mail.email, "subject": f"Finish signing up to {site}", "body": (
-        f"Hello {mail.display_name},\n\nOpen this link to finish creating your {site} account "
-        "(it works for one day):"
-        f"\n{link}\n\nIf you did not sign up, ignore this message.\n")}
+    return {"to": mail.email, "subject": _("Finish signing up to %(site)s", site=site), "body": _(
+        "Hello %(name)s,\n\nOpen this link to finish creating your %(site)s account (it works for one day):"
+        "\n%(link)s\n\nIf you did not sign up, ignore this message.\n",
+        name=mail.display_name, site=site, link=link)}
 
 
 def _mail_after(response: Response, mail: dict[str, str]) -> Response:
@@ -128,7 +133,7 @@ def login():
         return redirect(target)
     form = LoginForm(next=request.args.get("next", ""))
     if request.method == "POST" and not services.password_login_enabled():
-        flash("Sign-in with a password is switched off here: use the company sign-in.", "error")
+        flash(_("Sign-in with a password is switched off here: use the company sign-in."), "error")
         return _login_page(form, 403)
     if form.validate_on_submit():
         db = get_session()
@@ -152,6 +157,7 @@ def login():
 
 SSO_CHECKED = "sso_checked_at"  # session key: when the provider last confirmed this session
 SSO_RECHECK = "sso_recheck_user"  # session key: whose session the provider is asked to confirm
+SSO_SID = "sso_sid"  # session key: the provider's session id ("sid") of this sign-in
 
 
 @bp.before_app_request
@@ -210,6 +216,9 @@ def login_sso_callback():
         return redirect(url_for("auth.login"))
     _start_session(user)
     session[SSO_CHECKED] = oidc.now()
+    sid = claims.get("sid")
+    if isinstance(sid, str) and sid:
+        session[SSO_SID] = sid[:255]
     return redirect(target)
 
 
@@ -228,13 +237,53 @@ def backchannel_logout():  # CSRF-exempt (hub.extensions): the provider calls it
     return "", 200, headers
 
 
+SSO_LOGOUT_STATE = "sso_logout_state"  # session key: the state sent with a sign-out at the provider
+
+
 @bp.post("/logout")
 @login_required
 def logout():
-    services.sign_out(get_session(), current_user)
+    """Sign out on every device; with OIDC_END_PROVIDER_SESSION a session that began at the
+    provider then goes on to end the provider's session too (RP-Initiated Logout 1.0)."""
+    db = get_session()
+    end_provider_session = (session.get(SSO_CHECKED) is not None and oidc.enabled()
+                            and current_app.config.get("OIDC_END_PROVIDER_SESSION"))
+    issuer = oidc.issuer_if_reachable() if end_provider_session else None
+    if issuer is not None:  # (an unreachable provider: end_session_url says so too, and hub signs out alone)
+        services.ending_provider_session(db, current_user, issuer, session.get(SSO_SID))
+    services.sign_out(db, current_user)
     session.clear()  # first: logout_user() then leaves its note to delete the remember cookie
     logout_user()
-    flash("You are signed out, on every device.", "info")
+    if end_provider_session:
+        session[SSO_LOGOUT_STATE] = secrets.token_urlsafe(24)
+        return redirect(url_for("auth.logout_sso"))
+    flash(_("You are signed out, on every device."), "info")
+    return redirect(url_for("public.home"))
+
+
+@bp.get("/logout/sso")
+def logout_sso():
+    """A page of hub's own between its sign-out and the provider's, which it links (and
+    refreshes) onward to: the sign-out form's redirects meet CSP form-action ('self'), a link
+    and a refresh on this page do not, wherever the provider's end_session_endpoint leads."""
+    state = session.get(SSO_LOGOUT_STATE)
+    done = current_app.config["BASE_URL"] + url_for("auth.logout_sso_done")
+    url = oidc.end_session_url(done, state) if state and oidc.enabled() else None
+    if url is None:  # nothing pending here, or a provider without RP-initiated logout
+        session.pop(SSO_LOGOUT_STATE, None)
+        flash(_("You are signed out, on every device."), "info")
+        return redirect(url_for("public.home"))
+    return render_template("auth/logout_sso.html", end_session_url=url), 200, {"Cache-Control": "no-store"}
+
+
+@bp.get("/logout/sso/done")
+def logout_sso_done():
+    """Where the provider sends the browser back (post_logout_redirect_uri): the state must be
+    the one this browser sent; a forged or stale return is sent home without a word."""
+    expected, given = session.get(SSO_LOGOUT_STATE), request.args.get("state", "")
+    if expected and hmac.compare_digest(str(expected).encode(), given.encode()):
+        session.pop(SSO_LOGOUT_STATE)
+        flash(_("You are signed out, on every device."), "info")
     return redirect(url_for("public.home"))
 
 
@@ -249,14 +298,14 @@ def change_password():
             show_error(form, exc)
         else:
             login_user(current_user._get_current_object())  # keep this session, end the others
-            flash("Your password was changed. Other devices are signed out.", "success")
+            flash(_("Your password was changed. Other devices are signed out."), "success")
             return redirect(url_for("auth.profile"))
     return render_template("auth/password.html", form=form)
 
 
 def _require_password_login() -> None:
     if not services.password_login_enabled():
-        raise NotFound("Passwords are switched off here: sign in with your company account.")
+        raise NotFound(_("Passwords are switched off here: sign in with your company account."))
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -266,16 +315,18 @@ def forgot_password():
     if form.validate_on_submit():
         user = services.find_user_for_reset(get_session(), form.email.data)
         token = services.make_reset_token(user)  # made for nobody too: both answers do the same work
-        flash("If that address has an account, a reset link is on its way. It works for one hour.", "info")
+        flash(_("If that address has an account, a reset link is on its way. It works for one hour."), "info")
         response = redirect(url_for("auth.login"))
         if user is None:
             return response
         link = current_app.config["BASE_URL"] + url_for("auth.reset_password", token=token)
-        return _mail_after(response, {
-            "to": user.email, "subject": f"Reset your {current_app.config['SITE_NAME']} password",
-            "body": f"Hello {user.display_name},\n\nSet a new password here "
-                    f"(the link works for one hour, once):\n{link}\n\n"
-                    "If you did not ask for this, ignore this message.\n"})
+        with i18n.in_language(user.language):  # the language they chose, else this browser's
+            return _mail_after(response, {
+                "to": user.email,
+                "subject": _("Reset your %(site)s password", site=current_app.config["SITE_NAME"]),
+                "body": _("Hello %(name)s,\n\nSet a new password here (the link works for one hour, once):\n"
+                          "%(link)s\n\nIf you did not ask for this, ignore this message.\n",
+                          name=user.display_name, link=link)})
     return render_template("auth/forgot.html", form=form)
 
 
@@ -292,7 +343,7 @@ def reset_password(token: str):
             show_error(form, exc)
         else:
             _start_session(user)
-            flash("Your new password is set.", "success")
+            flash(_("Your new password is set."), "success")
             return redirect(url_for("posts.mine"))
     return render_template("auth/reset.html", form=form)
 
@@ -306,7 +357,7 @@ def profile():
             getattr(form, f"handle_{platform}").data = current_user.handle_for(platform) or ""
         form.mastodon_limit.data = current_user.handle_limit("mastodon")
     if form.validate_on_submit():
-        handles = {p: getattr(form, f"handle_{p}").data or "" for p, _ in HANDLE_PLATFORMS}
+        handles = {p: getattr(form, f"handle_{p}").data or "" for p, _label in HANDLE_PLATFORMS}
         data = services.Profile(
             form.display_name.data,
             form.job_title.data or "",
@@ -315,13 +366,15 @@ def profile():
             form.mastodon_limit.data,
             digest_opt_in=bool(form.digest_opt_in.data),
             leaderboard_opt_out=bool(form.leaderboard_opt_out.data),
+            language=form.language.data or "",
         )
         try:
             services.update_profile(get_session(), current_user, current_user, data)
         except ValidationError as exc:
             show_error(form, exc)
         else:
-            flash("Profile saved.", "success")
+            i18n.refresh()  # the flash and the next page in the language just chosen
+            flash(_("Profile saved."), "success")
             return redirect(url_for("auth.profile"))
     return render_template("auth/profile.html", form=form, platforms=HANDLE_PLATFORMS)
 
@@ -340,11 +393,13 @@ def people():
     _require_comms()
     db = get_session()
     users = db.scalars(sa.select(User).order_by(User.status, User.display_name)).all()
+    identities = services.linked_identities(db, current_user)
     invitations = db.scalars(sa.select(Invitation).order_by(Invitation.created_at.desc()).limit(50)).all()
     domains = db.scalars(sa.select(AllowedDomain.domain).order_by(AllowedDomain.domain)).all()
     return render_template(
         "auth/people.html",
         users=users,
+        identities=identities,
         invitations=invitations,
         invite_form=InviteForm(),
         domains_form=DomainsForm(domains="\n".join(domains)),
@@ -360,7 +415,7 @@ def people():
 def create_invitation():
     form = InviteForm()
     if not form.validate_on_submit():
-        flash("Check the invitation form.", "error")
+        flash(_("Check the invitation form."), "error")
         return redirect(url_for("auth.people"))
     try:
         _inv, token = services.create_invitation(
@@ -370,7 +425,9 @@ def create_invitation():
         show_error(None, exc)
         return redirect(url_for("auth.people"))
     link = current_app.config["BASE_URL"] + url_for("auth.invite", token=token)
-    flash(f"Invitation link (shown once, valid {current_app.config['INVITATION_DAYS']} days): {link}", "success")
+    flash(_n("Invitation link (shown once, valid %(num)d day): %(link)s",
+             "Invitation link (shown once, valid %(num)d days): %(link)s",
+             int(current_app.config["INVITATION_DAYS"]), link=link), "success")
     return redirect(url_for("auth.people"))
 
 
@@ -380,7 +437,7 @@ def revoke_invitation(invitation_id: int):
     db = get_session()
     invitation = db.get(Invitation, invitation_id) or abort(404)
     services.revoke_invitation(db, current_user, invitation)
-    flash("Invitation revoked.", "info")
+    flash(_("Invitation revoked."), "info")
     return redirect(url_for("auth.people"))
 
 
@@ -396,7 +453,7 @@ def set_role(user_id: int):
         except ValidationError as exc:
             show_error(None, exc)
         else:
-            flash(f"{user.display_name} is now {Role(form.role.data).label}.", "success")
+            flash(_("%(name)s is now %(role)s.", name=user.display_name, role=Role(form.role.data).label), "success")
     return redirect(url_for("auth.people"))
 
 
@@ -411,7 +468,7 @@ def deactivate(user_id: int):
         except ValidationError as exc:
             show_error(None, exc)
         else:
-            flash(f"{user.display_name} is deactivated; their posts stay.", "success")
+            flash(_("%(name)s is deactivated; their posts stay.", name=user.display_name), "success")
     return redirect(url_for("auth.people"))
 
 
@@ -422,7 +479,17 @@ def reactivate(user_id: int):
     user = services.get_user(db, user_id)
     if ConfirmForm().validate_on_submit():
         services.reactivate(db, current_user, user)
-        flash(f"{user.display_name} can sign in again.", "success")
+        flash(_("%(name)s can sign in again.", name=user.display_name), "success")
+    return redirect(url_for("auth.people"))
+
+
+@bp.post("/admin/people/<int:user_id>/identities/<int:identity_id>/unlink")
+@login_required
+def unlink_identity(user_id: int, identity_id: int):
+    if ConfirmForm().validate_on_submit():
+        user = services.unlink_identity(get_session(), current_user, user_id, identity_id)
+        flash(_("The company sign-in of %(name)s is unlinked; their sessions ended.", name=user.display_name),
+              "success")
     return redirect(url_for("auth.people"))
 
 
@@ -436,10 +503,10 @@ def set_domains():
         except ValidationError as exc:
             show_error(None, exc)
         else:
-            flash("Sign-up domains saved.", "success")
+            flash(_("Sign-up domains saved."), "success")
     return redirect(url_for("auth.people"))
 
 
 @bp.errorhandler(NotFound)
 def _not_found(exc: NotFound):
-    return render_template("errors/error.html", status=404, title="Link not valid", message=exc.message), 404
+    return render_template("errors/error.html", status=404, title=_("Link not valid"), message=exc.message), 404

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
+from hub.i18n import _, _l, _n
+
 DEFAULT_INACTIVE_DAYS = 90
 
 
@@ -57,10 +59,6 @@ class HealthWarning:
     severity: str = "warning"  # "warning" or "notice"
 
 
-def _days(n: int) -> str:
-    return "1 day" if n == 1 else f"{n} days"
-
-
 def health(
     channel: ChannelFacts,
     *,
@@ -80,44 +78,61 @@ def health(
     closing = str(channel.status) == "closing"
     found: list[HealthWarning] = []
     if channel.owner_id is None:
-        found.append(HealthWarning("no_owner", "No owner: nobody in hub looks after this account."))
+        found.append(HealthWarning("no_owner", _("No owner: nobody in hub looks after this account.")))
     elif owner_active is False:
-        who = f"{owner_name} " if owner_name else "Its owner "
-        found.append(HealthWarning("owner_left", f"Orphaned: {who}was deactivated. Give the account a new owner."))
+        orphaned = (
+            _("Orphaned: %(name)s was deactivated. Give the account a new owner.", name=owner_name)
+            if owner_name
+            else _("Orphaned: Its owner was deactivated. Give the account a new owner.")
+        )
+        found.append(HealthWarning("owner_left", orphaned))
     if channel.backup_owner_id is not None and backup_active is False:
-        found.append(HealthWarning("backup_left", "The backup owner was deactivated.", "notice"))
+        found.append(HealthWarning("backup_left", _("The backup owner was deactivated."), "notice"))
     if not closing:
         since = channel.last_activity_on or (channel.created_at.date() if channel.created_at else None)
         if since is not None:
             idle = (today - since).days
             if idle > inactive_days:
                 if channel.last_activity_on is None:
-                    message = f"No activity recorded in the {_days(idle)} since it was registered."
+                    message = _n(
+                        "No activity recorded in the %(num)d day since it was registered.",
+                        "No activity recorded in the %(num)d days since it was registered.",
+                        idle,
+                    )
                 else:
-                    message = f"No activity for {_days(idle)} (last on {since:%d %b %Y})."
+                    message = _n(
+                        "No activity for %(num)d day (last on %(date)s).",
+                        "No activity for %(num)d days (last on %(date)s).",
+                        idle,
+                        date=f"{since:%d %b %Y}",
+                    )
                 found.append(HealthWarning("inactive", message))
         if channel.campaign_end is not None and channel.campaign_end < today:
-            campaign = f"“{channel.campaign}” " if channel.campaign else ""
-            found.append(
-                HealthWarning(
-                    "campaign_over",
-                    f"The campaign {campaign}ended on {channel.campaign_end:%d %b %Y}: "
-                    "close the account or give it a lasting purpose.",
+            ended = f"{channel.campaign_end:%d %b %Y}"
+            campaign_over = (
+                _(
+                    "The campaign “%(campaign)s” ended on %(date)s: close the account or give it a lasting purpose.",
+                    campaign=channel.campaign,
+                    date=ended,
                 )
+                if channel.campaign
+                else _("The campaign ended on %(date)s: close the account or give it a lasting purpose.", date=ended)
             )
+            found.append(HealthWarning("campaign_over", campaign_over))
     if not (channel.purpose or "").strip():
-        found.append(HealthWarning("no_purpose", "No purpose: say why this account exists."))
+        found.append(HealthWarning("no_purpose", _("No purpose: say why this account exists.")))
     if not (channel.audience or "").strip():
-        found.append(HealthWarning("no_audience", "No audience: say who it speaks to."))
+        found.append(HealthWarning("no_audience", _("No audience: say who it speaks to.")))
     return found
 
 
+# The warnings' short names (filters, badges); lazy: translated when shown.
 WARNING_LABELS = {
-    "no_owner": "No owner",
-    "owner_left": "Orphaned",
-    "backup_left": "Backup left",
-    "inactive": "Inactive",
-    "campaign_over": "Campaign over",
-    "no_purpose": "No purpose",
-    "no_audience": "No audience",
+    "no_owner": _l("No owner"),
+    "owner_left": _l("Orphaned"),
+    "backup_left": _l("Backup left"),
+    "inactive": _l("Inactive"),
+    "campaign_over": _l("Campaign over"),
+    "no_purpose": _l("No purpose"),
+    "no_audience": _l("No audience"),
 }

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.auth.models import User
 from hub.db import Base, str_enum, utcnow
+from hub.i18n import _, _l
 from hub.platforms import PLATFORMS
 
 # Platforms an official account can be on: every platform hub writes for, plus a few it only
@@ -23,8 +24,15 @@ CHANNEL_PLATFORMS: dict[str, str] = {pid: p.name for pid, p in PLATFORMS.items()
 
 
 def platform_name(platform: str) -> str:
-    """The display name of a channel platform id (the id itself if unknown)."""
+    """The display name of a channel platform id (the id itself if unknown); "Other" is translated."""
+    if platform == "other":
+        return str(_("Other"))
     return CHANNEL_PLATFORMS.get(platform, platform)
+
+
+def platform_choices() -> dict[str, str]:
+    """Every channel platform id and its display name, as shown in filters (translated now)."""
+    return {pid: platform_name(pid) for pid in CHANNEL_PLATFORMS}
 
 
 class ChannelStatus(enum.StrEnum):
@@ -35,7 +43,7 @@ class ChannelStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"active": "Active", "dormant": "Dormant", "closing": "Closing", "closed": "Closed"}[self.value]
+        return str(STATUS_LABELS[self.value])
 
 
 class OpenedBy(enum.StrEnum):
@@ -44,7 +52,12 @@ class OpenedBy(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"internal": "Internal", "agency": "An agency"}[self.value]
+        return str(OPENED_BY_LABELS[self.value])
+
+
+# What people read for each status and opener (lazy: forms' choices are made at import time).
+STATUS_LABELS = {"active": _l("Active"), "dormant": _l("Dormant"), "closing": _l("Closing"), "closed": _l("Closed")}
+OPENED_BY_LABELS = {"internal": _l("Internal"), "agency": _l("An agency")}
 
 
 class Channel(Base):
@@ -95,7 +108,7 @@ class Channel(Base):
     @property
     def label(self) -> str:
         """How people name the account: "@acme on X"."""
-        return f"{self.handle} on {self.platform_name}"
+        return str(_("%(handle)s on %(platform)s", handle=self.handle, platform=self.platform_name))
 
     def looked_after_by(self, user: User) -> bool:
         """True if ``user`` is the owner or the backup owner."""
@@ -125,18 +138,19 @@ class ChannelEvent(Base):
 
     @property
     def label(self) -> str:
-        return EVENT_LABELS.get(self.kind, self.kind.replace("_", " ").capitalize())
+        label = EVENT_LABELS.get(self.kind)
+        return str(label) if label is not None else self.kind.replace("_", " ").capitalize()
 
 
 EVENT_LABELS = {
-    "created": "Registered",
-    "updated": "Details changed",
-    "activity": "Activity recorded",
-    "status": "Status changed",
-    "closing_started": "Closing started",
-    "closing_cancelled": "Closing cancelled",
-    "checklist": "Closing checklist updated",
-    "closed": "Closed",
+    "created": _l("Registered"),
+    "updated": _l("Details changed"),
+    "activity": _l("Activity recorded"),
+    "status": _l("Status changed"),
+    "closing_started": _l("Closing started"),
+    "closing_cancelled": _l("Closing cancelled"),
+    "checklist": _l("Closing checklist updated"),
+    "closed": _l("Closed"),
 }
 
 
@@ -161,7 +175,10 @@ class RequestStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"requested": "Waiting for comms", "approved": "Approved", "declined": "Declined"}[self.value]
+        return str(REQUEST_STATUS_LABELS[self.value])
+
+
+REQUEST_STATUS_LABELS = {"requested": _l("Waiting for comms"), "approved": _l("Approved"), "declined": _l("Declined")}
 
 
 class ChannelRequest(Base):

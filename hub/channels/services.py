@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -27,6 +28,7 @@ from hub.channels.models import (
 )
 from hub.db import utcnow
 from hub.errors import PermissionDenied, ValidationError
+from hub.i18n import _, _l, _n
 from hub.platforms import PLATFORMS, measure
 
 HANDLE_MAX = 200
@@ -35,15 +37,16 @@ TEXT_MAX = 4000
 NOTE_MAX = 2000
 
 # The closing checklist: every step can always be done ("... or confirm there are none").
-CHECKLIST: tuple[tuple[str, str], ...] = (
-    ("farewell_posted", "Post the farewell message, and pin it where the platform allows"),
-    ("profile_updated", "Point the bio and profile link to the main account"),
-    ("payments_removed", "Remove ad accounts and payment methods (or confirm there are none)"),
-    ("access_secured", "Remove agency and former staff access; keep the credentials in the company vault"),
-    ("content_archived", "Download an archive of the account's posts and followers"),
-    ("deletion_planned", "Agree when the account will be deactivated or deleted on the platform"),
+# The labels are lazy: translated when the closing page shows them.
+CHECKLIST: tuple[tuple[str, Any], ...] = (
+    ("farewell_posted", _l("Post the farewell message, and pin it where the platform allows")),
+    ("profile_updated", _l("Point the bio and profile link to the main account")),
+    ("payments_removed", _l("Remove ad accounts and payment methods (or confirm there are none)")),
+    ("access_secured", _l("Remove agency and former staff access; keep the credentials in the company vault")),
+    ("content_archived", _l("Download an archive of the account's posts and followers")),
+    ("deletion_planned", _l("Agree when the account will be deactivated or deleted on the platform")),
 )
-CHECKLIST_KEYS = tuple(key for key, _ in CHECKLIST)
+CHECKLIST_KEYS = tuple(key for key, _label in CHECKLIST)
 
 
 def can_manage(actor: User) -> bool:
@@ -59,7 +62,7 @@ def can_record_activity(actor: User, channel: Channel) -> bool:
 def require_manager(actor: User) -> None:
     """PermissionDenied unless ``actor`` may manage accounts (see ``can_manage``)."""
     if not can_manage(actor):
-        raise PermissionDenied("Only comms and admins can manage the company's accounts.")
+        raise PermissionDenied(_("Only comms and admins can manage the company's accounts."))
 
 
 def _event(session: Session, channel: Channel, actor: User | None, kind: str, note: str = "", link: str = "") -> None:
@@ -75,16 +78,16 @@ def check_url(url: str, field: str = "url") -> str:
     """``url`` trimmed, if it is an absolute http(s) address; else ValidationError(field)."""
     url = (url or "").strip()
     if len(url) > URL_MAX:
-        raise ValidationError(field, f"Keep the address under {URL_MAX} characters.")
+        raise ValidationError(field, _("Keep the address under %(max)d characters.", max=URL_MAX))
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in url):
-        raise ValidationError(field, "Give the full address, starting with https://")
+        raise ValidationError(field, _("Give the full address, starting with https://"))
     return url
 
 
 def _check_platform(platform: str) -> str:
     if platform not in CHANNEL_PLATFORMS:
-        raise ValidationError("platform", "Pick a platform from the list.")
+        raise ValidationError("platform", _("Pick a platform from the list."))
     return platform
 
 
@@ -93,9 +96,11 @@ def _check_person(session: Session, user_id: int | None, field: str) -> int | No
         return None
     user = session.get(User, user_id)
     if user is None:
-        raise ValidationError(field, "That person does not exist.")
+        raise ValidationError(field, _("That person does not exist."))
     if not user.is_active:
-        raise ValidationError(field, f"{user.display_name} was deactivated: pick someone who is still here.")
+        raise ValidationError(
+            field, _("%(name)s was deactivated: pick someone who is still here.", name=user.display_name)
+        )
     return user.id
 
 
@@ -120,12 +125,12 @@ class ChannelInput:
 def _checked(session: Session, data: ChannelInput, *, today: date, current: Channel | None = None) -> dict[str, object]:
     handle = _clean(data.handle)
     if not handle:
-        raise ValidationError("handle", "Give the account's handle or name.")
+        raise ValidationError("handle", _("Give the account's handle or name."))
     if len(handle) > HANDLE_MAX:
-        raise ValidationError("handle", f"Keep the handle under {HANDLE_MAX} characters.")
+        raise ValidationError("handle", _("Keep the handle under %(max)d characters.", max=HANDLE_MAX))
     for field, value in (("purpose", data.purpose), ("audience", data.audience)):
         if len(value or "") > TEXT_MAX:
-            raise ValidationError(field, f"Keep this under {TEXT_MAX} characters.")
+            raise ValidationError(field, _("Keep this under %(max)d characters.", max=TEXT_MAX))
     owner_id = (
         data.owner_id
         if current is not None and data.owner_id == current.owner_id
@@ -137,14 +142,14 @@ def _checked(session: Session, data: ChannelInput, *, today: date, current: Chan
         else _check_person(session, data.backup_owner_id, "backup_owner_id")
     )
     if owner_id is not None and owner_id == backup_id:
-        raise ValidationError("backup_owner_id", "The backup owner must be someone other than the owner.")
+        raise ValidationError("backup_owner_id", _("The backup owner must be someone other than the owner."))
     agency = _clean(data.agency)
     if data.opened_by == OpenedBy.AGENCY and not agency:
-        raise ValidationError("agency", "Name the agency that opened the account.")
+        raise ValidationError("agency", _("Name the agency that opened the account."))
     if data.last_activity_on is not None and data.last_activity_on > today:
-        raise ValidationError("last_activity_on", "The last activity cannot be in the future.")
+        raise ValidationError("last_activity_on", _("The last activity cannot be in the future."))
     if data.campaign_end is not None and not _clean(data.campaign):
-        raise ValidationError("campaign", "Name the campaign that ends on that date.")
+        raise ValidationError("campaign", _("Name the campaign that ends on that date."))
     return {
         "platform": _check_platform(data.platform),
         "handle": handle,
@@ -177,7 +182,7 @@ def create_channel(session: Session, actor: User, data: ChannelInput, *, today: 
     require_manager(actor)
     values = _checked(session, data, today=today)
     if _duplicate(session, str(values["platform"]), str(values["handle"])) is not None:
-        raise ValidationError("handle", "This account is already in the inventory.")
+        raise ValidationError("handle", _("This account is already in the inventory."))
     channel = Channel(**values, status=ChannelStatus.ACTIVE, created_by_id=actor.id)
     session.add(channel)
     session.flush()
@@ -200,10 +205,10 @@ def update_channel(session: Session, actor: User, channel: Channel, data: Channe
     """
     require_manager(actor)
     if channel.is_closed:
-        raise ValidationError(None, "This account is closed. Reopen it to change its details.")
+        raise ValidationError(None, _("This account is closed. Reopen it to change its details."))
     values = _checked(session, data, today=today, current=channel)
     if _duplicate(session, str(values["platform"]), str(values["handle"]), exclude=channel.id) is not None:
-        raise ValidationError("handle", "Another account in the inventory has this handle.")
+        raise ValidationError("handle", _("Another account in the inventory has this handle."))
     changed = [name for name, value in values.items() if getattr(channel, name) != value]
     for name in changed:
         setattr(channel, name, values[name])
@@ -219,7 +224,9 @@ def set_status(session: Session, actor: User, channel: Channel, status: ChannelS
     require_manager(actor)
     status = ChannelStatus(status)
     if status in (ChannelStatus.CLOSING, ChannelStatus.CLOSED):
-        raise ValidationError("status", "Close an account with the closing steps, so followers are told where to go.")
+        raise ValidationError(
+            "status", _("Close an account with the closing steps, so followers are told where to go.")
+        )
     if status == channel.status:
         return
     previous = channel.status
@@ -227,7 +234,8 @@ def set_status(session: Session, actor: User, channel: Channel, status: ChannelS
     if previous == ChannelStatus.CLOSED:
         channel.closed_on = None
     channel.updated_at = utcnow()
-    summary = f"{previous.label} → {status.label}"
+    # The history keeps its notes in English: "Active → Dormant" (a status value, capitalized).
+    summary = f"{previous.value.capitalize()} → {status.value.capitalize()}"
     _event(session, channel, actor, "status", f"{summary}. {note.strip()}" if note.strip() else summary)
 
 
@@ -236,13 +244,13 @@ def record_activity(
 ) -> None:
     """Record that someone posted on the account on ``on``; moves ``last_activity_on`` forward."""
     if not can_record_activity(actor, channel):
-        raise PermissionDenied("Only comms, admins and the account's owners can record activity.")
+        raise PermissionDenied(_("Only comms, admins and the account's owners can record activity."))
     if channel.is_closed:
-        raise ValidationError(None, "This account is closed.")
+        raise ValidationError(None, _("This account is closed."))
     if on > today:
-        raise ValidationError("on", "Activity cannot be in the future.")
+        raise ValidationError("on", _("Activity cannot be in the future."))
     if on.year < 2000:
-        raise ValidationError("on", "Check the date.")
+        raise ValidationError("on", _("Check the date."))
     link = check_url(link, "link") if (link or "").strip() else ""
     if channel.last_activity_on is None or on > channel.last_activity_on:
         channel.last_activity_on = on
@@ -268,27 +276,33 @@ def start_closing(session: Session, actor: User, channel: Channel, main: Channel
     """Step 1 of closing: choose the account to send followers to; the account is now "closing"."""
     require_manager(actor)
     if channel.status in (ChannelStatus.CLOSING, ChannelStatus.CLOSED):
-        raise ValidationError(None, f"This account is already {channel.status.label.lower()}.")
+        raise ValidationError(
+            None,
+            _("This account is already closed.")
+            if channel.status == ChannelStatus.CLOSED
+            else _("This account is already closing."),
+        )
     if main.id == channel.id or main.status != ChannelStatus.ACTIVE:
-        raise ValidationError("main_channel_id", "Pick another active account to send followers to.")
+        raise ValidationError("main_channel_id", _("Pick another active account to send followers to."))
     channel.main_channel_id = main.id
     channel.main_channel = main
     channel.status = ChannelStatus.CLOSING
     channel.updated_at = utcnow()
-    _event(session, channel, actor, "closing_started", f"Followers are pointed to {main.label}.")
+    where = f"{main.handle} on {CHANNEL_PLATFORMS.get(main.platform, main.platform)}"  # the history is in English
+    _event(session, channel, actor, "closing_started", f"Followers are pointed to {where}.")
 
 
 def farewell_facts(channel: Channel, *, closes_on: date | None = None) -> FarewellFacts:
     """What the farewell drafts of a closing account say (it must have a main account)."""
     main = channel.main_channel
     if main is None:
-        raise ValidationError("main_channel_id", "Choose the main account first.")
+        raise ValidationError("main_channel_id", _("Choose the main account first."))
     return FarewellFacts(
         closing_handle=channel.handle,
         closing_platform=channel.platform,
         main_handle=main.handle,
         main_platform=main.platform,
-        main_platform_name=main.platform_name,
+        main_platform_name=CHANNEL_PLATFORMS.get(main.platform, main.platform),  # content: never translated
         main_url=main.url,
         closes_on=closes_on,
     )
@@ -303,19 +317,25 @@ def save_checklist(
     """
     require_manager(actor)
     if channel.status != ChannelStatus.CLOSING:
-        raise ValidationError(None, "Start closing the account first.")
+        raise ValidationError(None, _("Start closing the account first."))
     unknown = set(done) - set(CHECKLIST_KEYS)
     if unknown:
-        raise ValidationError(None, "Unknown checklist step.")
+        raise ValidationError(None, _("Unknown checklist step."))
     if farewell_text is not None:
         text = farewell_text.strip()
         spec = PLATFORMS.get(channel.platform)
         if spec is not None and text and measure(channel.platform, text) > spec.limit:
             raise ValidationError(
-                "farewell_text", f"Too long for {spec.name}: {measure(channel.platform, text):,} of {spec.limit:,}."
+                "farewell_text",
+                _(
+                    "Too long for %(platform)s: %(count)s of %(limit)s.",
+                    platform=spec.name,
+                    count=f"{measure(channel.platform, text):,}",
+                    limit=f"{spec.limit:,}",
+                ),
             )
         if len(text) > 70_000:
-            raise ValidationError("farewell_text", "That farewell is far too long.")
+            raise ValidationError("farewell_text", _("That farewell is far too long."))
         channel.farewell_text = text
     before = channel.checklist_done()
     after = set(done)
@@ -339,12 +359,19 @@ def close_channel(
     Nothing is deleted: the account, its history and its farewell stay in the inventory."""
     require_manager(actor)
     if channel.status != ChannelStatus.CLOSING:
-        raise ValidationError(None, "Start closing the account first.")
+        raise ValidationError(None, _("Start closing the account first."))
     left = len(set(CHECKLIST_KEYS) - channel.checklist_done())
     if left:
-        raise ValidationError(None, f"Finish the checklist first ({left} step{'s' if left != 1 else ''} left).")
+        raise ValidationError(
+            None,
+            _n(
+                "Finish the checklist first (%(num)d step left).",
+                "Finish the checklist first (%(num)d steps left).",
+                left,
+            ),
+        )
     if closed_on > today:
-        raise ValidationError("closed_on", "Mark it closed once it is: the date cannot be in the future.")
+        raise ValidationError("closed_on", _("Mark it closed once it is: the date cannot be in the future."))
     channel.status = ChannelStatus.CLOSED
     channel.closed_on = closed_on
     channel.updated_at = utcnow()
@@ -377,19 +404,19 @@ class RequestInput:
 def request_channel(session: Session, requester: User, data: RequestInput) -> ChannelRequest:
     """Ask comms for a new official account; a purpose and an audience are required."""
     if not requester.is_active:
-        raise PermissionDenied("Deactivated accounts cannot ask for anything.")
+        raise PermissionDenied(_("Deactivated accounts cannot ask for anything."))
     platform = _check_platform(data.platform)
     purpose, audience = (data.purpose or "").strip(), (data.audience or "").strip()
     if not purpose:
-        raise ValidationError("purpose", "Say what the account is for.")
+        raise ValidationError("purpose", _("Say what the account is for."))
     if not audience:
-        raise ValidationError("audience", "Say who it would speak to.")
+        raise ValidationError("audience", _("Say who it would speak to."))
     for field, value in (("purpose", purpose), ("audience", audience)):
         if len(value) > TEXT_MAX:
-            raise ValidationError(field, f"Keep this under {TEXT_MAX} characters.")
+            raise ValidationError(field, _("Keep this under %(max)d characters.", max=TEXT_MAX))
     handle = _clean(data.handle)
     if len(handle) > HANDLE_MAX:
-        raise ValidationError("handle", f"Keep the handle under {HANDLE_MAX} characters.")
+        raise ValidationError("handle", _("Keep the handle under %(max)d characters.", max=HANDLE_MAX))
     request = ChannelRequest(
         requester_id=requester.id, platform=platform, handle=handle, purpose=purpose, audience=audience
     )
@@ -398,9 +425,16 @@ def request_channel(session: Session, requester: User, data: RequestInput) -> Ch
     return request
 
 
+def already_decided(request: ChannelRequest) -> str:
+    """"This request was already approved." (or declined), for people."""
+    if request.status == RequestStatus.APPROVED:
+        return str(_("This request was already approved."))
+    return str(_("This request was already declined."))
+
+
 def _decide(request: ChannelRequest, actor: User, status: RequestStatus, note: str) -> None:
     if not request.is_open:
-        raise ValidationError(None, f"This request was already {request.status.value}.")
+        raise ValidationError(None, already_decided(request))
     request.status = status
     request.decided_by_id = actor.id
     request.decided_at = utcnow()
@@ -413,7 +447,7 @@ def approve_request(
     """Create the account asked for (comms and admins), and keep the decision with the request."""
     require_manager(actor)
     if not request.is_open:
-        raise ValidationError(None, f"This request was already {request.status.value}.")
+        raise ValidationError(None, already_decided(request))
     channel = create_channel(session, actor, data, today=today, note=f"Requested by {request.requester.display_name}.")
     _decide(request, actor, RequestStatus.APPROVED, note)
     request.channel_id = channel.id
@@ -424,6 +458,6 @@ def decline_request(session: Session, actor: User, request: ChannelRequest, note
     """Say no to a request, with a reason the requester sees."""
     require_manager(actor)
     if not (note or "").strip():
-        raise ValidationError("note", "Tell the requester why, and what they could do instead.")
+        raise ValidationError("note", _("Tell the requester why, and what they could do instead."))
     _decide(request, actor, RequestStatus.DECLINED, note)
 

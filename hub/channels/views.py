@@ -9,6 +9,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from hub import i18n
 from hub.channels import queries, services
 from hub.channels.farewell import draft_farewells
 from hub.channels.forms import (
@@ -23,10 +24,11 @@ from hub.channels.forms import (
     StatusForm,
 )
 from hub.channels.health import WARNING_LABELS
-from hub.channels.models import CHANNEL_PLATFORMS, Channel, ChannelRequest, ChannelStatus, OpenedBy
+from hub.channels.models import Channel, ChannelRequest, ChannelStatus, OpenedBy, platform_choices
 from hub.db import get_session, utcnow
 from hub.errors import PermissionDenied, ValidationError
 from hub.forms import ConfirmForm
+from hub.i18n import _
 from hub.lib.timeutil import parse_day
 from hub.outbox.services import queue_mail
 from hub.web import csv_download, show_error
@@ -50,7 +52,7 @@ def load_channel(channel_id: int, *, manage: bool = True) -> Channel:
         services.require_manager(current_user)
     channel = queries.get_channel(get_session(), channel_id)
     if not (services.can_manage(current_user) or channel.looked_after_by(current_user)):
-        raise PermissionDenied("Only comms, admins and the account's owners can see this account.")
+        raise PermissionDenied(_("Only comms, admins and the account's owners can see this account."))
     return channel
 
 
@@ -97,7 +99,7 @@ def inventory():
         summary=summary,
         filters=args,
         statuses=list(ChannelStatus),
-        platforms=CHANNEL_PLATFORMS,
+        platforms=platform_choices(),
         problems=WARNING_LABELS,
         inactive_days=inactive_days(),
     )
@@ -124,7 +126,7 @@ def new():
         except ValidationError as exc:
             show_error(form, exc)
         else:
-            flash(f"{channel.label} is in the inventory.", "success")
+            flash(_("%(account)s is in the inventory.", account=channel.label), "success")
             return redirect(url_for("channels.detail", channel_id=channel.id))
     return render_template("channels/form.html", form=form, channel=None, request_=None)
 
@@ -155,7 +157,7 @@ def edit(channel_id: int):
         except ValidationError as exc:
             show_error(form, exc)
         else:
-            flash("Saved." if changed else "Nothing changed.", "success" if changed else "info")
+            flash(_("Saved.") if changed else _("Nothing changed."), "success" if changed else "info")
             return redirect(url_for("channels.detail", channel_id=channel.id))
     return render_template("channels/form.html", form=form, channel=channel, request_=None)
 
@@ -170,7 +172,7 @@ def set_status(channel_id: int):
     status = ChannelStatus(form.status.data)
     _apply(
         lambda: services.set_status(get_session(), current_user, channel, status, form.note.data or ""),
-        f"Status: {status.label}.",
+        _("Status: %(status)s.", status=status.label),
     )
     return _back(channel)
 
@@ -182,7 +184,7 @@ def reopen(channel_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     _apply(lambda: services.set_status(get_session(), current_user, channel, ChannelStatus.ACTIVE, "Reopened."),
-           "The account is active again.")
+           _("The account is active again."))
     return _back(channel)
 
 
@@ -192,7 +194,7 @@ def record_activity(channel_id: int):
     channel = load_channel(channel_id, manage=False)
     form = ActivityForm()
     if not form.validate_on_submit():
-        flash("Give the date of the post (and a full https:// link, if any).", "error")
+        flash(_("Give the date of the post (and a full https:// link, if any)."), "error")
     else:
         _apply(
             lambda: services.record_activity(
@@ -204,7 +206,7 @@ def record_activity(channel_id: int):
                 link=form.link.data or "",
                 note=form.note.data or "",
             ),
-            "Activity recorded.",
+            _("Activity recorded."),
         )
     return _back(channel)
 
@@ -246,13 +248,13 @@ def start_closing(channel_id: int):
     form = StartClosingForm()
     form.set_accounts(services.main_account_choices(db, channel))
     if not form.validate_on_submit():
-        flash("Pick the account to send followers to.", "error")
+        flash(_("Pick the account to send followers to."), "error")
     else:
         _apply(
             lambda: services.start_closing(
                 db, current_user, channel, queries.get_channel(db, form.main_channel_id.data)
             ),
-            "Closing started. Post the farewell, then work through the checklist.",
+            _("Closing started. Post the farewell, then work through the checklist."),
         )
     return _back(channel, "channels.close")
 
@@ -265,7 +267,7 @@ def save_checklist(channel_id: int):
     if not form.validate_on_submit():
         abort(400)
     _apply(lambda: services.save_checklist(get_session(), current_user, channel, request.form.getlist("done"),
-                                           farewell_text=form.farewell_text.data), "Checklist saved.")
+                                           farewell_text=form.farewell_text.data), _("Checklist saved."))
     return _back(channel, "channels.close")
 
 
@@ -275,13 +277,13 @@ def finish_closing(channel_id: int):
     channel = load_channel(channel_id)
     form = CloseForm()
     if not form.validate_on_submit():
-        flash("Give the date the account was closed.", "error")
+        flash(_("Give the date the account was closed."), "error")
         return _back(channel, "channels.close")
     closed = _apply(
         lambda: services.close_channel(
             get_session(), current_user, channel, form.closed_on.data, today=today(), note=form.note.data or ""
         ),
-        f"{channel.label} is closed. It stays in the inventory with its history.",
+        _("%(account)s is closed. It stays in the inventory with its history.", account=channel.label),
     )
     return _back(channel, "channels.detail" if closed else "channels.close")
 
@@ -294,7 +296,7 @@ def cancel_closing(channel_id: int):
         abort(400)
     _apply(
         lambda: services.cancel_closing(get_session(), current_user, channel),
-        "Closing cancelled: the account is active again.",
+        _("Closing cancelled: the account is active again."),
     )
     return _back(channel)
 
@@ -314,7 +316,7 @@ def request_new():
         except ValidationError as exc:
             show_error(form, exc)
         else:
-            flash("Request sent. Comms will get back to you here and by e-mail.", "success")
+            flash(_("Request sent. Comms will get back to you here and by e-mail."), "success")
             return redirect(url_for("channels.request_new"))
     return render_template(
         "channels/request.html",
@@ -333,23 +335,32 @@ def requests():
     )
 
 
+def _decision_sentence(req: ChannelRequest) -> str:
+    """"Ada approved your request for a LinkedIn account (@acme)." (or declined), whole sentences."""
+    who = req.decided_by.display_name if req.decided_by else _("Comms")
+    values = {"who": who, "platform": req.platform_name, "handle": req.handle}
+    if req.channel_id:
+        if req.handle:
+            return _("%(who)s approved your request for a %(platform)s account (%(handle)s).", **values)
+        return _("%(who)s approved your request for a %(platform)s account.", **values)
+    if req.handle:
+        return _("%(who)s declined your request for a %(platform)s account (%(handle)s).", **values)
+    return _("%(who)s declined your request for a %(platform)s account.", **values)
+
+
 def _tell_requester(req: ChannelRequest) -> None:
-    decision = "approved" if req.channel_id else "declined"
-    lines = [
-        f"Hello {req.requester.display_name},",
-        "",
-        f"{req.decided_by.display_name if req.decided_by else 'Comms'} {decision} your request for a "
-        f"{req.platform_name} account{(' (' + req.handle + ')') if req.handle else ''}.",
-    ]
-    if req.decision_note:
-        lines += ["", req.decision_note]
-    lines += ["", current_app.config["BASE_URL"] + url_for("channels.request_new")]
-    queue_mail(
-        get_session(),
-        to=req.requester.email,
-        subject=f"Your request for a {req.platform_name} account was {decision}",
-        body="\n".join(lines) + "\n",
-    )
+    # In the requester's language (when they chose one), not the decider's.
+    with i18n.in_language(i18n.language_for(req.requester)):
+        lines = [_("Hello %(name)s,", name=req.requester.display_name), "", _decision_sentence(req)]
+        if req.decision_note:
+            lines += ["", req.decision_note]
+        lines += ["", current_app.config["BASE_URL"] + url_for("channels.request_new")]
+        subject = (
+            _("Your request for a %(platform)s account was approved", platform=req.platform_name)
+            if req.channel_id
+            else _("Your request for a %(platform)s account was declined", platform=req.platform_name)
+        )
+        queue_mail(get_session(), to=req.requester.email, subject=subject, body="\n".join(lines) + "\n")
 
 
 def _proposed(req: ChannelRequest) -> dict[str, object]:
@@ -370,7 +381,7 @@ def approve(request_id: int):
     db = get_session()
     req = queries.get_request(db, request_id)
     if not req.is_open:
-        flash(f"This request was already {req.status.value}.", "info")
+        flash(services.already_decided(req), "info")
         return redirect(url_for("channels.requests"))
     form = ApproveForm(data=_proposed(req) if request.method == "GET" else None)
     form.set_people(queries.people(db))
@@ -383,7 +394,11 @@ def approve(request_id: int):
             show_error(form, exc)
         else:
             _tell_requester(req)
-            flash(f"{channel.label} is in the inventory; {req.requester.display_name} was told.", "success")
+            flash(
+                _("%(account)s is in the inventory; %(name)s was told.", account=channel.label,
+                  name=req.requester.display_name),
+                "success",
+            )
             return redirect(url_for("channels.detail", channel_id=channel.id))
     return render_template("channels/form.html", form=form, channel=None, request_=req)
 
@@ -396,7 +411,7 @@ def decline(request_id: int):
     req = queries.get_request(db, request_id)
     form = DeclineForm()
     if not form.validate_on_submit():
-        flash("Tell the requester why.", "error")
+        flash(_("Tell the requester why."), "error")
         return redirect(url_for("channels.requests"))
     try:
         services.decline_request(db, current_user, req, form.note.data)
@@ -404,5 +419,5 @@ def decline(request_id: int):
         show_error(None, exc)
     else:
         _tell_requester(req)
-        flash(f"Declined; {req.requester.display_name} was told.", "success")
+        flash(_("Declined; %(name)s was told.", name=req.requester.display_name), "success")
     return redirect(url_for("channels.requests"))

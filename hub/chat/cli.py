@@ -1,4 +1,5 @@
-"""``hub chat digest``: the weekly digest to the chat channels that asked for it (cron, weekly)."""
+"""``hub chat digest``: the weekly digest to the chat channels that asked for it (cron, weekly);
+``hub chat reseal``: webhook addresses sealed again with the current SECRET_KEY after a rotation."""
 
 from __future__ import annotations
 
@@ -30,3 +31,20 @@ def digest(force: bool) -> None:
                + (f": {', '.join(report.sent)}" if report.sent else "") + ".")
     if report.skipped:
         click.echo(f"Skipped (had one in the last six days): {', '.join(report.skipped)}.")
+
+
+@chat.command("reseal")
+@with_appcontext
+def reseal() -> None:
+    """Seal every webhook address again with SECRET_KEY (after rotating it, with the old key in
+    SECRET_KEY_FALLBACKS); afterwards the old key can be dropped from the fallbacks."""
+    from hub.chat import services
+    from hub.db import get_session
+
+    db = get_session()
+    report = services.reseal_all(db)
+    db.commit()
+    click.echo(f"{len(report.resealed)} address(es) sealed again with SECRET_KEY"
+               + (f": {', '.join(report.resealed)}" if report.resealed else "") + ".")
+    if report.unreadable:
+        click.echo(f"No key opens the address of: {', '.join(report.unreadable)}; paste it again at /admin/chat.")

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.auth.models import User
 from hub.db import Base, str_enum, utcnow
+from hub.i18n import _l
 
 
 class ChatKind(enum.StrEnum):
@@ -21,6 +22,11 @@ class ChatKind(enum.StrEnum):
         return {"slack": "Slack", "teams": "Microsoft Teams"}[self.value]
 
 
+# What each event is called in pages (the values are what the database stores).
+CHAT_EVENT_LABELS = {"topic": _l("New topics on the board"), "post": _l("Posts published for a topic"),
+                     "digest": _l("Weekly digest")}
+
+
 class ChatEvent(enum.StrEnum):
     TOPIC = "topic"  # a new topic on the board
     POST = "post"  # a post published for a topic the channel follows
@@ -28,20 +34,23 @@ class ChatEvent(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"topic": "New topics on the board", "post": "Posts published for a topic",
-                "digest": "Weekly digest"}[self.value]
+        return str(CHAT_EVENT_LABELS[self.value])
+
+
+TARGET_PREFIX = "chat:"
 
 
 class ChatWebhook(Base):
-    """One channel's incoming webhook. ``url`` is a secret (anyone holding it can post to the
-    channel): pages show ``url_hint`` only."""
+    """One channel's incoming webhook. Its address is a secret (anyone holding it can post to the
+    channel): the database keeps it sealed with a key derived from SECRET_KEY (hub.lib.sealed),
+    hub unseals it only to deliver a message, and pages show ``url_hint`` only."""
 
     __tablename__ = "chat_webhook"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[ChatKind] = mapped_column(str_enum(ChatKind))
     name: Mapped[str] = mapped_column(sa.String(80))  # the channel, e.g. "#marketing"
-    url: Mapped[str] = mapped_column(sa.Text)
+    sealed_url: Mapped[str] = mapped_column(sa.Text)  # hub.lib.sealed.seal(address)
     url_hint: Mapped[str] = mapped_column(sa.String(160))
     events_text: Mapped[str] = mapped_column(sa.String(60))  # ChatEvent values, comma separated
     # The areas (topic audiences, folded) whose topics and posts the channel hears about, comma
@@ -66,6 +75,11 @@ class ChatWebhook(Base):
         if event not in self.events:
             return False
         return event == ChatEvent.DIGEST or not self.areas or area in self.areas
+
+    @property
+    def target(self) -> str:
+        """How outbox messages name this webhook (the address itself never enters the outbox)."""
+        return f"{TARGET_PREFIX}{self.id}"
 
     @property
     def label(self) -> str:

@@ -8,10 +8,11 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from hub.chat import queries, services
-from hub.chat.forms import WebhookForm
+from hub.chat.forms import AddressForm, WebhookForm
 from hub.db import get_session
 from hub.errors import PermissionDenied, ValidationError
 from hub.forms import ConfirmForm
+from hub.i18n import _
 from hub.web import show_error
 
 bp = Blueprint("chat", __name__, url_prefix="/admin/chat")
@@ -19,7 +20,7 @@ bp = Blueprint("chat", __name__, url_prefix="/admin/chat")
 
 def _require_manager() -> None:
     if not services.can_manage(current_user):
-        raise PermissionDenied("Only comms and admins manage chat channels.")
+        raise PermissionDenied(_("Only comms and admins manage chat channels."))
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -36,9 +37,12 @@ def channels() -> str | Response:
         except ValidationError as exc:
             show_error(form, exc)
         else:
-            flash(f"{webhook.kind.label} channel {webhook.name} added. Send a test message to check it.", "success")
+            flash(_("%(kind)s channel %(name)s added. Send a test message to check it.", kind=webhook.kind.label,
+                    name=webhook.name), "success")
             return redirect(url_for("chat.channels"))
-    return render_template("chat/channels.html", form=form, webhooks=queries.webhooks(db), confirm=ConfirmForm())
+    webhooks = queries.webhooks(db)
+    return render_template("chat/channels.html", form=form, webhooks=webhooks, confirm=ConfirmForm(),
+                           unreadable={w.id for w in webhooks if not services.readable(w)})
 
 
 def _site() -> services.Site:
@@ -51,7 +55,7 @@ def test(webhook_id: int) -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     webhook = services.send_test(get_session(), current_user, webhook_id, _site())
-    flash(f"Test message queued for {webhook.name}; the outbox shows whether it arrived.", "success")
+    flash(_("Test message queued for %(name)s; the outbox shows whether it arrived.", name=webhook.name), "success")
     return redirect(url_for("chat.channels"))
 
 
@@ -61,5 +65,23 @@ def remove(webhook_id: int) -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     webhook = services.remove_webhook(get_session(), current_user, webhook_id)
-    flash(f"{webhook.name} removed: hub no longer posts there.", "success")
+    flash(_("%(name)s removed: hub no longer posts there.", name=webhook.name), "success")
+    return redirect(url_for("chat.channels"))
+
+
+@bp.post("/<int:webhook_id>/address")
+@login_required
+def address(webhook_id: int) -> Response:
+    """The channel's webhook address typed in again."""
+    form = AddressForm()
+    if not form.validate_on_submit():
+        flash(_("Paste the channel's incoming webhook address."), "error")
+        return redirect(url_for("chat.channels"))
+    try:
+        webhook = services.replace_address(get_session(), current_user, webhook_id, form.url.data or "",
+                                           allowed_hosts=current_app.config["CHAT_WEBHOOK_HOSTS"])
+    except ValidationError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(_("The webhook address of %(name)s is saved again.", name=webhook.name), "success")
     return redirect(url_for("chat.channels"))

@@ -1,6 +1,7 @@
 """Server-rendered SVG charts: clicks over time, clicks by platform, per-post sparklines.
 
-Plain functions of numbers and labels (no Flask, no database) that return ``Markup``. Every
+Plain functions of numbers and labels (no database) that return ``Markup``, their words and
+dates in the person's language (hub.i18n; English outside a request). Every
 piece of text is escaped here; colours come from CSS classes (the CSP allows no inline styles),
 and each chart names itself for screen readers (``role="img"`` with a title and description;
 the dashboard also shows the same numbers as a table).
@@ -13,7 +14,11 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
+from babel.dates import format_skeleton
+from flask_babel import get_locale
 from markupsafe import Markup, escape
+
+from hub.i18n import _, _n
 
 
 def nice_ceiling(value: float) -> int:
@@ -28,13 +33,32 @@ def nice_ceiling(value: float) -> int:
 
 
 def short_date(day: date) -> str:
-    """``3 May`` (day and month, the year is in the range shown above the chart)."""
-    return f"{day.day} {day:%b}"
+    """``3 May`` (day and month, the year is in the range shown above the chart); ``3 maj``,
+    ``3. Mai`` in Swedish and German."""
+    locale = get_locale()
+    if locale is None or locale.language == "en":
+        return f"{day.day} {day:%b}"
+    return format_skeleton("dMMM", day, locale=locale)
 
 
-def plural(n: int, one: str, many: str) -> str:
-    """``1 click``, ``2 clicks``."""
-    return f"{n:,} {one if n == 1 else many}"
+def long_date(day: date) -> str:
+    """``3 May 2026``; ``3 maj 2026``, ``3. Mai 2026`` in Swedish and German."""
+    locale = get_locale()
+    if locale is None or locale.language == "en":
+        return f"{short_date(day)} {day.year}"
+    return format_skeleton("yMMMd", day, locale=locale)
+
+
+def _human_clicks(n: int) -> str:
+    return _n("%(count)s human click", "%(count)s human clicks", n, count=format(n, ","))
+
+
+def _link_previews(n: int) -> str:
+    return _n("%(count)s link preview", "%(count)s link previews", n, count=format(n, ","))
+
+
+def _previews(n: int) -> str:
+    return _n("%(count)s preview", "%(count)s previews", n, count=format(n, ","))
 
 
 def _id(value: str) -> str:
@@ -61,10 +85,10 @@ def timeline(days: Sequence[date], human: Sequence[int], previews: Sequence[int]
     def y(v: float) -> float:
         return upper + plot_h - (v / top) * plot_h
 
-    span = f"{short_date(days[0])} {days[0].year} to {short_date(days[-1])} {days[-1].year}" if n else "no days"
-    title = f"Clicks over time, {span}"
-    desc = (f"{plural(total_h, 'human click', 'human clicks')} and {plural(total_p, 'link preview', 'link previews')} "
-            f"by bots, per day. Peak: {max(human, default=0):,} human clicks on one day.")
+    title = (_("Clicks over time, %(start)s to %(end)s", start=long_date(days[0]), end=long_date(days[-1])) if n
+             else _("Clicks over time, no days"))
+    desc = _("%(clicks)s and %(previews)s by bots, per day. Peak: %(peak)s human clicks on one day.",
+             clicks=_human_clicks(total_h), previews=_link_previews(total_p), peak=format(max(human, default=0), ","))
     parts = [
         f'<svg class="chart chart-timeline" id="{cid}" viewBox="0 0 {width} {height}" role="img" '
         f'aria-labelledby="{cid}-title {cid}-desc" preserveAspectRatio="xMidYMid meet">',
@@ -81,10 +105,7 @@ def timeline(days: Sequence[date], human: Sequence[int], previews: Sequence[int]
     for i, day in enumerate(days):
         h, p = int(human[i]), int(previews[i])
         x = left + i * slot + (slot - bar_w) / 2
-        tip = (
-            f"{short_date(day)} {day.year}: {plural(h, 'human click', 'human clicks')}, "
-            f"{plural(p, 'link preview', 'link previews')}"
-        )
+        tip = f"{long_date(day)}: {_human_clicks(h)}, {_link_previews(p)}"
         parts.append(
             f'<g class="chart-day" data-day="{day.isoformat()}" data-clicks="{h}" data-previews="{p}">'
             f"<title>{escape(tip)}</title>"
@@ -112,17 +133,20 @@ def timeline(days: Sequence[date], human: Sequence[int], previews: Sequence[int]
             f'<text class="chart-tick" x="{_fmt(left + i * slot + slot / 2)}" y="{height - 8}" '
             f'text-anchor="{anchor}">{escape(short_date(days[i]))}</text>'
         )
+    legend_human = _("Human clicks: %(num)s", num=format(total_h, ","))
+    legend_previews = _("Link previews (bots): %(num)s", num=format(total_p, ","))
     parts.append(
         f'<g class="chart-legend" transform="translate({left},14)">'
         f'<rect class="chart-human" x="0" y="-9" width="12" height="12"/>'
-        f'<text x="18" y="1" class="chart-legend-human">Human clicks: {total_h:,}</text>'
+        f'<text x="18" y="1" class="chart-legend-human">{escape(legend_human)}</text>'
         f'<line class="chart-preview" x1="190" x2="206" y1="-3" y2="-3"/>'
-        f'<text x="212" y="1" class="chart-legend-preview">Link previews (bots): {total_p:,}</text></g>'
+        f'<text x="212" y="1" class="chart-legend-preview">{escape(legend_previews)}</text></g>'
     )
     if not total_h and not total_p:
+        empty = _("No clicks in this range")
         parts.append(
             f'<text class="chart-empty" x="{left + plot_w / 2:.0f}" y="{upper + plot_h / 2:.0f}" text-anchor="middle">'
-            f"No clicks in this range</text>"
+            f"{escape(empty)}</text>"
         )
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -134,10 +158,12 @@ def bars(
     previews: Sequence[int],
     *,
     chart_id: str = "platforms",
-    title: str = "Clicks by platform",
+    title: str | None = None,
     width: int = 720,
 ) -> Markup:
-    """Horizontal bars of human clicks per label, with the previews written after each bar."""
+    """Horizontal bars of human clicks per label, with the previews written after each bar (``title``:
+    "Clicks by platform" unless given)."""
+    title = title or _("Clicks by platform")
     rows = list(zip(labels, human, previews, strict=True))
     cid = _id(chart_id)
     label_w, value_w, row_h, pad = 120, 190, 28, 8
@@ -145,14 +171,15 @@ def bars(
     top = nice_ceiling(max([h for _l, h, _p in rows] or [1]))
     plot_w = width - label_w - value_w
     summary = "; ".join(
-        f"{label}: {plural(h, 'human click', 'human clicks')}, {plural(p, 'preview', 'previews')}"
+        f"{label}: {_human_clicks(h)}, {_previews(p)}"
         for label, h, p in rows
     )
+    no_clicks = _("No clicks in this range.")
     parts = [
         f'<svg class="chart chart-bars" id="{cid}" viewBox="0 0 {width} {height}" role="img" '
         f'aria-labelledby="{cid}-title {cid}-desc" preserveAspectRatio="xMidYMid meet">',
         f'<title id="{cid}-title">{escape(title)}</title>',
-        f'<desc id="{cid}-desc">{escape(summary or "No clicks in this range.")}</desc>',
+        f'<desc id="{cid}-desc">{escape(summary or no_clicks)}</desc>',
     ]
     for i, (label, h, p) in enumerate(rows):
         ty = pad + i * row_h
@@ -171,12 +198,12 @@ def bars(
                 f'<rect class="chart-human" x="{label_w}" y="{ty + 5}" width="{_fmt(max(w, 1))}" '
                 f'height="{row_h - 10}"/>'
             )
-        value = f"{h:,}" + (f" · {plural(int(p), 'preview', 'previews')}" if p else "")
+        value = f"{h:,}" + (f" · {_previews(int(p))}" if p else "")
         parts.append(f'<text class="chart-value" x="{label_w + plot_w + 8}" y="{ty + 18}">{escape(value)}</text></g>')
     if not rows:
+        empty = _("No clicks in this range")
         parts.append(
-            f'<text class="chart-empty" x="{width / 2:.0f}" y="{pad + 18}" text-anchor="middle">'
-            "No clicks in this range</text>"
+            f'<text class="chart-empty" x="{width / 2:.0f}" y="{pad + 18}" text-anchor="middle">{escape(empty)}</text>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -186,10 +213,9 @@ def sparkline(values: Sequence[int], *, width: int = 120, height: int = 28) -> M
     """A small line of clicks per day, labelled with its total and its best day. Coordinates are
     integers in tenths of a pixel (the viewBox is ten times the drawn size)."""
     total = sum(values)
-    label = (
-        f"{plural(total, 'human click', 'human clicks')} over {plural(len(values), 'day', 'days')}; "
-        f"best day {max(values, default=0):,}"
-    )
+    label = _("%(clicks)s over %(days)s; best day %(best)s", clicks=_human_clicks(total),
+              days=_n("%(count)s day", "%(count)s days", len(values), count=format(len(values), ",")),
+              best=format(max(values, default=0), ","))
     top = max([*values, 1])
     n = len(values)
     w, h = width * 10, height * 10

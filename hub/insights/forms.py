@@ -10,7 +10,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from hub.forms import FlaskForm
-from hub.insights.models import FeedbackStatus
+from hub.i18n import _l
+from hub.insights.models import STATUS_LABELS
 from hub.insights.services import EMAIL_MAX, MESSAGE_MAX, NAME_MAX, NOTE_MAX, RESPONSE_MAX
 from hub.lib import formtoken
 
@@ -30,30 +31,31 @@ class FeedbackForm(FlaskForm):
         csrf = False
 
     message = TextAreaField(
-        "Your message", validators=[DataRequired("Write a few words for the author."), Length(max=MESSAGE_MAX)]
+        _l("Your message"), validators=[DataRequired(_l("Write a few words for the author.")), Length(max=MESSAGE_MAX)]
     )
-    name = StringField("Name (optional)", validators=[Optional(), Length(max=NAME_MAX)])
+    name = StringField(_l("Name (optional)"), validators=[Optional(), Length(max=NAME_MAX)])
     email = EmailField(
-        "E-mail (optional, only the author and the comms team see it)", validators=[Optional(), Length(max=EMAIL_MAX)]
+        _l("E-mail (optional, only the author and the comms team see it)"),
+        validators=[Optional(), Length(max=EMAIL_MAX)],
     )
-    website = StringField("Leave this field empty", validators=[Optional(), Length(max=500)])
+    website = StringField(_l("Leave this field empty"), validators=[Optional(), Length(max=500)])
 
 
-STATUS_CHOICES = [SelectChoice(s.value, s.label) for s in FeedbackStatus]
+STATUS_CHOICES = [SelectChoice(value, label) for value, label in STATUS_LABELS.items()]
 
 
 class FeedbackUpdateForm(FlaskForm):
-    status = SelectField("Status", choices=STATUS_CHOICES)
+    status = SelectField(_l("Status"), choices=STATUS_CHOICES)
     internal_note = TextAreaField(
-        "Internal note (the author and comms only)", validators=[Optional(), Length(max=NOTE_MAX)]
+        _l("Internal note (the author and comms only)"), validators=[Optional(), Length(max=NOTE_MAX)]
     )
     public_response = TextAreaField(
-        "Public response",
+        _l("Public response"),
         validators=[Optional(), Length(max=RESPONSE_MAX)],
-        description="Shown under the post as “You said, we did”, with today's date and the reader's message "
-        "(never their name or e-mail). Leave empty to answer privately.",
+        description=_l("Shown under the post as “You said, we did”, with today's date and the reader's message "
+                       "(never their name or e-mail). Leave empty to answer privately."),
     )
 
 
 class LeaderboardForm(FlaskForm):
-    enabled = BooleanField("Show a leaderboard of clicks per share to everyone")
+    enabled = BooleanField(_l("Show a leaderboard of clicks per share to everyone"))

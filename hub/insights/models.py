@@ -14,8 +14,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.auth.models import User
 from hub.db import Base, str_enum, utcnow
+from hub.i18n import _l
 from hub.posts.models import Post
 from hub.sharing.models import Click, ShareEvent
+
+# What each status is called where people read it (the value is what is stored and compared).
+STATUS_LABELS = {"new": _l("New"), "acknowledged": _l("Acknowledged"), "acting": _l("Acting on it"), "done": _l("Done"),
+                 "declined": _l("Declined")}
 
 
 class FeedbackStatus(enum.StrEnum):
@@ -27,8 +32,8 @@ class FeedbackStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"new": "New", "acknowledged": "Acknowledged", "acting": "Acting on it", "done": "Done",
-                "declined": "Declined"}[self.value]
+        """The status's name in the person's language."""
+        return str(STATUS_LABELS[self.value])
 
     @property
     def is_acted_on(self) -> bool:

@@ -38,6 +38,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload
 from hub import platforms
 from hub.auth.models import User, UserStatus
 from hub.errors import NotFound, PermissionDenied, ValidationError
+from hub.i18n import _, _l
 from hub.insights.models import ClickRollup, Feedback, FeedbackStatus, RollupScope
 from hub.insights.rollups import day_of
 from hub.lib.text import slugify
@@ -57,7 +58,7 @@ MIN_SHARES_TO_RANK = 3
 LEADERBOARD_SIZE = 10
 LEADERBOARD_KEY = "leaderboard_enabled"
 TOP_POSTS = 10
-ANONYMOUS = "Anonymous colleague"
+ANONYMOUS = _l("Anonymous colleague")  # a name shown in place of people who opted out
 # Sameness compares at most this many texts per post and platform (the newest): pairs grow
 # with the square, and a few hundred already tell whether people copy each other.
 SAMENESS_GROUP_MAX = 200
@@ -103,15 +104,16 @@ def parse_range(start: str | None, end: str | None, today: date) -> DateRange:
     def parse(value: str, name: str) -> date:
         day = parse_day(value)  # within hub's calendar, so the day after the range always exists
         if day is None:
-            raise ValidationError(name, f"“{value[:20]}” is not a date from {FIRST_DAY} to {LAST_DAY}: use YYYY-MM-DD.")
+            raise ValidationError(name, _("“%(value)s” is not a date from %(first)s to %(last)s: use YYYY-MM-DD.",
+                                          value=value[:20], first=FIRST_DAY, last=LAST_DAY))
         return day
 
     end_day = parse(end, "end") if end and end.strip() else today
     start_day = parse(start, "start") if start and start.strip() else end_day - timedelta(days=DEFAULT_DAYS - 1)
     if start_day > end_day:
-        raise ValidationError("start", "The start date must be on or before the end date.")
+        raise ValidationError("start", _("The start date must be on or before the end date."))
     if (end_day - start_day).days + 1 > MAX_DAYS:
-        raise ValidationError("start", f"Choose at most {MAX_DAYS} days.")
+        raise ValidationError("start", _("Choose at most %(num)s days.", num=MAX_DAYS))
     return DateRange(start_day, end_day)
 
 
@@ -325,7 +327,7 @@ def dashboard(session: Session, viewer: User, rng: DateRange, *, mine: bool, spa
     ("my shares") over ``rng``. Sparklines are computed for the ``sparklines`` posts with the
     most clicks."""
     if not mine and not can_see_company(viewer):
-        raise PermissionDenied("Only comms and admins see the company's numbers.")
+        raise PermissionDenied(_("Only comms and admins see the company's numbers."))
     user_id = viewer.id if mine else None
     shares = _shares(session, rng, user_id)
 
@@ -546,7 +548,7 @@ def _post_info(session: Session, posts: Iterable[int]) -> dict[int, tuple[str, s
             .where(Post.id.in_(chunk))
         )
         for pid, title, author, topic_id in rows:
-            info[pid] = (title or "Untitled", slugify(title or "", 80), author, topic_id)
+            info[pid] = (title or _("Untitled"), slugify(title or "", 80), author, topic_id)
     return info
 
 
@@ -614,7 +616,8 @@ def _topics(session: Session, posts: Sequence[PostRow]) -> list[TopicRow]:
             previews=sum(r.counts.previews for r in members),
             shares=sum(r.counts.shares for r in members),
         )
-        rows.append(TopicRow(tid, titles.get(tid, "No topic") if tid is not None else "No topic", len(members), counts))
+        no_topic = _("No topic")
+        rows.append(TopicRow(tid, titles.get(tid, no_topic) if tid is not None else no_topic, len(members), counts))
     return sorted(rows, key=lambda r: (-r.counts.clicks, -r.counts.shares, r.topic_id is None, r.title))
 
 
@@ -656,7 +659,7 @@ def _leaderboard(session: Session, by_user: dict[int, Counts], viewer: User) -> 
     for rank, (uid, c) in enumerate(ordered, start=1):
         name, hidden = names.get(uid, ("(unknown)", False))
         is_viewer = uid == viewer.id
-        shown = name if (is_viewer or not hidden) else ANONYMOUS
+        shown = name if (is_viewer or not hidden) else str(ANONYMOUS)
         row = LeaderRow(
             rank, uid if not hidden or is_viewer else 0, shown, c.clicks, c.shares, c.clicks / c.shares, is_viewer
         )
@@ -742,7 +745,7 @@ def get_feedback(session: Session, viewer: User, feedback_id: int) -> Feedback:
     """One piece of feedback the viewer may handle; NotFound otherwise (its existence is not revealed)."""
     feedback = session.get(Feedback, feedback_id)
     if feedback is None or not can_handle(viewer, feedback):
-        raise NotFound("No such feedback.")
+        raise NotFound(_("No such feedback."))
     return feedback
 
 

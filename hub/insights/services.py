@@ -12,6 +12,7 @@ from hub import throttle
 from hub.auth.models import User
 from hub.db import utcnow
 from hub.errors import NotFound, PermissionDenied, TooManyRequests, ValidationError
+from hub.i18n import _, _l
 from hub.insights.models import Feedback, FeedbackStatus
 from hub.insights.queries import LEADERBOARD_KEY, can_handle
 from hub.posts.models import Post
@@ -23,8 +24,8 @@ MESSAGE_MIN = 3
 MESSAGE_MAX = 5_000
 NOTE_MAX = 5_000
 RESPONSE_MAX = 5_000
-TOO_MUCH_FEEDBACK = ("You have sent a lot of feedback in a short time. Wait a few minutes and send it again: "
-                     "your message is still here.")
+TOO_MUCH_FEEDBACK = _l("You have sent a lot of feedback in a short time. Wait a few minutes and send it again: "
+                        "your message is still here.")
 
 _signals = Namespace()
 feedback_received = _signals.signal("hub.feedback-received")
@@ -52,7 +53,7 @@ class RateLimit:
 def _clean_line(value: str, field: str, limit: int) -> str:
     value = " ".join((value or "").split())
     if len(value) > limit:
-        raise ValidationError(field, f"Keep it under {limit} characters.")
+        raise ValidationError(field, _("Keep it under %(num)s characters.", num=limit))
     return value
 
 
@@ -60,17 +61,17 @@ def submit_feedback(session: Session, post: Post, data: FeedbackInput, rate: Rat
     """Store a reader's feedback on a published post and tell its author. Raises
     ValidationError (message, name, e-mail, honeypot) or TooManyRequests; nothing is stored then."""
     if not post.is_public:
-        raise NotFound("Feedback goes to published posts only.")
+        raise NotFound(_("Feedback goes to published posts only."))
     if throttle.peek(rate.key, rate.window) >= rate.limit:  # a quick no; the atomic check is below
-        raise TooManyRequests(TOO_MUCH_FEEDBACK)
+        raise TooManyRequests(str(TOO_MUCH_FEEDBACK))
     if (data.website or "").strip():
         throttle.hit(rate.key, rate.limit, rate.window)  # robots fill every field; count them
-        raise ValidationError("website", "Leave this field empty (it is there to catch robots) and send again.")
+        raise ValidationError("website", _("Leave this field empty (it is there to catch robots) and send again."))
     message = (data.message or "").replace("\r\n", "\n").strip()
     if len(message) < MESSAGE_MIN:
-        raise ValidationError("message", "Write a few words for the author.")
+        raise ValidationError("message", _("Write a few words for the author."))
     if len(message) > MESSAGE_MAX:
-        raise ValidationError("message", f"Keep it under {MESSAGE_MAX} characters.")
+        raise ValidationError("message", _("Keep it under %(num)s characters.", num=MESSAGE_MAX))
     name = _clean_line(data.name, "name", NAME_MAX)
     email = _clean_line(data.email, "email", EMAIL_MAX)
     if email:
@@ -78,10 +79,10 @@ def submit_feedback(session: Session, post: Post, data: FeedbackInput, rate: Rat
             email = validate_email(email, check_deliverability=False).normalized
         except EmailNotValidError:
             raise ValidationError(
-                "email", "That e-mail address does not look right. Correct it, or leave it empty."
+                "email", _("That e-mail address does not look right. Correct it, or leave it empty.")
             ) from None
     if not throttle.hit(rate.key, rate.limit, rate.window).allowed:  # counted and decided in one atomic step
-        raise TooManyRequests(TOO_MUCH_FEEDBACK)
+        raise TooManyRequests(str(TOO_MUCH_FEEDBACK))
     feedback = Feedback(post_id=post.id, name=name, email=email, message=message)
     session.add(feedback)
     session.flush()
@@ -103,13 +104,13 @@ def update_feedback(session: Session, actor: User, feedback: Feedback, data: Fee
     (or the first public response) is the first response; a public response is dated when its
     text changes, and shown under the post."""
     if not can_handle(actor, feedback):
-        raise PermissionDenied("Only the post's author and comms can handle its feedback.")
+        raise PermissionDenied(_("Only the post's author and comms can handle its feedback."))
     note = (data.internal_note or "").replace("\r\n", "\n").strip()
     response = (data.public_response or "").replace("\r\n", "\n").strip()
     if len(note) > NOTE_MAX:
-        raise ValidationError("internal_note", f"Keep the note under {NOTE_MAX} characters.")
+        raise ValidationError("internal_note", _("Keep the note under %(num)s characters.", num=NOTE_MAX))
     if len(response) > RESPONSE_MAX:
-        raise ValidationError("public_response", f"Keep the response under {RESPONSE_MAX} characters.")
+        raise ValidationError("public_response", _("Keep the response under %(num)s characters.", num=RESPONSE_MAX))
     status = FeedbackStatus(data.status)
     if status == FeedbackStatus.NEW and response:
         status = FeedbackStatus.ACKNOWLEDGED  # answering publicly is acknowledging
@@ -133,5 +134,5 @@ def update_feedback(session: Session, actor: User, feedback: Feedback, data: Fee
 def set_leaderboard(session: Session, actor: User, enabled: bool) -> None:
     """Admins switch the leaderboard on or off (it is off until they do)."""
     if not actor.is_admin:
-        raise PermissionDenied("Only admins can switch the leaderboard on or off.")
+        raise PermissionDenied(_("Only admins can switch the leaderboard on or off."))
     set_setting(session, actor, LEADERBOARD_KEY, "1" if enabled else "")

@@ -15,6 +15,7 @@ from hub.channels.queries import health_summary
 from hub.channels.services import can_manage as can_manage_channels
 from hub.db import get_engine, get_session, utcnow
 from hub.errors import TooManyRequests, ValidationError
+from hub.i18n import _, _n
 from hub.inputs import arg_page
 from hub.insights import charts, queries, rollups, services, tables
 from hub.insights.forms import FeedbackForm, FeedbackUpdateForm, LeaderboardForm, feedback_token
@@ -24,6 +25,7 @@ from hub.lib.csvexport import to_csv
 from hub.posts.models import Post
 from hub.posts.queries import get_post
 from hub.strategy.queries import kpi_progress
+from hub.templating import number
 from hub.web import client_address, csv_download, show_error
 
 bp = Blueprint("insights", __name__, cli_group="insights")
@@ -39,14 +41,14 @@ def init_app(app: Flask) -> None:
 
 @bp.app_template_filter("kpi")
 def kpi(value: int) -> str:
-    """A count with thousands separators: ``12,345``."""
-    return f"{value:,}"
+    """A count with the language's thousands separators: ``12,345``, ``12 345``, ``12.345``."""
+    return number(value)
 
 
 @bp.app_template_filter("cps")
 def clicks_per_share(value: float | None) -> str:
     """Clicks per share with two decimals, or a dash when there were no shares."""
-    return "–" if value is None else f"{value:.2f}"
+    return number(value, digits=2)
 
 
 @bp.app_template_filter("duration")
@@ -56,10 +58,10 @@ def duration(value: timedelta | None) -> str:
         return "–"
     minutes = value.total_seconds() / 60
     if minutes < 90:
-        return f"{max(minutes, 0):.0f} min"
+        return _("%(num)s min", num=format(max(minutes, 0), ".0f"))
     if minutes < 48 * 60:
-        return f"{minutes / 60:.1f} h"
-    return f"{minutes / 1440:.1f} days"
+        return _("%(num)s h", num=format(minutes / 60, ".1f"))
+    return _("%(num)s days", num=format(minutes / 1440, ".1f"))
 
 
 # --- dashboards ------------------------------------------------------------------------------------
@@ -102,7 +104,7 @@ def _render_dashboard(mine: bool):
         LeaderboardForm(enabled=d.leaderboard is not None) if current_user.is_admin and not mine else None
     )
     today = utcnow().date()
-    presets = [(f"Last {n} days", queries.default_range(today, n)) for n in (7, 30, 90)]
+    presets = [(_n("Last %(num)d day", "Last %(num)d days", n), queries.default_range(today, n)) for n in (7, 30, 90)]
     return render_template(
         "insights/dashboard.html",
         d=d,
@@ -126,7 +128,7 @@ def export(name: str, mine: bool):
     """One table of the dashboard as a CSV download, in full."""
     d = _dashboard(mine)
     if name not in tables.available(d):
-        abort(404, "No such table on this dashboard.")
+        abort(404, _("No such table on this dashboard."))
     header, rows = tables.TABLES[name](d)
     filename = f"hub-{'my-shares' if mine else 'insights'}-{name}-{d.range.start}-to-{d.range.end}.csv"
     return csv_download(to_csv(header, rows), filename)
@@ -139,7 +141,7 @@ def leaderboard():
     form = LeaderboardForm()
     if form.validate_on_submit():
         services.set_leaderboard(get_session(), current_user, bool(form.enabled.data))
-        flash("The leaderboard is on." if form.enabled.data else "The leaderboard is off.", "success")
+        flash(_("The leaderboard is on.") if form.enabled.data else _("The leaderboard is off."), "success")
     return redirect(url_for("insights.dashboard", start=request.args.get("start"), end=request.args.get("end")))
 
 
@@ -176,8 +178,9 @@ def handle(feedback_id: int):
             show_error(form, exc)
         else:
             flash(
-                "Feedback updated."
-                + (" The response is public under the post." if feedback.has_public_response else ""),
+                _("Feedback updated. The response is public under the post.")
+                if feedback.has_public_response
+                else _("Feedback updated."),
                 "success",
             )
             return redirect(url_for("insights.handle", feedback_id=feedback.id))
@@ -209,7 +212,7 @@ def _check_feedback_token(post_id: int) -> None:
         return
     token = request.form.get("csrf_token")
     if not formtoken.check(current_app.config["SECRET_KEY"], f"feedback:{post_id}", token, time.time()):
-        abort(400, "The CSRF token is missing or has expired: reload the page and send your message again.")
+        abort(400, _("The CSRF token is missing or has expired: reload the page and send your message again."))
 
 
 @bp.route("/p/<int:post_id>/feedback", methods=["GET", "POST"])
@@ -234,7 +237,7 @@ def feedback(post_id: int):
             flash(exc.message, "error")
             status = 429
         else:
-            flash("Thank you: your feedback went to the author.", "success")
+            flash(_("Thank you: your feedback went to the author."), "success")
             return redirect(url_for("public.post", post_id=post.id, slug=post.slug, _anchor="feedback"))
     elif request.method == "POST":
         status = 422

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageOps, ImageSequence
 
+from hub.i18n import _
+
 FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
 #: Animations are decoded and re-encoded frame by frame, which costs CPU time per frame: a small
 #: file of hundreds of frames must not cost seconds of a worker. Frames are counted (cheaply, from
@@ -33,12 +35,12 @@ def clean_image(raw: bytes, *, max_bytes: int, max_pixels: int, max_side: int) -
     comments. SVG and every other format are refused; so are files too large in bytes or pixels.
     Larger images are scaled down to ``max_side``; JPEG orientation is applied first."""
     if not raw:
-        raise ImageRejected("The file is empty.")
+        raise ImageRejected(_("The file is empty."))
     if len(raw) > max_bytes:
-        raise ImageRejected(f"Images can be at most {_size(max_bytes)}.")
+        raise ImageRejected(_("Images can be at most %(size)s.", size=_size(max_bytes)))
     head = raw[:512].lstrip().lower()
     if head.startswith((b"<svg", b"<?xml", b"<!doctype", b"<html")):
-        raise ImageRejected("SVG and HTML files are not accepted; upload PNG, JPEG, GIF or WebP.")
+        raise ImageRejected(_("SVG and HTML files are not accepted; upload PNG, JPEG, GIF or WebP."))
     try:
         with warnings.catch_warnings():
             # Pillow warns (and past twice its limit, raises) on huge pixel counts: a refusal here.
@@ -48,22 +50,27 @@ def clean_image(raw: bytes, *, max_bytes: int, max_pixels: int, max_side: int) -
                 width, height = probe.size
                 frames = getattr(probe, "n_frames", 1) if fmt in {"GIF", "WEBP"} else 1
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageRejected(f"The image is too large (more than {max_pixels:,} pixels).") from None
+        raise ImageRejected(
+            _("The image is too large (more than %(pixels)s pixels).", pixels=f"{max_pixels:,}")
+        ) from None
     except Exception:  # noqa: BLE001 - UnidentifiedImageError, or whatever a damaged file makes Pillow raise
-        raise ImageRejected("This is not an image hub can read; upload PNG, JPEG, GIF or WebP.") from None
+        raise ImageRejected(_("This is not an image hub can read; upload PNG, JPEG, GIF or WebP.")) from None
     if fmt not in FORMATS:
-        raise ImageRejected(f"{fmt} images are not accepted; upload PNG, JPEG, GIF or WebP.")
+        raise ImageRejected(_("%(format)s images are not accepted; upload PNG, JPEG, GIF or WebP.", format=fmt))
     if width * height > max_pixels or width < 1 or height < 1:
-        raise ImageRejected(f"The image is too large ({width}×{height} pixels).")
+        raise ImageRejected(_("The image is too large (%(width)s×%(height)s pixels).", width=width, height=height))
     if frames > MAX_FRAMES:
-        raise ImageRejected(f"Animations can have at most {MAX_FRAMES} frames (this one has {frames}).")
+        raise ImageRejected(
+            _("Animations can have at most %(most)s frames (this one has %(frames)s).", most=MAX_FRAMES, frames=frames)
+        )
     if frames * width * height > (max_pixels if frames == 1 else min(max_pixels, ANIMATION_MAX_PIXELS)):
         # Every frame is decoded: a small file of many large frames is a decompression bomb too.
-        raise ImageRejected(f"The animation is too large ({frames} frames of {width}×{height} pixels).")
+        raise ImageRejected(_("The animation is too large (%(frames)s frames of %(width)s×%(height)s pixels).",
+                                frames=frames, width=width, height=height))
     try:
         return _reencode(raw, fmt, max_side)
     except Exception:  # noqa: BLE001 - a damaged file makes Pillow raise almost anything (IndexError...)
-        raise ImageRejected("The image file is damaged and could not be read.") from None
+        raise ImageRejected(_("The image file is damaged and could not be read.")) from None
 
 
 def _size(n: int) -> str:

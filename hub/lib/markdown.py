@@ -17,6 +17,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
+from hub.i18n import _
 from hub.lib.sanitize import sanitize_html
 
 # Bounds on the work one paragraph can cause (issue 14: "[a" x 99,500 took ~29 s, because every
@@ -149,9 +150,9 @@ def markup_problem(text: str) -> str | None:
     used = markup_count(text)
     if used <= MARKUP_MAX:
         return None
-    return (f"This text has more formatting than hub renders ({used:,} marks and lines; "
-            f"at most {MARKUP_MAX:,}). "
-            "Split it into shorter posts, or put long code in a fenced code block (```).")
+    return _("This text has more formatting than hub renders (%(used)s marks and lines; at most %(most)s). "
+             "Split it into shorter posts, or put long code in a fenced code block (```).",
+             used=f"{used:,}", most=f"{MARKUP_MAX:,}")
 
 
 @lru_cache(maxsize=8)

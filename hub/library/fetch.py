@@ -14,8 +14,8 @@ only this server can reach (SSRF). Every request here:
 - gives up after ``timeout`` seconds in all, reads at most ``max_bytes`` (refusing larger),
   asks for no compression, and sends and keeps no cookies.
 
-Failures raise ``FetchError`` with a message that can be shown to the person as it is.
-Pure Python: no Flask, no database.
+Failures raise ``FetchError`` with a message that can be shown to the person as it is (in
+their language inside a request: ``hub.i18n``; in English elsewhere). No database.
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
+
+from hub.i18n import _
 
 DEFAULT_TIMEOUT = 5.0
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
@@ -60,30 +62,30 @@ def refusal(address: str, *, allow_loopback: bool = False) -> str | None:
     try:
         ip: IPAddress = ipaddress.ip_address(address.split("%", 1)[0])
     except ValueError:
-        return "not an IP address"
+        return str(_("not an IP address"))
     if isinstance(ip, ipaddress.IPv6Address):
         inner = ip.ipv4_mapped or (ip.sixtofour) or (ip.teredo[1] if ip.teredo else None)
         if inner is None and ip in NAT64:
             inner = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
         if inner is not None:
             why = refusal(str(inner), allow_loopback=allow_loopback)
-            return f"{why} (inside an IPv6 address)" if why else None
+            return str(_("%(why)s (inside an IPv6 address)", why=why)) if why else None
     if ip in METADATA_ADDRESSES:
-        return "a cloud metadata address"
+        return str(_("a cloud metadata address"))
     if ip.is_loopback:
-        return None if allow_loopback else "a loopback address (this server itself)"
+        return None if allow_loopback else str(_("a loopback address (this server itself)"))
     if ip.is_unspecified:
-        return "an unspecified address"
+        return str(_("an unspecified address"))
     if ip.is_link_local:
-        return "a link-local address"
+        return str(_("a link-local address"))
     if ip.is_multicast:
-        return "a multicast address"
+        return str(_("a multicast address"))
     if ip.is_private:
-        return "a private network address"
+        return str(_("a private network address"))
     if ip.is_reserved:
-        return "a reserved address"
+        return str(_("a reserved address"))
     if not ip.is_global:
-        return "not a public address"
+        return str(_("not a public address"))
     return None
 
 
@@ -92,7 +94,7 @@ def system_resolver(host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError, OSError) as exc:
-        raise FetchError(f"The address {host} could not be found.") from exc
+        raise FetchError(_("The address %(host)s could not be found.", host=host)) from exc
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
@@ -108,32 +110,32 @@ class Target:
 def check_url(url: str, *, allow_loopback: bool = False, resolver: Resolver = system_resolver) -> Target:
     """The checked, pinned target of ``url``; FetchError when it must not be fetched."""
     if not isinstance(url, str) or len(url) > 2000 or any(ch in url for ch in "\r\n\t\x00 "):
-        raise FetchError("This is not a web address hub can read.")
+        raise FetchError(_("This is not a web address hub can read."))
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
-        raise FetchError("This web address is not valid.") from exc
+        raise FetchError(_("This web address is not valid.")) from exc
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
-        raise FetchError("Only http:// and https:// addresses can be read.")
+        raise FetchError(_("Only http:// and https:// addresses can be read."))
     if parts.username is not None or parts.password is not None:
-        raise FetchError("Web addresses with a user name or password are not read.")
+        raise FetchError(_("Web addresses with a user name or password are not read."))
     host = (parts.hostname or "").rstrip(".")
     if not host:
-        raise FetchError("This web address has no host name.")
+        raise FetchError(_("This web address has no host name."))
     try:
         host = host.encode("idna").decode("ascii") if not _is_ip(host) else host
     except UnicodeError as exc:
-        raise FetchError("This host name is not valid.") from exc
+        raise FetchError(_("This host name is not valid.")) from exc
     port = port or (443 if scheme == "https" else 80)
     addresses = resolver(host, port)
     if not addresses:
-        raise FetchError(f"The address {host} could not be found.")
+        raise FetchError(_("The address %(host)s could not be found.", host=host))
     for address in addresses:
         why = refusal(address, allow_loopback=allow_loopback)
         if why:
-            raise FetchError(f"hub does not read pages at {host}: it points to {why}.")
+            raise FetchError(_("hub does not read pages at %(host)s: it points to %(why)s.", host=host, why=why))
     path = parts.path or "/"
     if parts.query:
         path = f"{path}?{parts.query}"
@@ -182,7 +184,7 @@ def fetch(
         target = check_url(url, allow_loopback=allow_loopback, resolver=resolver)
         left = deadline - time.monotonic()
         if left <= 0:
-            raise FetchError(f"The page took longer than {timeout:g} seconds to answer.")
+            raise FetchError(_("The page took longer than %(seconds)s seconds to answer.", seconds=f"{timeout:g}"))
         conn: http.client.HTTPConnection = (
             _PinnedHTTPS(target, left) if target.scheme == "https" else _PinnedHTTP(target, left)
         )
@@ -197,32 +199,36 @@ def fetch(
             if response.status in (301, 302, 303, 307, 308):
                 location = response.getheader("Location")
                 if not location:
-                    raise FetchError("The page redirects without saying where.")
+                    raise FetchError(_("The page redirects without saying where."))
                 url = urljoin(url, location.strip())
                 continue
             if response.status != 200:
-                raise FetchError(f"The page answered with an error ({response.status} {response.reason}).")
+                raise FetchError(
+                    _("The page answered with an error (%(status)s).", status=f"{response.status} {response.reason}")
+                )
             length = response.getheader("Content-Length")
             if length and length.strip().isdigit() and int(length) > max_bytes:
-                raise FetchError(f"The page is larger than {_size(max_bytes)}; hub does not read it.")
+                raise FetchError(_("The page is larger than %(size)s; hub does not read it.", size=_size(max_bytes)))
             body = _read_capped(response, max_bytes, deadline, timeout)
             content_type = (response.getheader("Content-Type") or "").lower()
-            media, _, params = content_type.partition(";")
+            media, _sep, params = content_type.partition(";")
             charset = None
             for param in params.split(";"):
-                key, _, value = param.strip().partition("=")
+                key, _sep, value = param.strip().partition("=")
                 if key == "charset" and value:
                     charset = value.strip().strip('"')
             return Fetched(url, response.status, media.strip(), charset, body)
         except TimeoutError as exc:
-            raise FetchError(f"The page took longer than {timeout:g} seconds to answer.") from exc
+            raise FetchError(
+                _("The page took longer than %(seconds)s seconds to answer.", seconds=f"{timeout:g}")
+            ) from exc
         except ssl.SSLError as exc:
-            raise FetchError("The page's secure connection could not be checked (TLS certificate).") from exc
+            raise FetchError(_("The page's secure connection could not be checked (TLS certificate).")) from exc
         except (OSError, http.client.HTTPException) as exc:
-            raise FetchError("The page could not be read (the connection failed).") from exc
+            raise FetchError(_("The page could not be read (the connection failed).")) from exc
         finally:
             conn.close()
-    raise FetchError(f"The page redirects more than {MAX_REDIRECTS} times.")
+    raise FetchError(_("The page redirects more than %(count)d times.", count=MAX_REDIRECTS))
 
 
 def _read_capped(response: http.client.HTTPResponse, max_bytes: int, deadline: float, timeout: float) -> bytes:
@@ -230,15 +236,15 @@ def _read_capped(response: http.client.HTTPResponse, max_bytes: int, deadline: f
     size = 0
     while True:
         if time.monotonic() > deadline:
-            raise FetchError(f"The page took longer than {timeout:g} seconds to answer.")
+            raise FetchError(_("The page took longer than %(seconds)s seconds to answer.", seconds=f"{timeout:g}"))
         chunk = response.read1(65536) if hasattr(response, "read1") else response.read(65536)
         if not chunk:
             return b"".join(chunks)
         size += len(chunk)
         if size > max_bytes:
-            raise FetchError(f"The page is larger than {_size(max_bytes)}; hub does not read it.")
+            raise FetchError(_("The page is larger than %(size)s; hub does not read it.", size=_size(max_bytes)))
         chunks.append(chunk)
 
 
 def _size(count: int) -> str:
-    return f"{count / 1024 / 1024:g} MB" if count >= 1024 * 1024 else f"{count:,} bytes"
+    return f"{count / 1024 / 1024:g} MB" if count >= 1024 * 1024 else str(_("%(count)s bytes", count=f"{count:,}"))

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.auth.models import User
 from hub.db import Base, str_enum, utcnow
+from hub.i18n import _l
 from hub.topics.models import Topic
 
 
@@ -25,8 +26,11 @@ class ItemState(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"suggested": "From a feed, waiting", "active": "In the library", "dismissed": "Not picked",
-                "removed": "Removed"}[self.value]
+        return str(STATE_LABELS[self.value])
+
+
+STATE_LABELS = {"suggested": _l("From a feed, waiting"), "active": _l("In the library"), "dismissed": _l("Not picked"),
+                "removed": _l("Removed")}
 
 
 class LibraryFeed(Base):

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from hub import platforms
 from hub.auth.models import User
 from hub.errors import NotFound
+from hub.i18n import _
 from hub.library.models import ItemState, LibraryFeed, LibraryItem
 from hub.rewrite import Proposal, propose
 from hub.sharing import services as sharing
@@ -24,14 +25,14 @@ LIBRARY_CAMPAIGN = "library"  # utm_campaign of an item without a topic (when it
 def get_item(session: Session, item_id: int) -> LibraryItem:
     item = session.get(LibraryItem, item_id)
     if item is None:
-        raise NotFound("This article is not in the library.")
+        raise NotFound(_("This article is not in the library."))
     return item
 
 
 def get_feed(session: Session, feed_id: int) -> LibraryFeed:
     feed = session.get(LibraryFeed, feed_id)
     if feed is None:
-        raise NotFound("This feed does not exist.")
+        raise NotFound(_("This feed does not exist."))
     return feed
 
 
@@ -64,7 +65,7 @@ def topic_choices(session: Session) -> list[tuple[int, str]]:
 def get_topic(session: Session, topic_id: int) -> Topic:
     topic = session.get(Topic, topic_id)
     if topic is None:
-        raise NotFound("This topic does not exist.")
+        raise NotFound(_("This topic does not exist."))
     return topic
 
 

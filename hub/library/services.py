@@ -18,6 +18,7 @@ from hub import throttle
 from hub.auth.models import User
 from hub.db import add_or_get, utcnow
 from hub.errors import NotFound, PermissionDenied, ValidationError
+from hub.i18n import _
 from hub.library import fetch, meta
 from hub.library.models import ItemState, LibraryFeed, LibraryItem
 from hub.sharing import services as sharing
@@ -52,22 +53,22 @@ def normalize_url(url: str | None, field: str = "url") -> str:
     ValidationError that says what is wrong with it."""
     url = (url or "").strip()
     if not url:
-        raise ValidationError(field, "Paste the address of the article (https://…).")
+        raise ValidationError(field, _("Paste the address of the article (https://…)."))
     if "://" not in url and "." in url.split("/")[0]:
         url = f"https://{url}"
     if len(url) > URL_MAX or any(ch.isspace() or ord(ch) < 32 for ch in url):
-        raise ValidationError(field, "This is not a web address hub can keep (too long, or with spaces).")
+        raise ValidationError(field, _("This is not a web address hub can keep (too long, or with spaces)."))
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError:
-        raise ValidationError(field, "This web address is not valid.") from None
+        raise ValidationError(field, _("This web address is not valid.")) from None
     if parts.scheme.lower() not in ("http", "https"):
-        raise ValidationError(field, "Only http:// and https:// addresses can go into the library.")
+        raise ValidationError(field, _("Only http:// and https:// addresses can go into the library."))
     if not parts.hostname:
-        raise ValidationError(field, "This web address has no host name.")
+        raise ValidationError(field, _("This web address has no host name."))
     if parts.username is not None or parts.password is not None:
-        raise ValidationError(field, "Leave the user name and password out of the address.")
+        raise ValidationError(field, _("Leave the user name and password out of the address."))
     netloc = parts.netloc.rsplit("@", 1)[-1]
     return urlunsplit((parts.scheme.lower(), netloc.lower(), parts.path or "/", parts.query, ""))
 
@@ -76,10 +77,25 @@ def url_key(url: str) -> str:
     return hashlib.sha256(url.encode("utf-8")).hexdigest()
 
 
+def _too_long(what: str, limit: int, length: int) -> str:
+    """"Keep the title under 300 characters (this has 312).", one whole sentence per ``what``."""
+    values = {"limit": f"{limit:,}", "length": f"{length:,}"}
+    if what == "title":
+        return str(_("Keep the title under %(limit)s characters (this has %(length)s).", **values))
+    if what == "description":
+        return str(_("Keep the description under %(limit)s characters (this has %(length)s).", **values))
+    if what == "language":
+        return str(_("Keep the language under %(limit)s characters (this has %(length)s).", **values))
+    if what == "site name":
+        return str(_("Keep the site name under %(limit)s characters (this has %(length)s).", **values))
+    return str(_("Keep the name under %(limit)s characters (this has %(length)s).", **values))
+
+
 def _clean(text: str | None, limit: int, field: str, what: str) -> str:
+    """``text`` on one line; ``what`` (title, description, language, site name, name) names it if too long."""
     text = " ".join((text or "").split())
     if len(text) > limit:
-        raise ValidationError(field, f"Keep the {what} under {limit:,} characters (this has {len(text):,}).")
+        raise ValidationError(field, _too_long(what, limit, len(text)))
     return text
 
 
@@ -110,16 +126,16 @@ def preview(url: str, settings: FetchSettings, *, actor: User | None = None) -> 
     ValidationError("url", why): the person can still type a title."""
     url = normalize_url(url)
     if actor is not None and not throttle.hit(f"library-preview:{actor.id}", settings.previews_per_hour, 3600).allowed:
-        raise ValidationError("url", "You fetched many previews in the last hour. Add the link with a title you "
-                              "type, or fetch its preview a little later.")
+        raise ValidationError("url", _("You fetched many previews in the last hour. Add the link with a title you "
+                                       "type, or fetch its preview a little later."))
     try:
         page = fetch.fetch(url, timeout=settings.timeout, max_bytes=settings.max_bytes,
                            allow_loopback=settings.allow_loopback)
     except fetch.FetchError as exc:
-        raise ValidationError("url", f"{exc} You can still add it with a title you type.") from None
+        raise ValidationError("url", _("%(why)s You can still add it with a title you type.", why=str(exc))) from None
     if page.content_type and "html" not in page.content_type:
-        raise ValidationError("url", "This address is not a web page (it is "
-                              f"{page.content_type}). You can still add it with a title you type.")
+        raise ValidationError("url", _("This address is not a web page (it is %(type)s). You can still add it with "
+                                       "a title you type.", type=page.content_type))
     found = meta.parse_meta(meta.decode(page.body, page.charset), page.url)
     return Preview(url, found.title, found.description, found.image, found.language, found.site_name)
 
@@ -142,13 +158,13 @@ def _topic(session: Session, topic_id: int | None) -> int | None:
     if topic_id is None:
         return None
     if session.get(Topic, topic_id) is None:
-        raise ValidationError("topic_id", "This topic does not exist any more.")
+        raise ValidationError("topic_id", _("This topic does not exist any more."))
     return topic_id
 
 
 def _require_person(actor: User) -> None:
     if not actor.is_active:
-        raise PermissionDenied("Deactivated accounts cannot add to the library.")
+        raise PermissionDenied(_("Deactivated accounts cannot add to the library."))
 
 
 def find_by_url(session: Session, url: str) -> LibraryItem | None:
@@ -162,10 +178,10 @@ def add_item(session: Session, actor: User, data: ItemInput) -> LibraryItem:
     url = normalize_url(data.url)
     title = _clean(data.title, TITLE_MAX, "title", "title")
     if not title:
-        raise ValidationError("title", "Give the article a title (fetch the preview, or type it).")
+        raise ValidationError("title", _("Give the article a title (fetch the preview, or type it)."))
     comment = (data.comment or "").replace("\r\n", "\n").strip()
     if len(comment) > COMMENT_MAX:
-        raise ValidationError("comment", f"Keep your comment under {COMMENT_MAX:,} characters.")
+        raise ValidationError("comment", _("Keep your comment under %(max)s characters.", max=f"{COMMENT_MAX:,}"))
     values = dict(
         title=title, comment=comment, description=_clean(data.description, DESCRIPTION_MAX * 2, "description",
                                                          "description")[:DESCRIPTION_MAX],
@@ -176,7 +192,7 @@ def add_item(session: Session, actor: User, data: ItemInput) -> LibraryItem:
     existing = find_by_url(session, url)
     if existing is not None:
         if existing.state == ItemState.ACTIVE:
-            raise ValidationError("url", f"“{existing.title}” is already in the library.")
+            raise ValidationError("url", _("“%(title)s” is already in the library.", title=existing.title))
         for key, value in values.items():
             setattr(existing, key, value)
         existing.state = ItemState.ACTIVE
@@ -188,7 +204,7 @@ def add_item(session: Session, actor: User, data: ItemInput) -> LibraryItem:
     item = add_or_get(session, LibraryItem(url=url, url_key=url_key(url), added_by_id=actor.id,
                                            state=ItemState.ACTIVE, **values), lambda: find_by_url(session, url))
     if item.added_by_id != actor.id or item.title != title:  # someone added it a moment earlier
-        raise ValidationError("url", f"“{item.title}” is already in the library.")
+        raise ValidationError("url", _("“%(title)s” is already in the library.", title=item.title))
     session.flush()
     return item
 
@@ -201,13 +217,13 @@ def update_item(session: Session, actor: User, item: LibraryItem, *, title: str,
                 topic_id: int | None, use_utm: bool) -> LibraryItem:
     """The adder or comms correct an item's title, comment, topic and UTM choice."""
     if not can_edit(actor, item):
-        raise PermissionDenied("Only the person who added this article, or comms, can change it.")
+        raise PermissionDenied(_("Only the person who added this article, or comms, can change it."))
     title = _clean(title, TITLE_MAX, "title", "title")
     if not title:
-        raise ValidationError("title", "An article needs a title.")
+        raise ValidationError("title", _("An article needs a title."))
     comment = (comment or "").replace("\r\n", "\n").strip()
     if len(comment) > COMMENT_MAX:
-        raise ValidationError("comment", f"Keep your comment under {COMMENT_MAX:,} characters.")
+        raise ValidationError("comment", _("Keep your comment under %(max)s characters.", max=f"{COMMENT_MAX:,}"))
     item.title, item.comment, item.topic_id = title, comment, _topic(session, topic_id)
     item.use_utm = bool(use_utm)
     item.updated_at = utcnow()
@@ -218,7 +234,7 @@ def update_item(session: Session, actor: User, item: LibraryItem, *, title: str,
 def remove_item(session: Session, actor: User, item: LibraryItem) -> None:
     """Take an item out of the library: its links stop redirecting (404), its figures stay."""
     if not can_edit(actor, item):
-        raise PermissionDenied("Only the person who added this article, or comms, can remove it.")
+        raise PermissionDenied(_("Only the person who added this article, or comms, can remove it."))
     item.state = ItemState.REMOVED
     item.updated_at = utcnow()
     session.flush()
@@ -227,12 +243,12 @@ def remove_item(session: Session, actor: User, item: LibraryItem) -> None:
 def pick_item(session: Session, actor: User, item: LibraryItem, comment: str = "") -> LibraryItem:
     """Comms take a feed's item into the library, with their own comment if they like."""
     if not actor.is_comms:
-        raise PermissionDenied("Only comms pick articles from the feeds.")
+        raise PermissionDenied(_("Only comms pick articles from the feeds."))
     if item.state not in (ItemState.SUGGESTED, ItemState.DISMISSED):
-        raise ValidationError(None, "This article is not waiting to be picked.")
+        raise ValidationError(None, _("This article is not waiting to be picked."))
     comment = (comment or "").strip()
     if len(comment) > COMMENT_MAX:
-        raise ValidationError("comment", f"Keep your comment under {COMMENT_MAX:,} characters.")
+        raise ValidationError("comment", _("Keep your comment under %(max)s characters.", max=f"{COMMENT_MAX:,}"))
     item.state = ItemState.ACTIVE
     item.picked_by_id = actor.id
     item.added_by_id = item.added_by_id or actor.id
@@ -245,9 +261,9 @@ def pick_item(session: Session, actor: User, item: LibraryItem, comment: str = "
 
 def dismiss_item(session: Session, actor: User, item: LibraryItem) -> None:
     if not actor.is_comms:
-        raise PermissionDenied("Only comms decide on the feeds' articles.")
+        raise PermissionDenied(_("Only comms decide on the feeds' articles."))
     if item.state != ItemState.SUGGESTED:
-        raise ValidationError(None, "This article is not waiting to be picked.")
+        raise ValidationError(None, _("This article is not waiting to be picked."))
     item.state = ItemState.DISMISSED
     item.updated_at = utcnow()
     session.flush()
@@ -263,13 +279,13 @@ def find_feed(session: Session, url: str) -> LibraryFeed | None:
 def add_feed(session: Session, actor: User, url: str, title: str = "") -> LibraryFeed:
     """Comms subscribe to an RSS or Atom feed; ``hub library poll-feeds`` reads it (never a request)."""
     if not actor.is_comms:
-        raise PermissionDenied("Only comms subscribe to feeds.")
+        raise PermissionDenied(_("Only comms subscribe to feeds."))
     url = normalize_url(url)
     title = _clean(title, 300, "title", "name")
     existing = find_feed(session, url)
     if existing is not None:
         if existing.is_active:
-            raise ValidationError("url", f"The library already follows this feed ({existing.name}).")
+            raise ValidationError("url", _("The library already follows this feed (%(name)s).", name=existing.name))
         existing.is_active = True
         existing.title = title or existing.title
         session.flush()
@@ -283,7 +299,7 @@ def add_feed(session: Session, actor: User, url: str, title: str = "") -> Librar
 def remove_feed(session: Session, actor: User, feed: LibraryFeed) -> None:
     """Stop following a feed; what it brought stays (its waiting items are left for comms)."""
     if not actor.is_comms:
-        raise PermissionDenied("Only comms manage the feeds.")
+        raise PermissionDenied(_("Only comms manage the feeds."))
     feed.is_active = False
     session.flush()
 
@@ -293,7 +309,7 @@ def remove_feed(session: Session, actor: User, feed: LibraryFeed) -> None:
 
 def require_shareable(item: LibraryItem) -> None:
     if item.state != ItemState.ACTIVE:
-        raise NotFound("Only articles in the library can be shared.")
+        raise NotFound(_("Only articles in the library can be shared."))
 
 
 def links_for(session: Session, item: LibraryItem, user: User) -> dict[str, ShareLink]:

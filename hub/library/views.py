@@ -14,6 +14,7 @@ from hub import platforms
 from hub.db import get_session
 from hub.errors import PermissionDenied, ValidationError
 from hub.forms import ConfirmForm
+from hub.i18n import _
 from hub.inputs import arg_int, arg_page
 from hub.library import queries, services
 from hub.library.forms import EditItemForm, FeedForm, ItemForm, PickForm
@@ -29,7 +30,7 @@ bp = Blueprint("library", __name__, url_prefix="/library", cli_group="library")
 
 
 def _topics(form: ItemForm | EditItemForm) -> None:
-    form.topic_id.choices = [("", "No topic"), *((str(i), t) for i, t in queries.topic_choices(get_session()))]
+    form.topic_id.choices = [("", _("No topic")), *((str(i), t) for i, t in queries.topic_choices(get_session()))]
 
 
 @bp.get("")
@@ -68,26 +69,31 @@ def new():
         form.title.data = " ".join((request.args.get("title") or "").split())[: services.TITLE_MAX]
     elif form.validate_on_submit():
         if request.form.get("action") == "preview":
-            try:
-                found = services.preview(form.url.data or "", services.FetchSettings.from_config(current_app.config),
-                                         actor=current_user)
-            except ValidationError as exc:
-                preview_error = exc.message
-                form.fetched.data = ""
-            else:
-                form.url.data = found.url
-                form.title.data = found.title or form.title.data
-                form.description.data, form.image_url.data = found.description, found.image
-                form.language.data, form.site_name.data, form.fetched.data = found.language, found.site_name, "1"
+            preview_error = _fill_preview(form)
         else:
             try:
                 item = services.add_item(get_session(), current_user, _input(form))
             except ValidationError as exc:
                 show_error(form, exc)
             else:
-                flash("In the library. Share it in your own words below.", "success")
+                flash(_("In the library. Share it in your own words below."), "success")
                 return redirect(url_for("library.item", item_id=item.id))
     return render_template("library/new.html", form=form, preview_error=preview_error)
+
+
+def _fill_preview(form: ItemForm) -> str:
+    """Fill the card from the page at the form's URL; the reason it could not, or empty."""
+    try:
+        found = services.preview(form.url.data or "", services.FetchSettings.from_config(current_app.config),
+                                 actor=current_user)
+    except ValidationError as exc:
+        form.fetched.data = ""
+        return exc.message
+    form.url.data = found.url
+    form.title.data = found.title or form.title.data
+    form.description.data, form.image_url.data = found.description, found.image
+    form.language.data, form.site_name.data, form.fetched.data = found.language, found.site_name, "1"
+    return ""
 
 
 def _load(item_id: int) -> LibraryItem:
@@ -177,7 +183,7 @@ def edit(item_id: int):
         except ValidationError as exc:
             show_error(None, exc)
         else:
-            flash("Saved.", "success")
+            flash(_("Saved."), "success")
     return redirect(url_for("library.item", item_id=item.id))
 
 
@@ -188,19 +194,19 @@ def act(item_id: int, action: str):
     item = queries.get_item(db, item_id)
     form = PickForm()
     if not form.validate_on_submit():
-        flash("Please try again (the form had expired).", "error")
+        flash(_("Please try again (the form had expired)."), "error")
         return redirect(url_for("library.item", item_id=item.id))
     try:
         if action == "remove":
             services.remove_item(db, current_user, item)
-            flash("Removed from the library: its links no longer lead anywhere.", "success")
+            flash(_("Removed from the library: its links no longer lead anywhere."), "success")
             return redirect(url_for("library.index"))
         if action == "pick":
             services.pick_item(db, current_user, item, form.comment.data or "")
-            flash("In the library: everyone can share it now.", "success")
+            flash(_("In the library: everyone can share it now."), "success")
             return redirect(url_for("library.item", item_id=item.id))
         services.dismiss_item(db, current_user, item)
-        flash("Not picked.", "success")
+        flash(_("Not picked."), "success")
     except ValidationError as exc:
         show_error(None, exc)
     return redirect(url_for("library.waiting"))
@@ -246,7 +252,7 @@ def event(item_id: int):
 
 def _require_comms() -> None:
     if not current_user.is_comms:
-        raise PermissionDenied("Only comms manage the library's feeds.")
+        raise PermissionDenied(_("Only comms manage the library's feeds."))
 
 
 @bp.route("/feeds", methods=["GET", "POST"])
@@ -261,7 +267,7 @@ def feeds():
         except ValidationError as exc:
             show_error(form, exc)
         else:
-            flash(f"Following {feed.name}. New articles arrive at the next feed check.", "success")
+            flash(_("Following %(name)s. New articles arrive at the next feed check.", name=feed.name), "success")
             return redirect(url_for("library.feeds"))
     return render_template("library/feeds.html", form=form, feeds=queries.feeds(db), confirm=ConfirmForm())
 
@@ -274,7 +280,7 @@ def remove_feed(feed_id: int):
     feed = queries.get_feed(db, feed_id)
     if ConfirmForm().validate_on_submit():
         services.remove_feed(db, current_user, feed)
-        flash(f"No longer following {feed.name}.", "success")
+        flash(_("No longer following %(name)s.", name=feed.name), "success")
     return redirect(url_for("library.feeds"))
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from hub.auth.models import User, UserStatus
 from hub.db import utcnow
 from hub.errors import NotFound
+from hub.i18n import _
 from hub.notifications.models import Notification, NotificationKind
 from hub.posts.models import Post
 from hub.suggestions.models import Suggestion
@@ -59,7 +60,7 @@ def mark_read(session: Session, actor: User, notification: Notification | None =
     stmt = sa.update(Notification).where(Notification.user_id == actor.id, Notification.read_at.is_(None))
     if notification is not None:
         if notification.user_id != actor.id:
-            raise NotFound("No such notification.")
+            raise NotFound(_("No such notification."))
         stmt = stmt.where(Notification.id == notification.id)
     # An UPDATE's result is a CursorResult, which has the rowcount (execute() is typed for any statement).
     result = cast(
@@ -78,7 +79,7 @@ def set_digest_sent(session: Session, user: User, when: datetime) -> None:
 # --- reactions to other domains' signals (connected in hub/events.py) ---------------------------
 
 
-def on_suggestion_submitted(suggestion: Suggestion, *, session: Session, actor: User, **_: Any) -> None:
+def on_suggestion_submitted(suggestion: Suggestion, *, session: Session, actor: User, **_kw: Any) -> None:
     """A colleague commented or proposed an edit: the post's author hears."""
     post = suggestion.post
     notify(
@@ -87,7 +88,7 @@ def on_suggestion_submitted(suggestion: Suggestion, *, session: Session, actor: 
 
 
 def on_suggestion_replied(
-    suggestion: Suggestion, *, session: Session, actor: User, participants: Iterable[int], **_: Any
+    suggestion: Suggestion, *, session: Session, actor: User, participants: Iterable[int], **_kw: Any
 ) -> None:
     """Someone replied in a conversation: the others in it who may see it hear."""
     notify(
@@ -101,27 +102,27 @@ def on_suggestion_replied(
 
 
 def on_suggestion_decided(
-    suggestion: Suggestion, *, session: Session, actor: User, accepted: bool, **_: Any
+    suggestion: Suggestion, *, session: Session, actor: User, accepted: bool, **_kw: Any
 ) -> None:
     """The author accepted or declined a proposed edit: its suggester hears."""
     kind = NotificationKind.ACCEPTED if accepted else NotificationKind.DECLINED
     notify(session, [suggestion.author_id], kind, actor=actor, post=suggestion.post, suggestion=suggestion)
 
 
-def on_topic_added(topic: Topic, *, session: Session, actor: User, **_: Any) -> None:
+def on_topic_added(topic: Topic, *, session: Session, actor: User, **_kw: Any) -> None:
     """A proposed topic went on the board: whoever proposed it hears."""
     notify(session, [topic.created_by_id], NotificationKind.TOPIC_ADDED, actor=actor, topic=topic)
 
 
 def on_topic_announced(
-    topic: Topic, *, session: Session, actor: User, followers: Iterable[int], **_: Any
+    topic: Topic, *, session: Session, actor: User, followers: Iterable[int], **_kw: Any
 ) -> None:
     """A topic is new on the board: the followers of its area hear."""
     notify(session, followers, NotificationKind.TOPIC_NEW, actor=actor, topic=topic)
 
 
 def on_topic_post_published(
-    topic: Topic, *, session: Session, post: Post, followers: Iterable[int], **_: Any
+    topic: Topic, *, session: Session, post: Post, followers: Iterable[int], **_kw: Any
 ) -> None:
     """A post written for a topic went live: the topic's followers hear, once per post."""
     told = session.scalar(
@@ -144,6 +145,6 @@ def on_topic_post_published(
         )
 
 
-def on_feedback_received(post: Post, *, session: Session, **_: Any) -> None:
+def on_feedback_received(post: Post, *, session: Session, **_kw: Any) -> None:
     """A reader left feedback on a post: its author hears."""
     notify(session, [post.author_id], NotificationKind.FEEDBACK, actor=None, post=post)

@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from hub.db import get_session
 from hub.forms import ConfirmForm
+from hub.i18n import _
 from hub.notifications import queries, services
 from hub.notifications.models import Notification, NotificationKind
 
@@ -67,5 +68,5 @@ def open_notification(notification_id: int):
 def mark_all_read():
     if ConfirmForm().validate_on_submit():
         services.mark_read(get_session(), current_user)
-        flash("All caught up.", "success")
+        flash(_("All caught up."), "success")
     return redirect(url_for("notifications.index"))

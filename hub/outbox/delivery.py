@@ -44,13 +44,18 @@ def deliver_due(app: Flask, now: datetime | None = None, limit: int = 100) -> De
             if message is None:
                 break
             try:
-                _send(app, message)
+                address = _address(session, message)
+                session.commit()  # no transaction stays open while sending
+                _send(app, message, address)
             except Exception as exc:  # any failure of one message is recorded; the others go on
+                session.rollback()
+                give_up = isinstance(exc, services.Undeliverable)  # no later attempt does better
+                error = str(exc) if give_up else f"{type(exc).__name__}: {exc}"
                 status = services.record_failure(
-                    session, message, f"{type(exc).__name__}: {exc}", now,
+                    session, message, error, now, give_up=give_up,
                     max_attempts=int(cfg["OUTBOX_MAX_ATTEMPTS"]), retry_seconds=float(cfg["OUTBOX_RETRY_SECONDS"]))
                 app.logger.warning("outbox message %s to %s failed (attempt %s): %s", message.id, message.recipient,
-                                   message.attempts, exc)
+                                   message.attempts, error)
                 failed += status == MessageStatus.FAILED
                 retrying += status == MessageStatus.PENDING
             else:
@@ -61,10 +66,19 @@ def deliver_due(app: Flask, now: datetime | None = None, limit: int = 100) -> De
     return DeliveryReport(sent, retrying, failed, next_attempt)
 
 
-def _send(app: Flask, message: OutboxMessage) -> None:
+def _address(session: Session, message: OutboxMessage) -> str | None:
+    """A webhook's address, asked of the domain that owns its target (None for mail)."""
+    if message.kind != MessageKind.WEBHOOK:
+        return None
+    if not message.target:
+        raise services.Undeliverable(f"Webhook message {message.id} has no target: its receiver was removed.")
+    return services.address_of(session, message.target)
+
+
+def _send(app: Flask, message: OutboxMessage, address: str | None) -> None:
     if message.kind == MessageKind.WEBHOOK:
-        assert message.url is not None, f"webhook message {message.id} has no address"
-        post_json(message.url, message.body.encode("utf-8"), timeout=float(app.config["WEBHOOK_TIMEOUT_SECONDS"]))
+        assert address is not None, f"webhook message {message.id} has no address"
+        post_json(address, message.body.encode("utf-8"), timeout=float(app.config["WEBHOOK_TIMEOUT_SECONDS"]))
         return
     send_mail(app.config, app.instance_path, to=message.recipient, subject=message.subject, body=message.body)
 

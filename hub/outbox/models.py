@@ -9,11 +9,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.db import Base, str_enum, utcnow
+from hub.i18n import _l
 
 
 class MessageKind(enum.StrEnum):
     MAIL = "mail"
-    WEBHOOK = "webhook"  # a JSON POST to ``url`` (Slack, Teams); ``recipient`` is a label without the secret
+    WEBHOOK = "webhook"  # a JSON POST to ``target``'s address (Slack, Teams); ``recipient`` is a label
 
 
 class MessageStatus(enum.StrEnum):
@@ -21,6 +22,10 @@ class MessageStatus(enum.StrEnum):
     SENDING = "sending"  # claimed by a worker; back to pending if that worker died
     SENT = "sent"
     FAILED = "failed"  # gave up after OUTBOX_MAX_ATTEMPTS; ``last_error`` says why
+
+
+# What each status is called in pages (the values are what the database stores).
+STATUS_LABELS = {"pending": _l("Pending"), "sending": _l("Sending"), "sent": _l("Sent"), "failed": _l("Failed")}
 
 
 class OutboxMessage(Base):
@@ -32,8 +37,9 @@ class OutboxMessage(Base):
     recipient: Mapped[str] = mapped_column(sa.String(320))  # an e-mail address, or a webhook's label
     subject: Mapped[str] = mapped_column(sa.String(300), default="")
     body: Mapped[str] = mapped_column(sa.Text, default="")  # the mail's text, or the webhook's JSON
-    # A webhook's address: a secret, never shown (pages and the CLI show ``recipient``).
-    url: Mapped[str | None] = mapped_column(sa.Text)
+    # Whose webhook this is, e.g. "chat:12": the address (a secret) never enters the outbox; the
+    # domain that owns it answers ``webhook_address`` at delivery. None once it was removed.
+    target: Mapped[str | None] = mapped_column(sa.String(120))
     # Set by a sender that must not queue the same news twice (queue_webhook skips a known key).
     dedupe_key: Mapped[str | None] = mapped_column(sa.String(120), index=True)
     status: Mapped[MessageStatus] = mapped_column(str_enum(MessageStatus), default=MessageStatus.PENDING)

@@ -7,10 +7,12 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 import sqlalchemy as sa
+from blinker import Namespace
 from sqlalchemy.orm import Session
 
 from hub.errors import NotFound, PermissionDenied, ValidationError
-from hub.outbox.models import MessageKind, MessageStatus, OutboxMessage
+from hub.i18n import _
+from hub.outbox.models import STATUS_LABELS, MessageKind, MessageStatus, OutboxMessage
 
 
 class Actor(Protocol):
@@ -23,6 +25,25 @@ class Actor(Protocol):
 # Set on the session by queue_mail; the request's commit hook wakes the web process's courier.
 QUEUED = "hub.outbox.queued"
 MAX_BACKOFF_SECONDS = 6 * 60 * 60
+
+_signals = Namespace()
+webhook_address = _signals.signal("hub.outbox.webhook-address")
+"""Asked as ``webhook_address.send(target, session=...)`` when a webhook message is delivered: the
+domain that owns ``target`` (e.g. hub.chat for "chat:12") returns the address to POST to, None
+when the target is not its own, or raises Undeliverable when it cannot give one."""
+
+
+class Undeliverable(Exception):
+    """A webhook message that no attempt can deliver (its address is gone or unreadable): it fails
+    at once, with this reason, instead of being retried."""
+
+
+def address_of(session: Session, target: str) -> str:
+    """The address a webhook ``target`` stands for, as its owner answers ``webhook_address``."""
+    for _receiver, answer in webhook_address.send(target, session=session):
+        if answer:
+            return str(answer)
+    raise Undeliverable(f"No address is known for {target}: its owner removed it.")
 
 
 def queue_mail(session: Session, *, to: str, subject: str, body: str) -> OutboxMessage:
@@ -38,20 +59,21 @@ def queue_mail(session: Session, *, to: str, subject: str, body: str) -> OutboxM
     return message
 
 
-def queue_webhook(session: Session, *, url: str, label: str, summary: str, payload: dict[str, Any],
+def queue_webhook(session: Session, *, target: str, label: str, summary: str, payload: dict[str, Any],
                   dedupe_key: str | None = None) -> OutboxMessage | None:
     """Queue one JSON POST to an incoming webhook in the session's transaction (sent after the
-    commit, with the same retries as mail). ``label`` names the receiver in listings without the
-    secret address. With ``dedupe_key``, nothing is queued (None) when a message with that key was
-    queued before."""
-    if not url.startswith(("https://", "http://")):
-        raise ValidationError(None, "A webhook needs an http(s) address.")
+    commit, with the same retries as mail). ``target`` names whose webhook it is ("chat:12"): the
+    address itself, a secret, is asked for at delivery (``webhook_address``) and never stored here.
+    ``label`` names the receiver in listings. With ``dedupe_key``, nothing is queued (None) when a
+    message with that key was queued before."""
+    if not target or "://" in target or len(target) > 120:
+        raise ValidationError(None, "A webhook message names its target (e.g. chat:12), not an address.")
     if dedupe_key is not None and session.scalar(
         sa.select(sa.exists().where(OutboxMessage.dedupe_key == dedupe_key))
     ):
         return None
     message = OutboxMessage(kind=MessageKind.WEBHOOK, recipient=" ".join(label.split())[:320],
-                            subject=" ".join(summary.split())[:300], url=url,
+                            subject=" ".join(summary.split())[:300], target=target,
                             body=json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
                             dedupe_key=dedupe_key, status=MessageStatus.PENDING)
     session.add(message)
@@ -60,16 +82,19 @@ def queue_webhook(session: Session, *, url: str, label: str, summary: str, paylo
     return message
 
 
-def cancel_webhooks(session: Session, url: str, reason: str) -> int:
-    """Mark every message still waiting for ``url`` failed with ``reason``, forgetting the address
-    (the webhook was removed: nothing more is sent to it). Returns how many."""
+def cancel_webhooks(session: Session, target: str, reason: str) -> int:
+    """Mark every message still waiting for ``target`` failed with ``reason``, and forget the target
+    of all its messages (the webhook was removed: nothing more is sent to it). Returns how many
+    were waiting."""
+    mine = (OutboxMessage.kind == MessageKind.WEBHOOK, OutboxMessage.target == target)
     result = session.execute(
         sa.update(OutboxMessage)
-        .where(OutboxMessage.kind == MessageKind.WEBHOOK, OutboxMessage.url == url,
-               OutboxMessage.status == MessageStatus.PENDING)
-        .values(status=MessageStatus.FAILED, last_error=reason[:2000], url=None)
+        .where(*mine, OutboxMessage.status == MessageStatus.PENDING)
+        .values(status=MessageStatus.FAILED, last_error=reason[:2000])
         .execution_options(synchronize_session=False)
     )
+    session.execute(sa.update(OutboxMessage).where(*mine).values(target=None)
+                    .execution_options(synchronize_session=False))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult
 
 
@@ -117,20 +142,19 @@ def backoff_seconds(attempts: int, base: float) -> float:
 
 
 def record_sent(session: Session, message: OutboxMessage, now: datetime) -> None:
-    """The message left. A webhook's address (a secret) is not kept once it is no longer needed."""
+    """The message left."""
     message.status = MessageStatus.SENT
     message.sent_at = now
     message.last_error = None
-    if message.kind == MessageKind.WEBHOOK:
-        message.url = None
     session.flush()
 
 
 def record_failure(session: Session, message: OutboxMessage, error: str, now: datetime, *,
-                   max_attempts: int, retry_seconds: float) -> MessageStatus:
-    """The attempt failed: retry later with backoff, or give up after ``max_attempts``."""
+                   max_attempts: int, retry_seconds: float, give_up: bool = False) -> MessageStatus:
+    """The attempt failed: retry later with backoff, or give up after ``max_attempts`` (at once
+    with ``give_up``: no later attempt can do better)."""
     message.last_error = error[:2000]
-    if message.attempts >= max_attempts:
+    if give_up or message.attempts >= max_attempts:
         message.status = MessageStatus.FAILED
     else:
         message.status = MessageStatus.PENDING
@@ -143,14 +167,16 @@ def retry(session: Session, message_id: int, now: datetime, actor: Actor | None 
     """Give a failed message another round of attempts, starting now. Admins only (``actor`` None:
     the command line)."""
     if actor is not None and not actor.is_admin:
-        raise PermissionDenied("Only admins manage the outbox.")
+        raise PermissionDenied(_("Only admins manage the outbox."))
     message = session.get(OutboxMessage, message_id)
     if message is None:
-        raise NotFound(f"No message {message_id} in the outbox.")
+        raise NotFound(_("No message %(id)s in the outbox.", id=message_id))
     if message.status != MessageStatus.FAILED:
-        raise ValidationError(None, f"Message {message_id} is {message.status.value}, not failed.")
-    if message.kind == MessageKind.WEBHOOK and not message.url:
-        raise ValidationError(None, f"Message {message_id} cannot be sent again: its chat channel was removed.")
+        raise ValidationError(None, _("Message %(id)s is %(status)s, not failed.", id=message_id,
+                                      status=str(STATUS_LABELS[message.status.value]).lower()))
+    if message.kind == MessageKind.WEBHOOK and not message.target:
+        raise ValidationError(None, _("Message %(id)s cannot be sent again: its chat channel was removed.",
+                                      id=message_id))
     message.status, message.attempts, message.next_attempt_at = MessageStatus.PENDING, 0, now
     session.flush()
     return message

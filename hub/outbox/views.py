@@ -9,8 +9,9 @@ from flask_login import current_user, login_required
 from hub.db import get_session, utcnow
 from hub.errors import ValidationError
 from hub.forms import ConfirmForm
+from hub.i18n import _
 from hub.outbox import queries, services
-from hub.outbox.models import MessageStatus
+from hub.outbox.models import STATUS_LABELS, MessageStatus
 
 bp = Blueprint("outbox", __name__)
 
@@ -22,11 +23,11 @@ def messages():
         abort(403)
     status = request.args.get("status") or None
     if status not in (None, *(s.value for s in MessageStatus)):
-        abort(400, "Unknown status.")
+        abort(400, _("Unknown status."))
     db = get_session()
     return render_template("outbox/messages.html", counts=queries.counts(db), status=status,
                            messages=queries.messages(db, MessageStatus(status) if status else None, limit=100),
-                           confirm=ConfirmForm())
+                           confirm=ConfirmForm(), status_labels=STATUS_LABELS)
 
 
 @bp.post("/admin/outbox/<int:message_id>/retry")
@@ -39,5 +40,5 @@ def retry(message_id: int):
     except ValidationError as exc:
         flash(exc.message, "error")
     else:
-        flash(f"Message {message_id} will be sent again.", "success")
+        flash(_("Message %(id)s will be sent again.", id=message_id), "success")
     return redirect(url_for("outbox.messages", status="failed"))

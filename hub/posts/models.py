@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from hub.auth.models import User
 from hub.db import Base, str_enum, utcnow
+from hub.i18n import _, _l
 from hub.lib.text import slugify
 from hub.posts import search
 from hub.rewrite.language import og_locale, text_direction
@@ -87,14 +88,14 @@ class Post(Base):
     def status_label(self) -> str:
         """What the editor's state line says."""
         if self.status == PostStatus.PUBLISHED:
-            return "Published, with unpublished changes" if self.has_unpublished_changes else "Published"
+            return _("Published, with unpublished changes") if self.has_unpublished_changes else _("Published")
         if self.status == PostStatus.SCHEDULED and self.scheduled_for:
-            return f"Scheduled for {self.scheduled_for:%Y-%m-%d %H:%M} UTC"
+            return _("Scheduled for %(when)s UTC", when=f"{self.scheduled_for:%Y-%m-%d %H:%M}")
         if self.status == PostStatus.TAKEN_DOWN:
-            return "Taken down"
+            return _("Taken down")
         if self.status == PostStatus.ARCHIVED:
-            return "Archived"
-        return "Draft (unpublished)" if self.first_published_at else "Draft"
+            return _("Archived")
+        return _("Draft (unpublished)") if self.first_published_at else _("Draft")
 
     @property
     def public_revision(self) -> PostRevision | None:
@@ -119,6 +120,19 @@ class RevisionKind(enum.StrEnum):
     AUTOSAVE = "autosave"
     RESTORE = "restore"
     SUGGESTION = "suggestion"
+
+    @property
+    def label(self) -> str:
+        """How a post's history names the kind (the stored value stays as it is)."""
+        return str(_REVISION_KIND_LABELS[self.value])
+
+
+_REVISION_KIND_LABELS = {
+    "save": _l("save"),
+    "autosave": _l("autosave"),
+    "restore": _l("restore"),
+    "suggestion": _l("suggestion"),
+}
 
 
 class PostRevision(Base):
@@ -255,6 +269,28 @@ class PostEvent(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     actor: Mapped[User | None] = relationship()
+
+    @property
+    def label(self) -> str:
+        """What a post's history says happened (``kind`` is stored and compared; this is shown)."""
+        label = _EVENT_LABELS.get(self.kind)
+        return str(label) if label is not None else self.kind.replace("_", " ")
+
+
+_EVENT_LABELS = {
+    "created": _l("created"),
+    "published": _l("published"),
+    "published (scheduled)": _l("published (scheduled)"),
+    "updated": _l("updated"),
+    "scheduled": _l("scheduled"),
+    "unscheduled": _l("unscheduled"),
+    "unpublished": _l("unpublished"),
+    "archived": _l("archived"),
+    "unarchived": _l("unarchived"),
+    "taken_down": _l("taken down"),
+    "restored": _l("restored"),
+    "suggestion_accepted": _l("suggestion accepted"),
+}
 
 
 class Image(Base):

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload, undefer
 
 from hub.auth.models import User
 from hub.errors import NotFound
+from hub.i18n import _
 from hub.posts import search
 from hub.posts.models import Image, Post, PostEvent, PostRevision, PostStatus, Tag, post_tag
 
@@ -31,7 +32,7 @@ def get_post(session: Session, post_id: int) -> Post:
         .options(joinedload(Post.current_revision), joinedload(Post.live_revision), joinedload(Post.author))
     )
     if post is None:
-        raise NotFound("No such post.")
+        raise NotFound(_("No such post."))
     return post
 
 
@@ -119,7 +120,7 @@ def public_post(session: Session, post_id: int) -> Post:
     unpublished post (its author, comms) loads the current revision on first use."""
     post = session.scalar(_PUBLIC_POST.where(Post.id == post_id))
     if post is None:
-        raise NotFound("No such post.")
+        raise NotFound(_("No such post."))
     return post
 
 
@@ -137,7 +138,7 @@ def revision(session: Session, post: Post, number: int) -> PostRevision:
     """Revision ``number`` of ``post``, or NotFound."""
     rev = session.scalar(sa.select(PostRevision).where(PostRevision.post_id == post.id, PostRevision.number == number))
     if rev is None:
-        raise NotFound("No such revision.")
+        raise NotFound(_("No such revision."))
     return rev
 
 
@@ -154,7 +155,7 @@ def events(session: Session, post: Post) -> Sequence[PostEvent]:
 def tag_by_slug(session: Session, slug: str) -> Tag:
     tag = session.scalar(sa.select(Tag).where(Tag.slug == slug))
     if tag is None:
-        raise NotFound("No such tag.")
+        raise NotFound(_("No such tag."))
     return tag
 
 
@@ -203,7 +204,7 @@ def author_profile(session: Session, user_id: int) -> User:
     """The person with ``user_id`` and their social handles (for their public page), or NotFound."""
     person = session.scalar(sa.select(User).where(User.id == user_id).options(selectinload(User.handles)))
     if person is None:
-        raise NotFound("No such person.")
+        raise NotFound(_("No such person."))
     return person
 
 
@@ -221,5 +222,5 @@ def image_by_filename(session: Session, filename: str) -> Image:
     key = filename.rsplit(".", 1)[0]
     image = session.scalar(sa.select(Image).where(Image.key == key).options(undefer(Image.data)))
     if image is None or image.filename != filename:
-        raise NotFound("No such image.")
+        raise NotFound(_("No such image."))
     return image

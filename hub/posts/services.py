@@ -11,12 +11,15 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from blinker import Namespace
+from flask import has_request_context
+from flask_babel import format_number
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from hub.auth.models import User
 from hub.db import add_or_get, savepoint, utcnow
 from hub.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from hub.i18n import _
 from hub.lib.images import ImageRejected, clean_image
 from hub.lib.markdown import markdown_to_text, markup_problem, render_markdown, word_count
 from hub.lib.text import clean_title, slugify
@@ -74,6 +77,14 @@ class PostInput:
         return cls(**{k: v for k, v in fields.items() if k in known})
 
 
+def number(n: int) -> str:
+    """``n`` written as the person's language writes numbers (10,000; 10 000; 10.000); English
+    outside a request."""
+    if has_request_context():
+        return format_number(n)
+    return f"{n:,}"
+
+
 def clean_key_point(raw: str | None) -> str | None:
     """The key point as stored: single-spaced and trimmed (None stays None: not given)."""
     return None if raw is None else " ".join(raw.split())
@@ -95,28 +106,30 @@ def normalize_tags(raw: str) -> list[str]:
 def _check_input(session: Session, data: PostInput) -> tuple[str, list[str]]:
     title = clean_title(data.title)
     if len(title) > TITLE_MAX:
-        raise ValidationError("title", f"Keep the title under {TITLE_MAX} characters.")
+        raise ValidationError("title", _("Keep the title under %(max)s characters.", max=TITLE_MAX))
     if len(data.summary) > SUMMARY_MAX:
-        raise ValidationError("summary", f"Keep the summary under {SUMMARY_MAX} characters.")
+        raise ValidationError("summary", _("Keep the summary under %(max)s characters.", max=SUMMARY_MAX))
     if len(data.body) > BODY_MAX:
-        raise ValidationError("body", "The body is longer than hub accepts (200,000 characters).")
+        raise ValidationError(
+            "body", _("The body is longer than hub accepts (%(max)s characters).", max=number(BODY_MAX)))
     if problem := markup_problem(data.body):
         raise ValidationError("body", problem)
     tags = normalize_tags(data.tags)
     if len(tags) > TAGS_MAX:
-        raise ValidationError("tags", f"Use at most {TAGS_MAX} tags.")
+        raise ValidationError("tags", _("Use at most %(max)s tags.", max=TAGS_MAX))
     for tag in tags:
         if len(tag) > TAG_MAX:
-            raise ValidationError("tags", f"“{tag[:20]}…” is too long for a tag ({TAG_MAX} characters at most).")
+            raise ValidationError("tags", _("“%(tag)s…” is too long for a tag (%(max)s characters at most).",
+                                          tag=tag[:20], max=TAG_MAX))
     key_point = clean_key_point(data.key_point)
     if key_point is not None and len(key_point) > KEY_POINT_MAX:
         raise ValidationError(
             "key_point",
-            f"Keep the key point to one or two sentences ({KEY_POINT_MAX} characters at most; "
-            f"this has {len(key_point)}).",
+            _("Keep the key point to one or two sentences (%(max)s characters at most; this has %(length)s).",
+              max=KEY_POINT_MAX, length=len(key_point)),
         )
     if data.cover_image_id is not None and session.get(Image, data.cover_image_id) is None:
-        raise ValidationError("cover_image_id", "That cover image does not exist any more.")
+        raise ValidationError("cover_image_id", _("That cover image does not exist any more."))
     return title, tags
 
 
@@ -133,7 +146,7 @@ def _authorize_cover(session: Session, post: Post, image_id: int | None) -> None
         sa.select(sa.exists().where(PostRevision.post_id == post.id, PostRevision.cover_image_id == image_id))
     )
     if image is None or not had_it:
-        raise ValidationError("cover_image_id", "Choose one of your own images as the cover.")
+        raise ValidationError("cover_image_id", _("Choose one of your own images as the cover."))
 
 
 def can_edit(actor: User, post: Post) -> bool:
@@ -153,7 +166,7 @@ def can_review(actor: User, post: Post) -> bool:
 
 def _require_author(actor: User, post: Post) -> None:
     if not can_edit(actor, post):
-        raise PermissionDenied("Only the author can change this post.")
+        raise PermissionDenied(_("Only the author can change this post."))
 
 
 def _event(session: Session, post: Post, actor: User | None, kind: str, note: str = "") -> None:
@@ -241,14 +254,14 @@ def _conflict_with_newer(session: Session, post: Post) -> Conflict:
     """A Conflict carrying the post's newest revision as the database has it now."""
     session.refresh(post)
     if post.current_revision is None:
-        return Conflict("This post was changed elsewhere. Nothing was overwritten.")
+        return Conflict(_("This post was changed elsewhere. Nothing was overwritten."))
     return _stale(post.current_revision)
 
 
 def _stale(current: PostRevision) -> Conflict:
     return Conflict(
-        f"This post was saved elsewhere since you started (revision {current.number}, "
-        f"{current.created_at:%H:%M} UTC). Nothing was overwritten.",
+        _("This post was saved elsewhere since you started (revision %(number)s, %(time)s UTC). "
+          "Nothing was overwritten.", number=current.number, time=f"{current.created_at:%H:%M}"),
         current=current,
     )
 
@@ -260,9 +273,9 @@ def create_draft(
     (empty drafts would pile up), unless the caller starts one on purpose (``empty``: a topic
     picked up, which the draft links to)."""
     if not author.is_active:
-        raise PermissionDenied("Deactivated accounts cannot write.")
+        raise PermissionDenied(_("Deactivated accounts cannot write."))
     if not empty and not data.title.strip() and not data.body.strip():
-        raise ValidationError("title", "Write a title or some text first: an empty draft is not kept.")
+        raise ValidationError("title", _("Write a title or some text first: an empty draft is not kept."))
     _check_input(session, data)
     post = Post(author_id=author.id, status=PostStatus.DRAFT)
     session.add(post)
@@ -314,8 +327,8 @@ def working_copy(session: Session, post: Post, actor: User) -> PostWorkingCopy |
 
 def _other_tab(copy: PostWorkingCopy) -> Conflict:
     return Conflict(
-        f"This post has unsaved changes from another tab or device ({copy.updated_at:%H:%M} UTC). "
-        "Nothing was overwritten.",
+        _("This post has unsaved changes from another tab or device (%(time)s UTC). Nothing was overwritten.",
+          time=f"{copy.updated_at:%H:%M}"),
         current=copy,
     )
 
@@ -438,7 +451,9 @@ def apply_suggested_revision(
     current = post.current_revision
     assert current is not None
     if base_revision_id != current.id:
-        raise Conflict(f"The post changed since (revision {current.number}). Nothing was overwritten.", current=current)
+        raise Conflict(
+            _("The post changed since (revision %(number)s). Nothing was overwritten.", number=current.number),
+            current=current)
     if current.same_content(clean_title(title), summary, body, current.tags_text, current.cover_image_id):
         return current
     data = PostInput(title, summary, body, current.tags_text, current.cover_image_id, current.key_point)
@@ -457,9 +472,9 @@ def _publish(session: Session, post: Post, actor: User | None, kind: str | None 
     revision = post.current_revision
     assert revision is not None
     if not revision.title.strip():
-        raise ValidationError("title", "Give the post a title before publishing.")
+        raise ValidationError("title", _("Give the post a title before publishing."))
     if post.status == PostStatus.TAKEN_DOWN and post.taken_down_revision_id == revision.id:
-        raise ValidationError(None, "This post was taken down. Edit it to address the reason, then publish again.")
+        raise ValidationError(None, _("This post was taken down. Edit it to address the reason, then publish again."))
     was_live = post.is_public
     now = utcnow()
     post.live_revision = revision
@@ -491,14 +506,14 @@ def schedule_post(session: Session, post: Post, actor: User, when: datetime) -> 
     """Publish the current revision at ``when`` (aware, in the future). Only for posts not live."""
     _require_author(actor, post)
     if when.tzinfo is None:
-        raise ValidationError("publish_at", "Give the time with its time zone.")
+        raise ValidationError("publish_at", _("Give the time with its time zone."))
     if when <= utcnow() + timedelta(seconds=30):
-        raise ValidationError("publish_at", "Pick a time in the future, or publish now.")
+        raise ValidationError("publish_at", _("Pick a time in the future, or publish now."))
     if post.is_public:
-        raise ValidationError("publish_at", "This post is already published; publish changes now instead.")
+        raise ValidationError("publish_at", _("This post is already published; publish changes now instead."))
     revision = post.current_revision
     if revision is None or not revision.title.strip():
-        raise ValidationError("title", "Give the post a title before scheduling it.")
+        raise ValidationError("title", _("Give the post a title before scheduling it."))
     post.status = PostStatus.SCHEDULED
     post.scheduled_for = when
     _event(session, post, actor, "scheduled", f"{when:%Y-%m-%d %H:%M} UTC")
@@ -520,11 +535,11 @@ def schedule_post_at_local(
     except NonexistentLocalTime:
         raise ValidationError(
             "publish_at",
-            f"{local.replace('T', ' ')} does not exist in {zone.key}: the clocks skip that hour that night. "
-            "Pick another time.",
+            _("%(time)s does not exist in %(zone)s: the clocks skip that hour that night. Pick another time.",
+              time=local.replace("T", " "), zone=zone.key),
         ) from None
     if when is None:
-        raise ValidationError("publish_at", "Pick a date and time to publish at.")
+        raise ValidationError("publish_at", _("Pick a date and time to publish at."))
     schedule_post(session, post, actor, when)
     if browser_zone is not None and actor.time_zone != browser_zone.key:
         actor.time_zone = browser_zone.key
@@ -602,12 +617,12 @@ def take_down(session: Session, post: Post, actor: User, reason: str) -> None:
 
     The author may publish again once they have changed the post."""
     if not can_take_down(actor):
-        raise PermissionDenied("Only comms and admins can take a post down.")
+        raise PermissionDenied(_("Only comms and admins can take a post down."))
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError("reason", "Say why, so the author can fix it.")
+        raise ValidationError("reason", _("Say why, so the author can fix it."))
     if post.status != PostStatus.PUBLISHED:
-        raise ValidationError(None, "Only published posts can be taken down.")
+        raise ValidationError(None, _("Only published posts can be taken down."))
     post.status = PostStatus.TAKEN_DOWN
     post.takedown_reason = reason[:2000]
     post.taken_down_by_id = actor.id
@@ -622,7 +637,7 @@ def restore_revision(
 ) -> PostRevision:
     """Append a copy of an old revision as the newest one (history is never rewritten)."""
     if revision.post_id != post.id:
-        raise NotFound("No such revision of this post.")
+        raise NotFound(_("No such revision of this post."))
     key_point = revision.key_point if revision.key_point is not None else ""  # "": it had none
     data = PostInput(
         revision.title, revision.summary, revision.body, revision.tags_text, revision.cover_image_id, key_point
@@ -644,7 +659,7 @@ def restore_revision(
 def upload_image(session: Session, owner: User, raw: bytes, *, alt: str, limits: dict[str, int]) -> Image:
     """Store a cleaned copy of an uploaded image, or ValidationError('image') saying why not."""
     if not owner.is_active:
-        raise PermissionDenied("Deactivated accounts cannot upload.")
+        raise PermissionDenied(_("Deactivated accounts cannot upload."))
     try:
         clean = clean_image(
             raw,

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from hub.db import get_session, savepoint
 from hub.errors import Conflict, PermissionDenied, ValidationError
 from hub.forms import ConfirmForm
+from hub.i18n import _
 from hub.inputs import SEARCH_MAX, arg_int, arg_page, arg_search
 from hub.lib.markdown import markdown_to_text, outside_images, reading_minutes, render_markdown, word_count
 from hub.lib.textdiff import diff, has_changes
@@ -30,9 +31,9 @@ def load_post(post_id: int, *, edit: bool = False, review: bool = False) -> Post
     ``review``, 403 unless they may see its history (the author and comms)."""
     post = queries.get_post(get_session(), post_id)
     if edit and not services.can_edit(current_user, post):
-        raise PermissionDenied("Only the author can change this post.")
+        raise PermissionDenied(_("Only the author can change this post."))
     if review and not services.can_review(current_user, post):
-        raise PermissionDenied("Only the author and comms can see a post's history.")
+        raise PermissionDenied(_("Only the author and comms can see a post's history."))
     return post
 
 
@@ -72,8 +73,9 @@ def _titled_if_going_live(form: PostForm) -> bool:
     back with the title marked (what was typed stays in the form, and autosave keeps it)."""
     action = request.form.get("action", "save")
     if action in ("publish", "schedule") and not (form.title.data or "").strip():
-        verb = "publishing" if action == "publish" else "scheduling it"
-        show_error(form, ValidationError("title", f"Give the post a title before {verb}."))
+        message = (_("Give the post a title before publishing.") if action == "publish"
+                   else _("Give the post a title before scheduling it."))
+        show_error(form, ValidationError("title", message))
         return False
     return True
 
@@ -190,7 +192,8 @@ def discard_working_copy(post_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     services.discard_working_copy(get_session(), post, current_user)
-    flash(f"Unsaved changes discarded: the editor shows revision {_current(post).number}.", "success")
+    flash(_("Unsaved changes discarded: the editor shows revision %(number)s.", number=_current(post).number),
+          "success")
     return redirect(url_for("posts.edit", post_id=post.id))
 
 
@@ -202,29 +205,30 @@ def _after_save(post: Post, form: PostForm) -> BaseResponse:
     action = request.form.get("action", "save")
     db = get_session()
     if outside := outside_images(form.body.data or ""):
-        flash(f"Images from other sites are not shown in posts ({', '.join(outside[:3])}): readers get a link to "
-              "them instead. Use Insert image to upload them.", "info")
+        flash(_("Images from other sites are not shown in posts (%(urls)s): readers get a link to them instead. "
+                "Use Insert image to upload them.", urls=", ".join(outside[:3])), "info")
     try:
         if action == "publish":
             was_public = post.is_public
             with savepoint(db):
                 services.publish_post(db, post, current_user)
             if was_public:
-                flash("Your changes are live.", "success")
+                flash(_("Your changes are live."), "success")
                 return redirect(url_for("public.post", post_id=post.id, slug=post.slug))
-            flash("Published. Now share it", "success")
+            flash(_("Published. Now share it"), "success")
             return redirect(url_for("sharing.share", post_id=post.id))
         if action == "schedule":
             with savepoint(db):
                 when, zone = services.schedule_post_at_local(
                     db, post, current_user, form.publish_at.data or "", form.time_zone.data)
-            flash(f"Scheduled for {when.astimezone(zone):%Y-%m-%d %H:%M} ({zone.key}), "
-                  f"{when:%Y-%m-%d %H:%M} UTC.", "success")
+            flash(_("Scheduled for %(local)s (%(zone)s), %(utc)s UTC.", local=f"{when.astimezone(zone):%Y-%m-%d %H:%M}",
+                    zone=zone.key, utc=f"{when:%Y-%m-%d %H:%M}"), "success")
             return redirect(url_for("posts.edit", post_id=post.id))
     except ValidationError as exc:  # the savepoint is rolled back; the draft stays
-        flash(f"Draft saved, but not {'published' if action == 'publish' else 'scheduled'}: {exc.message}", "error")
+        flash(_("Draft saved, but not published: %(reason)s", reason=exc.message) if action == "publish"
+              else _("Draft saved, but not scheduled: %(reason)s", reason=exc.message), "error")
         return redirect(url_for("posts.edit", post_id=post.id))
-    flash("Draft saved.", "success")
+    flash(_("Draft saved."), "success")
     return redirect(url_for("posts.edit", post_id=post.id))
 
 
@@ -263,7 +267,8 @@ def _editor_state(post: Post, saved: services.Autosaved) -> dict[str, Any]:
         "revision_id": revision.id,
         "number": revision.number,
         "working_copy_token": copy.token if copy else "",
-        "saved_label": f"Changes kept (not yet a revision; on revision {revision.number})" if copy else None,
+        "saved_label": _("Changes kept (not yet a revision; on revision %(number)s)", number=revision.number)
+        if copy else None,
         "saved_at": (copy.updated_at if copy else revision.created_at).isoformat(),
         "state": post.status_label,
         "edit_url": url_for("posts.edit", post_id=post.id),
@@ -305,11 +310,11 @@ def lifecycle(post_id: int, action: str):
         return redirect(url_for("posts.edit", post_id=post.id))
     flash(
         {
-            "publish": "Published. Now share it",
-            "unpublish": "Unpublished: the post is a draft again.",
-            "archive": "Archived.",
-            "unarchive": "Back as a draft.",
-            "unschedule": "Schedule cancelled; the post is a draft.",
+            "publish": _("Published. Now share it"),
+            "unpublish": _("Unpublished: the post is a draft again."),
+            "archive": _("Archived."),
+            "unarchive": _("Back as a draft."),
+            "unschedule": _("Schedule cancelled; the post is a draft."),
         }[action],
         "success",
     )
@@ -323,7 +328,7 @@ def lifecycle(post_id: int, action: str):
 def takedown(post_id: int):
     post = load_post(post_id)
     if not services.can_take_down(current_user):
-        raise PermissionDenied("Only comms and admins can take a post down.")
+        raise PermissionDenied(_("Only comms and admins can take a post down."))
     form = TakedownForm()
     if form.validate_on_submit():
         try:
@@ -331,7 +336,7 @@ def takedown(post_id: int):
         except ValidationError as exc:
             show_error(form, exc)
         else:
-            flash("The post is taken down; its author sees your reason.", "success")
+            flash(_("The post is taken down; its author sees your reason."), "success")
             return redirect(url_for("public.home"))
     return render_template("posts/takedown.html", form=form, post=post)
 
@@ -368,11 +373,11 @@ def compare(post_id: int):
         for name, rows in (
             (name, diff(getattr(a, attr) or "", getattr(b, attr) or ""))
             for name, attr in (
-                ("Title", "title"),
-                ("Summary", "summary"),
-                ("Key point", "key_point"),
-                ("Tags", "tags_text"),
-                ("Body", "body"),
+                (_("Title"), "title"),
+                (_("Summary"), "summary"),
+                (_("Key point"), "key_point"),
+                (_("Tags"), "tags_text"),
+                (_("Body"), "body"),
             )
         )
     ]
@@ -395,9 +400,10 @@ def restore(post_id: int, number: int):
         )
     except Conflict:
         get_session().rollback()  # a redirect is a success for the unit of work: drop any half-done write
-        flash("The post changed while you were looking; check the newest revision and try again.", "error")
+        flash(_("The post changed while you were looking; check the newest revision and try again."), "error")
         return redirect(url_for("posts.revisions", post_id=post.id))
-    flash(f"Revision {number} restored as revision {new.number}. Publish to make it live.", "success")
+    flash(_("Revision %(number)s restored as revision %(new)s. Publish to make it live.",
+            number=number, new=new.number), "success")
     return redirect(url_for("posts.edit", post_id=post.id))
 
 
@@ -407,7 +413,7 @@ def upload_image():
     form = ImageForm()
     file = request.files.get("image")
     if not form.validate_on_submit() or file is None:
-        return jsonify(error="invalid", message="Choose an image file."), 400
+        return jsonify(error="invalid", message=_("Choose an image file.")), 400
     try:
         image = services.upload_image(
             get_session(), current_user, file.read(), alt=form.alt.data or "", limits=current_app.config

@@ -21,10 +21,12 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup, escape
 
 from hub.db import get_session, utcnow
+from hub.i18n import _
 from hub.inputs import SEARCH_MAX, arg_page, arg_search
 from hub.insights import queries as insights_queries
 from hub.insights.forms import FeedbackForm, feedback_token
@@ -56,10 +58,10 @@ def _blank_form_html(post: Post) -> Markup:
     it is rendered once per post and hour and kept in a small per-process cache (building and
     rendering the WTForms fields was a third of the post page's template time)."""
     token = feedback_token(post.id)
-    cache: OrderedDict[tuple[int, str], Markup] = current_app.extensions.setdefault(
+    cache: OrderedDict[tuple[int, str, str], Markup] = current_app.extensions.setdefault(
         "hub.feedback_form_html", OrderedDict()
     )
-    key = (post.id, token)
+    key = (post.id, token, str(get_locale()))  # its labels are in the reader's language
     html = cache.get(key)
     if html is None:
         blank = FeedbackForm(formdata=None)
@@ -109,6 +111,7 @@ def _cache_headers(response: Response) -> Response:
         stale = int(current_app.config["PUBLIC_STALE_WHILE_REVALIDATE"])
         response.cache_control.stale_while_revalidate = stale
         response.vary.add("Cookie")  # a signed-in person's cookie gets their own page, never this one
+        response.vary.add("Accept-Language")  # the interface speaks the browser's language
         response.add_etag()
         response.make_conditional(request)
     else:
@@ -136,7 +139,7 @@ def post(post_id: int, slug: str | None = None):
         if current_user.is_authenticated and services.can_review(current_user, post):
             preview = True  # the author (or comms) sees the unpublished post, marked as such
         elif post.status == PostStatus.TAKEN_DOWN:
-            abort(410, "This post was taken down.")
+            abort(410, _("This post was taken down."))
         else:
             abort(404)
     if not preview and slug != post.slug:

@@ -23,6 +23,8 @@ from hub.rewrite.text import has_url, is_no_space_char, join_sentences, split_se
 
 SENTENCE_MAX = 280
 UNIT_MAX = 420
+STORY_MAX = 700  # the key point told whole (``Analysis.story``), for platforms with room
+STORY_SENTENCES = 7
 LIST_MAX_ITEMS = 6
 ITEM_MAX = 160
 
@@ -286,6 +288,17 @@ class Sentence:
         return not self.meta and not self.colon
 
 
+def _names(text: str) -> set[str]:
+    """Capitalised words that do not open a sentence: names ("Launchpad", "Anna"), and in
+    German its nouns too."""
+    return {w for sentence in split_sentences(text) for w in re.findall(r"\w+", sentence)[1:] if w[:1].isupper()}
+
+
+def _continues(sentence: Sentence) -> bool:
+    """A sentence that carries on from the one before it and can be told with it."""
+    return sentence.back and sentence.usable and not sentence.question and len(sentence.text) <= SENTENCE_MAX
+
+
 @dataclass(frozen=True)
 class Unit:
     """Whole sentences that make sense together, in the post's order, with a score."""
@@ -311,6 +324,8 @@ class Analysis:
     deadline: str
     question: str
     quote: str
+    sentences: tuple[Sentence, ...] = ()  # every paragraph sentence, in the post's order
+    summary_blocks: int = 0  # how many of the sentences' blocks are the author's summary
 
     def best(self) -> Unit | None:
         """The unit that best says what the post is about."""
@@ -342,6 +357,52 @@ class Analysis:
 
         anchor = min(anchors, key=closeness)
         return (anchor, best)  # first what it is about, then the point
+
+    def story(self, title: str, max_length: int = STORY_MAX) -> tuple[str, ...]:
+        """The key point told whole, for platforms with room, as paragraphs: the key units with
+        the sentences between them when each of those refers back (a chain that carries the
+        point from its setting to its result: "Our team answered 18,000 tickets. Most were the
+        same twelve questions. || So we wrote twelve guides. Tickets dropped by a third."),
+        then up to two sentences after it that refer back to it ("Next: the same idea for...").
+        A chain may cross a paragraph, which a unit never does, because the story is told from
+        its start, so each sentence's antecedent comes right before it. Empty when that adds
+        nothing to the key units or they are not plain sentences of the body."""
+        units = self.key_units(title)
+        if not units or any(u.kind != "text" for u in units) or not self.sentences:
+            return ()
+        at = {s.position: i for i, s in enumerate(self.sentences)}
+        spans = [(at[u.start], at[u.start] + len(u.sentences) - 1) for u in units if u.start in at]
+        if len(spans) != len(units) or any(b[0] <= a[1] for a, b in zip(spans, spans[1:], strict=False)):
+            return ()
+        earlier = _names(" ".join(s.text for s in self.sentences[: spans[0][0]]))
+        key_names = _names(" ".join(u.text for u in units))
+
+        def tellable(sentence: Sentence) -> bool:  # and names nobody the story has not introduced
+            return _continues(sentence) and not (_names(sentence.text) & earlier) - key_names
+
+        chosen = list(range(spans[0][0], spans[0][1] + 1))
+        for (_, end), (start, stop) in zip(spans, spans[1:], strict=False):
+            between = self.sentences[end + 1 : start]
+            if len(between) > 3 or not all(tellable(s) for s in between):
+                return ()
+            chosen += list(range(end + 1, stop + 1))
+        after = chosen[-1] + 1
+        while after < len(self.sentences) and len(chosen) < STORY_SENTENCES and after - spans[-1][1] <= 2:
+            if not tellable(self.sentences[after]):
+                break
+            chosen.append(after)
+            after += 1
+        told = [self.sentences[i] for i in chosen]
+        key = sum(len(u.sentences) for u in units)
+        summary = {s.block < self.summary_blocks for s in told}
+        if len(told) == key or len(summary) > 1 or len(join_sentences(s.text for s in told)) > max_length:
+            return ()
+        paragraphs: list[list[str]] = []
+        for i, sentence in enumerate(told):
+            if i == 0 or sentence.block != told[i - 1].block:
+                paragraphs.append([])
+            paragraphs[-1].append(sentence.text)
+        return tuple(join_sentences(p) for p in paragraphs)
 
     def _with_setting(self, best: Unit, max_length: int) -> tuple[Unit, ...]:
         """A result that is not the post's first sentence, preceded by that sentence when it fits:
@@ -561,4 +622,6 @@ def analyse(
         deadline=deadline if kind is PostKind.HIRING else "",
         question=question,
         quote=quote,
+        sentences=tuple(flat),
+        summary_blocks=len(summary_blocks),
     )

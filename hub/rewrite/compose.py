@@ -46,6 +46,7 @@ from dataclasses import dataclass
 
 from ugrapheme import grapheme_len
 
+from hub.platforms import PLATFORMS, measure
 from hub.rewrite.analysis import PostKind
 from hub.rewrite.fit import Part
 from hub.rewrite.hashtags import dehashtag, find_hashtags
@@ -134,6 +135,9 @@ def make_context(post: SourcePost, platform: str) -> tuple[Context, tuple[str, .
 
 
 MAX_VARIANTS = 4
+# Platforms with room to tell the key point whole (``SourcePost.story``); X, Bluesky and WhatsApp
+# keep it short.
+STORY_PLATFORMS = frozenset({"linkedin", "mastodon", "threads", "facebook", "instagram", "reddit", "email"})
 HEADLINE_MAX = 150
 HOOK_KINDS = (PostKind.HIRING, PostKind.HOWTO, PostKind.LAUNCH, PostKind.EVENT)
 
@@ -179,12 +183,33 @@ def _lead_sep(ctx: Context, inline: bool) -> str:
     return "\n" if inline else "\n\n"
 
 
-def _core(ctx: Context, sep: str, neutral_text: bool = False) -> Part:
+def _core(ctx: Context, sep: str, neutral_text: bool = False, story: str | None = None) -> Part:
     """The key point: cut only when nothing droppable is left (and then at a sentence end
-    where possible)."""
+    where possible). ``story``: on a platform with room, the key point told whole (its
+    paragraphs joined by ``story``), when it fits with room to spare."""
     text = ctx.post.core or ctx.post.headline
+    if story is not None and _story_fits(ctx):
+        text = story.join(ctx.post.story)
     text = neutral(text) if neutral_text else text
     return Part(text, shrink=True, min_keep=grapheme_len(text), sep=sep)
+
+
+STORY_ROOM = 120  # what a told story leaves free for own words' neighbours: the link, tags, a question
+
+
+def _story_fits(ctx: Context) -> bool:
+    """Whether the platform has room for the key point told whole, the own words and the link."""
+    if not ctx.post.story:
+        return False
+    room = min(PLATFORMS[ctx.platform].limit if ctx.platform in PLATFORMS else 10**6,
+               ctx.style.soft_limit or 10**6)
+    needed = " ".join(x for x in (ctx.post.own_words, *ctx.post.story, ctx.post.url) if x)
+    return measure(ctx.platform, needed) + STORY_ROOM <= room
+
+
+def _told(ctx: Context) -> bool:
+    """Whether this platform's text tells the story (so more units must not repeat it)."""
+    return ctx.platform in STORY_PLATFORMS and _story_fits(ctx)
 
 
 def _gap(ctx: Context, neutral_text: bool = False) -> list[Part]:
@@ -202,7 +227,7 @@ def _more(
     """``count`` supporting units, each droppable (the later ones first); the first one is
     separated by ``first_sep`` (default ``sep``), the others by ``sep``. ``after_core``: only
     what comes after the key point in the post (short texts)."""
-    units = ctx.post.supporting(count, after_core=after_core)
+    units = ctx.post.supporting(count, after_core=after_core, beside_story=_told(ctx))
     return [
         Part(
             neutral(unit) if neutral_text else unit,
@@ -279,7 +304,7 @@ def compose_linkedin(ctx: Context, variant: int) -> list[Part] | None:
     if _pick(variant) is None:
         return None
     parts = [*_own(ctx, inline=False), *_hook(ctx)]
-    parts += [_core(ctx, "\n\n"), *_gap(ctx)]
+    parts += [_core(ctx, "\n\n", story="\n\n"), *_gap(ctx)]
     count = 2 if variant in (0, 1) else 1
     parts += _more(ctx, count, sep="\n\n" if variant % 2 else " ", first_sep="\n\n", rank=12)
     parts += _list(ctx) + _deadline(ctx) + _question(ctx)
@@ -300,8 +325,8 @@ def compose_mastodon(ctx: Context, variant: int) -> list[Part] | None:
     """Plain paragraphs: own words, key point and context, the link, CamelCase hashtags."""
     if _pick(variant) is None:
         return None
-    parts = [*_own(ctx, inline=False), _core(ctx, "\n\n"), *_gap(ctx)]
-    units = ctx.post.supporting(2 if variant < 2 else 1)
+    parts = [*_own(ctx, inline=False), _core(ctx, "\n\n", story="\n\n"), *_gap(ctx)]
+    units = ctx.post.supporting(2 if variant < 2 else 1, beside_story=_told(ctx))
     for i, unit in enumerate(units):
         parts.append(Part(unit, sep=" " if i == 0 and variant % 2 == 0 else "\n\n", drop_rank=10 + len(units) - i))
     return parts + _deadline(ctx) + _url(ctx) + _tags(ctx) + _disclosure(ctx)
@@ -313,16 +338,17 @@ def compose_threads(ctx: Context, variant: int) -> list[Part] | None:
     if _pick(variant) is None:
         return None
     more = _more(ctx, 1 if variant in (0, 2) else 0, after_core=True)
-    return [*_own(ctx, inline=True), _core(ctx, _lead_sep(ctx, True)), *_gap(ctx), *more, *_deadline(ctx, sep=" "),
-            *_question(ctx), *_url(ctx, sep="\n\n" if variant < 2 else "\n"), *_tags(ctx, sep="\n"),
-            *_disclosure(ctx, sep="\n")]
+    return [*_own(ctx, inline=True), _core(ctx, _lead_sep(ctx, True), story=" "), *_gap(ctx), *more,
+            *_deadline(ctx, sep=" "), *_question(ctx), *_url(ctx, sep="\n\n" if variant < 2 else "\n"),
+            *_tags(ctx, sep="\n"), *_disclosure(ctx, sep="\n")]
 
 
 def compose_facebook(ctx: Context, variant: int) -> list[Part] | None:
     """Friendly: own words, the key point and more in a paragraph, the link, two tags."""
     if _pick(variant) is None:
         return None
-    parts = [*_own(ctx, inline=False), *(_hook(ctx) if variant == 0 else []), _core(ctx, "\n\n"), *_gap(ctx)]
+    parts = [*_own(ctx, inline=False), *(_hook(ctx) if variant == 0 else []), _core(ctx, "\n\n", story=" "),
+             *_gap(ctx)]
     parts += _more(ctx, 2 if variant < 2 else 1)
     return parts + _deadline(ctx, sep=" ") + _url(ctx) + _tags(ctx) + _disclosure(ctx)
 
@@ -331,7 +357,7 @@ def compose_instagram(ctx: Context, variant: int) -> list[Part] | None:
     """A caption: own words, the key point, more or the list, "Link in bio.", hashtags."""
     if _pick(variant) is None:
         return None
-    parts = [*_own(ctx, inline=False), _core(ctx, "\n\n"), *_gap(ctx)]
+    parts = [*_own(ctx, inline=False), _core(ctx, "\n\n", story="\n\n"), *_gap(ctx)]
     listed = _list(ctx)
     if listed and variant in (0, 2):
         parts += listed
@@ -347,7 +373,8 @@ def compose_reddit(ctx: Context, variant: int) -> list[Part] | None:
     key point and context, toned down, then the disclosure in words."""
     if _pick(variant) is None:
         return None
-    parts = [*_own(ctx, inline=False), _core(ctx, "\n\n", neutral_text=True), *_gap(ctx, neutral_text=True)]
+    parts = [*_own(ctx, inline=False), _core(ctx, "\n\n", neutral_text=True, story="\n\n"),
+             *_gap(ctx, neutral_text=True)]
     parts += _more(ctx, 2 if variant < 2 else 1, neutral_text=True, sep=" " if variant % 2 == 0 else "\n\n")
     return parts + _deadline(ctx) + _disclosure(ctx, group=None)
 
@@ -368,7 +395,7 @@ def compose_email(ctx: Context, variant: int) -> list[Part] | None:
     if _pick(variant) is None:
         return None
     parts = [Part(ctx.phrase("email_greeting"), role="phrase"), *_own(ctx, inline=False)]
-    parts += [_core(ctx, "\n\n"), *_gap(ctx)]
+    parts += [_core(ctx, "\n\n", story="\n\n"), *_gap(ctx)]
     parts += _more(ctx, 2 if variant < 2 else 1, sep=" " if variant % 2 == 0 else "\n\n")
     parts += _list(ctx) + _deadline(ctx) + _hiring_nudge(ctx)
     return parts + _url(ctx) + _disclosure(ctx, group=None)

@@ -70,6 +70,15 @@ class SourcePost:
         return self.title or (best.text if best else "")
 
     @cached_property
+    def story(self) -> tuple[str, ...]:
+        """The core told whole, as paragraphs, for platforms with room (``Analysis.story``):
+        the sentences that carry the core from its setting to its point, and what follows
+        from it. Empty when the author wrote a key point or the core is all there is."""
+        if self.key_point or self.core == self.title:
+            return ()
+        return self.analysis.story(self.title)
+
+    @cached_property
     def support(self) -> tuple[str, ...]:
         """Other units of whole sentences that say something the core does not, best first."""
         core = self.core.casefold()
@@ -109,12 +118,17 @@ class SourcePost:
                 best, best_count = unit.text, count
         return best
 
-    def supporting(self, count: int, *, after_core: bool = False) -> tuple[str, ...]:
+    def supporting(self, count: int, *, after_core: bool = False, beside_story: bool = False) -> tuple[str, ...]:
         """The ``count`` best supporting units, in the post's order. ``after_core``: only
         units that come after the key point in the post (what followed from it, not the
-        backstory, which reads as a non sequitur right after the point in a short text)."""
+        backstory, which reads as a non sequitur right after the point in a short text).
+        ``beside_story``: none that repeats a sentence of the ``story``."""
         order = {u.text: u.start for u in self.analysis.units}
         candidates = self.support
+        if beside_story and self.story:
+            told = " ".join(self.story).casefold()
+            sentences = {u.text: u.sentences for u in self.analysis.units}
+            candidates = tuple(t for t in candidates if not any(s.casefold() in told for s in sentences.get(t, (t,))))
         if after_core:
             core_start = max((u.start for u in self.analysis.units if u.text.casefold() in self.core.casefold()),
                              default=-1)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from hub import platforms
 from hub.db import get_session
 from hub.errors import ValidationError
+from hub.i18n import _
 from hub.sharing import queries, services
 from hub.sharing.forms import OwnWordsForm, ShareEventForm, ShareTextForm
 from hub.sharing.models import OwnWords, ShareLink
@@ -58,7 +59,7 @@ class StudioTarget(Protocol):
 def _first_error(form: OwnWordsForm | ShareTextForm) -> str:
     for errors in form.errors.values():
         return str(errors[0])
-    return "Please check what you typed."
+    return _("Please check what you typed.")
 
 
 def _link(links: Mapping[str, ShareLink], platform: str) -> str | None:

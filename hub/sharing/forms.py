@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from hub import platforms
 from hub.forms import FlaskForm, IdField
+from hub.i18n import _l
 from hub.rewrite import OWN_WORDS_MAX
 
 
@@ -15,7 +16,7 @@ class ShareTextForm(FlaskForm):
     platform = StringField(validators=[DataRequired(), Length(max=16)])
     text = TextAreaField(validators=[Length(max=70_000)])
     subject = StringField(validators=[Optional(), Length(
-        max=300, message="The subject or title is too long: %(length)d characters, %(max)d at most.")])
+        max=300, message=_l("The subject or title is too long: %(length)d characters, %(max)d at most."))])
 
 
 class ShareEventForm(ShareTextForm):
@@ -24,12 +25,12 @@ class ShareEventForm(ShareTextForm):
 
 class OwnWordsForm(FlaskForm):
     # A loose bound on shape; the service's OWN_WORDS_MAX says the real limit, clearly.
-    words = TextAreaField("In your own words", validators=[Optional(), Length(
-        max=5000, message=f"Keep it to a line or two: {OWN_WORDS_MAX} characters at most.")])
+    words = TextAreaField(_l("In your own words"), validators=[Optional(), Length(
+        max=5000, message=_l("Keep it to a line or two: %(most)s characters at most.", most=OWN_WORDS_MAX))])
 
 
 class DisclosureForm(FlaskForm):
-    disclosure = StringField("Disclosure line", validators=[Optional(), Length(max=60)])
+    disclosure = StringField(_l("Disclosure line"), validators=[Optional(), Length(max=60)])
 
 
 class WriterForm(FlaskForm):
@@ -42,7 +43,7 @@ class NetworksForm(FlaskForm):
     """The networks a person shares to; ``post_id``: the share page to go back to."""
 
     networks = SelectMultipleField(
-        "Your networks", choices=[SelectChoice(p.id, p.name) for p in platforms.PLATFORMS.values()],
+        _l("Your networks"), choices=[SelectChoice(p.id, p.name) for p in platforms.PLATFORMS.values()],
         widget=widgets.ListWidget(prefix_label=False), option_widget=widgets.CheckboxInput(),
         validate_choice=False,  # the service names an unknown network clearly
     )

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from hub import platforms
 from hub.auth.models import User
 from hub.db import utcnow
+from hub.i18n import _
 from hub.lib.text import excerpt
 from hub.posts.models import Post
 from hub.rewrite import (
@@ -247,12 +248,16 @@ class Warning:
         pct = f"{round(self.score * 100)}%"
         if self.kind == "platform":
             other = platforms.PLATFORMS[self.other].name
-            return (f"Your {name} and {other} texts read almost the same ({pct}): "
-                    "people who follow you on both will notice.")
-        whose = f"{self.other}'s" if not self.more else f"{self.other}'s and {self.more} other colleagues'"
-        return (f"This reads almost the same as {whose} {name} text ({pct}). When many colleagues post "
-                "the same words it looks scripted, and people scroll past: add a line in your own words "
-                "(at the top), or change this text.")
+            return _("Your %(name)s and %(other)s texts read almost the same (%(score)s): "
+                     "people who follow you on both will notice.", name=name, other=other, score=pct)
+        if not self.more:
+            return _("This reads almost the same as %(colleague)s's %(name)s text (%(score)s). When many colleagues "
+                     "post the same words it looks scripted, and people scroll past: add a line in your own words "
+                     "(at the top), or change this text.", colleague=self.other, name=name, score=pct)
+        return _("This reads almost the same as %(colleague)s's and %(more)s other colleagues' %(name)s text "
+                 "(%(score)s). When many colleagues post the same words it looks scripted, and people scroll past: "
+                 "add a line in your own words (at the top), or change this text.",
+                 colleague=self.other, more=self.more, name=name, score=pct)
 
     def as_json(self) -> dict[str, object]:
         return {"platform": self.platform, "other": self.other, "score": self.score, "kind": self.kind,

@@ -24,6 +24,7 @@ from hub import platforms, rewrite
 from hub.auth.models import User
 from hub.db import add_or_get, savepoint, utcnow
 from hub.errors import NotFound, PermissionDenied, ValidationError
+from hub.i18n import _
 from hub.posts.models import Post, PostStatus
 from hub.sharing.bots import is_bot
 from hub.sharing.clicklog import ClickRecord, ClickSink
@@ -41,7 +42,7 @@ LINKLESS_PLATFORMS = frozenset({"instagram", "reddit"})
 
 def _require_shareable(post: Post) -> None:
     if not post.is_public:
-        raise NotFound("Only published posts can be shared.")
+        raise NotFound(_("Only published posts can be shared."))
 
 
 def new_code() -> str:
@@ -64,7 +65,7 @@ def item_links_for(session: Session, item_id: int, user: User) -> dict[str, Shar
 
 def _links(session: Session, user: User, column: Any, key: int, values: dict[str, int]) -> dict[str, ShareLink]:
     if not user.is_active:
-        raise PermissionDenied("Deactivated accounts cannot share.")
+        raise PermissionDenied(_("Deactivated accounts cannot share."))
     existing = {
         link.platform: link
         for link in session.scalars(sa.select(ShareLink).where(column == key, ShareLink.user_id == user.id))
@@ -108,9 +109,9 @@ def record_item_share_event(session: Session, item_id: int, user: User, platform
 
 def _event(session: Session, user: User, platform: str, kind: str, **about: int) -> ShareEvent:
     if platform not in platforms.PLATFORMS:
-        raise ValidationError("platform", "Unknown platform.")
+        raise ValidationError("platform", _("Unknown platform."))
     if kind not in EVENT_KINDS:
-        raise ValidationError("kind", "Unknown kind of share.")
+        raise ValidationError("kind", _("Unknown kind of share."))
     event = ShareEvent(user_id=user.id, platform=platform, kind=kind, **about)
     session.add(event)
     session.flush()
@@ -122,10 +123,10 @@ def set_networks(session: Session, user: User, chosen: list[str]) -> list[str]:
     page starts with these cards and folds the others away. An empty choice lets hub learn them
     from what ``user`` shares. Returns the networks kept."""
     if not user.is_active:
-        raise PermissionDenied("Deactivated accounts cannot share.")
+        raise PermissionDenied(_("Deactivated accounts cannot share."))
     unknown = [p for p in chosen if p not in platforms.PLATFORMS]
     if unknown:
-        raise ValidationError("networks", "Choose networks from the list.")
+        raise ValidationError("networks", _("Choose networks from the list."))
     kept = list(dict.fromkeys(chosen))  # each once, in the order given
     session.execute(sa.delete(ShareNetwork).where(ShareNetwork.user_id == user.id))
     session.add_all(ShareNetwork(user_id=user.id, platform=p, position=i) for i, p in enumerate(kept))
@@ -142,19 +143,23 @@ def text_problems(user: User, platform: str, text: str, *, link: str | None = No
     found: list[str] = []
     count, limit = platforms.measure(platform, text), limit_for(user, platform)
     if count > limit:
-        found.append(f"Too long for {spec.name}: {count:,} of {limit:,} characters ({count - limit:,} over).")
+        found.append(_("Too long for %(name)s: %(count)s of %(limit)s characters (%(over)s over).", name=spec.name,
+                       count=format(count, ","), limit=format(limit, ","), over=format(count - limit, ",")))
     if spec.byte_limit is not None and (size := len(text.encode("utf-8"))) > spec.byte_limit:
-        found.append(f"Too long for {spec.name}: {size:,} of {spec.byte_limit:,} bytes.")
+        found.append(_("Too long for %(name)s: %(size)s of %(limit)s bytes.", name=spec.name, size=format(size, ","),
+                       limit=format(spec.byte_limit, ",")))
     tags = platforms.find_hashtags(text)
     if spec.hashtag_style == "topic" and spec.max_hashtags is not None and len(tags) > spec.max_hashtags:
-        found.append(f"{spec.name} takes one topic tag per post; this has {len(tags)} hashtags.")
+        found.append(_("%(name)s takes one topic tag per post; this has %(num)s hashtags.", name=spec.name,
+                       num=len(tags)))
     if spec.max_links is not None:
         links = {text[a:b] for a, b in platforms.find_links(text)}
         if len(links) > spec.max_links:
-            found.append(f"{spec.name} takes at most {spec.max_links} links; this has {len(links)}.")
+            found.append(_("%(name)s takes at most %(most)s links; this has %(num)s.", name=spec.name,
+                           most=spec.max_links, num=len(links)))
     if link and platform not in LINKLESS_PLATFORMS and link not in text:
-        found.append(f"Your tracked link {link} is missing: put it back, or nobody can follow your share "
-                     "(and it is not counted).")
+        found.append(_("Your tracked link %(link)s is missing: put it back, or nobody can follow your share "
+                       "(and it is not counted).", link=link))
     return found
 
 
@@ -181,9 +186,9 @@ def save_item_share_text(
 def _keep_text(session: Session, user: User, platform: str, text: str, subject: str | None, link: str | None,
                column: Any, key: int, values: dict[str, Any]) -> ShareText:
     if not user.is_active:
-        raise PermissionDenied("Deactivated accounts cannot share.")
+        raise PermissionDenied(_("Deactivated accounts cannot share."))
     if platform not in platforms.PLATFORMS:
-        raise ValidationError("platform", "Unknown platform.")
+        raise ValidationError("platform", _("Unknown platform."))
     text = text.replace("\r\n", "\n")
     problems = text_problems(user, platform, text, link=link)
     if problems:
@@ -216,7 +221,7 @@ def reset_item_share_text(session: Session, item_id: int, user: User, platform: 
 
 def _forget_text(session: Session, user: User, platform: str, column: Any, key: int) -> None:
     if platform not in platforms.PLATFORMS:
-        raise ValidationError("platform", "Unknown platform.")
+        raise ValidationError("platform", _("Unknown platform."))
     session.execute(sa.delete(ShareText).where(column == key, ShareText.user_id == user.id,
                                                ShareText.platform == platform))
     session.flush()
@@ -236,12 +241,13 @@ def save_item_own_words(session: Session, item_id: int, user: User, words: str) 
 
 def _keep_words(session: Session, user: User, words: str, column: Any, key: int, values: dict[str, int]) -> OwnWords:
     if not user.is_active:
-        raise PermissionDenied("Deactivated accounts cannot share.")
+        raise PermissionDenied(_("Deactivated accounts cannot share."))
     words = (words or "").replace("\r\n", "\n").strip()
     if len(words) > OWN_WORDS_MAX:
         raise ValidationError(
-            "own_words", f"Keep it to a line or two: {OWN_WORDS_MAX} characters at most (this has {len(words):,}). "
-            "Your words go into every text, X's 280 characters included."
+            "own_words", _("Keep it to a line or two: %(most)s characters at most (this has %(num)s). "
+                           "Your words go into every text, X's 280 characters included.",
+                           most=OWN_WORDS_MAX, num=format(len(words), ","))
         )
 
     def find() -> OwnWords | None:
@@ -276,10 +282,10 @@ def get_setting(session: Session, key: str, default: str = "") -> str:
 def set_disclosure(session: Session, actor: User, value: str) -> None:
     """Admins set the company disclosure line (e.g. ``#IWorkAtAcme``) added to share texts."""
     if not actor.is_admin:
-        raise PermissionDenied("Only admins can set the disclosure line.")
+        raise PermissionDenied(_("Only admins can set the disclosure line."))
     value = " ".join((value or "").split())
     if len(value) > 60:
-        raise ValidationError("disclosure", "Keep the disclosure under 60 characters.")
+        raise ValidationError("disclosure", _("Keep the disclosure under 60 characters."))
     set_setting(session, actor, DISCLOSURE_KEY, value)
 
 

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from hub import platforms, security
 from hub.db import get_engine, get_session, utcnow
 from hub.errors import PermissionDenied, ValidationError
+from hub.i18n import _
 from hub.posts.models import Post, PostStatus
 from hub.posts.queries import get_post
 from hub.sharing import endpoints, proposals, queries, services, writer
@@ -114,14 +115,14 @@ def follow(code: str):
     counted apart. HEAD requests are answered without counting."""
     target, location = current_app.extensions["hub.linkcache"].get(get_session, code, current_app.config["BASE_URL"])
     if target is None:
-        abort(404, "This share link does not exist. Check that it was copied completely.")
+        abort(404, _("This share link does not exist. Check that it was copied completely."))
     if target.item_id is not None:
         if not target.available:
-            abort(404, "This article is no longer in the library of the company that shared it.")
+            abort(404, _("This article is no longer in the library of the company that shared it."))
     elif target.status == PostStatus.TAKEN_DOWN:
-        abort(410, "This post was taken down by its company.")
+        abort(410, _("This post was taken down by its company."))
     elif target.status != PostStatus.PUBLISHED:
-        abort(404, "This post is not available any more.")
+        abort(404, _("This post is not available any more."))
     if request.method == "GET":
         agent = request.headers.get("User-Agent", "")
         visitor = services.visitor_hash(current_app.config["SECRET_KEY"], client_address(), agent, utcnow())
@@ -217,8 +218,8 @@ def networks():
             show_error(form, exc)
         else:
             names = ", ".join(platforms.PLATFORMS[p].name for p in kept)
-            flash(f"Your networks: {names}. Share pages start with them." if kept else
-                  "No networks chosen: share pages start with the ones you share to most.", "success")
+            flash(_("Your networks: %(names)s. Share pages start with them.", names=names) if kept else
+                  _("No networks chosen: share pages start with the ones you share to most."), "success")
             back = db.get(Post, form.post_id.data) if form.post_id.data else None
             if back is not None and back.is_public:
                 return redirect(url_for("sharing.share", post_id=back.id))
@@ -282,7 +283,7 @@ def written(post_id: int):
 @login_required
 def settings():
     if not current_user.is_admin:
-        raise PermissionDenied("Only admins can change sharing settings.")
+        raise PermissionDenied(_("Only admins can change sharing settings."))
     db = get_session()
     form = DisclosureForm(disclosure=services.get_setting(db, services.DISCLOSURE_KEY))
     if form.validate_on_submit():
@@ -291,7 +292,7 @@ def settings():
         except ValidationError as exc:
             show_error(form, exc)
         else:
-            flash("Sharing settings saved.", "success")
+            flash(_("Sharing settings saved."), "success")
             return redirect(url_for("sharing.settings"))
     return render_template("sharing/settings.html", form=form,
                            writer=writer.WriterSettings.from_config(current_app.config))

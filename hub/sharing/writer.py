@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from hub import platforms, throttle
 from hub.auth.models import User
+from hub.i18n import _
 from hub.posts.models import Post
 from hub.rewrite import Proposal, plain_text
 from hub.rewrite.llm import DEFAULT_TIMEOUT, ModelWriter, shown_url
@@ -72,7 +73,7 @@ class WriterSettings:
     @property
     def label(self) -> str:
         """The model's name for people ("the language model" when none is configured)."""
-        return self.model or "the language model"
+        return self.model or _("the language model")
 
 
 def _int(value: Any, default: int) -> int:

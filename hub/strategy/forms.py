@@ -7,14 +7,15 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from hub.forms import FiniteDecimalField, FlaskForm, RevisionIdField
+from hub.i18n import _l
 from hub.platforms import PLATFORMS
-from hub.strategy.models import ALL_PLATFORMS, KpiMetric
+from hub.strategy.models import ALL_PLATFORMS, METRIC_LABELS, KpiMetric
 from hub.strategy.services import BODY_MAX, NOTE_MAX, TARGET_MAX
 
 
 class SectionForm(FlaskForm):
-    body = TextAreaField("Text (Markdown)", validators=[Length(max=BODY_MAX)])
-    note = StringField("What changed (optional)", validators=[Optional(), Length(max=NOTE_MAX)])
+    body = TextAreaField(_l("Text (Markdown)"), validators=[Length(max=BODY_MAX)])
+    note = StringField(_l("What changed (optional)"), validators=[Optional(), Length(max=NOTE_MAX)])
     base_revision_id = RevisionIdField()
 
 
@@ -24,12 +25,12 @@ class RestoreForm(FlaskForm):
 
 class KpiTargetForm(FlaskForm):
     platform = SelectField(
-        "Platform",
-        choices=[SelectChoice(ALL_PLATFORMS, "All platforms")]
+        _l("Platform"),
+        choices=[SelectChoice(ALL_PLATFORMS, _l("All platforms"))]
         + [SelectChoice(p.id, p.name) for p in PLATFORMS.values()],
     )
-    metric = SelectField("Measure", choices=[SelectChoice(m.value, m.label) for m in KpiMetric])
+    metric = SelectField(_l("Measure"), choices=[SelectChoice(m.value, METRIC_LABELS[m.value]) for m in KpiMetric])
     target = FiniteDecimalField(
-        "Target per month", places=None, validators=[InputRequired(), NumberRange(min=0, max=TARGET_MAX)]
+        _l("Target per month"), places=None, validators=[InputRequired(), NumberRange(min=0, max=TARGET_MAX)]
     )
-    note = StringField("Why this number (optional)", validators=[Optional(), Length(max=NOTE_MAX)])
+    note = StringField(_l("Why this number (optional)"), validators=[Optional(), Length(max=NOTE_MAX)])

@@ -9,26 +9,32 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from hub.auth.models import User
 from hub.db import Base, str_enum, utcnow
+from hub.i18n import _, _l
 from hub.platforms import PLATFORMS
 
-# The parts of the strategy, in reading order: key -> (title, what belongs there).
-SECTIONS: dict[str, tuple[str, str]] = {
-    "audiences": ("Audiences", "Who we want to reach, and what each audience cares about."),
-    "channels": ("Channels and their purpose", "What each of our channels is for, and where employees fit in."),
-    "tone": ("Tone of voice", "How we sound. Shown beside the editor and the share page."),
+# The parts of the strategy, in reading order: key -> (title, what belongs there); lazy strings,
+# translated when read (``section_title`` and ``section_hint`` give them as str).
+SECTIONS: dict[str, tuple[Any, Any]] = {
+    "audiences": (_l("Audiences"), _l("Who we want to reach, and what each audience cares about.")),
+    "channels": (
+        _l("Channels and their purpose"),
+        _l("What each of our channels is for, and where employees fit in."),
+    ),
+    "tone": (_l("Tone of voice"), _l("How we sound. Shown beside the editor and the share page.")),
     "kpis": (
-        "What working means",
-        "How we know it works. The targets below are the numbers; say here why they matter.",
+        _l("What working means"),
+        _l("How we know it works. The targets below are the numbers; say here why they matter."),
     ),
     "risk": (
-        "Posting with confidence",
-        "Guidance on risk that helps people post: what is fine, what to check, whom to ask.",
+        _l("Posting with confidence"),
+        _l("Guidance on risk that helps people post: what is fine, what to check, whom to ask."),
     ),
 }
 PLATFORM_PREFIX = "platform-"
@@ -46,12 +52,16 @@ def _platform_name(key: str) -> str:
 
 def section_title(key: str) -> str:
     """The title of the section with ``key`` (a platform's guidance: "Guidance for LinkedIn")."""
-    return f"Guidance for {_platform_name(key)}" if key.startswith(PLATFORM_PREFIX) else SECTIONS[key][0]
+    if key.startswith(PLATFORM_PREFIX):
+        return str(_("Guidance for %(platform)s", platform=_platform_name(key)))
+    return str(SECTIONS[key][0])
 
 
 def section_hint(key: str) -> str:
     """What belongs in the section with ``key`` (a platform's guidance: "How we post on LinkedIn.")."""
-    return f"How we post on {_platform_name(key)}." if key.startswith(PLATFORM_PREFIX) else SECTIONS[key][1]
+    if key.startswith(PLATFORM_PREFIX):
+        return str(_("How we post on %(platform)s.", platform=_platform_name(key)))
+    return str(SECTIONS[key][1])
 
 
 def is_known_key(key: str) -> bool:
@@ -115,14 +125,18 @@ class KpiMetric(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "human_clicks": "Clicks by people (bots left out)",
-            "shares": "Shares",
-            "clicks_per_share": "Clicks per share",
-            "posts_published": "Posts published",
-            "active_sharers": "People who shared",
-            "outside_share": "Outside articles among shares (%)",
-        }[self.value]
+        return str(METRIC_LABELS[self.value])
+
+
+# What people read for each measure (lazy: the KPI form's choices are made at import time).
+METRIC_LABELS = {
+    "human_clicks": _l("Clicks by people (bots left out)"),
+    "shares": _l("Shares"),
+    "clicks_per_share": _l("Clicks per share"),
+    "posts_published": _l("Posts published"),
+    "active_sharers": _l("People who shared"),
+    "outside_share": _l("Outside articles among shares (%)"),
+}
 
 
 ALL_PLATFORMS = "all"
@@ -150,6 +164,6 @@ class KpiTarget(Base):
     @property
     def platform_name(self) -> str:
         if self.platform == ALL_PLATFORMS:
-            return "All platforms"
+            return str(_("All platforms"))
         spec = PLATFORMS.get(self.platform)
         return spec.name if spec else self.platform

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, undefer
 
 from hub.errors import NotFound
+from hub.i18n import _
 from hub.platforms import PLATFORMS
 from hub.strategy.models import (
     SECTIONS,
@@ -85,7 +86,7 @@ def platform_sections(session: Session) -> list[SectionView]:
 def section_view(session: Session, key: str) -> SectionView:
     """One part of the strategy by key, or NotFound for a key that is not part of it."""
     if not is_known_key(key):
-        raise NotFound("No such part of the strategy.")
+        raise NotFound(_("No such part of the strategy."))
     return _views(session, [key])[0]
 
 
@@ -104,7 +105,7 @@ def revision(session: Session, section: StrategySection, number: int) -> Strateg
         .options(undefer(StrategyRevision.body_html), joinedload(StrategyRevision.created_by))
     )
     if found is None:
-        raise NotFound("No such revision.")
+        raise NotFound(_("No such revision."))
     return found
 
 
@@ -148,7 +149,7 @@ def get_kpi_target(session: Session, target_id: int) -> KpiTarget:
     """The target row with ``target_id``, or NotFound."""
     row = session.get(KpiTarget, target_id)
     if row is None:
-        raise NotFound("No such target.")
+        raise NotFound(_("No such target."))
     return row
 
 

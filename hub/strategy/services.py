@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from hub.auth.models import User
 from hub.db import add_or_get, savepoint, utcnow
 from hub.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from hub.i18n import _
 from hub.lib.markdown import render_markdown
 from hub.platforms import PLATFORMS
 from hub.strategy.models import ALL_PLATFORMS, KpiMetric, KpiTarget, StrategyRevision, StrategySection, is_known_key
@@ -31,12 +32,12 @@ def can_edit(actor: User) -> bool:
 def require_editor(actor: User) -> None:
     """PermissionDenied unless ``actor`` may write the strategy (see ``can_edit``)."""
     if not can_edit(actor):
-        raise PermissionDenied("Only comms and admins can change the strategy.")
+        raise PermissionDenied(_("Only comms and admins can change the strategy."))
 
 
 def _section(session: Session, key: str) -> StrategySection:
     if not is_known_key(key):
-        raise NotFound("No such part of the strategy.")
+        raise NotFound(_("No such part of the strategy."))
     def find() -> StrategySection | None:
         return session.scalar(sa.select(StrategySection).where(StrategySection.key == key))
 
@@ -54,15 +55,19 @@ def save_section(
     require_editor(actor)
     body = (body or "").replace("\r\n", "\n")
     if len(body) > BODY_MAX:
-        raise ValidationError("body", f"Keep a section under {BODY_MAX:,} characters.")
+        raise ValidationError("body", _("Keep a section under %(max)s characters.", max=f"{BODY_MAX:,}"))
     section = _section(session, key)
     current = section.current_revision
     if current is not None and current.body == body:
         return current
     if current is not None and current.id != base_revision_id:
         raise Conflict(
-            f"Someone saved this section since you started (revision {current.number}, by "
-            f"{current.created_by.display_name}). Nothing was overwritten.",
+            _(
+                "Someone saved this section since you started (revision %(number)d, by %(name)s). "
+                "Nothing was overwritten.",
+                number=current.number,
+                name=current.created_by.display_name,
+            ),
             current=current,
         )
     revision = StrategyRevision(
@@ -81,8 +86,15 @@ def save_section(
         newer = section.current_revision
         if newer is None:
             raise
-        raise Conflict(f"Someone saved this section at the same moment (revision {newer.number}, by "
-                       f"{newer.created_by.display_name}). Nothing was overwritten.", current=newer) from None
+        raise Conflict(
+            _(
+                "Someone saved this section at the same moment (revision %(number)d, by %(name)s). "
+                "Nothing was overwritten.",
+                number=newer.number,
+                name=newer.created_by.display_name,
+            ),
+            current=newer,
+        ) from None
     section.current_revision = revision
     section.current_revision_id = revision.id
     section.updated_at = utcnow()
@@ -94,7 +106,7 @@ def restore_revision(
 ) -> StrategyRevision:
     """Append a copy of an old revision as the newest one (history is never rewritten)."""
     if revision.section_id != section.id:
-        raise NotFound("No such revision of this section.")
+        raise NotFound(_("No such revision of this section."))
     return save_section(
         session,
         actor,
@@ -119,15 +131,15 @@ def set_kpi_target(
     earlier target for the same three."""
     require_editor(actor)
     if platform != ALL_PLATFORMS and platform not in PLATFORMS:
-        raise ValidationError("platform", "Pick a platform from the list.")
+        raise ValidationError("platform", _("Pick a platform from the list."))
     try:
         metric = KpiMetric(metric)
     except ValueError:
-        raise ValidationError("metric", "Pick a measure from the list.") from None
+        raise ValidationError("metric", _("Pick a measure from the list.")) from None
     if period != "month":
-        raise ValidationError("period", "Targets are per month.")
+        raise ValidationError("period", _("Targets are per month."))
     if target is None or not _finite(target) or target < 0 or target > TARGET_MAX:
-        raise ValidationError("target", "Give a target of zero or more.")
+        raise ValidationError("target", _("Give a target of zero or more."))
     def find() -> KpiTarget | None:
         return session.scalar(sa.select(KpiTarget).where(
             KpiTarget.platform == platform, KpiTarget.metric == metric, KpiTarget.period == period))

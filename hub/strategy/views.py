@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from hub.db import get_session
 from hub.errors import Conflict, ValidationError
 from hub.forms import ConfirmForm
+from hub.i18n import _
 from hub.lib.textdiff import diff
 from hub.strategy import queries, services
 from hub.strategy.forms import KpiTargetForm, RestoreForm, SectionForm
@@ -74,7 +75,7 @@ def edit(key: str):
         except ValidationError as exc:
             show_error(form, exc)
         else:
-            flash(f"{view.title} saved.", "success")
+            flash(_("%(section)s saved.", section=view.title), "success")
             return redirect(url_for("strategy.page", _anchor=key))
     conflict_diff = diff(conflict.body, form.body.data or "", None) if conflict else None
     return render_template(
@@ -86,7 +87,7 @@ def _section(key: str) -> tuple[queries.SectionView, StrategySection]:
     """The part of the strategy at ``key``, and its section row (404 while nothing is written)."""
     view = queries.section_view(get_session(), key)
     if view.section is None:
-        abort(404, "Nothing has been written here yet.")
+        abort(404, _("Nothing has been written here yet."))
     return view, view.section
 
 
@@ -127,9 +128,9 @@ def restore(key: str, number: int):
         )
     except Conflict:
         db.rollback()
-        flash("The section changed while you were looking; check the newest revision and try again.", "error")
+        flash(_("The section changed while you were looking; check the newest revision and try again."), "error")
         return redirect(url_for("strategy.revisions", key=key))
-    flash(f"Revision {number} restored as revision {new.number}.", "success")
+    flash(_("Revision %(old)d restored as revision %(new)d.", old=number, new=new.number), "success")
     return redirect(url_for("strategy.page", _anchor=key))
 
 
@@ -146,7 +147,7 @@ def kpis():
         except ValidationError as exc:
             show_error(form, exc)
         else:
-            flash("Target saved.", "success")
+            flash(_("Target saved."), "success")
             return redirect(url_for("strategy.kpis"))
     return render_template("strategy/kpis.html", form=form, targets=queries.kpi_targets(db))
 
@@ -159,5 +160,5 @@ def remove_kpi(target_id: int):
         abort(400)
     db = get_session()
     services.remove_kpi_target(db, current_user, queries.get_kpi_target(db, target_id))
-    flash("Target removed.", "success")
+    flash(_("Target removed."), "success")
     return redirect(url_for("strategy.kpis"))

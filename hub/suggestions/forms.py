@@ -6,30 +6,31 @@ from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from hub.forms import FlaskForm, MarkdownBudget, RevisionIdField
+from hub.i18n import _l
 from hub.posts.services import BODY_MAX, SUMMARY_MAX, TITLE_MAX
 from hub.suggestions.services import QUOTE_MAX, TEXT_MAX
 
 
 class CommentForm(FlaskForm):
-    quote = TextAreaField("About this passage (optional)", validators=[Optional(), Length(max=QUOTE_MAX)],
-                          description="Select text in the post to quote it, or paste it here.")
-    message = TextAreaField("Your comment", validators=[Length(max=TEXT_MAX)])
+    quote = TextAreaField(_l("About this passage (optional)"), validators=[Optional(), Length(max=QUOTE_MAX)],
+                          description=_l("Select text in the post to quote it, or paste it here."))
+    message = TextAreaField(_l("Your comment"), validators=[Length(max=TEXT_MAX)])
 
 
 class EditSuggestionForm(FlaskForm):
-    title = StringField("Title", validators=[Length(max=TITLE_MAX)])
-    summary = TextAreaField("Summary", validators=[Length(max=SUMMARY_MAX)])
-    body = TextAreaField("Body (Markdown)", validators=[Length(max=BODY_MAX), MarkdownBudget()])
-    message = TextAreaField("Why (optional)", validators=[Optional(), Length(max=TEXT_MAX)])
+    title = StringField(_l("Title"), validators=[Length(max=TITLE_MAX)])
+    summary = TextAreaField(_l("Summary"), validators=[Length(max=SUMMARY_MAX)])
+    body = TextAreaField(_l("Body (Markdown)"), validators=[Length(max=BODY_MAX), MarkdownBudget()])
+    message = TextAreaField(_l("Why (optional)"), validators=[Optional(), Length(max=TEXT_MAX)])
     base_revision_id = RevisionIdField()
 
 
 class ReplyForm(FlaskForm):
-    body = TextAreaField("Reply", validators=[Length(max=TEXT_MAX)])
+    body = TextAreaField(_l("Reply"), validators=[Length(max=TEXT_MAX)])
 
 
 class DeclineForm(FlaskForm):
-    note = TextAreaField("Note for the suggester (optional)", validators=[Optional(), Length(max=TEXT_MAX)])
+    note = TextAreaField(_l("Note for the suggester (optional)"), validators=[Optional(), Length(max=TEXT_MAX)])
 
 
 class AcceptForm(FlaskForm):
@@ -39,9 +40,9 @@ class AcceptForm(FlaskForm):
 
 
 class MergeForm(FlaskForm):
-    title = TextAreaField("Title", validators=[Length(max=TITLE_MAX)])
-    summary = TextAreaField("Summary", validators=[Length(max=SUMMARY_MAX)])
-    body = TextAreaField("Body (Markdown)", validators=[Length(max=BODY_MAX), MarkdownBudget()])
+    title = TextAreaField(_l("Title"), validators=[Length(max=TITLE_MAX)])
+    summary = TextAreaField(_l("Summary"), validators=[Length(max=SUMMARY_MAX)])
+    body = TextAreaField(_l("Body (Markdown)"), validators=[Length(max=BODY_MAX), MarkdownBudget()])
     base_revision_id = RevisionIdField()
     publish = HiddenField()
 

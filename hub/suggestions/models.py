@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.auth.models import User
 from hub.db import Base, str_enum, utcnow
+from hub.i18n import _l
 from hub.posts.models import Post, PostRevision
 
 
@@ -32,7 +33,13 @@ class SuggestionState(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"open": "Open", "accepted": "Accepted", "declined": "Declined", "resolved": "Resolved"}[self.value]
+        """The state as pages show it (the stored value stays as it is)."""
+        return str(_STATE_LABELS[self.value])
+
+
+# The fields of a proposed edit, named in a sentence ("Changes: title, body").
+_FIELD_LABELS = {"title": _l("title"), "summary": _l("summary"), "body": _l("body")}
+_STATE_LABELS = {"open": _l("Open"), "accepted": _l("Accepted"), "declined": _l("Declined"), "resolved": _l("Resolved")}
 
 
 class Suggestion(Base):
@@ -84,6 +91,11 @@ class Suggestion(Base):
             return []
         base = self.base_revision
         return [f for f in ("title", "summary", "body") if getattr(self, f) != getattr(base, f)]
+
+    @property
+    def changed_field_labels(self) -> list[str]:
+        """``changed_fields`` as a page names them."""
+        return [str(_FIELD_LABELS[f]) for f in self.changed_fields]
 
     def __repr__(self) -> str:
         return f"<Suggestion {self.id} {self.kind} {self.state}>"

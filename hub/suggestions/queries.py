@@ -11,13 +11,14 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from hub.auth.models import User
 from hub.errors import NotFound
+from hub.i18n import _, _l, _n
 from hub.lib.merge import Merge, merge_text, merge_words
 from hub.lib.textdiff import Row, diff
 from hub.posts.models import Post, PostRevision, PostStatus
 from hub.suggestions import rules
 from hub.suggestions.models import Suggestion, SuggestionReply, SuggestionState
 
-FIELDS = (("title", "Title"), ("summary", "Summary"), ("body", "Body"))
+FIELDS = (("title", _l("Title")), ("summary", _l("Summary")), ("body", _l("Body")))
 
 
 def get_suggestion(session: Session, suggestion_id: int) -> Suggestion:
@@ -33,7 +34,7 @@ def get_suggestion(session: Session, suggestion_id: int) -> Suggestion:
         )
     )
     if suggestion is None:
-        raise NotFound("No such suggestion.")
+        raise NotFound(_("No such suggestion."))
     return suggestion
 
 
@@ -99,7 +100,7 @@ class Feedback:
 
     @property
     def label(self) -> str:
-        return f"{self.open_count} open suggestion{'' if self.open_count == 1 else 's'}"
+        return _n("%(num)d open suggestion", "%(num)d open suggestions", self.open_count)
 
 
 def feedback_summary(session: Session, post: Post, user: Any) -> Feedback | None:
@@ -134,7 +135,7 @@ def edit_diff(suggestion: Suggestion) -> list[FieldDiff]:
     base = suggestion.base_revision
     return [
         FieldDiff(
-            name, label, diff(getattr(base, name), getattr(suggestion, name) or "", 3 if name == "body" else None)
+            name, str(label), diff(getattr(base, name), getattr(suggestion, name) or "", 3 if name == "body" else None)
         )
         for name, label in FIELDS
         if suggestion.is_edit and getattr(suggestion, name) != getattr(base, name)
@@ -183,7 +184,7 @@ def merge_plan(suggestion: Suggestion, current: PostRevision) -> MergePlan:
     for name, label in FIELDS:
         b, o, t = getattr(base, name), getattr(current, name), getattr(suggestion, name) or ""
         merged = merge_words(b, o, t) if name == "title" else merge_text(b, o, t)
-        fields.append(FieldMerge(name, label, b, o, t, merged))
+        fields.append(FieldMerge(name, str(label), b, o, t, merged))
     return MergePlan(current, fields)
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from hub.auth.models import User
 from hub.db import utcnow
 from hub.errors import Conflict, PermissionDenied, ValidationError
+from hub.i18n import _
 from hub.lib.markdown import markdown_to_text
 from hub.lib.merge import has_markers
 from hub.lib.text import clean_title, fold
@@ -63,7 +64,7 @@ def can_resolve(actor: User, suggestion: Suggestion) -> bool:
 
 def _require_active(actor: User) -> None:
     if not actor.is_active:
-        raise PermissionDenied("Deactivated accounts cannot do that.")
+        raise PermissionDenied(_("Deactivated accounts cannot do that."))
 
 
 # --- the post's side ----------------------------------------------------------------------------
@@ -73,7 +74,7 @@ def set_open_for_feedback(session: Session, post: Post, actor: User, value: bool
     """Open an unpublished post to colleagues' suggestions, or keep it private (author only).
     Published posts are open whatever this says."""
     if not posts.can_edit(actor, post):
-        raise PermissionDenied("Only the author decides who sees a draft.")
+        raise PermissionDenied(_("Only the author decides who sees a draft."))
     post.open_for_feedback = bool(value)
 
 
@@ -99,10 +100,10 @@ def _check_quote(quote: str | None, revision: PostRevision) -> str | None:
     if not quote:
         return None
     if len(quote) > QUOTE_MAX:
-        raise ValidationError("quote", f"Quote at most {QUOTE_MAX} characters.")
+        raise ValidationError("quote", _("Quote at most %(max)s characters.", max=posts.number(QUOTE_MAX)))
     haystacks = (revision.title, revision.summary, revision.body, markdown_to_text(revision.body))
     if not any(fold(quote) in fold(h) for h in haystacks):
-        raise ValidationError("quote", "That passage is not in the post. Copy it from the text as it is now.")
+        raise ValidationError("quote", _("That passage is not in the post. Copy it from the text as it is now."))
     return quote
 
 
@@ -112,36 +113,36 @@ def submit_suggestion(session: Session, post: Post, actor: User, data: Suggestio
     (carrying the newer revision) so the colleague can look again; nothing is lost."""
     _require_active(actor)
     if not can_suggest(actor, post):
-        raise PermissionDenied("This post is private to its author.")
+        raise PermissionDenied(_("This post is private to its author."))
     revision = suggestable_revision(post)
     message = (data.message or "").strip()
     if len(message) > TEXT_MAX:
-        raise ValidationError("message", f"Keep it under {TEXT_MAX:,} characters.")
+        raise ValidationError("message", _("Keep it under %(max)s characters.", max=posts.number(TEXT_MAX)))
     suggestion = Suggestion(
         post_id=post.id, author_id=actor.id, kind=data.kind, base_revision_id=revision.id, message=message
     )
     if data.kind == SuggestionKind.COMMENT:
         if not message:
-            raise ValidationError("message", "Write your comment.")
+            raise ValidationError("message", _("Write your comment."))
         suggestion.quote = _check_quote(data.quote, revision)
     else:
         if actor.id == post.author_id:
-            raise ValidationError(None, "This is your post: change it in the editor.")
+            raise ValidationError(None, _("This is your post: change it in the editor."))
         if data.base_revision_id != revision.id:
             raise Conflict(
-                "The post changed while you were writing. Your text is kept; check it against the new version.",
+                _("The post changed while you were writing. Your text is kept; check it against the new version."),
                 current=revision,
             )
         title, summary, body = clean_title(data.title or ""), data.summary or "", data.body or ""
         if (title, summary, body) == (revision.title, revision.summary, revision.body):
-            raise ValidationError("body", "Change something in the title, summary or body to suggest an edit.")
+            raise ValidationError("body", _("Change something in the title, summary or body to suggest an edit."))
         for field, value, limit in (
             ("title", title, posts.TITLE_MAX),
             ("summary", summary, posts.SUMMARY_MAX),
             ("body", body, posts.BODY_MAX),
         ):
             if len(value) > limit:
-                raise ValidationError(field, f"Keep it under {limit:,} characters.")
+                raise ValidationError(field, _("Keep it under %(max)s characters.", max=posts.number(limit)))
         suggestion.title, suggestion.summary, suggestion.body = title, summary, body
     session.add(suggestion)
     session.flush()
@@ -153,12 +154,12 @@ def reply(session: Session, suggestion: Suggestion, actor: User, body: str) -> S
     """Add to a conversation; everyone else in it hears about it."""
     _require_active(actor)
     if not can_see(actor, suggestion.post):
-        raise PermissionDenied("This post is private to its author.")
+        raise PermissionDenied(_("This post is private to its author."))
     body = (body or "").strip()
     if not body:
-        raise ValidationError("body", "Write your reply.")
+        raise ValidationError("body", _("Write your reply."))
     if len(body) > TEXT_MAX:
-        raise ValidationError("body", f"Keep it under {TEXT_MAX:,} characters.")
+        raise ValidationError("body", _("Keep it under %(max)s characters.", max=posts.number(TEXT_MAX)))
     others = queries.participants(session, suggestion)
     answer = SuggestionReply(suggestion_id=suggestion.id, author_id=actor.id, body=body)
     session.add(answer)
@@ -173,11 +174,20 @@ def require_open_edit(actor: User, suggestion: Suggestion) -> None:
     """PermissionDenied unless ``actor`` decides on ``suggestion`` (the post's author);
     ValidationError unless it is an edit still open to accept, merge or decline."""
     if not can_decide(actor, suggestion):
-        raise PermissionDenied("Only the post's author accepts or declines suggestions.")
+        raise PermissionDenied(_("Only the post's author accepts or declines suggestions."))
     if not suggestion.is_edit:
-        raise ValidationError(None, "A comment has nothing to accept; reply or resolve it instead.")
+        raise ValidationError(None, _("A comment has nothing to accept; reply or resolve it instead."))
     if not suggestion.is_open:
-        raise ValidationError(None, f"This suggestion is already {suggestion.state.label.lower()}.")
+        raise ValidationError(None, _already(suggestion.state))
+
+
+def _already(state: SuggestionState) -> str:
+    """Why a closed suggestion cannot be decided on or resolved: what it already is."""
+    if state == SuggestionState.ACCEPTED:
+        return _("This suggestion is already accepted.")
+    if state == SuggestionState.DECLINED:
+        return _("This suggestion is already declined.")
+    return _("This suggestion is already resolved.")
 
 
 class MergeNeeded(Conflict):
@@ -185,7 +195,7 @@ class MergeNeeded(Conflict):
     merges by hand. ``plan`` holds both sides and a merge with conflict markers."""
 
     def __init__(self, plan: queries.MergePlan) -> None:
-        super().__init__("The post changed since this was suggested, and the changes overlap. Merge them by hand.",
+        super().__init__(_("The post changed since this was suggested, and the changes overlap. Merge them by hand."),
                          current=plan.current)
         self.plan = plan
 
@@ -271,7 +281,7 @@ def accept_merged(
     for field in ("title", "summary", "body"):
         if has_markers(getattr(merged, field)):
             raise ValidationError(
-                field, "Settle the conflict first: keep the text you want and remove the marker lines."
+                field, _("Settle the conflict first: keep the text you want and remove the marker lines.")
             )
     texts = {"title": merged.title, "summary": merged.summary, "body": merged.body}
     return _apply(
@@ -284,7 +294,7 @@ def decline_suggestion(session: Session, suggestion: Suggestion, actor: User, no
     require_open_edit(actor, suggestion)
     note = (note or "").strip()
     if len(note) > TEXT_MAX:
-        raise ValidationError("note", f"Keep it under {TEXT_MAX:,} characters.")
+        raise ValidationError("note", _("Keep it under %(max)s characters.", max=posts.number(TEXT_MAX)))
     _close(suggestion, actor, SuggestionState.DECLINED)
     suggestion.decline_note = note
     suggestion_decided.send(suggestion, session=session, actor=actor, accepted=False)
@@ -293,18 +303,26 @@ def decline_suggestion(session: Session, suggestion: Suggestion, actor: User, no
 def resolve_suggestion(session: Session, suggestion: Suggestion, actor: User) -> None:
     """Close an open conversation (the post's author or whoever started it)."""
     if not can_resolve(actor, suggestion):
-        raise PermissionDenied("Only the post's author or whoever started this conversation can resolve it.")
+        raise PermissionDenied(_("Only the post's author or whoever started this conversation can resolve it."))
     if not suggestion.is_open:
-        raise ValidationError(None, f"This conversation is already {suggestion.state.label.lower()}.")
+        raise ValidationError(None, _already_conversation(suggestion.state))
     _close(suggestion, actor, SuggestionState.RESOLVED)
+
+
+def _already_conversation(state: SuggestionState) -> str:
+    if state == SuggestionState.ACCEPTED:
+        return _("This conversation is already accepted.")
+    if state == SuggestionState.DECLINED:
+        return _("This conversation is already declined.")
+    return _("This conversation is already resolved.")
 
 
 def reopen_suggestion(session: Session, suggestion: Suggestion, actor: User) -> None:
     """Open a resolved conversation again (accepted and declined edits stay closed)."""
     if not can_resolve(actor, suggestion):
-        raise PermissionDenied("Only the post's author or whoever started this conversation can reopen it.")
+        raise PermissionDenied(_("Only the post's author or whoever started this conversation can reopen it."))
     if suggestion.state != SuggestionState.RESOLVED:
-        raise ValidationError(None, "Only resolved conversations can be reopened.")
+        raise ValidationError(None, _("Only resolved conversations can be reopened."))
     suggestion.state = SuggestionState.OPEN
     suggestion.closed_at = None
     suggestion.closed_by_id = None

@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 from hub.db import get_session
 from hub.errors import Conflict, NotFound, ValidationError
 from hub.forms import ConfirmForm
+from hub.i18n import _
 from hub.posts import queries as post_queries
 from hub.posts.models import Post
 from hub.suggestions import queries, services
@@ -50,7 +51,7 @@ def load_post(post_id: int) -> Post:
     are not admitted to exist)."""
     post = post_queries.get_post(get_session(), post_id)
     if not services.can_see(current_user, post):
-        raise NotFound("No such post.")
+        raise NotFound(_("No such post."))
     return post
 
 
@@ -58,7 +59,7 @@ def load_suggestion(suggestion_id: int) -> Suggestion:
     """The suggestion, or 404 when its post is not visible to the current user."""
     suggestion = queries.get_suggestion(get_session(), suggestion_id)
     if not services.can_see(current_user, suggestion.post):
-        raise NotFound("No such suggestion.")
+        raise NotFound(_("No such suggestion."))
     return suggestion
 
 
@@ -97,7 +98,7 @@ def comment(post_id: int):
         except ValidationError as exc:
             show_error(form, exc)
         else:
-            flash("Comment posted. The author is told.", "success")
+            flash(_("Comment posted. The author is told."), "success")
             return redirect(url_for("suggestions.thread", suggestion_id=suggestion.id))
     return _post_page(post, form, 422)
 
@@ -128,7 +129,7 @@ def propose_edit(post_id: int):
         except ValidationError as exc:
             show_error(form, exc)
         else:
-            flash("Edit suggested. The author sees it as a diff and decides.", "success")
+            flash(_("Edit suggested. The author sees it as a diff and decides."), "success")
             return redirect(url_for("suggestions.thread", suggestion_id=suggestion.id))
     return render_template("suggestions/propose.html", post=post, revision=revision, form=form)
 
@@ -160,7 +161,7 @@ def reply(suggestion_id: int):
         except ValidationError as exc:
             show_error(None, exc)
         else:
-            flash("Reply posted.", "success")
+            flash(_("Reply posted."), "success")
     return redirect(url_for("suggestions.thread", suggestion_id=suggestion_id, _anchor="replies"))
 
 
@@ -186,9 +187,9 @@ def accept(suggestion_id: int):
 
 def _accepted(post: Post, published: bool) -> Response:
     if published:
-        flash("Accepted and live. Thanks are in the revision history.", "success")
+        flash(_("Accepted and live. Thanks are in the revision history."), "success")
         return redirect(url_for("public.post", post_id=post.id, slug=post.slug))
-    flash("Accepted into your draft. Publish changes when you are ready.", "success")
+    flash(_("Accepted into your draft. Publish changes when you are ready."), "success")
     return redirect(url_for("posts.edit", post_id=post.id))
 
 
@@ -224,7 +225,7 @@ def merge(suggestion_id: int):
         except Conflict:
             get_session().rollback()
             flash(
-                "The post changed again while you merged. Your merge is below; compare it with the newest text.",
+                _("The post changed again while you merged. Your merge is below; compare it with the newest text."),
                 "error",
             )
             form.base_revision_id.data = plan.current.id
@@ -244,7 +245,7 @@ def decline(suggestion_id: int):
         except ValidationError as exc:
             show_error(None, exc)
         else:
-            flash("Declined. The suggester sees your note.", "success")
+            flash(_("Declined. The suggester sees your note."), "success")
     return redirect(url_for("suggestions.thread", suggestion_id=suggestion_id))
 
 
@@ -259,7 +260,7 @@ def settle(suggestion_id: int, action: str):
         except ValidationError as exc:
             show_error(None, exc)
         else:
-            flash("Resolved." if action == "resolve" else "Open again.", "success")
+            flash(_("Resolved.") if action == "resolve" else _("Open again."), "success")
     return redirect(url_for("suggestions.thread", suggestion_id=suggestion_id))
 
 
@@ -271,9 +272,9 @@ def feedback(post_id: int):
     if form.validate_on_submit():
         services.set_open_for_feedback(get_session(), post, current_user, form.open.data == "1")
         flash(
-            "Colleagues can now see this draft and suggest."
+            _("Colleagues can now see this draft and suggest.")
             if post.open_for_feedback
-            else "This draft is private again.",
+            else _("This draft is private again."),
             "success",
         )
     if form.back.data == "suggestions":

@@ -8,6 +8,7 @@ from wtforms.validators import Length, Optional
 
 from hub.auth.forms import HANDLE_PLATFORMS
 from hub.forms import FlaskForm
+from hub.i18n import _l
 from hub.topics.services import AUDIENCE_MAX, BRIEF_MAX, MESSAGES_MAX, TITLE_MAX
 
 
@@ -19,33 +20,35 @@ class CheckboxesField(SelectMultipleField):
 
 
 class TopicForm(FlaskForm):
-    title = StringField("Title", validators=[Length(max=TITLE_MAX)])
+    title = StringField(_l("Title"), validators=[Length(max=TITLE_MAX)])
     brief = TextAreaField(
-        "Brief (Markdown)",
+        _l("Brief (Markdown)"),
         validators=[Length(max=BRIEF_MAX)],
-        description="What is worth telling, and why now. Writers see it beside the editor.",
+        description=_l("What is worth telling, and why now. Writers see it beside the editor."),
     )
     audience = StringField(
-        "Audience",
+        _l("Audience"),
         validators=[Optional(), Length(max=AUDIENCE_MAX)],
-        description="Who it is for, e.g. “Job seekers”. People can follow an audience.",
+        description=_l("Who it is for, e.g. “Job seekers”. People can follow an audience."),
     )
     platforms = CheckboxesField(
-        "Platforms that fit", choices=[SelectChoice(p, label) for p, label in HANDLE_PLATFORMS], validate_choice=True
+        _l("Platforms that fit"),
+        choices=[SelectChoice(p, label) for p, label in HANDLE_PLATFORMS],
+        validate_choice=True,
     )
     key_messages = TextAreaField(
-        "Key messages or links (one a line)", validators=[Optional(), Length(max=MESSAGES_MAX)]
+        _l("Key messages or links (one a line)"), validators=[Optional(), Length(max=MESSAGES_MAX)]
     )
     hashtags = StringField(
-        "Suggested hashtags", validators=[Optional(), Length(max=1000)], description="#launch, #hiring"
+        _l("Suggested hashtags"), validators=[Optional(), Length(max=1000)], description="#launch, #hiring"
     )
-    useful_until = DateField("Useful until (optional)", validators=[Optional()])
+    useful_until = DateField(_l("Useful until (optional)"), validators=[Optional()])
 
 
 class AreaForm(FlaskForm):
-    area = StringField("Audience", validators=[Length(max=AUDIENCE_MAX)])
+    area = StringField(_l("Audience"), validators=[Length(max=AUDIENCE_MAX)])
 
 
 class LinkTopicForm(FlaskForm):
-    topic_id = SelectField("Topic", coerce=str, validate_choice=True)
+    topic_id = SelectField(_l("Topic"), coerce=str, validate_choice=True)
 

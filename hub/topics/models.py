@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.auth.models import User
 from hub.db import Base, str_enum, utcnow
+from hub.i18n import _l
 from hub.lib.text import fold
 
 ALL_AREAS = "*"
@@ -34,7 +35,11 @@ class TopicState(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"proposed": "Proposed", "open": "On the board", "closed": "Closed"}[self.value]
+        """The state as pages show it (the stored value stays as it is)."""
+        return str(_STATE_LABELS[self.value])
+
+
+_STATE_LABELS = {"proposed": _l("Proposed"), "open": _l("On the board"), "closed": _l("Closed")}
 
 
 class Topic(Base):

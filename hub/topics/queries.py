@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from hub.auth.models import User
 from hub.errors import NotFound
+from hub.i18n import _
 from hub.posts.models import Post, PostStatus
 from hub.topics.models import ALL_AREAS, Topic, TopicFollow, TopicState, area_key
 
@@ -24,7 +25,7 @@ def get_topic(session: Session, topic_id: int) -> Topic:
         sa.select(Topic).where(Topic.id == topic_id).options(joinedload(Topic.created_by), joinedload(Topic.added_by))
     )
     if topic is None:
-        raise NotFound("No such topic.")
+        raise NotFound(_("No such topic."))
     return topic
 
 

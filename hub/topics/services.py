@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from hub.auth.models import User
 from hub.db import add_or_get, savepoint, utcnow
 from hub.errors import Conflict, PermissionDenied, ValidationError
+from hub.i18n import _
 from hub.lib.markdown import render_markdown
 from hub.lib.text import clean_title, slugify
 from hub.posts import services as posts
@@ -72,12 +73,12 @@ def can_edit_topic(actor: User, topic: Topic) -> bool:
 
 def _require_active(actor: User) -> None:
     if not actor.is_active:
-        raise PermissionDenied("Deactivated accounts cannot do that.")
+        raise PermissionDenied(_("Deactivated accounts cannot do that."))
 
 
 def _require_manager(actor: User) -> None:
     if not can_manage(actor):
-        raise PermissionDenied("Only comms and admins manage the topic board.")
+        raise PermissionDenied(_("Only comms and admins manage the topic board."))
 
 
 def normalize_hashtags(raw: str) -> list[str]:
@@ -90,35 +91,37 @@ def normalize_hashtags(raw: str) -> list[str]:
         if not tag:
             continue
         if not _HASHTAG.fullmatch(tag):
-            raise ValidationError("hashtags", f"“{part[:30]}” is not a hashtag: use letters, digits and _ only.")
+            raise ValidationError(
+                "hashtags", _("“%(tag)s” is not a hashtag: use letters, digits and _ only.", tag=part[:30]))
         if len(tag) > HASHTAG_MAX:
-            raise ValidationError("hashtags", f"Keep each hashtag under {HASHTAG_MAX} characters.")
+            raise ValidationError("hashtags", _("Keep each hashtag under %(max)s characters.", max=HASHTAG_MAX))
         if tag.casefold() not in seen:
             seen.add(tag.casefold())
             tags.append(tag)
     if len(tags) > HASHTAGS_MAX:
-        raise ValidationError("hashtags", f"Suggest at most {HASHTAGS_MAX} hashtags.")
+        raise ValidationError("hashtags", _("Suggest at most %(max)s hashtags.", max=HASHTAGS_MAX))
     return tags
 
 
 def _clean(data: TopicInput, *, today: date, old_until: date | None = None) -> dict[str, Any]:
     title = " ".join(clean_title(data.title).split())
     if not title:
-        raise ValidationError("title", "Give the topic a title.")
+        raise ValidationError("title", _("Give the topic a title."))
     if len(title) > TITLE_MAX:
-        raise ValidationError("title", f"Keep the title under {TITLE_MAX} characters.")
+        raise ValidationError("title", _("Keep the title under %(max)s characters.", max=TITLE_MAX))
     if len(data.brief or "") > BRIEF_MAX:
-        raise ValidationError("brief", f"Keep the brief under {BRIEF_MAX:,} characters.")
+        raise ValidationError("brief", _("Keep the brief under %(max)s characters.", max=posts.number(BRIEF_MAX)))
     audience = " ".join((data.audience or "").split())
     if len(audience) > AUDIENCE_MAX:
-        raise ValidationError("audience", f"Keep the audience under {AUDIENCE_MAX} characters.")
+        raise ValidationError("audience", _("Keep the audience under %(max)s characters.", max=AUDIENCE_MAX))
     if len(data.key_messages or "") > MESSAGES_MAX:
-        raise ValidationError("key_messages", f"Keep the key messages under {MESSAGES_MAX:,} characters.")
+        raise ValidationError(
+            "key_messages", _("Keep the key messages under %(max)s characters.", max=posts.number(MESSAGES_MAX)))
     platforms = list(dict.fromkeys(p.strip().lower() for p in data.platforms if p.strip()))
     if len(platforms) > PLATFORMS_MAX or any(not _PLATFORM.fullmatch(p) for p in platforms):
-        raise ValidationError("platforms", "Pick platforms from the list.")
+        raise ValidationError("platforms", _("Pick platforms from the list."))
     if data.useful_until is not None and data.useful_until < today and data.useful_until != old_until:
-        raise ValidationError("useful_until", "Pick a date from today on, or leave it empty.")
+        raise ValidationError("useful_until", _("Pick a date from today on, or leave it empty."))
     return {
         "title": title,
         "brief": data.brief or "",
@@ -153,7 +156,7 @@ def _new_topic(session: Session, actor: User, data: TopicInput, state: TopicStat
             return topic
         except sa.exc.IntegrityError:
             continue  # the savepoint's rollback dropped ``topic``; read the taken slugs again
-    raise Conflict("Many topics with this title were saved at the same moment; please save again.")
+    raise Conflict(_("Many topics with this title were saved at the same moment; please save again."))
 
 
 def create_topic(session: Session, actor: User, data: TopicInput, *, today: date | None = None) -> Topic:
@@ -176,7 +179,7 @@ def update_topic(session: Session, actor: User, topic: Topic, data: TopicInput, 
     """Change what a topic says. Its slug (the utm_campaign of its posts' links) changes with the
     title only while the topic is proposed and no post was written for it."""
     if not can_edit_topic(actor, topic):
-        raise PermissionDenied("Only comms and admins (or whoever proposed it, while proposed) can edit this topic.")
+        raise PermissionDenied(_("Only comms and admins (or whoever proposed it, while proposed) can edit this topic."))
     values = _clean(data, today=today or utcnow().date(), old_until=topic.useful_until)
     if values["title"] != topic.title and topic.is_proposed and not _has_posts(session, topic):
         topic.slug = _unique_slug(session, values["title"], topic.id)
@@ -242,9 +245,9 @@ def unfollow_topic(session: Session, actor: User, topic: Topic) -> None:
 def _area(raw: str) -> str:
     area = ALL_AREAS if (raw or "").strip() == ALL_AREAS else area_key(raw)
     if not area:
-        raise ValidationError("area", "Name the audience to follow.")
+        raise ValidationError("area", _("Name the audience to follow."))
     if len(area) > AUDIENCE_MAX:
-        raise ValidationError("area", f"Keep it under {AUDIENCE_MAX} characters.")
+        raise ValidationError("area", _("Keep it under %(max)s characters.", max=AUDIENCE_MAX))
     return area
 
 
@@ -271,7 +274,7 @@ def pick_up(session: Session, actor: User, topic: Topic) -> Post:
     """Start a draft written for ``topic`` (open or proposed; closed topics are done)."""
     _require_active(actor)
     if topic.is_closed:
-        raise ValidationError(None, "This topic is closed. You can still write about it: start a post of your own.")
+        raise ValidationError(None, _("This topic is closed. You can still write about it: start a post of your own."))
     post = posts.create_draft(session, actor, PostInput(title=""), empty=True)  # linked to the topic on purpose
     post.topic_id = topic.id
     return post
@@ -281,9 +284,9 @@ def link_post(session: Session, actor: User, post: Post, topic: Topic | None) ->
     """Say which topic ``post`` was written for, or none (its author only). Linking a published
     post tells the topic's followers, once."""
     if not posts.can_edit(actor, post):
-        raise PermissionDenied("Only the author can change this post.")
+        raise PermissionDenied(_("Only the author can change this post."))
     if topic is not None and topic.is_closed and topic.id != post.topic_id:
-        raise ValidationError("topic_id", "That topic is closed.")
+        raise ValidationError("topic_id", _("That topic is closed."))
     post.topic_id = topic.id if topic else None
     if topic is not None and post.is_public:
         _tell_topic_followers(session, post)

@@ -14,6 +14,7 @@ from hub.auth.forms import HANDLE_PLATFORMS
 from hub.db import get_session, utcnow
 from hub.errors import PermissionDenied, ValidationError
 from hub.forms import ConfirmForm
+from hub.i18n import _
 from hub.posts import queries as post_queries
 from hub.posts import services as post_services
 from hub.topics import queries, services
@@ -83,15 +84,15 @@ def board():
 @login_required
 def new():
     if not services.can_manage(current_user):
-        raise PermissionDenied("Only comms and admins put topics on the board. You can propose one.")
-    return _create(services.create_topic, "New topic", "Put it on the board", "The topic is on the board.")
+        raise PermissionDenied(_("Only comms and admins put topics on the board. You can propose one."))
+    return _create(services.create_topic, _("New topic"), _("Put it on the board"), _("The topic is on the board."))
 
 
 @bp.route("/propose", methods=["GET", "POST"])
 @login_required
 def propose():
-    return _create(services.propose_topic, "Propose a topic", "Propose",
-                   "Proposed. Comms will see it; you can start writing right away.")
+    return _create(services.propose_topic, _("Propose a topic"), _("Propose"),
+                   _("Proposed. Comms will see it; you can start writing right away."))
 
 
 @bp.get("/<int:topic_id>")
@@ -116,7 +117,7 @@ def show(topic_id: int):
 def edit(topic_id: int):
     topic = queries.get_topic(get_session(), topic_id)
     if not services.can_edit_topic(current_user, topic):
-        raise PermissionDenied("Only comms and admins (or whoever proposed it, while proposed) can edit this topic.")
+        raise PermissionDenied(_("Only comms and admins (or whoever proposed it, while proposed) can edit this topic."))
     form = TopicForm(obj=topic if request.method == "GET" else None)
     if request.method == "GET":
         form.platforms.data, form.hashtags.data = list(topic.platforms), ", ".join(f"#{t}" for t in topic.hashtags)
@@ -126,9 +127,9 @@ def edit(topic_id: int):
         except ValidationError as exc:
             show_error(form, exc)
         else:
-            flash("Topic saved.", "success")
+            flash(_("Topic saved."), "success")
             return redirect(url_for("topics.show", topic_id=topic.id))
-    return _editor(form, "Edit topic", "Save", topic)
+    return _editor(form, _("Edit topic"), _("Save"), topic)
 
 
 @bp.post("/<int:topic_id>/<any(add, close, follow, unfollow):action>")
@@ -145,10 +146,10 @@ def act(topic_id: int, action: str):
         verb(get_session(), current_user, topic)
         flash(
             {
-                "add": "On the board. Followers of its audience are told.",
-                "close": "Closed.",
-                "follow": "Following: you hear about posts written for it.",
-                "unfollow": "Not following any more.",
+                "add": _("On the board. Followers of its audience are told."),
+                "close": _("Closed."),
+                "follow": _("Following: you hear about posts written for it."),
+                "unfollow": _("Not following any more."),
             }[action],
             "success",
         )
@@ -164,12 +165,13 @@ def area(action: str):
             if action == "follow":
                 name = services.follow_area(get_session(), current_user, form.area.data or "")
                 flash(
-                    "You hear about every new topic." if name == "*" else f"You hear about new topics for “{name}”.",
+                    _("You hear about every new topic.") if name == "*"
+                    else _("You hear about new topics for “%(name)s”.", name=name),
                     "success",
                 )
             else:
                 services.unfollow_area(get_session(), current_user, form.area.data or "")
-                flash("Not following that any more.", "success")
+                flash(_("Not following that any more."), "success")
         except ValidationError as exc:
             show_error(None, exc)
     return redirect(url_for("topics.board"))
@@ -186,7 +188,7 @@ def pick_up(topic_id: int):
     except ValidationError as exc:
         show_error(None, exc)
         return redirect(url_for("topics.show", topic_id=topic.id))
-    flash("A draft for this topic. The brief is beside the editor.", "success")
+    flash(_("A draft for this topic. The brief is beside the editor."), "success")
     return redirect(url_for("posts.edit", post_id=post.id))
 
 
@@ -196,10 +198,10 @@ def link(post_id: int):
     db = get_session()
     post = post_queries.get_post(db, post_id)
     if not post_services.can_edit(current_user, post):
-        raise PermissionDenied("Only the author can change this post.")
+        raise PermissionDenied(_("Only the author can change this post."))
     form = LinkTopicForm(topic_id=str(post.topic_id or ""))
-    form.topic_id.choices = [SelectChoice("", "No topic")] + [
-        SelectChoice(str(t.id), f"{t.title} (proposed)" if t.is_proposed else t.title)
+    form.topic_id.choices = [SelectChoice("", _("No topic"))] + [
+        SelectChoice(str(t.id), _("%(title)s (proposed)", title=t.title) if t.is_proposed else t.title)
         for t in queries.linkable_topics(db, post.topic_id)
     ]
     if form.validate_on_submit():
@@ -209,7 +211,7 @@ def link(post_id: int):
         except ValidationError as exc:
             show_error(form, exc)
         else:
-            flash(f"Written for “{topic.title}”." if topic else "No topic now.", "success")
+            flash(_("Written for “%(title)s”.", title=topic.title) if topic else _("No topic now."), "success")
             return redirect(url_for("posts.edit", post_id=post.id))
     return render_template("topics/link.html", post=post, form=form)
 

@@ -18,6 +18,40 @@
   var lastSaved = snapshot(), submitting = false;
   var storageKey = "hub:draft:" + (form.action || location.pathname);
 
+  // What the editor says, in the person's language: the page passes it in data-text (JSON);
+  // the English here is the fallback. "{name}" parts are filled in by t().
+  var TEXT = {
+    saving: "Saving…",
+    saved: "Saved revision {number} at {time}",
+    kept: "Changes kept (not yet a revision; on revision {number}) at {time}",
+    conflict: "Not saved: changed elsewhere",
+    invalid: "Not saved yet: {problem}",
+    checkForm: "Not saved yet: please check the form",
+    offline: "Offline: your text is kept on this device and will be saved when you are back",
+    unsaved: "Unsaved changes",
+    wordOne: "{n} word",
+    wordOther: "{n} words",
+    minutes: "{n} min read",
+    outside: "Images from other sites are not shown in posts ({urls}): readers get a link to them instead. Use Insert image to upload them.",
+    localCopy: "This device has text you typed on {time} that was not saved.",
+    restore: "Restore it",
+    discard: "Discard",
+    uploading: "Uploading {name}…",
+    uploadFailed: "Upload failed",
+    noImage: "No image inserted.",
+    tooLong: "{count} / {max}: too long by {over}. Shorten it to save; nothing is cut.",
+    keyPointTooLong: "{count} / {max}: too long by {over}, keep it to one or two sentences"
+  };
+  try {
+    var given = JSON.parse(form.dataset.text || "{}");
+    Object.keys(given).forEach(function (k) { if (typeof given[k] === "string" && given[k]) TEXT[k] = given[k]; });
+  } catch (e) {}
+  function t(key, values) {
+    return TEXT[key].replace(/\{(\w+)\}/g, function (whole, name) {
+      return values && Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole;
+    });
+  }
+
   var tz = $("time_zone"); // the browser's IANA zone: the server converts the chosen date's own offset
   try {
     tz.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
@@ -34,7 +68,7 @@
   // Key point: a counter, and hub's suggestion marked as such until the author edits or clears it.
   function showKeyPoint() {
     var count = $("key-point-count"), max = Number(count.dataset.max), n = keyPoint.value.length;
-    count.textContent = n + " / " + max + (n > max ? ": too long by " + (n - max) + ", keep it to one or two sentences" : "");
+    count.textContent = n > max ? t("keyPointTooLong", { count: n, max: max, over: n - max }) : n + " / " + max;
     count.classList.toggle("over-limit", n > max);
     var suggested = isSuggestion();
     $("key-point-badge").hidden = !suggested || !keyPoint.value;
@@ -70,10 +104,9 @@
       previewBody.innerHTML = j.html; // sanitized by the server's sanitize_html, same as publishing
       var outside = $("outside-images"), urls = j.outside_images || [];
       outside.hidden = !urls.length;
-      outside.textContent = urls.length ? "Images from other sites are not shown in posts (" + urls.join(", ") +
-        "): readers get a link to them instead. Use Insert image to upload them." : "";
-      $("word-count").textContent = j.words + (j.words === 1 ? " word" : " words");
-      $("reading-time").textContent = j.minutes + " min read";
+      outside.textContent = urls.length ? t("outside", { urls: urls.join(", ") }) : "";
+      $("word-count").textContent = t(j.words === 1 ? "wordOne" : "wordOther", { n: j.words });
+      $("reading-time").textContent = t("minutes", { n: j.minutes });
     }).catch(function () {});
   }
   function schedulePreview() {
@@ -92,7 +125,7 @@
     if (paused || submitting || !dirty()) return Promise.resolve();
     if (inFlight) return inFlight.then(autosave);
     var sent = snapshot();
-    setState("Saving…");
+    setState(t("saving"));
     inFlight = post(autosaveUrl, new FormData(form)).then(function (r) {
       return r.json().then(function (j) { return { status: r.status, json: j }; });
     }).then(function (res) {
@@ -103,7 +136,8 @@
         if (token) token.value = j.working_copy_token || ""; // which working copy this editor wrote last
         lastSaved = sent;
         if (!dirty()) dropLocalCopy();
-        setState((j.saved_label || ("Saved revision " + j.number)) + " at " + new Date(j.saved_at).toLocaleTimeString());
+        setState(t(j.working_copy_token ? "kept" : "saved",
+          { number: j.number, time: new Date(j.saved_at).toLocaleTimeString() }));
         stateLabel.textContent = j.state;
         if (autosaveUrl !== j.autosave_url) { // a new post now exists: keep editing it
           dropLocalCopy();
@@ -117,14 +151,14 @@
       } else if (res.status === 409) {
         paused = true;
         conflictBox.hidden = false;
-        setState("Not saved: changed elsewhere");
+        setState(t("conflict"));
       } else {
         var fields = res.json && res.json.fields ? res.json.fields : {};
         var first = Object.keys(fields)[0];
-        setState("Not saved yet: " + (first ? fields[first][0] : "please check the form"));
+        setState(first ? t("invalid", { problem: fields[first][0] }) : t("checkForm"));
       }
     }).catch(function () {
-      setState("Offline: your text is kept on this device and will be saved when you are back");
+      setState(t("offline"));
     }).then(function () { inFlight = null; });
     return inFlight;
   }
@@ -132,7 +166,7 @@
     keepLocalCopy();
     clearTimeout(autosaveTimer);
     autosaveTimer = setTimeout(autosave, AUTOSAVE_DELAY);
-    if (!paused) setState("Unsaved changes");
+    if (!paused) setState(t("unsaved"));
   }
 
   form.addEventListener("input", function (e) {
@@ -163,9 +197,9 @@
       var bar = document.createElement("div");
       bar.className = "notice notice-warning";
       bar.setAttribute("role", "status");
-      bar.textContent = "This device has text you typed on " + new Date(saved.at).toLocaleString() + " that was not saved. ";
+      bar.textContent = t("localCopy", { time: new Date(saved.at).toLocaleString() }) + " ";
       var restore = document.createElement("button");
-      restore.type = "button"; restore.className = "button small"; restore.textContent = "Restore it";
+      restore.type = "button"; restore.className = "button small"; restore.textContent = t("restore");
       restore.addEventListener("click", function () {
         var f = saved.fields;
         title.value = f[0]; $("summary").value = f[1]; body.value = f[2]; $("tags").value = f[3]; $("cover_image_id").value = f[4];
@@ -173,7 +207,7 @@
         bar.remove(); schedulePreview(); scheduleAutosave();
       });
       var discard = document.createElement("button");
-      discard.type = "button"; discard.className = "link"; discard.textContent = "Discard";
+      discard.type = "button"; discard.className = "link"; discard.textContent = t("discard");
       discard.addEventListener("click", function () { dropLocalCopy(); bar.remove(); });
       bar.appendChild(restore); bar.appendChild(document.createTextNode(" ")); bar.appendChild(discard);
       form.insertBefore(bar, form.querySelector(".editor-grid"));
@@ -188,10 +222,10 @@
     data.append("image", file);
     if (alt) data.append("alt", alt);
     data.append("csrf_token", csrf);
-    $("upload-status").textContent = "Uploading " + file.name + "…";
+    $("upload-status").textContent = t("uploading", { name: file.name });
     return post(form.dataset.uploadUrl, data).then(function (r) {
       return r.json().then(function (j) {
-        if (!r.ok) throw new Error(j.message || "Upload failed");
+        if (!r.ok) throw new Error(j.message || t("uploadFailed"));
         $("upload-status").textContent = "";
         return j;
       });
@@ -229,7 +263,7 @@
     altInput.focus();
   });
   $("image-insert").addEventListener("click", insertImage);
-  $("image-cancel").addEventListener("click", function () { closeDescribe(); $("upload-status").textContent = "No image inserted."; });
+  $("image-cancel").addEventListener("click", function () { closeDescribe(); $("upload-status").textContent = t("noImage"); });
   altInput.addEventListener("keydown", function (e) {
     if (e.key === "Enter") { e.preventDefault(); insertImage(); }
     else if (e.key === "Escape") { e.preventDefault(); closeDescribe(); }
@@ -264,7 +298,7 @@
     el.setAttribute("aria-describedby", ((el.getAttribute("aria-describedby") || "") + " " + out.id).trim());
     function show() {
       var n = el.value.length, over = n - max;
-      out.textContent = n + " / " + max + (over > 0 ? ": too long by " + over + ". Shorten it to save; nothing is cut." : "");
+      out.textContent = over > 0 ? t("tooLong", { count: n, max: max, over: over }) : n + " / " + max;
       out.classList.toggle("over-limit", over > 0);
       if (over > 0) el.setAttribute("aria-invalid", "true");
       else if (!el.closest(".has-error")) el.setAttribute("aria-invalid", "false");

@@ -42,7 +42,8 @@
       el.className = "help written-with";
       card.querySelector(".share-text").insertAdjacentElement("afterend", el);
     }
-    el.textContent = "Written with " + model + ". Make it sound like you.";
+    // the page's language (the template's data-t-written-with), English as the fallback
+    el.textContent = (form.dataset.tWrittenWith || "Written with {model}. Make it sound like you.").split("{model}").join(model);
   }
   function put(p, model, t) {
     var card = document.getElementById("card-" + p);

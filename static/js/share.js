@@ -14,7 +14,15 @@
   var storageKey = form.dataset.storageKey;
   var MEASURE_DELAY = 150, SAVE_DELAY = 700, WORDS_DELAY = 400;
   var measureTimer = null, wordsTimer = null, saveTimers = {};
-  var BADGES = { yours: "Your version", author: "Author's version", proposed: "Suggested", words: "Built on your words" };
+  // What the page says, in its language: the template's data-t-* and data-badge-* attributes on the
+  // form, with {name}-style blanks filled here; the English is the fallback.
+  function t(key, fallback, values) {
+    var text = form.dataset[key] || fallback;
+    Object.keys(values || {}).forEach(function (k) { text = text.split("{" + k + "}").join(values[k]); });
+    return text;
+  }
+  var BADGES = { yours: t("badgeYours", "Your version"), author: t("badgeAuthor", "Author's version"),
+                 proposed: t("badgeProposed", "Suggested"), words: t("badgeWords", "Built on your words") };
 
   function send(url, data) {
     data.append("csrf_token", csrf);
@@ -108,22 +116,22 @@
     var data = new FormData();
     data.append("platform", platform); data.append("text", text); data.append("subject", subject);
     saving[platform] = { again: false };
-    setStatus(platform, "Saving…");
+    setStatus(platform, t("tSaving", "Saving…"));
     send(form.dataset.saveUrl, data).then(json).then(function (res) {
       if (res.ok) {
         setSource(platform, "yours");
         $("card-" + platform).dataset.edited = "";
         if (textOf(platform) === text && subjectOf(platform) === subject) dropLocal("text-" + platform);
-        setStatus(platform, "Saved as your version.");
+        setStatus(platform, t("tSavedYours", "Saved as your version."));
       } else {
-        var card = $("card-" + platform), message = (res.json && res.json.message) || "This text could not be kept.";
+        var card = $("card-" + platform), message = (res.json && res.json.message) || t("tNotKept", "This text could not be kept.");
         card.problems = [message];
         card.problemsStale = textOf(platform) !== text;
         showWarnings(lastWarnings);
-        setStatus(platform, "Not saved yet: fix what is named above. What you typed stays here and on this device.");
+        setStatus(platform, t("tNotSaved", "Not saved yet: fix what is named above. What you typed stays here and on this device."));
       }
     }).catch(function () {
-      setStatus(platform, "Offline: your text is kept on this device and saved when you are back.");
+      setStatus(platform, t("tOfflineText", "Offline: your text is kept on this device and saved when you are back."));
     }).then(function () {
       var again = saving[platform].again;
       saving[platform] = null;
@@ -136,7 +144,7 @@
     card.problemsStale = true;  // what was measured was about the text before this change
     card.querySelector(".source-badge").textContent = BADGES.yours;
     keepLocal("text-" + platform, { text: textOf(platform), subject: subjectOf(platform) });
-    setStatus(platform, "Unsaved changes…");
+    setStatus(platform, t("tUnsaved", "Unsaved changes…"));
     clearTimeout(saveTimers[platform]);
     saveTimers[platform] = setTimeout(function () { saveCard(platform); }, SAVE_DELAY);
     scheduleMeasure();
@@ -146,7 +154,8 @@
   var wordsBusy = null;
   function showWordsCount() {
     var count = $("own-words-count"), max = Number(count.dataset.max), n = words.value.trim().length;
-    count.textContent = n + " / " + max + (n > max ? ": too long by " + (n - max) + ", keep it to a line or two" : "");
+    count.textContent = n > max ? t("tWordsOver", "{count} / {max}: too long by {over}, keep it to a line or two",
+                                    { count: n, max: max, over: n - max }) : n + " / " + max;
     count.classList.toggle("over-limit", n > max);
   }
   function applyCards(state) {
@@ -168,24 +177,24 @@
     var data = new FormData();
     data.append("words", sent);
     wordsBusy = { again: false };
-    $("own-words-state").textContent = "Saving…";
+    $("own-words-state").textContent = t("tSaving", "Saving…");
     send(form.dataset.wordsUrl, data).then(json).then(function (res) {
       var error = $("own-words-error");
       if (res.ok) {
         error.hidden = true;
         words.removeAttribute("aria-invalid");
         if (words.value === sent) dropLocal("words");
-        $("own-words-state").textContent = "Saved. The texts below are built around your words.";
+        $("own-words-state").textContent = t("tWordsSaved", "Saved. The texts below are built around your words.");
         applyCards(res.json);
         measure(); // similarity and problems for texts the person wrote themselves, too
       } else {
-        error.textContent = (res.json && res.json.message) || "Your words could not be saved.";
+        error.textContent = (res.json && res.json.message) || t("tWordsNotSaved", "Your words could not be saved.");
         error.hidden = false;
         words.setAttribute("aria-invalid", "true");
-        $("own-words-state").textContent = "Not saved yet: what you typed stays here and on this device.";
+        $("own-words-state").textContent = t("tWordsKept", "Not saved yet: what you typed stays here and on this device.");
       }
     }).catch(function () {
-      $("own-words-state").textContent = "Offline: your words are kept on this device and saved when you are back.";
+      $("own-words-state").textContent = t("tOfflineWords", "Offline: your words are kept on this device and saved when you are back.");
     }).then(function () {
       var again = wordsBusy.again;
       wordsBusy = null;
@@ -195,7 +204,7 @@
   words.addEventListener("input", function () {
     showWordsCount();
     keepLocal("words", words.value);
-    $("own-words-state").textContent = "Unsaved changes…";
+    $("own-words-state").textContent = t("tUnsaved", "Unsaved changes…");
     clearTimeout(wordsTimer);
     wordsTimer = setTimeout(saveWords, WORDS_DELAY);
   });
@@ -207,19 +216,20 @@
   function refusal(platform) {
     var card = $("card-" + platform), text = textOf(platform);
     if (card.dataset.needsLink === "1" && text.indexOf(card.dataset.link) < 0) {
-      return "Your tracked link " + card.dataset.link + " is missing: put it back, or nobody can follow your share " +
-        "(and it is not counted).";
+      return t("tLinkMissing", "Your tracked link {link} is missing: put it back, or nobody can follow your share " +
+        "(and it is not counted).", { link: card.dataset.link });
     }
     if (Number(card.dataset.limit) < Number($("counter-" + platform).querySelector(".count").textContent)) {
-      return "Too long for " + nameOf(platform) + ": shorten it to share.";
+      return tooLong(platform);
     }
     return (edited(card) && !card.problemsStale && card.problems && card.problems.length) ? card.problems.join(" ") : "";
   }
+  function tooLong(platform) { return t("tTooLong", "Too long for {name}: shorten it to share.", { name: nameOf(platform) }); }
   function refuse(platform, message) {
     var card = $("card-" + platform);
     card.problems = [message];
     showWarnings(lastWarnings);
-    setStatus(platform, "Not shared: fix what is named above first.");
+    setStatus(platform, t("tNotShared", "Not shared: fix what is named above first."));
   }
   function recordEvent(platform, kind) {
     var data = new FormData();
@@ -230,7 +240,7 @@
       headers: { "X-CSRFToken": csrf, "Accept": "application/json" } }).then(json).then(function (res) {
       if (res.ok) {
         if (res.json.kept) { setSource(platform, "yours"); $("card-" + platform).dataset.edited = ""; }
-      } else { refuse(platform, (res.json && res.json.message) || "This share was not counted."); }
+      } else { refuse(platform, (res.json && res.json.message) || t("tNotCounted", "This share was not counted.")); }
     }).catch(function () {});
   }
   function putOnClipboard(platform) {  // copies only: the caller records the one share event
@@ -246,9 +256,9 @@
     if (problem) { refuse(platform, problem); return; }
     putOnClipboard(platform).then(function () {
       var button = $("card-" + platform).querySelector(".copy");
-      button.textContent = "Copied ✓";
-      setStatus(platform, "Copied: paste it into " + nameOf(platform) + ".");
-      setTimeout(function () { button.textContent = "Copy text"; }, 2000);
+      button.textContent = t("tCopied", "Copied ✓");
+      setStatus(platform, t("tCopiedTo", "Copied: paste it into {name}.", { name: nameOf(platform) }));
+      setTimeout(function () { button.textContent = t("tCopy", "Copy text"); }, 2000);
       recordEvent(platform, "copy");
     });
   }
@@ -262,10 +272,10 @@
       var data = { text: text.split(link).join("").replace(/[ \t]+\n/g, "\n").trim(), url: link };
       if (subjectOf(platform)) data.title = subjectOf(platform);
       navigator.share(data).then(function () {
-        setStatus(platform, "Shared.");
+        setStatus(platform, t("tShared", "Shared."));
         recordEvent(platform, "webshare");
       }).catch(function (err) {
-        if (!err || err.name !== "AbortError") setStatus(platform, "Your phone could not share it: copy the text instead.");
+        if (!err || err.name !== "AbortError") setStatus(platform, t("tPhoneFailed", "Your phone could not share it: copy the text instead."));
       });
       return;
     }
@@ -273,11 +283,11 @@
     var copied = putOnClipboard(platform);
     if (intent) {
       window.open(intent.href, "_blank", "noopener");
-      setStatus(platform, "Text copied, and " + nameOf(platform) + " opened: paste it if it is not there.");
+      setStatus(platform, t("tCopiedOpened", "Text copied, and {name} opened: paste it if it is not there.", { name: nameOf(platform) }));
       copied.then(function () { recordEvent(platform, "intent"); });
     } else {
       copied.then(function () {
-        setStatus(platform, "Text copied: open " + nameOf(platform) + " and paste it.");
+        setStatus(platform, t("tCopiedOpen", "Text copied: open {name} and paste it.", { name: nameOf(platform) }));
         recordEvent(platform, "copy");
       });
     }
@@ -309,7 +319,7 @@
     if (el.classList.contains("copy")) { copy(p); }
     else if (el.classList.contains("share-on")) { shareOn(p, el); }
     else if (el.classList.contains("open")) {
-      var problem = el.getAttribute("aria-disabled") === "true" ? "Too long for " + nameOf(p) + ": shorten it to share." : refusal(p);
+      var problem = el.getAttribute("aria-disabled") === "true" ? tooLong(p) : refusal(p);
       if (problem) { e.preventDefault(); refuse(p, problem); return; }
       // LinkedIn's and Facebook's share screens take only the link: the text goes on the clipboard.
       // Either way, this is one share: one event.

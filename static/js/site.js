@@ -54,7 +54,8 @@
         var heading = section && section.querySelector("h1, h2, h3");
         box.tabIndex = 0;
         box.setAttribute("role", "region");
-        box.setAttribute("aria-label", (heading ? heading.textContent.trim() + ": " : "") + "scrolls sideways");
+        var says = (script && script.getAttribute("data-scrolls-label")) || "scrolls sideways";
+        box.setAttribute("aria-label", (heading ? heading.textContent.trim() + ": " : "") + says);
         box.setAttribute("data-scrolls", "");
       } else if (!scrolls && box.hasAttribute("data-scrolls")) {
         ["tabindex", "role", "aria-label", "data-scrolls"].forEach(function (name) { box.removeAttribute(name); });

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -119,6 +120,10 @@ def _seed(app: Any) -> dict[str, str]:
             "slack", "#general", "https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXXXXXXXXXXXXXX",
             ("topic", "digest")), allowed_hosts="hooks.slack.com")
         api.create_token(db, admin, name="My phone's shortcut", scopes=["read"])
+        from hub.auth.models import OidcIdentity  # Maria signs in with the company account (People shows it)
+
+        db.add(OidcIdentity(user_id=maria.id, issuer="https://login.example.com/realms/staff", subject="maria-1",
+                            last_login_at=utcnow()))
         from hub.auth.models import Role
         from hub.auth.services import create_invitation, make_reset_token
         from hub.insights.models import Feedback
@@ -127,6 +132,42 @@ def _seed(app: Any) -> dict[str, str]:
         reset_token = make_reset_token(jonas)
         feedback = Feedback(post_id=own.id, name="A reader", message="Could you share the slides from the all-hands?")
         db.add(feedback)
+        db.flush()
+        # the four pages that need more than the demo: the link in the sign-up e-mail, a proposed
+        # edit that clashes with a newer revision (merged by hand), an older strategy revision (with
+        # its Restore button) and a channel request waiting for comms' approval
+        from hub.auth.services import SignUp, request_sign_up
+        from hub.channels import services as channels
+        from hub.strategy import services as strategy
+        from hub.strategy.models import StrategySection
+
+        sign_up = request_sign_up(db, SignUp("new.colleague@example.com", "a long enough password",
+                                             "Nour Haddad", "Designer"))
+        plan = posts.create_draft(db, admin, PostInput(
+            "Our plan for the offsite", "Three days, one city.",
+            "Day one: travel and dinner.\n\nDay two: workshops in the morning, a walk in the afternoon.\n\n"
+            "Day three: retro and home.", "culture"))
+        posts.publish_post(db, plan, admin)
+        db.flush()
+        clash = suggestions.submit_suggestion(db, plan, maria, SuggestionInput(
+            SuggestionKind.EDIT, plan.current_revision_id, message="The walk works better after lunch",
+            title="Our plan for the offsite", summary="Three days, one city, no laptops.",
+            body="Day one: travel and dinner.\n\nDay two: workshops until lunch, then a long walk by the river."
+                 "\n\nDay three: retro and home."))
+        posts.save_revision(db, plan, admin, PostInput(
+            "Our plan for the offsite", "Three days, two cities.",
+            "Day one: travel and dinner.\n\nDay two: workshops all day, with a short break at three.\n\n"
+            "Day three: retro and home.", "culture"), base_revision_id=plan.current_revision_id)
+        posts.publish_post(db, plan, admin)
+        db.flush()
+        with pytest.raises(suggestions.MergeNeeded):  # what sends the author to the merge page
+            suggestions.accept_suggestion(db, clash, admin)
+        tone = db.scalars(sa.select(StrategySection).where(StrategySection.key == "tone")).one()
+        strategy.save_section(db, admin, "tone", tone.current_revision.body + "\n\nNo jargon: say *use*, not "
+                              "*leverage*.", base_revision_id=tone.current_revision_id, note="No jargon")
+        channel_request = channels.request_channel(db, jonas, channels.RequestInput(
+            "linkedin", "A showcase page for the engineering team's talks and open-source work.",
+            "Engineers we would like to hire, and the people who use our libraries.", "@acme-engineering"))
         db.flush()
         queue.published_at = utcnow() - timedelta(days=3)
         paths = {
@@ -196,20 +237,26 @@ def _seed(app: Any) -> dict[str, str]:
             "invite": f"/invite/{invite_token}",
             "password-reset": f"/password/reset/{reset_token}",
             "feedback-item": f"/insights/feedback/{feedback.id}",
+            "sign-up-confirm": f"/signup/confirm/{sign_up.token}",
+            "merge": f"/suggestions/{clash.id}/merge",
+            "strategy-revision": "/strategy/tone/revisions/1",
+            "channel-approve": f"/channels/requests/{channel_request.id}/approve",
         }
         db.commit()
     return paths
 
 
 PUBLIC = ("home", "search", "post", "post-arabic", "tag", "author", "sign-in", "sign-in-sso", "sign-up",
-          "forgot-password", "not-found", "offline", "feedback-form", "invite", "password-reset")
+          "forgot-password", "not-found", "offline", "feedback-form", "invite", "password-reset",
+          "sign-up-confirm")
 SIGNED_IN = ("home-signed-in", "colleagues", "write", "editor", "my-posts", "history", "diff", "share", "suggestions",
              "topics", "topic", "strategy", "insights", "my-shares", "feedback", "channels", "people", "profile",
              "notifications", "propose-edit", "new-topic", "strategy-edit", "kpi-targets", "channel", "share-settings",
              "outbox", "library", "library-item", "library-new", "library-feeds", "library-waiting", "bookmarklet",
              "networks", "chat", "tokens", "channel-edit", "channel-close", "channel-new", "channel-request",
              "channel-requests", "open-drafts", "change-password", "revision", "takedown", "strategy-revisions",
-             "topic-edit", "topic-for-post", "topic-propose", "suggestion-thread", "feedback-item")
+             "topic-edit", "topic-for-post", "topic-propose", "suggestion-thread", "feedback-item",
+             "merge", "strategy-revision", "channel-approve")
 
 
 @pytest.fixture(scope="module")
@@ -310,6 +357,16 @@ def clipped_cells(page: Page) -> list[str]:
     }).map((el) => el.textContent.trim().slice(0, 40))""")
 
 
+def small_targets(page: Page) -> list[str]:
+    """Visible buttons and fields shorter than 44 px (a thumb's width); text buttons that sit in
+    a sentence like links are exempt, as WCAG's target-size rule exempts inline targets."""
+    return page.evaluate("""() => [...document.querySelectorAll(
+        '.button, button:not(.link), select, input:not([type=checkbox]):not([type=radio]):not([type=hidden])')]
+        .filter((el) => el.offsetParent !== null && el.getBoundingClientRect().height < 43.5)
+        .map((el) => `${el.tagName.toLowerCase()} "${(el.textContent || el.value || el.name || '').trim().slice(0, 30)}"`
+             + ` ${Math.round(el.getBoundingClientRect().height)}px`)""")
+
+
 def open_page(pages: dict[tuple[str, str], Page], site: Site, size: str, name: str) -> Page:
     who = "admin" if name in SIGNED_IN else "anonymous"
     page = pages[(size, who)]
@@ -340,6 +397,7 @@ def test_page_fits_and_has_no_accessibility_violation(pages, site, size, name):
     assert overflow(page) <= 0, f"{name} scrolls sideways at {SIZES[size]['width']} px"
     if size == "phone":
         assert not clipped_cells(page), f"{name}: table cells cut off at 390 px: {clipped_cells(page)}"
+        assert not small_targets(page), f"{name}: under 44 px tall at 390 px: {small_targets(page)}"
     violations = run_axe(page)
     assert not violations, f"{name} ({size}, light):\n{describe(violations)}"
     page.emulate_media(color_scheme="dark")
@@ -448,6 +506,20 @@ def test_diff_is_one_column_on_a_phone(pages, site):
     assert cells.count() > 0
     width = cells.first.bounding_box()["width"]
     assert width >= PHONE["width"] * 0.6, f"the diff's new text is {width:.0f}px wide"
+
+
+def test_filled_in_text_fields_show_all_their_text_on_a_phone(pages, site):
+    """A merge's summary holds both sides between conflict markers (which must go before saving),
+    and a request's purpose and audience are what comms approve: none of it hides below the fold
+    of its field."""
+    for name in ("merge", "channel-approve"):
+        page = open_page(pages, site, "phone", name)
+        hidden = page.evaluate("""() => [...document.querySelectorAll('main textarea')]
+            .filter((el) => el.value && el.scrollHeight > el.clientHeight + 1)
+            .map((el) => `${el.name}: ${el.value.split('\\n').length} lines in ${el.rows} rows`)""")
+        assert not hidden, f"{name}: text hidden in its field at 390 px: {hidden}"
+        if name == "merge":  # the seed's suggestion does clash with the newer revision
+            expect(page.locator("#summary")).to_have_value(re.compile("^<<<<<<< current text\n"))
 
 
 # --- bugs 6, 7, 10 --------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from hub.chat.models import ChatWebhook
 from hub.db import utcnow
+from hub.lib.sealed import unseal
 from hub.outbox.delivery import deliver_due
 from hub.outbox.models import MessageKind, MessageStatus, OutboxMessage
 
@@ -106,13 +107,22 @@ def _new_topic(client, title: str, audience: str = "", brief: str = "") -> Any:
     return response
 
 
+def _raw_rows(session, table: str) -> str:
+    """Every column of every row of ``table`` as the database holds it, as one text."""
+    session.expire_all()
+    return repr([tuple(row) for row in session.execute(sa.text(f"SELECT * FROM {table}"))])
+
+
 def test_comms_add_a_channel_and_the_address_stays_secret(client, session, comms, receiver):
     page = client.get("/admin/chat")
     assert page.status_code == 200 and "No channels yet" in page.get_data(as_text=True)
     response = _add(client, receiver, "slack", "#marketing")
     assert response.status_code == 302
     webhook = session.scalars(sa.select(ChatWebhook)).one()
-    assert webhook.url == f"{receiver.base}/slack/{SECRET}" and webhook.events_text == "topic,post,digest"
+    assert webhook.events_text == "topic,post,digest"
+    raw = _raw_rows(session, "chat_webhook")  # sealed at rest: neither the secret path nor the address
+    assert SECRET not in raw and "s3cr3t" not in raw and f"{receiver.base}/slack" not in raw
+    assert webhook.sealed_url.startswith("gAAAAA") and unseal(webhook.sealed_url) == f"{receiver.base}/slack/{SECRET}"
     html = client.get("/admin/chat").get_data(as_text=True)
     assert "#marketing" in html and webhook.url_hint in html and webhook.url_hint.endswith("/…hXyZ")
     assert SECRET not in html and "s3cr3t" not in html
@@ -173,7 +183,11 @@ def test_a_new_topic_reaches_slack_and_teams_after_the_commit(app, client, sessi
     assert texts[0].startswith("New topic on the board: Hiring")
     assert "[now]" not in " ".join(texts) and "(now)(https://evil.test)" in texts[0]  # no forged link
     assert card["actions"][0]["type"] == "Action.OpenUrl" and card["actions"][0]["url"].startswith(topic_url)
-    assert [(m.status, m.url) for m in _webhooks(session)] == [(MessageStatus.SENT, None)] * 2  # secret not kept
+    assert [m.status for m in _webhooks(session)] == [MessageStatus.SENT] * 2
+    outbox = _raw_rows(session, "outbox_message")  # the outbox names the channel, never its address
+    assert SECRET not in outbox and "s3cr3t" not in outbox and "/slack/" not in outbox and "/teams/" not in outbox
+    ids = session.scalars(sa.select(ChatWebhook.id).order_by(ChatWebhook.id)).all()
+    assert [m.target for m in _webhooks(session)] == [f"chat:{i}" for i in ids]
 
 
 def test_a_channel_hears_only_its_areas_and_events(app, client, session, comms, receiver):
@@ -267,7 +281,7 @@ def test_test_message_and_removal(app, client, session, comms, receiver, runner)
     assert session.scalar(sa.select(sa.func.count()).select_from(ChatWebhook)) == 0
     assert deliver_due(app).sent == 0 and len(receiver.received) == 1  # nothing more goes there
     cancelled = _webhooks(session)[-1]
-    assert (cancelled.status, cancelled.url) == (MessageStatus.FAILED, None) and "was removed" in cancelled.last_error
+    assert (cancelled.status, cancelled.target) == (MessageStatus.FAILED, None) and "was removed" in cancelled.last_error
     assert "channel was removed" in runner.invoke(args=["outbox", "retry", str(cancelled.id)]).output
     assert client.post(f"/admin/chat/{webhook_id}/test").status_code == 404
 
@@ -298,3 +312,111 @@ def test_the_weekly_digest(app, client, session, comms, make_user, make_post, ru
     again = runner.invoke(args=["chat", "digest"]).output
     assert "queued for 0 channel(s)" in again and "Skipped (had one in the last six days): #everyone, All hands" in again
     assert "queued for 2 channel(s)" in runner.invoke(args=["chat", "digest", "--force"]).output
+
+
+def _channel_page(client) -> str:
+    page = client.get("/admin/chat")
+    assert page.status_code == 200
+    return page.get_data(as_text=True)
+
+
+UNREADABLE = "hub can no longer read this channel's webhook address"
+
+
+def test_a_changed_secret_key_asks_for_the_address_again_and_fails_delivery_once(app, client, session, comms,
+                                                                                 auth, receiver, runner):
+    _add(client, receiver, "slack", "#marketing")
+    webhook_id = session.scalars(sa.select(ChatWebhook.id)).one()
+    assert UNREADABLE not in _channel_page(client)
+    _new_topic(client, "Queued before the key changed")
+
+    app.config["SECRET_KEY"] = "a-new-secret-key"  # rotated without the old key in SECRET_KEY_FALLBACKS
+    auth.login(comms)  # the old key's session cookie is no longer valid either
+    html = _channel_page(client)  # no 500: the page says what happened and asks for the address
+    assert UNREADABLE in html and "SECRET_KEY" in html and f'action="/admin/chat/{webhook_id}/address"' in html
+    report = deliver_due(app)
+    assert (report.sent, report.retrying, report.failed) == (0, 0, 1)  # failed at once, no retry storm
+    [message] = _webhooks(session)
+    assert (message.status, message.attempts) == (MessageStatus.FAILED, 1) and receiver.received == []
+    assert "cannot read the webhook address of #marketing" in message.last_error
+    assert "SECRET_KEY changed" in message.last_error and SECRET not in message.last_error
+    assert deliver_due(app).failed == 0  # nothing comes back by itself
+
+    assert client.post(f"/admin/chat/{webhook_id}/test").status_code == 302  # queued, then fails cleanly
+    assert deliver_due(app).failed == 1 and receiver.received == []
+
+    refused = client.post(f"/admin/chat/{webhook_id}/address", data={"url": "https://evil.example.com/x"})
+    assert refused.status_code == 302 and "another host" in _channel_page(client)
+    response = client.post(f"/admin/chat/{webhook_id}/address", data={"url": f"{receiver.base}/slack/{SECRET}"})
+    assert response.status_code == 302
+    html = _channel_page(client)
+    assert UNREADABLE not in html and "The webhook address of #marketing is saved again." in html
+    raw = _raw_rows(session, "chat_webhook")
+    assert SECRET not in raw and "s3cr3t" not in raw  # sealed with the new key
+    assert "will be sent again" in runner.invoke(args=["outbox", "retry", str(message.id)]).output
+    assert deliver_due(app).sent == 1
+    [body] = receiver.bodies("/slack/")
+    assert body["text"] == "New topic on the board: Queued before the key changed"
+
+
+def test_employees_cannot_replace_an_address(client, auth, make_user, session, comms, receiver):
+    _add(client, receiver, "slack", "#marketing")
+    webhook = session.scalars(sa.select(ChatWebhook)).one()
+    before = webhook.sealed_url
+    auth.login(make_user())
+    assert client.post(f"/admin/chat/{webhook.id}/address", data={"url": f"{receiver.base}/x"}).status_code == 403
+    session.expire_all()
+    assert session.get(ChatWebhook, webhook.id).sealed_url == before
+
+
+def test_the_old_key_in_secret_key_fallbacks_still_reads_the_address(app, client, session, comms, receiver):
+    _add(client, receiver, "teams", "Comms team")
+    app.config["SECRET_KEY"] = "a-new-secret-key"
+    app.config["SECRET_KEY_FALLBACKS"] = ["some-older-key", "test-secret-key"]
+    assert UNREADABLE not in _channel_page(client)
+    _new_topic(client, "Rotated keys")
+    assert deliver_due(app).sent == 1 and len(receiver.bodies("/teams/")) == 1
+    session.expire_all()  # delivering sealed it again with the new key: the old one can go
+    sealed = session.scalars(sa.select(ChatWebhook.sealed_url)).one()
+    assert unseal(sealed, ["a-new-secret-key"]) == f"{receiver.base}/teams/{SECRET}"
+
+
+def test_hub_chat_reseal_moves_every_address_to_the_new_key(app, client, session, comms, receiver, runner):
+    _add(client, receiver, "slack", "#marketing")
+    _add(client, receiver, "teams", "Comms team")
+    app.config["SECRET_KEY"] = "a-new-secret-key"
+    app.config["SECRET_KEY_FALLBACKS"] = ["test-secret-key"]
+    output = runner.invoke(args=["chat", "reseal"]).output
+    assert "2 address(es) sealed again with SECRET_KEY: #marketing, Comms team." in output, output
+    session.expire_all()
+    for sealed in session.scalars(sa.select(ChatWebhook.sealed_url)):
+        assert unseal(sealed, ["a-new-secret-key"]).startswith(f"{receiver.base}/")
+    assert "0 address(es) sealed again" in runner.invoke(args=["chat", "reseal"]).output  # nothing left to do
+
+    app.config["SECRET_KEY"], app.config["SECRET_KEY_FALLBACKS"] = "yet-another-key", []
+    output = runner.invoke(args=["chat", "reseal"]).output
+    assert "No key opens the address of: #marketing, Comms team; paste it again" in output, output
+
+
+def test_an_address_stored_before_sealing_is_delivered_and_sealed(app, client, session, comms, receiver):
+    _add(client, receiver, "slack", "#marketing")
+    plain = f"{receiver.base}/slack/{SECRET}"
+    session.execute(sa.update(ChatWebhook).values(sealed_url=plain))  # as a bare `alembic upgrade` leaves it
+    session.commit()
+    assert UNREADABLE not in _channel_page(client)
+    _new_topic(client, "Old row")
+    assert deliver_due(app).sent == 1 and len(receiver.bodies("/slack/")) == 1
+    raw = _raw_rows(session, "chat_webhook")
+    assert SECRET not in raw and "s3cr3t" not in raw  # sealed on its first delivery
+    assert unseal(session.scalars(sa.select(ChatWebhook.sealed_url)).one()) == plain
+
+
+def test_a_message_whose_channel_vanished_fails_at_once(app, client, session, comms, receiver):
+    _add(client, receiver, "slack", "#marketing")
+    _new_topic(client, "Nobody to tell")
+    session.execute(sa.delete(ChatWebhook))  # gone without remove_webhook (another process, a restore)
+    session.commit()
+    report = deliver_due(app)
+    assert (report.sent, report.retrying, report.failed) == (0, 0, 1) and receiver.received == []
+    [message] = _webhooks(session)
+    assert (message.status, message.attempts) == (MessageStatus.FAILED, 1) and "was removed" in message.last_error

@@ -1,7 +1,8 @@
 // A real OpenID Connect provider for hub's single sign-on tests: the certified `oidc-provider`
 // package with test accounts, a plain HTML login form (driven by HTTP form posts or a browser),
 // open dynamic client registration (each test registers hub's address), back-channel logout,
-// and two test-only controls under /test/ to disable an account and to send a logout token.
+// RP-initiated logout (with a plain confirmation page), and test-only controls under /test/ to
+// disable an account and to send a logout token.
 //
 // Usage: node provider.mjs <port>   (prints "READY <issuer>" on stdout once it listens)
 import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
@@ -40,6 +41,14 @@ policy.get('login').checks.add(new interactionPolicy.Check(
   (ctx) => (accounts.get(ctx.oidc.session.accountId)?.disabled ? interactionPolicy.Check.REQUEST_PROMPT : interactionPolicy.Check.NO_NEED_TO_PROMPT),
 ));
 
+// The provider's "sign out?" page (RP-initiated logout), plain: the default one loads web fonts.
+async function logoutSource(ctx, form) {
+  ctx.body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Company sign-out</title></head>
+<body><h1>Sign out of the company account?</h1>${form}
+<button type="submit" form="op.logoutForm" value="yes" name="logout">Yes, sign me out</button>
+<button type="submit" form="op.logoutForm">No, stay signed in</button></body></html>`;
+}
+
 const issuer = `http://127.0.0.1:${port}`;
 const provider = new Provider(issuer, {
   jwks: { keys: [jwk] },
@@ -56,6 +65,7 @@ const provider = new Provider(issuer, {
     devInteractions: { enabled: false },
     registration: { enabled: true },
     backchannelLogout: { enabled: true },
+    rpInitiatedLogout: { enabled: true, logoutSource },
   },
   pkce: { required: () => true },
   async findAccount(_ctx, id) {

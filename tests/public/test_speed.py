@@ -110,6 +110,8 @@ def test_anonymous_readers_get_no_cookie_and_cacheable_pages_with_etags(app, cli
         cache = response.cache_control
         assert cache.public and cache.max_age == app.config["PUBLIC_MAX_AGE"], (name, response.headers["Cache-Control"])
         assert cache.stale_while_revalidate == app.config["PUBLIC_STALE_WHILE_REVALIDATE"]
+        # the interface speaks the browser's language: a shared cache keeps one copy per language
+        assert "Accept-Language" in response.vary and "Cookie" in response.vary, (name, response.headers["Vary"])
         etag = response.headers["ETag"]
         again = client.get(path, headers={"If-None-Match": etag})
         assert again.status_code == 304 and again.data == b"", name
