@@ -133,6 +133,36 @@ def _check_input(session: Session, data: PostInput) -> tuple[str, list[str]]:
     return title, tags
 
 
+@dataclass(frozen=True)
+class _Text:
+    """What an author typed, checked, with everything derived from it: worked out before the
+    transaction writes, so a writer holds SQLite's single write lock for its writes only, not
+    for rendering, language detection and search terms."""
+
+    data: PostInput
+    title: str
+    tags: list[str]
+    body_html: str
+    word_count: int
+    language: str
+    terms: tuple[list[str], list[str]]  # the search index's title and body terms
+
+
+def _prepare(session: Session, data: PostInput) -> _Text:
+    """``data`` checked (ValidationError) and rendered; reads only."""
+    title, tags = _check_input(session, data)
+    text = markdown_to_text(data.body)
+    return _Text(
+        data=data,
+        title=title,
+        tags=tags,
+        body_html=render_markdown(data.body),
+        word_count=word_count(text),
+        language=_language(title, data.summary, text),
+        terms=search_index.document(title, tags, data.summary, text),
+    )
+
+
 def _authorize_cover(session: Session, post: Post, image_id: int | None) -> None:
     """A post's cover is an image its author uploaded, or one the post already had (kept, or
     brought back by a restore). Image ids are sequential, so without this anyone could put a
@@ -177,16 +207,16 @@ def _event(session: Session, post: Post, actor: User | None, kind: str, note: st
 
 
 def _append_revision(
-    session: Session, post: Post, actor: User, data: PostInput, kind: RevisionKind, note: str = ""
+    session: Session, post: Post, actor: User, text: _Text, kind: RevisionKind, note: str = ""
 ) -> PostRevision:
-    """Add ``data`` as the revision after the post's current one and point the post at it.
+    """Add ``text`` as the revision after the post's current one and point the post at it.
 
     The post is first claimed with a conditional UPDATE on the revision the caller checked as
     current, so of two saves written on one base exactly one wins and the other raises Conflict
     (on PostgreSQL the loser waits for the winner's row lock, then sees the pointer moved). A
     revision number taken by a writer that did not claim is a Conflict too, never an IntegrityError.
     """
-    title, tags = _check_input(session, data)
+    data = text.data
     _authorize_cover(session, post, data.cover_image_id)
     base = post.current_revision
     if base is not None and not _claim(session, post, base):
@@ -197,15 +227,15 @@ def _append_revision(
         base_number=base.number if base else None,
         kind=kind,
         note=note[:300],
-        title=title,
+        title=text.title,
         summary=data.summary,
         body=data.body,
-        body_html=render_markdown(data.body),
-        tags_text=",".join(tags),
+        body_html=text.body_html,
+        tags_text=",".join(text.tags),
         cover_image_id=data.cover_image_id,
         key_point=_key_point_for(base, data),
-        word_count=word_count(markdown_to_text(data.body)),
-        language=revision_language(title, data.summary, data.body),
+        word_count=text.word_count,
+        language=text.language,
         created_by_id=actor.id,
     )
     try:
@@ -216,13 +246,17 @@ def _append_revision(
     post.current_revision = revision
     post.current_revision_id = revision.id
     post.updated_at = utcnow()
-    _index(session, post, "current", revision)
+    search_index.put(session, post.id, "current", *text.terms)
     return revision
 
 
 def revision_language(title: str, summary: str, body: str) -> str:
     """The language a revision is written in (hub.rewrite's detector: scripts, then py3langid)."""
-    return detect_language(" ".join((title, summary or "", markdown_to_text(body or "")[:4000])))[:16]
+    return _language(title, summary, markdown_to_text(body or ""))
+
+
+def _language(title: str, summary: str, body_text: str) -> str:
+    return detect_language(" ".join((title, summary or "", body_text[:4000])))[:16]
 
 
 def _key_point_for(current: PostRevision | None, data: PostInput) -> str | None:
@@ -276,11 +310,11 @@ def create_draft(
         raise PermissionDenied(_("Deactivated accounts cannot write."))
     if not empty and not data.title.strip() and not data.body.strip():
         raise ValidationError("title", _("Write a title or some text first: an empty draft is not kept."))
-    _check_input(session, data)
+    text = _prepare(session, data)
     post = Post(author_id=author.id, status=PostStatus.DRAFT)
     session.add(post)
     session.flush()
-    _append_revision(session, post, author, data, kind)
+    _append_revision(session, post, author, text, kind)
     _event(session, post, author, "created")
     return post
 
@@ -301,13 +335,20 @@ def save_revision(
     the newer revision already holds exactly this content. Saving unchanged content adds nothing.
     """
     _require_author(actor, post)
+    return _save_revision(session, post, actor, _prepare(session, data), base_revision_id, kind, note)
+
+
+def _save_revision(
+    session: Session, post: Post, actor: User, text: _Text, base_revision_id: int | None,
+    kind: RevisionKind = RevisionKind.SAVE, note: str = "",
+) -> PostRevision:
     current = post.current_revision
     assert current is not None
-    if _holds(current, data):
+    if _holds(current, text.data):
         return current
     if base_revision_id != current.id:
         raise _stale(current)
-    return _append_revision(session, post, actor, data, kind, note)
+    return _append_revision(session, post, actor, text, kind, note)
 
 
 def _holds(revision: PostRevision, data: PostInput) -> bool:
@@ -375,7 +416,7 @@ def autosave(
         kept = PostInput.from_fields(copy.content)
         if not _holds(current, kept):
             current = _append_revision(
-                session, post, actor, kept, RevisionKind.AUTOSAVE, "Kept after a pause in writing"
+                session, post, actor, _prepare(session, kept), RevisionKind.AUTOSAVE, "Kept after a pause in writing"
             )
     if _holds(current, data):
         if copy is not None:
@@ -408,6 +449,7 @@ def save_from_editor(
     ``save_revision``, and the author's working copy is done with. Raises Conflict, keeping the
     working copy, when it was written by another tab since this editor last saw it."""
     _require_author(actor, post)
+    text = _prepare(session, data)  # before the claim, which takes SQLite's write lock
     current = post.current_revision
     assert current is not None
     if base_revision_id == current.id and not _claim(session, post, current):
@@ -415,7 +457,7 @@ def save_from_editor(
     copy = working_copy(session, post, actor)
     if copy is not None and copy.token != (working_copy_token or ""):
         raise _other_tab(copy)
-    revision = save_revision(session, post, actor, data, base_revision_id=base_revision_id)
+    revision = _save_revision(session, post, actor, text, base_revision_id)
     if copy is not None:
         session.delete(copy)
         session.flush()
@@ -457,7 +499,7 @@ def apply_suggested_revision(
     if current.same_content(clean_title(title), summary, body, current.tags_text, current.cover_image_id):
         return current
     data = PostInput(title, summary, body, current.tags_text, current.cover_image_id, current.key_point)
-    revision = _append_revision(session, post, suggester, data, RevisionKind.SUGGESTION, note)
+    revision = _append_revision(session, post, suggester, _prepare(session, data), RevisionKind.SUGGESTION, note)
     _event(session, post, actor, "suggestion_accepted", note)
     return revision
 
@@ -475,6 +517,7 @@ def _publish(session: Session, post: Post, actor: User | None, kind: str | None 
         raise ValidationError("title", _("Give the post a title before publishing."))
     if post.status == PostStatus.TAKEN_DOWN and post.taken_down_revision_id == revision.id:
         raise ValidationError(None, _("This post was taken down. Edit it to address the reason, then publish again."))
+    terms = _terms(revision)  # before the first write (SQLite's write lock)
     was_live = post.is_public
     now = utcnow()
     post.live_revision = revision
@@ -485,7 +528,7 @@ def _publish(session: Session, post: Post, actor: User | None, kind: str | None 
         post.published_at = now
     post.first_published_at = post.first_published_at or now
     post.tags = _tags_for(session, revision.tag_names)
-    _index(session, post, "live", revision)
+    search_index.put(session, post.id, "live", *terms)
     _event(session, post, actor, kind or ("updated" if was_live else "published"))
     post_published.send(post, session=session, first=not was_live)
 
@@ -691,9 +734,6 @@ def _clear_index(session: Session, post: Post, scope: str) -> None:
     search_index.remove(session, post.id, scope)
 
 
-def _index(session: Session, post: Post, scope: str, revision: PostRevision) -> None:
-    """Replace the post's ``scope`` entry in the full-text index with ``revision``'s text."""
-    title, body = search_index.document(
-        revision.title, revision.tag_names, revision.summary, markdown_to_text(revision.body)
-    )
-    search_index.put(session, post.id, scope, title, body)
+def _terms(revision: PostRevision) -> tuple[list[str], list[str]]:
+    """The full-text index's title and body terms of ``revision``."""
+    return search_index.document(revision.title, revision.tag_names, revision.summary, markdown_to_text(revision.body))
