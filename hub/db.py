@@ -117,8 +117,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for ``url``; SQLite gets WAL, foreign keys, a busy timeout and the writers' queue
     (``WriterQueue``)."""
     if url.startswith("sqlite"):
-        engine = sa.create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT, "factory": QueuedWriterConnection},
-                                  **kwargs)
+        connect_args = {"timeout": SQLITE_BUSY_TIMEOUT, "factory": QueuedWriterConnection,
+                        **kwargs.pop("connect_args", {})}
+        engine = sa.create_engine(url, connect_args=connect_args, **kwargs)
 
         @sa.event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
