@@ -29,6 +29,11 @@ from sqlalchemy.orm import DeclarativeBase, ORMExecuteState, Session, SessionTra
 
 from hub.lib.generation import Generation
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: writers queue within each process only
+    fcntl = None  # type: ignore[assignment]
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -179,12 +184,12 @@ class WriterQueue:
 
     def enter(self, timeout: float) -> None:
         """Wait for this writer's turn, at most ``timeout`` seconds, then "database is locked"."""
-        import fcntl
-
         self._fork_safe()
         deadline = time.monotonic() + timeout
         if not self._local.acquire(timeout=max(timeout, 0)):
             raise sqlite3.OperationalError("database is locked")
+        if fcntl is None:  # pragma: no cover
+            return
         try:
             if self._fd < 0:
                 self._fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
@@ -203,10 +208,9 @@ class WriterQueue:
             raise
 
     def leave(self) -> None:
-        import fcntl
-
         try:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            if fcntl is not None:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
         finally:
             self._local.release()
 
@@ -242,7 +246,8 @@ class QueuedWriterConnection(sqlite3.Connection):
         self._writer_queue.enter(self._busy_timeout)
         self._queued = True
         try:
-            if not begins and not self.in_transaction:
+            # Not in autocommit mode (isolation_level None), where each statement is its own transaction.
+            if not begins and not self.in_transaction and self.isolation_level is not None:
                 super().execute("BEGIN IMMEDIATE")
         except BaseException:
             self.after_statement()
@@ -261,6 +266,9 @@ class QueuedWriterConnection(sqlite3.Connection):
     def executemany(self, sql: str, *args: Any) -> Any:  # noqa: ANN401
         return self.cursor().executemany(sql, *args)
 
+    def executescript(self, script: str) -> Any:  # noqa: ANN401
+        return self.cursor().executescript(script)
+
     def commit(self) -> None:
         try:
             super().commit()
@@ -277,10 +285,16 @@ class QueuedWriterConnection(sqlite3.Connection):
         try:
             super().close()
         finally:
-            if self._queued:
-                self._queued = False
-                assert self._writer_queue is not None
-                self._writer_queue.leave()
+            self._leave_queue()
+
+    def __del__(self) -> None:  # a connection dropped without close() must not keep the turn
+        self._leave_queue()
+
+    def _leave_queue(self) -> None:
+        if getattr(self, "_queued", False):
+            self._queued = False
+            assert self._writer_queue is not None
+            self._writer_queue.leave()
 
 
 class QueuedWriterCursor(sqlite3.Cursor):
@@ -299,6 +313,12 @@ class QueuedWriterCursor(sqlite3.Cursor):
         self.connection.before_statement(sql)
         try:
             return super().executemany(sql, *args)
+        finally:
+            self.connection.after_statement()
+
+    def executescript(self, script: str) -> Any:  # noqa: ANN401 - commits first, then runs outside the queue
+        try:
+            return super().executescript(script)
         finally:
             self.connection.after_statement()
 

@@ -5,6 +5,7 @@ however it ends; reads never queue. On SQLite files only (PostgreSQL has row loc
 from __future__ import annotations
 
 import fcntl
+import gc
 import multiprocessing
 import os
 import sqlite3
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from hub.db import WriterQueue, make_engine
+from hub.db import QueuedWriterConnection, WriterQueue, make_engine
 
 SHORT = 0.3  # seconds a writer may wait in these tests before "database is locked"
 
@@ -186,3 +187,25 @@ def test_in_memory_databases_have_no_queue() -> None:
         raw = conn.connection.driver_connection
         assert isinstance(raw, sqlite3.Connection) and raw.in_transaction
     engine.dispose()
+
+
+def test_autocommit_statements_queue_and_stay_their_own_transaction(db) -> None:
+    engine, queue = db
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(sa.text("INSERT INTO t (v) VALUES ('auto')"))
+        assert not conn.connection.driver_connection.in_transaction  # type: ignore[union-attr]
+        assert not _held(queue)
+    with engine.connect() as check:
+        assert check.execute(sa.text("SELECT v FROM t")).scalars().all() == ["auto"]
+
+
+def test_a_connection_dropped_without_close_gives_the_turn_back(db) -> None:
+    engine, queue = db
+    raw = sqlite3.connect(engine.url.database, timeout=SHORT, factory=QueuedWriterConnection)  # type: ignore[arg-type]
+    raw.execute("INSERT INTO t (v) VALUES ('dropped')")
+    assert _held(queue)
+    del raw  # no close()
+    gc.collect()
+    assert not _held(queue)
+    with engine.begin() as conn:  # and SQLite's own lock went with it
+        conn.execute(sa.text("INSERT INTO t (v) VALUES ('next')"))
