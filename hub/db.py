@@ -14,6 +14,7 @@ import os
 import sqlite3
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -141,6 +142,42 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return sa.create_engine(url, pool_pre_ping=True, **kwargs)
 
 
+class _FifoLock:
+    """A lock handed to its waiters in the order they came (``threading.Lock`` lets a newcomer
+    overtake a waiter that was just woken, so a writer could wait many turns)."""
+
+    def __init__(self) -> None:
+        self._mutex = threading.Lock()
+        self._held = False
+        self._waiters: deque[threading.Lock] = deque()
+
+    def acquire(self, timeout: float) -> bool:
+        with self._mutex:
+            if not self._held:
+                self._held = True
+                return True
+            waiter = threading.Lock()
+            waiter.acquire()
+            self._waiters.append(waiter)
+        if waiter.acquire(timeout=max(timeout, 0)):
+            return True  # handed over by release(): still held, now by this thread
+        with self._mutex:
+            if waiter in self._waiters:
+                self._waiters.remove(waiter)
+                return False
+        return True  # handed over just as the wait ran out: take it
+
+    def release(self) -> None:
+        with self._mutex:
+            if self._waiters:
+                self._waiters.popleft().release()
+            else:
+                self._held = False
+
+    def locked(self) -> bool:
+        return self._held
+
+
 class WriterQueue:
     """The writers of one SQLite file, queued: a transaction that is about to write waits here
     (a lock in this process, then an ``flock`` on ``<file>-writers`` shared with the other
@@ -156,7 +193,7 @@ class WriterQueue:
     def __init__(self, path: str) -> None:
         self.lock_path = path + "-writers"
         self._pid = 0
-        self._local = threading.Lock()
+        self._local = _FifoLock()
         self._fd = -1
 
     @classmethod
@@ -178,7 +215,7 @@ class WriterQueue:
         if self._pid != pid:
             with self._queues_lock:
                 if self._pid != pid:
-                    self._local = threading.Lock()
+                    self._local = _FifoLock()
                     self._fd = -1
                     self._pid = pid
 
@@ -186,7 +223,7 @@ class WriterQueue:
         """Wait for this writer's turn, at most ``timeout`` seconds, then "database is locked"."""
         self._fork_safe()
         deadline = time.monotonic() + timeout
-        if not self._local.acquire(timeout=max(timeout, 0)):
+        if not self._local.acquire(timeout):
             raise sqlite3.OperationalError("database is locked")
         if fcntl is None:  # pragma: no cover
             return

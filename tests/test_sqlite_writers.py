@@ -10,7 +10,8 @@ import multiprocessing
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -209,3 +210,38 @@ def test_a_connection_dropped_without_close_gives_the_turn_back(db) -> None:
     assert not _held(queue)
     with engine.begin() as conn:  # and SQLite's own lock went with it
         conn.execute(sa.text("INSERT INTO t (v) VALUES ('next')"))
+
+
+def _until(condition: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + 15
+    while not condition():
+        assert time.monotonic() < deadline, "gave up waiting"
+        time.sleep(0.001)
+
+
+def test_waiting_writers_go_in_the_order_they_came(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'fifo.sqlite3'}")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)")
+    queue = WriterQueue.of(str(tmp_path / "fifo.sqlite3"))
+    assert queue is not None
+    first = engine.connect()
+    first.execute(sa.text("INSERT INTO t (v) VALUES ('holder')"))
+
+    def write(name: str) -> None:
+        with engine.begin() as conn:
+            conn.execute(sa.text("INSERT INTO t (v) VALUES (:v)"), {"v": name})
+
+    threads = []
+    for n, name in enumerate(["came first", "came second", "came third"], start=1):
+        threads.append(threading.Thread(target=write, args=(name,)))
+        threads[-1].start()
+        _until(lambda n=n: len(queue._local._waiters) == n)  # queued before the next one comes
+    first.commit()
+    first.close()
+    for thread in threads:
+        thread.join(timeout=30)
+    with engine.connect() as check:
+        assert check.execute(sa.text("SELECT v FROM t ORDER BY id")).scalars().all() == [
+            "holder", "came first", "came second", "came third"]
+    engine.dispose()
