@@ -179,10 +179,14 @@ SERVED = {"SECRET_KEY": "bench", "PUBLISH_DUE_ON_REQUEST": False, "PASSWORD_HASH
 
 
 def served_app() -> Any:
-    """The app gunicorn serves (``--via gunicorn``): the bench's database, CSRF off."""
+    """The app gunicorn serves (``--via gunicorn``): the bench's database, CSRF off, warmed up
+    before serving as in production (the language model too: a cold worker's first save waited
+    seconds for it, on any code)."""
     from hub import create_app
+    from hub.rewrite.language import detect_language
 
-    return create_app({**SERVED, "DATABASE_URL": os.environ["HUB_BENCH_DATABASE_URL"]})
+    detect_language("the team shipped the release of the service this quarter")
+    return create_app({**SERVED, "WARM_UP": True, "DATABASE_URL": os.environ["HUB_BENCH_DATABASE_URL"]})
 
 
 def serve(url: str, workers: int, threads: int) -> tuple[Any, int]:

@@ -77,14 +77,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 def warm_up(app: Flask) -> float:
     """Do once, before the first request, what that request would otherwise pay for: configure
     the ORM's mappers, compile the translations and every template (Jinja keeps them compiled for
-    the process). A new worker's first dashboard then costs what the hundredth does. ``WARM_UP`` (default: on,
+    the process) and load the language detector's model (a second or more, which a worker's first
+    save paid). A new worker's first dashboard then costs what the hundredth does. ``WARM_UP`` (default: on,
     off under ``TESTING``) switches it. Returns the seconds it took."""
     import time
 
     import sqlalchemy.orm
 
+    from hub.rewrite.language import load_model
+
     started = time.perf_counter()
     sqlalchemy.orm.configure_mappers()
+    load_model()
     for name in app.jinja_env.list_templates(filter_func=lambda n: n.endswith((".html", ".xml", ".txt"))):
         app.jinja_env.get_template(name)
     from hub import i18n

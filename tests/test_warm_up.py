@@ -1,4 +1,5 @@
-"""A worker warms up before its first request: mappers configured, every template compiled."""
+"""A worker warms up before its first request: mappers configured, every template compiled, the
+language detector's model loaded."""
 
 from __future__ import annotations
 
@@ -22,3 +23,12 @@ def test_warm_up_compiles_the_translations(app):
     i18n._compiled.cache_clear()
     warm_up(app)
     assert i18n._compiled.cache_info().currsize == len(i18n.LANGUAGES) - 1  # Swedish and German (English is the source)
+
+
+def test_warm_up_loads_the_language_model(app):
+    from hub import warm_up
+    from hub.rewrite import language
+
+    language._identifier.cache_clear()
+    warm_up(app)
+    assert language._identifier.cache_info().currsize == 1

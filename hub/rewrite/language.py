@@ -120,6 +120,11 @@ def _identifier() -> Any:
     return LanguageIdentifier.from_model_file(MODEL_FILE)
 
 
+def load_model() -> None:
+    """Load py3langid's model now (a worker's warm-up), not in the first save that detects a language."""
+    _identifier()
+
+
 def _latin_language(text: str) -> str:
     """The language py3langid finds (any of its 97, so Italian is Italian, not Spanish);
     English for text too short to tell."""
