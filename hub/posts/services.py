@@ -335,20 +335,21 @@ def save_revision(
     the newer revision already holds exactly this content. Saving unchanged content adds nothing.
     """
     _require_author(actor, post)
-    return _save_revision(session, post, actor, _prepare(session, data), base_revision_id, kind, note)
+    return _save_revision(session, post, actor, data, base_revision_id, kind=kind, note=note)
 
 
 def _save_revision(
-    session: Session, post: Post, actor: User, text: _Text, base_revision_id: int | None,
-    kind: RevisionKind = RevisionKind.SAVE, note: str = "",
+    session: Session, post: Post, actor: User, data: PostInput, base_revision_id: int | None, *,
+    kind: RevisionKind = RevisionKind.SAVE, note: str = "", text: _Text | None = None,
 ) -> PostRevision:
+    """``save_revision``; ``text``: ``data`` already prepared."""
     current = post.current_revision
     assert current is not None
-    if _holds(current, text.data):
+    if _holds(current, data):
         return current
     if base_revision_id != current.id:
         raise _stale(current)
-    return _append_revision(session, post, actor, text, kind, note)
+    return _append_revision(session, post, actor, text or _prepare(session, data), kind, note)
 
 
 def _holds(revision: PostRevision, data: PostInput) -> bool:
@@ -449,15 +450,20 @@ def save_from_editor(
     ``save_revision``, and the author's working copy is done with. Raises Conflict, keeping the
     working copy, when it was written by another tab since this editor last saw it."""
     _require_author(actor, post)
-    text = _prepare(session, data)  # before the claim, which takes SQLite's write lock
     current = post.current_revision
     assert current is not None
+    text = None
+    if base_revision_id == current.id and not _holds(current, data):
+        try:  # rendered before the claim, which takes SQLite's write lock
+            text = _prepare(session, data)
+        except ValidationError:
+            pass  # raised again where it was before: after the conflicts
     if base_revision_id == current.id and not _claim(session, post, current):
         raise _conflict_with_newer(session, post)
     copy = working_copy(session, post, actor)
     if copy is not None and copy.token != (working_copy_token or ""):
         raise _other_tab(copy)
-    revision = _save_revision(session, post, actor, text, base_revision_id)
+    revision = _save_revision(session, post, actor, data, base_revision_id, text=text)
     if copy is not None:
         session.delete(copy)
         session.flush()
