@@ -15,7 +15,7 @@ import sqlite3
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -462,3 +462,42 @@ def _close_session(_exc: BaseException | None) -> None:
     session = g.pop("hub_session", None)
     if session is not None:
         session.close()  # rolls back anything not committed
+
+
+# --- bulk writes on PostgreSQL -----------------------------------------------------------------
+
+
+def copy_rows(conn: sa.Connection, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]],
+              *, temporary: str | None = None) -> None:
+    """Write ``rows`` (tuples in ``columns`` order) into ``table`` with one PostgreSQL ``COPY``, in
+    ``conn``'s transaction. With ``temporary`` (its column definitions, SQL), ``table`` is this
+    connection's temporary table, created on first use and emptied when the transaction ends
+    (``ON COMMIT DELETE ROWS``): a bulk statement then reads it, e.g. an ``INSERT ... SELECT ...
+    ON CONFLICT``, which COPY itself cannot do. A failure raises SQLAlchemy's exception for it
+    (``sa.exc.IntegrityError`` for a broken constraint), as ``conn.execute`` would."""
+    if temporary is not None:
+        conn.exec_driver_sql(f"CREATE TEMPORARY TABLE IF NOT EXISTS {table} ({temporary}) ON COMMIT DELETE ROWS")
+    statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    dbapi_error = conn.dialect.loaded_dbapi.Error
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]  # the pool's psycopg connection
+    try:
+        with cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+    except dbapi_error as exc:  # as SQLAlchemy's own statements raise it (sa.exc.IntegrityError, ...)
+        raise sa.exc.DBAPIError.instance(statement, None, exc, dbapi_error) from exc
+    finally:
+        cursor.close()
+
+
+def serialize(conn: sa.Connection, key: int) -> None:
+    """Make the transactions that call this with ``key`` run one after the other, each seeing what
+    the previous one committed: PostgreSQL takes a transaction-level advisory lock on ``key``;
+    SQLite takes its write lock now (``BEGIN IMMEDIATE``, one lock for every key) rather than at the
+    first write, since pysqlite would otherwise run the reads before it outside the transaction."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))
+    elif conn.dialect.name == "sqlite":
+        raw = conn.connection.dbapi_connection
+        if raw is not None and not raw.in_transaction:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")

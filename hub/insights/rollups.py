@@ -8,11 +8,10 @@ daily count, so a reader who follows two links of the same post on one day is on
 that post, of the site and of that day, but one visitor of each platform they came from.
 
 Ingestion (``hub.sharing.clicklog.insert_clicks``) calls ``roll_up`` in its transaction *before*
-inserting a batch: clicks whose ``uid`` is already stored are skipped there, exactly as the
-insert's ``ON CONFLICT DO NOTHING`` skips them, so ingesting a log file twice never counts a
-click twice. Concurrent flushes from several workers roll up one after the other (an advisory
-lock on PostgreSQL, the write lock taken up front on SQLite), so a visitor is never counted new
-by both.
+inserting a batch, with only the clicks whose ``uid`` is not stored yet (the insert leaves the
+others out too), so ingesting a log file twice never counts a click twice. Concurrent flushes
+from several workers roll up one after the other (``INGEST_LOCK``: an advisory lock on
+PostgreSQL, the write lock taken up front on SQLite), so a visitor is never counted new by both.
 """
 
 from __future__ import annotations
@@ -23,14 +22,18 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import InstrumentedAttribute
 
+from hub.db import copy_rows, serialize
 from hub.insights.models import ClickRollup, RollupScope
+from hub.sharing.clicklog import INGEST_LOCK, new_clicks
 from hub.sharing.models import Click
 
-# An arbitrary constant naming hub's rollup lock among PostgreSQL advisory locks.
-ADVISORY_LOCK_KEY = 0x6875625F726F6C6C  # "hub_roll"
+# The PostgreSQL advisory lock key of hub's rollups: the click ingestion's, so a rebuild and a
+# flush never interleave.
+ADVISORY_LOCK_KEY = INGEST_LOCK
 
 CellKey = tuple[int, int, str]  # (post_id, user_id, platform) with 0 / "" where the scope has none
 
@@ -108,27 +111,21 @@ def on_clicks_ingesting(conn: Connection, *, rows: Sequence[Mapping[str, Any]], 
     their transaction; the visitors learned join the process's SeenVisitors once it commits."""
     known: SeenVisitors = memory.setdefault("insights.seen_visitors", SeenVisitors())
     learned: set[tuple[Any, ...]] = set()
-    roll_up(conn, rows, known, learned)  # skips uids already stored, as the insert does
+    roll_up(conn, rows, known, learned, new=True)  # the signal sends only clicks new to the table
     return lambda: known.add(learned)
 
 
 def roll_up(conn: Connection, rows: Sequence[Mapping[str, Any]], known: SeenVisitors | None = None,
-            learned: set[tuple[Any, ...]] | None = None) -> int:
+            learned: set[tuple[Any, ...]] | None = None, *, new: bool = False) -> int:
     """Add the clicks in ``rows`` (dicts shaped like ``click`` rows, about to be inserted in
-    this transaction) to the rollups; uids already in ``click`` are skipped. Returns how many
-    clicks were rolled up. With ``known``, visitors it already holds are not looked up again;
-    ``learned`` collects the pairs to add to ``known`` once the transaction has committed."""
+    this transaction) to the rollups; uids already in ``click`` are skipped (``new``: the caller
+    left them out already, holding ``INGEST_LOCK``). Returns how many clicks were rolled up. With
+    ``known``, visitors it already holds are not looked up again; ``learned`` collects the pairs
+    to add to ``known`` once the transaction has committed."""
     if not rows:
         return 0
-    _serialize(conn)
-    uids = list(dict.fromkeys(r["uid"] for r in rows))
-    stored: set[str] = set()
-    for chunk in _chunks(uids):
-        stored.update(conn.scalars(sa.select(Click.uid).where(Click.uid.in_(chunk))))
-    fresh: dict[str, Mapping[str, Any]] = {}
-    for row in rows:
-        if row["uid"] not in stored and row["uid"] not in fresh:
-            fresh[row["uid"]] = row
+    _serialize(conn)  # held already when called by the ingestion: taken again, at no cost
+    fresh = {r["uid"]: r for r in (rows if new else new_clicks(conn, [dict(r) for r in rows]))}
     if not fresh:
         return 0
 
@@ -144,10 +141,17 @@ def roll_up(conn: Connection, rows: Sequence[Mapping[str, Any]], known: SeenVisi
         since = datetime.combine(days[0], time(), UTC)
         until = datetime.combine(days[-1] + timedelta(days=1), time(), UTC)
         day = day_of(conn.dialect.name, Click.at)
-        for chunk in _chunks(unknown):
+        postgresql = conn.dialect.name == "postgresql"
+        if postgresql:
+            # One look-up with an array of visitors, planned for its values: the same statement
+            # every flush would otherwise get a prepared generic plan that scans the day's clicks.
+            conn.exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
+        for chunk in _chunks(unknown, len(unknown) if postgresql else _CHUNK):
+            among = (Click.visitor == sa.any_(sa.bindparam("visitors", list(chunk), type_=ARRAY(sa.String)))
+                     if postgresql else Click.visitor.in_(chunk))
             earlier = conn.execute(
                 sa.select(Click.visitor, Click.post_id, Click.user_id, Click.platform, day, Click.is_bot)
-                .where(Click.visitor.in_(chunk), Click.at >= since, Click.at < until)
+                .where(among, Click.at >= since, Click.at < until)
                 .distinct()
             )
             for visitor, post_id, user_id, platform, on, is_bot in earlier:
@@ -176,15 +180,8 @@ def roll_up(conn: Connection, rows: Sequence[Mapping[str, Any]], known: SeenVisi
 
 def _serialize(conn: Connection) -> None:
     """Make concurrent roll-ups (one flusher per worker) run one after the other, each seeing
-    what the previous one committed: PostgreSQL takes a transaction-level advisory lock; SQLite
-    takes its write lock now (``BEGIN IMMEDIATE``) rather than at the first insert, since
-    pysqlite would otherwise run the reads above outside the transaction."""
-    if conn.dialect.name == "postgresql":
-        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(ADVISORY_LOCK_KEY)))
-    elif conn.dialect.name == "sqlite":
-        raw = conn.connection.dbapi_connection
-        if raw is not None and not raw.in_transaction:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+    what the previous one committed (``hub.db.serialize`` on the ingestion's lock)."""
+    serialize(conn, ADVISORY_LOCK_KEY)
 
 
 def _rollup_table() -> sa.Table:
@@ -210,18 +207,10 @@ def _upsert(conn: Connection, cells: Mapping[tuple[Any, ...], list[int]]) -> Non
         )
         return
     if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql(
-            "CREATE TEMPORARY TABLE IF NOT EXISTS click_rollup_incoming (scope varchar(12), day date, post_id integer, "
-            "user_id integer, platform varchar(16), is_bot boolean, clicks integer, visitors integer) "
-            "ON COMMIT DELETE ROWS"
-        )
-        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        try:
-            with cursor.copy(f"COPY click_rollup_incoming ({columns}) FROM STDIN") as copy:
-                for (scope, day, post_id, user_id, platform, is_bot), counts in ordered:
-                    copy.write_row((scope, day, post_id, user_id, platform, is_bot, counts[0], counts[1]))
-        finally:
-            cursor.close()
+        copy_rows(conn, "click_rollup_incoming", _CELL_COLUMNS,
+                  ((*cell, counts[0], counts[1]) for cell, counts in ordered),
+                  temporary="scope varchar(12), day date, post_id integer, user_id integer, platform varchar(16), "
+                            "is_bot boolean, clicks integer, visitors integer")
         conn.exec_driver_sql(
             f"INSERT INTO click_rollup ({columns}) SELECT {columns} FROM click_rollup_incoming "
             f"ORDER BY scope, day, post_id, user_id, platform, is_bot {conflict}"

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import atexit
 import fcntl
+import json
 import logging
 import os
 import threading
@@ -46,6 +47,7 @@ from blinker import Namespace
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 
+from hub.db import copy_rows, serialize
 from hub.sharing.models import Click, ShareLink
 
 logger = logging.getLogger("hub.clicks")
@@ -382,10 +384,15 @@ def store_clicks(engine: Engine, records: list[ClickRecord], memory: dict[str, A
 _signals = Namespace()
 clicks_ingesting = _signals.signal("hub.sharing.clicks-ingesting")
 """Sent as ``clicks_ingesting.send(conn, rows=[...], memory={...})`` in the transaction that
-inserts clicks, before the insert (``rows`` shaped like ``click`` rows, uids already stored still
-among them): hub.insights rolls them up (connected in hub/events.py). A receiver may return a
-callable, called once the transaction has committed; ``memory`` is a dict the caller keeps
-between flushes (one per process) for what receivers learn."""
+inserts clicks, before the insert, holding ``INGEST_LOCK``: ``rows`` are shaped like ``click``
+rows and are only the clicks new to the table (uids already stored, and repeats within the
+batch, are left out). hub.insights rolls them up (connected in hub/events.py). A receiver may
+return a callable, called once the transaction has committed; ``memory`` is a dict the caller
+keeps between flushes (one per process) for what receivers learn."""
+
+# The lock every click ingestion takes (hub.insights' rollup rebuild too): a PostgreSQL advisory
+# lock key, an arbitrary constant ("hub_roll"); on SQLite the write lock (hub.db.serialize).
+INGEST_LOCK = 0x6875625F726F6C6C
 
 
 def insert_clicks(engine: Engine, records: Iterable[ClickRecord], chunk: int = 500,
@@ -394,10 +401,11 @@ def insert_clicks(engine: Engine, records: Iterable[ClickRecord], chunk: int = 5
     ``clicks_ingesting``'s receivers add (the rollups). ``memory`` (one per process) lets them
     remember between flushes (the visitors already counted).
 
-    The rows go in as one bulk statement per transaction, below the ORM: on SQLite one
-    ``executemany`` of a prepared ``INSERT ... ON CONFLICT (uid) DO NOTHING``; on PostgreSQL a
-    ``COPY`` into a temporary table and one ``INSERT ... SELECT ... ON CONFLICT (uid) DO
-    NOTHING`` from it. ``chunk`` bounds the other dialects' statements (the ORM path)."""
+    Ingestions run one after the other (``INGEST_LOCK``), so the uids found new by one indexed
+    look-up stay new until the insert: the rows then go straight in as one bulk statement, below
+    the ORM: on SQLite one ``executemany`` of a prepared ``INSERT`` (still ``ON CONFLICT (uid) DO
+    NOTHING``); on PostgreSQL one ``COPY`` into ``click``. ``chunk`` bounds the other dialects'
+    statements (the ORM path)."""
     rows = [
         {"uid": r.uid, "link_id": r.link_id, "post_id": r.post_id, "user_id": r.user_id,
          "platform": r.platform, "at": datetime.fromtimestamp(r.at, UTC), "is_bot": r.is_bot,
@@ -408,18 +416,44 @@ def insert_clicks(engine: Engine, records: Iterable[ClickRecord], chunk: int = 5
         return
     after_commit: list[Callable[[], object]] = []
     with engine.begin() as conn:
+        serialize(conn, INGEST_LOCK)
+        rows = new_clicks(conn, rows, chunk)
+        if not rows:
+            return  # all stored already: a file ingested twice
         for _receiver, then in clicks_ingesting.send(conn, rows=rows, memory={} if memory is None else memory):
             if callable(then):
                 after_commit.append(then)
         if conn.dialect.name == "sqlite":
             _insert_sqlite(conn, rows)
         elif conn.dialect.name == "postgresql":
-            _insert_postgresql(conn, rows)
+            copy_rows(conn, "click", _CLICK_COLUMNS, (
+                (r["uid"], r["link_id"], r["post_id"], r["user_id"], r["platform"], r["at"], r["is_bot"], r["visitor"])
+                for r in rows))
         else:  # pragma: no cover - hub runs on SQLite and PostgreSQL
             for i in range(0, len(rows), chunk):
                 conn.execute(sqlite_insert(Click).on_conflict_do_nothing(index_elements=["uid"]), rows[i : i + chunk])
     for then in after_commit:
         then()  # only now: what it stands for is committed
+
+
+def new_clicks(conn: sa.Connection, rows: list[dict[str, Any]], chunk: int = 500) -> list[dict[str, Any]]:
+    """``rows`` without the clicks whose ``uid`` is already stored, nor a repeat of a uid within
+    ``rows`` (the first is kept): one indexed look-up of all the uids (``uid = ANY(array)`` on
+    PostgreSQL, ``json_each`` on SQLite). Right until the transaction ends only under ``INGEST_LOCK``."""
+    first: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        first.setdefault(row["uid"], row)
+    uids = list(first)
+    if conn.dialect.name == "postgresql":
+        stored = set(conn.exec_driver_sql("SELECT uid FROM click WHERE uid = ANY(%s)", (uids,)).scalars())
+    elif conn.dialect.name == "sqlite":
+        stored = set(conn.exec_driver_sql(
+            "SELECT uid FROM click WHERE uid IN (SELECT value FROM json_each(?))", (json.dumps(uids),)).scalars())
+    else:  # pragma: no cover - hub runs on SQLite and PostgreSQL
+        stored = set()
+        for i in range(0, len(uids), chunk):
+            stored.update(conn.scalars(sa.select(Click.uid).where(Click.uid.in_(uids[i : i + chunk]))))
+    return [row for uid, row in first.items() if uid not in stored]
 
 
 _CLICK_COLUMNS = ("uid", "link_id", "post_id", "user_id", "platform", "at", "is_bot", "visitor")
@@ -437,26 +471,4 @@ def _insert_sqlite(conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
         "ON CONFLICT (uid) DO NOTHING",
         [(r["uid"], r["link_id"], r["post_id"], r["user_id"], r["platform"], sqlite_datetime(r["at"]),
           1 if r["is_bot"] else 0, r["visitor"]) for r in rows],
-    )
-
-
-def _insert_postgresql(conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
-    """COPY into this connection's temporary ``click_incoming`` (emptied at commit), then one
-    INSERT that skips uids already stored: COPY itself cannot skip a conflicting row."""
-    columns = ", ".join(_CLICK_COLUMNS)
-    conn.exec_driver_sql(
-        "CREATE TEMPORARY TABLE IF NOT EXISTS click_incoming (uid varchar(32), link_id integer, post_id integer, "
-        "user_id integer, platform varchar(16), at timestamptz, is_bot boolean, visitor varchar(24)) "
-        "ON COMMIT DELETE ROWS"
-    )
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        with cursor.copy(f"COPY click_incoming ({columns}) FROM STDIN") as copy:
-            for r in rows:
-                copy.write_row((r["uid"], r["link_id"], r["post_id"], r["user_id"], r["platform"], r["at"],
-                                r["is_bot"], r["visitor"]))
-    finally:
-        cursor.close()
-    conn.exec_driver_sql(
-        f"INSERT INTO click ({columns}) SELECT {columns} FROM click_incoming ON CONFLICT (uid) DO NOTHING"
     )
