@@ -353,9 +353,10 @@ def reach(post_ids: Sequence[int], *, session: Session, **_: Any) -> dict[int, t
     shares = dict(session.execute(
         sa.select(ShareEvent.post_id, sa.func.count()).where(ShareEvent.post_id.in_(ids)).group_by(ShareEvent.post_id)
     ).all())
-    clicks = dict(session.execute(
-        sa.select(Click.post_id, sa.func.count()).where(Click.post_id.in_(ids), Click.is_bot.is_(False))
-        .group_by(Click.post_id)
+    clicks = dict(session.execute(  # through the posts' links: clicks carry no index by post
+        sa.select(ShareLink.post_id, sa.func.count()).select_from(Click).join(ShareLink, ShareLink.id == Click.link_id)
+        .where(ShareLink.post_id.in_(ids), Click.is_bot.is_(False))
+        .group_by(ShareLink.post_id)
     ).all())
     return {pid: (shares.get(pid, 0), clicks.get(pid, 0)) for pid in ids if pid in shares or pid in clicks}
 
