@@ -84,6 +84,12 @@ class SeenVisitors:
     def __contains__(self, pair: object) -> bool:
         return pair in self._pairs
 
+    @property
+    def pairs(self) -> set[tuple[Any, ...]]:
+        """The pairs, to test many for membership (read without the lock: ``add`` replaces nothing
+        a reader could be iterating)."""
+        return self._pairs
+
     def add(self, pairs: set[tuple[Any, ...]]) -> None:
         with self._lock:
             if len(self._pairs) + len(pairs) > self._size:
@@ -91,18 +97,15 @@ class SeenVisitors:
             self._pairs.update(pairs)
 
 
-def _pairs(row: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-    """The (cell, visitor) pairs one click with a visitor touches, one per scope."""
-    day = utc_day(row["at"])
-    return [(scope, day, *key(row["post_id"], row["user_id"], row["platform"]), bool(row["is_bot"]), row["visitor"])
-            for scope, key in (_KEYS if row["post_id"] is not None else _ITEM_KEYS)]
+Group = tuple[date, int | None, int, str, bool]  # what places a click in its cells: day, post, person, platform, bot
 
 
-def _cells(row: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-    """The cells one click without a visitor touches, one per scope."""
-    day = utc_day(row["at"])
-    return [(scope, day, *key(row["post_id"], row["user_id"], row["platform"]), bool(row["is_bot"]))
-            for scope, key in _KEYS]
+def _cells(group: Group) -> list[tuple[Any, ...]]:
+    """The cells (scope, day, post, person, platform, bot) a click of ``group`` counts in, one per
+    scope (a library item's click, without a post, in the scopes not keyed by post)."""
+    day, post_id, user_id, platform, is_bot = group
+    return [(scope, day, *key(post_id, user_id, platform), is_bot)  # type: ignore[arg-type]  # post None: not called
+            for scope, key in (_KEYS if post_id is not None else _ITEM_KEYS)]
 
 
 def on_clicks_ingesting(conn: Connection, *, rows: Sequence[Mapping[str, Any]], memory: dict[str, Any],
@@ -129,15 +132,28 @@ def roll_up(conn: Connection, rows: Sequence[Mapping[str, Any]], known: SeenVisi
     if not fresh:
         return 0
 
+    # The clicks by what places them in cells, and the distinct (group, visitor) visits: each
+    # group's cells are made once, however many clicks it has.
+    groups: dict[Group, int] = {}
+    visits: set[tuple[Group, str]] = set()
+    for row in fresh.values():
+        at = row["at"]
+        group = ((at if at.tzinfo is UTC else at.astimezone(UTC)).date(), row["post_id"], row["user_id"],
+                 row["platform"], bool(row["is_bot"]))
+        groups[group] = groups.get(group, 0) + 1
+        if row["visitor"]:
+            visits.add((group, row["visitor"]))
+    cells_of = {group: _cells(group) for group in groups}
+
     # Which (cell, visitor) pairs earlier clicks of the same days already account for: first
     # what this process knows, then the database for the other visitors. DISTINCT in SQL keeps
     # the look-up small even for a visitor with thousands of clicks.
-    known = known if known is not None else SeenVisitors(0)
+    known_pairs = known.pairs if known is not None else set()
     seen: set[tuple[Any, ...]] = set()
-    touched = [(row, _pairs(row) if row["visitor"] else _cells(row)) for row in fresh.values()]  # once per click
-    unknown = sorted({r["visitor"] for r, pairs in touched if r["visitor"] and not all(p in known for p in pairs)})
+    unknown = sorted({visitor for group, visitor in visits
+                      if not all((cell, visitor) in known_pairs for cell in cells_of[group])})
     if unknown:
-        days = sorted({utc_day(r["at"]) for r in fresh.values()})
+        days = sorted({group[0] for group in groups})
         since = datetime.combine(days[0], time(), UTC)
         until = datetime.combine(days[-1] + timedelta(days=1), time(), UTC)
         day = day_of(conn.dialect.name, Click.at)
@@ -156,24 +172,24 @@ def roll_up(conn: Connection, rows: Sequence[Mapping[str, Any]], known: SeenVisi
             )
             for visitor, post_id, user_id, platform, on, is_bot in earlier:
                 on = on if isinstance(on, date) else date.fromisoformat(on)
-                for scope, key in _KEYS if post_id is not None else _ITEM_KEYS:
-                    seen.add((scope, on, *key(post_id, user_id, platform), bool(is_bot), visitor))
+                seen.update((cell, visitor) for cell in _cells((on, post_id, user_id, platform, bool(is_bot))))
 
     cells: dict[tuple[Any, ...], list[int]] = {}
-    for row, pairs in touched:
-        if not row["visitor"]:
-            for cell in pairs:
-                counts = cells.setdefault(cell, [0, 0])
-                counts[0] += 1
-            continue
-        for pair in pairs:
-            counts = cells.setdefault(pair[:-1], [0, 0])
-            counts[0] += 1
-            if pair not in seen and pair not in known:
+    for group, clicks in groups.items():
+        for cell in cells_of[group]:
+            counts = cells.get(cell)
+            if counts is None:
+                cells[cell] = [clicks, 0]
+            else:
+                counts[0] += clicks
+    for group, visitor in visits:
+        for cell in cells_of[group]:
+            pair = (cell, visitor)
+            if pair not in seen and pair not in known_pairs:
                 seen.add(pair)
-                counts[1] += 1
-        if learned is not None:
-            learned.update(pairs)
+                cells[cell][1] += 1
+            if learned is not None:
+                learned.add(pair)
     _upsert(conn, cells)
     return len(fresh)
 
@@ -200,9 +216,10 @@ def _upsert(conn: Connection, cells: Mapping[tuple[Any, ...], list[int]]) -> Non
     columns = ", ".join(_CELL_COLUMNS)
     conflict = "ON CONFLICT (scope, day, post_id, user_id, platform, is_bot) DO UPDATE SET " + _ADD
     if conn.dialect.name == "sqlite":
+        days = {cell[1]: cell[1].isoformat() for cell in cells}  # a batch spans a day or two
         conn.exec_driver_sql(
             f"INSERT INTO click_rollup ({columns}) VALUES ({', '.join('?' * len(_CELL_COLUMNS))}) {conflict}",
-            [(scope, day.isoformat(), post_id, user_id, platform, 1 if is_bot else 0, counts[0], counts[1])
+            [(scope, days[day], post_id, user_id, platform, 1 if is_bot else 0, counts[0], counts[1])
              for (scope, day, post_id, user_id, platform, is_bot), counts in ordered],
         )
         return
