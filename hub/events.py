@@ -8,6 +8,7 @@ connection per receiver."""
 from __future__ import annotations
 
 from hub.chat import services as chat
+from hub.insights import queries as insights_queries
 from hub.insights import rollups
 from hub.insights import services as insights
 from hub.library import queries as library_queries
@@ -16,7 +17,6 @@ from hub.outbox import services as outbox
 from hub.posts import queries as post_queries
 from hub.posts import services as posts
 from hub.sharing import clicklog
-from hub.sharing import queries as sharing_queries
 from hub.sharing import services as sharing
 from hub.suggestions import queries as suggestion_queries
 from hub.suggestions import services as suggestions
@@ -45,5 +45,5 @@ def connect() -> None:
     # what one domain's pages ask the domains beside or above it
     sharing.item_destination.connect(library_queries.item_destination)  # where a library item's link leads
     sharing.share_theme.connect(topic_queries.share_theme)  # a post's topic: hashtags, audience, campaign
-    topic_queries.post_reach.connect(sharing_queries.reach)  # shares and clicks of a topic's posts
+    topic_queries.post_reach.connect(insights_queries.reach)  # shares and clicks of a topic's posts (rollups)
     post_queries.needs_attention.connect(suggestion_queries.has_open_suggestions)  # authors' lists

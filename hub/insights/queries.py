@@ -756,3 +756,22 @@ def public_responses(session: Session, post_id: int) -> list[Feedback]:
         .where(Feedback.post_id == post_id, Feedback.public_response != "")
         .order_by(Feedback.responded_at.desc(), Feedback.id.desc())
     ))
+
+
+def reach(post_ids: Sequence[int], *, session: Session, **_: Any) -> dict[int, tuple[int, int]]:
+    """``{post_id: (share events, human clicks)}`` for the posts in ``post_ids`` (bots left out);
+    hub.topics' ``post_reach``, connected in hub/events.py. The clicks are read from the daily
+    rollups (a post's cells, every day): ``click`` has no index by post, so that every ingested
+    click costs one index entry less."""
+    ids = list(post_ids)
+    if not ids:
+        return {}
+    shares = dict(session.execute(
+        sa.select(ShareEvent.post_id, sa.func.count()).where(ShareEvent.post_id.in_(ids)).group_by(ShareEvent.post_id)
+    ).all())
+    clicks = dict(session.execute(
+        sa.select(ClickRollup.post_id, sa.func.sum(ClickRollup.clicks))
+        .where(ClickRollup.scope == RollupScope.POST.value, ClickRollup.post_id.in_(ids), ClickRollup.is_bot.is_(False))
+        .group_by(ClickRollup.post_id)
+    ).all())
+    return {pid: (shares.get(pid, 0), int(clicks.get(pid, 0))) for pid in ids if pid in shares or pid in clicks}

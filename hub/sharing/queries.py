@@ -29,7 +29,7 @@ from hub.rewrite import (
 from hub.rewrite.similarity import tokens, without
 from hub.sharing import proposals as proposal_cache
 from hub.sharing import services
-from hub.sharing.models import Click, OwnWords, ShareEvent, ShareLink, ShareNetwork, ShareText
+from hub.sharing.models import OwnWords, ShareEvent, ShareLink, ShareNetwork, ShareText
 
 
 @dataclass(frozen=True)
@@ -342,23 +342,6 @@ def _compute_warnings(session: Session, column: Any, key: int, user: User, texts
     for platform, (score, name, alike) in closest.items():
         warnings.append(Warning(platform, name, score, "colleague", alike - 1))
     return tuple(warnings)
-
-
-def reach(post_ids: Sequence[int], *, session: Session, **_: Any) -> dict[int, tuple[int, int]]:
-    """``{post_id: (share events, human clicks)}`` for the posts in ``post_ids`` (bots left out);
-    hub.topics' ``post_reach``, connected in hub/events.py."""
-    ids = list(post_ids)
-    if not ids:
-        return {}
-    shares = dict(session.execute(
-        sa.select(ShareEvent.post_id, sa.func.count()).where(ShareEvent.post_id.in_(ids)).group_by(ShareEvent.post_id)
-    ).all())
-    clicks = dict(session.execute(  # through the posts' links: clicks carry no index by post
-        sa.select(ShareLink.post_id, sa.func.count()).select_from(Click).join(ShareLink, ShareLink.id == Click.link_id)
-        .where(ShareLink.post_id.in_(ids), Click.is_bot.is_(False))
-        .group_by(ShareLink.post_id)
-    ).all())
-    return {pid: (shares.get(pid, 0), clicks.get(pid, 0)) for pid in ids if pid in shares or pid in clicks}
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,12 @@ import pytest
 import sqlalchemy as sa
 
 from hub.auth import services as auth
-from hub.db import utcnow
+from hub.db import get_engine, utcnow
 from hub.errors import PermissionDenied, ValidationError
 from hub.notifications.models import Notification, NotificationKind
 from hub.posts import services as posts
 from hub.posts.models import PostStatus
+from hub.sharing.clicklog import ClickRecord, insert_clicks
 from hub.sharing.models import Click, ShareEvent, ShareLink
 from hub.topics import queries, services
 from hub.topics.models import ALL_AREAS, TopicFollow, TopicState
@@ -238,7 +239,7 @@ def test_closed_topics_take_no_new_posts(session, make_post, comms, topic):
 
 # --- reads --------------------------------------------------------------------------------------
 
-def test_topic_page_counts_shares_and_human_clicks(session, make_post, make_user, topic):
+def test_topic_page_counts_shares_and_human_clicks(app, session, make_post, make_user, topic):
     post = make_post(publish=True)
     services.link_post(session, post.author, post, topic)
     make_post(publish=False).topic_id = topic.id  # drafts are not listed
@@ -248,9 +249,11 @@ def test_topic_page_counts_shares_and_human_clicks(session, make_post, make_user
     session.flush()
     session.add_all([ShareEvent(post_id=post.id, user_id=sharer.id, platform="linkedin", kind="copy"),
                      ShareEvent(post_id=post.id, user_id=sharer.id, platform="x", kind="intent")])
-    session.add_all([Click(uid=f"u{i}", link_id=link.id, post_id=post.id, user_id=sharer.id, platform="linkedin", at=utcnow(),
-                           is_bot=i == 2) for i in range(3)])
     session.commit()
+    # ingested as the click log does (the topic page counts them from the daily rollups)
+    insert_clicks(get_engine(app), [ClickRecord(f"u{i}", link.id, post.id, sharer.id, "linkedin", utcnow().timestamp(),
+                                                i == 2, f"v{i}") for i in range(3)])
+    assert session.scalar(sa.select(sa.func.count()).select_from(Click)) == 3
     [row] = queries.posts_for_topic(session, topic)
     assert (row.post.id, row.share_events, row.clicks) == (post.id, 2, 2)
 
