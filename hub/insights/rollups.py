@@ -100,12 +100,20 @@ class SeenVisitors:
 Group = tuple[date, int | None, int, str, bool]  # what places a click in its cells: day, post, person, platform, bot
 
 
+_SITE, _PLATFORM, _POST = RollupScope.SITE.value, RollupScope.PLATFORM.value, RollupScope.POST.value
+_USER, _USER_POST, _USER_PLATFORM = RollupScope.USER.value, RollupScope.USER_POST.value, RollupScope.USER_PLATFORM.value
+
+
 def _cells(group: Group) -> list[tuple[Any, ...]]:
     """The cells (scope, day, post, person, platform, bot) a click of ``group`` counts in, one per
-    scope (a library item's click, without a post, in the scopes not keyed by post)."""
+    scope, as ``KEYS`` says (a library item's click, without a post, in the scopes not keyed by
+    post); written out, since it runs for every click."""
     day, post_id, user_id, platform, is_bot = group
-    return [(scope, day, *key(post_id, user_id, platform), is_bot)  # type: ignore[arg-type]  # post None: not called
-            for scope, key in (_KEYS if post_id is not None else _ITEM_KEYS)]
+    cells = [(_SITE, day, 0, 0, "", is_bot), (_PLATFORM, day, 0, 0, platform, is_bot),
+             (_USER, day, 0, user_id, "", is_bot), (_USER_PLATFORM, day, 0, user_id, platform, is_bot)]
+    if post_id is not None:
+        cells += [(_POST, day, post_id, 0, "", is_bot), (_USER_POST, day, post_id, user_id, "", is_bot)]
+    return cells
 
 
 def on_clicks_ingesting(conn: Connection, *, rows: Sequence[Mapping[str, Any]], memory: dict[str, Any],
