@@ -8,7 +8,7 @@ rollups; a post's clicks are counted through its links), so ``ix_click_post_at``
 ``ix_click_user_at`` go too.
 
 Revision ID: c4e8a1f7d2b6
-Revises: b7d2e4f1a9c3
+Revises: e5c1a7d3b902
 Create Date: 2026-11-29 17:30:00
 """
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "c4e8a1f7d2b6"
-down_revision = "b7d2e4f1a9c3"
+down_revision = "e5c1a7d3b902"
 branch_labels = None
 depends_on = None
 
