@@ -14,6 +14,7 @@ from hub.auth.models import User, UserStatus
 from hub.channels.health import WARNING_LABELS, HealthWarning, health
 from hub.channels.models import Channel, ChannelEvent, ChannelRequest, ChannelStatus, RequestStatus
 from hub.errors import NotFound
+from hub.i18n import _
 from hub.lib.csvexport import to_csv
 
 _STATUS_ORDER = sa.case(
@@ -59,7 +60,7 @@ def get_channel(session: Session, channel_id: int) -> Channel:
         .options(joinedload(Channel.owner), joinedload(Channel.backup_owner), joinedload(Channel.main_channel))
     )
     if channel is None:
-        raise NotFound("No such account.")
+        raise NotFound(_("No such account."))
     return channel
 
 
@@ -169,7 +170,7 @@ def get_request(session: Session, request_id: int) -> ChannelRequest:
     """The request with ``request_id``, or NotFound."""
     request = session.get(ChannelRequest, request_id)
     if request is None:
-        raise NotFound("No such request.")
+        raise NotFound(_("No such request."))
     return request
 
 
