@@ -417,9 +417,9 @@ def insert_clicks(engine: Engine, records: Iterable[ClickRecord], chunk: int = 5
     after_commit: list[Callable[[], object]] = []
     with engine.begin() as conn:
         serialize(conn, INGEST_LOCK)
-        rows = new_clicks(conn, rows, chunk)
+        rows = of_their_links(conn, new_clicks(conn, rows, chunk))
         if not rows:
-            return  # all stored already: a file ingested twice
+            return  # all stored already (a file ingested twice), or none of a live link
         for _receiver, then in clicks_ingesting.send(conn, rows=rows, memory={} if memory is None else memory):
             if callable(then):
                 after_commit.append(then)
@@ -454,6 +454,28 @@ def new_clicks(conn: sa.Connection, rows: list[dict[str, Any]], chunk: int = 500
         for i in range(0, len(uids), chunk):
             stored.update(conn.scalars(sa.select(Click.uid).where(Click.uid.in_(uids[i : i + chunk]))))
     return [row for uid, row in first.items() if uid not in stored]
+
+
+def of_their_links(conn: sa.Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``rows`` whose link still exists and still belongs to the post (or item) and person the
+    click was logged with: one indexed look-up of the batch's links. ``click`` has no foreign key
+    on post or person (the link's holds them), so a click of a link deleted since it was followed
+    whose id SQLite then gave to a new link must not be counted for that new link's post."""
+    if not rows:
+        return rows
+    ids = sorted({row["link_id"] for row in rows})
+    if conn.dialect.name == "postgresql":
+        found = conn.exec_driver_sql("SELECT id, post_id, user_id FROM share_link WHERE id = ANY(%s)", (ids,))
+    elif conn.dialect.name == "sqlite":
+        found = conn.exec_driver_sql("SELECT id, post_id, user_id FROM share_link WHERE id IN "
+                                     "(SELECT value FROM json_each(?))", (json.dumps(ids),))
+    else:  # pragma: no cover - hub runs on SQLite and PostgreSQL
+        found = conn.execute(sa.select(ShareLink.id, ShareLink.post_id, ShareLink.user_id).where(ShareLink.id.in_(ids)))
+    owners = {link_id: (post_id, user_id) for link_id, post_id, user_id in found}
+    kept = [row for row in rows if owners.get(row["link_id"]) == (row["post_id"], row["user_id"])]
+    if len(kept) < len(rows):
+        logger.warning("Dropped %d click(s) of share links deleted since they were followed", len(rows) - len(kept))
+    return kept
 
 
 _CLICK_COLUMNS = ("uid", "link_id", "post_id", "user_id", "platform", "at", "is_bot", "visitor")

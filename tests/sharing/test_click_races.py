@@ -133,3 +133,23 @@ def test_clicks_of_a_deleted_link_are_dropped_aloud_and_do_not_hold_back_the_oth
     assert _count(session, "kept-") == 1 and _count(session, "gone-") == 0
     assert len(list(directory.glob("*.log"))) == 1  # only the live one
     log.stop()
+
+
+def test_a_click_logged_for_another_post_than_its_links_is_dropped(app, session, shared, caplog):
+    """``click`` keeps no foreign key on post or person (the link's holds them): a click logged
+    before its link was deleted, whose id SQLite then gave to a new link of another post, must not
+    count for that post. Ingestion checks each click's link still belongs to its post and person."""
+    _post, sharer, links = shared
+    link = links["x"]
+    directory = Path(app.instance_path) / "reused"
+    log = ClickLog(directory, app.extensions["hub.clicklog"].engine, 3600)
+    log.append(ClickRecord("reused-1", link.id, link.post_id + 1000, sharer.id, "x", time.time(), False, "r"))
+    log.append(ClickRecord("reused-2", link.id, link.post_id, sharer.id + 1000, "x", time.time(), False, "r"))
+    log.append(ClickRecord("kept-2", link.id, link.post_id, sharer.id, "x", time.time(), False, "k"))
+
+    with caplog.at_level(logging.WARNING, logger="hub.clicks"):
+        log.flush_own()
+
+    assert "Dropped 2 click(s)" in caplog.text
+    assert _count(session, "kept-") == 1 and _count(session, "reused-") == 0
+    log.stop()
