@@ -29,7 +29,7 @@ def locale() -> Locale:
     return get_locale() or Locale.parse("en")
 
 
-def _date(value: date | datetime | None, style: str = "medium") -> str:
+def date_text(value: date | datetime | None, style: str = "medium") -> str:
     """A date (or a datetime, shown in UTC) in the page's language: ``medium`` (29 Nov 2026,
     29 nov. 2026, 29.11.2026), ``short``, ``long``, ``full`` or ``weekday`` (Sun 29 Nov 2026)."""
     if not value:
@@ -52,7 +52,7 @@ def _datetime(value: datetime | None) -> str:
     here = locale()
     time = format_time(value, _ENGLISH["time"] if here.language == "en" else "short", tzinfo=UTC, locale=here)
     pattern = here.datetime_formats["medium"]
-    return str(pattern).replace("{1}", _date(value)).replace("{0}", time) + " UTC"
+    return str(pattern).replace("{1}", date_text(value)).replace("{0}", time) + " UTC"
 
 
 def number(value: int | float | Decimal | None, digits: int | None = None) -> str:
@@ -81,7 +81,7 @@ def midsentence(label: object) -> str:
 
 def init_app(app: Flask) -> None:
     """Register the ``date``, ``datetime``, ``number``, ``percent`` and ``iso`` filters and the site globals."""
-    app.add_template_filter(_date, "date")
+    app.add_template_filter(date_text, "date")
     app.add_template_filter(_datetime, "datetime")
     app.add_template_filter(number, "number")
     app.add_template_filter(percent, "percent")

@@ -21,6 +21,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from hub.i18n import _, _l, _n
+from hub.templating import date_text
 
 DEFAULT_INACTIVE_DAYS = 90
 
@@ -104,11 +105,11 @@ def health(
                         "No activity for %(num)d day (last on %(date)s).",
                         "No activity for %(num)d days (last on %(date)s).",
                         idle,
-                        date=f"{since:%d %b %Y}",
+                        date=date_text(since),
                     )
                 found.append(HealthWarning("inactive", message))
         if channel.campaign_end is not None and channel.campaign_end < today:
-            ended = f"{channel.campaign_end:%d %b %Y}"
+            ended = date_text(channel.campaign_end)
             campaign_over = (
                 _(
                     "The campaign “%(campaign)s” ended on %(date)s: close the account or give it a lasting purpose.",

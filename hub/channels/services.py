@@ -30,6 +30,7 @@ from hub.db import utcnow
 from hub.errors import PermissionDenied, ValidationError
 from hub.i18n import _, _l, _n
 from hub.platforms import PLATFORMS, measure
+from hub.templating import number
 
 HANDLE_MAX = 200
 URL_MAX = 500
@@ -330,8 +331,8 @@ def save_checklist(
                 _(
                     "Too long for %(platform)s: %(count)s of %(limit)s.",
                     platform=spec.name,
-                    count=f"{measure(channel.platform, text):,}",
-                    limit=f"{spec.limit:,}",
+                    count=number(measure(channel.platform, text)),
+                    limit=number(spec.limit),
                 ),
             )
         if len(text) > 70_000:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from PIL import Image, ImageOps, ImageSequence
 
 from hub.i18n import _
+from hub.templating import number
 
 FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
 #: Animations are decoded and re-encoded frame by frame, which costs CPU time per frame: a small
@@ -51,7 +52,7 @@ def clean_image(raw: bytes, *, max_bytes: int, max_pixels: int, max_side: int) -
                 frames = getattr(probe, "n_frames", 1) if fmt in {"GIF", "WEBP"} else 1
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ImageRejected(
-            _("The image is too large (more than %(pixels)s pixels).", pixels=f"{max_pixels:,}")
+            _("The image is too large (more than %(pixels)s pixels).", pixels=number(max_pixels))
         ) from None
     except Exception:  # noqa: BLE001 - UnidentifiedImageError, or whatever a damaged file makes Pillow raise
         raise ImageRejected(_("This is not an image hub can read; upload PNG, JPEG, GIF or WebP.")) from None

@@ -19,6 +19,7 @@ from markdown_it.token import Token
 
 from hub.i18n import _
 from hub.lib.sanitize import sanitize_html
+from hub.templating import number
 
 # Bounds on the work one paragraph can cause (issue 14: "[a" x 99,500 took ~29 s, because every
 # "[" scanned to the end of the paragraph for its "]"). Ordinary text never comes near them;
@@ -152,7 +153,7 @@ def markup_problem(text: str) -> str | None:
         return None
     return _("This text has more formatting than hub renders (%(used)s marks and lines; at most %(most)s). "
              "Split it into shorter posts, or put long code in a fenced code block (```).",
-             used=f"{used:,}", most=f"{MARKUP_MAX:,}")
+             used=number(used), most=number(MARKUP_MAX))
 
 
 @lru_cache(maxsize=8)

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from hub.i18n import _
+from hub.templating import number
 
 DEFAULT_TIMEOUT = 5.0
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
@@ -184,7 +185,7 @@ def fetch(
         target = check_url(url, allow_loopback=allow_loopback, resolver=resolver)
         left = deadline - time.monotonic()
         if left <= 0:
-            raise FetchError(_("The page took longer than %(seconds)s seconds to answer.", seconds=f"{timeout:g}"))
+            raise FetchError(_("The page took longer than %(seconds)s seconds to answer.", seconds=number(timeout)))
         conn: http.client.HTTPConnection = (
             _PinnedHTTPS(target, left) if target.scheme == "https" else _PinnedHTTP(target, left)
         )
@@ -204,7 +205,8 @@ def fetch(
                 continue
             if response.status != 200:
                 raise FetchError(
-                    _("The page answered with an error (%(status)s).", status=f"{response.status} {response.reason}")
+                    _("The page answered with an error (%(status)s).",
+                      status=" ".join((str(response.status), response.reason)))
                 )
             length = response.getheader("Content-Length")
             if length and length.strip().isdigit() and int(length) > max_bytes:
@@ -220,7 +222,7 @@ def fetch(
             return Fetched(url, response.status, media.strip(), charset, body)
         except TimeoutError as exc:
             raise FetchError(
-                _("The page took longer than %(seconds)s seconds to answer.", seconds=f"{timeout:g}")
+                _("The page took longer than %(seconds)s seconds to answer.", seconds=number(timeout))
             ) from exc
         except ssl.SSLError as exc:
             raise FetchError(_("The page's secure connection could not be checked (TLS certificate).")) from exc
@@ -236,7 +238,7 @@ def _read_capped(response: http.client.HTTPResponse, max_bytes: int, deadline: f
     size = 0
     while True:
         if time.monotonic() > deadline:
-            raise FetchError(_("The page took longer than %(seconds)s seconds to answer.", seconds=f"{timeout:g}"))
+            raise FetchError(_("The page took longer than %(seconds)s seconds to answer.", seconds=number(timeout)))
         chunk = response.read1(65536) if hasattr(response, "read1") else response.read(65536)
         if not chunk:
             return b"".join(chunks)
@@ -247,4 +249,4 @@ def _read_capped(response: http.client.HTTPResponse, max_bytes: int, deadline: f
 
 
 def _size(count: int) -> str:
-    return f"{count / 1024 / 1024:g} MB" if count >= 1024 * 1024 else str(_("%(count)s bytes", count=f"{count:,}"))
+    return f"{count / 1024 / 1024:g} MB" if count >= 1024 * 1024 else str(_("%(count)s bytes", count=number(count)))

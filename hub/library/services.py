@@ -23,6 +23,7 @@ from hub.library import fetch, meta
 from hub.library.models import ItemState, LibraryFeed, LibraryItem
 from hub.sharing import services as sharing
 from hub.sharing.models import OwnWords, ShareEvent, ShareLink, ShareText
+from hub.templating import number
 from hub.topics.models import Topic
 
 URL_MAX = 2000
@@ -181,7 +182,7 @@ def add_item(session: Session, actor: User, data: ItemInput) -> LibraryItem:
         raise ValidationError("title", _("Give the article a title (fetch the preview, or type it)."))
     comment = (data.comment or "").replace("\r\n", "\n").strip()
     if len(comment) > COMMENT_MAX:
-        raise ValidationError("comment", _("Keep your comment under %(max)s characters.", max=f"{COMMENT_MAX:,}"))
+        raise ValidationError("comment", _("Keep your comment under %(max)s characters.", max=number(COMMENT_MAX)))
     values = dict(
         title=title, comment=comment, description=_clean(data.description, DESCRIPTION_MAX * 2, "description",
                                                          "description")[:DESCRIPTION_MAX],
@@ -223,7 +224,7 @@ def update_item(session: Session, actor: User, item: LibraryItem, *, title: str,
         raise ValidationError("title", _("An article needs a title."))
     comment = (comment or "").replace("\r\n", "\n").strip()
     if len(comment) > COMMENT_MAX:
-        raise ValidationError("comment", _("Keep your comment under %(max)s characters.", max=f"{COMMENT_MAX:,}"))
+        raise ValidationError("comment", _("Keep your comment under %(max)s characters.", max=number(COMMENT_MAX)))
     item.title, item.comment, item.topic_id = title, comment, _topic(session, topic_id)
     item.use_utm = bool(use_utm)
     item.updated_at = utcnow()
@@ -248,7 +249,7 @@ def pick_item(session: Session, actor: User, item: LibraryItem, comment: str = "
         raise ValidationError(None, _("This article is not waiting to be picked."))
     comment = (comment or "").strip()
     if len(comment) > COMMENT_MAX:
-        raise ValidationError("comment", _("Keep your comment under %(max)s characters.", max=f"{COMMENT_MAX:,}"))
+        raise ValidationError("comment", _("Keep your comment under %(max)s characters.", max=number(COMMENT_MAX)))
     item.state = ItemState.ACTIVE
     item.picked_by_id = actor.id
     item.added_by_id = item.added_by_id or actor.id

@@ -90,7 +90,7 @@ class Post(Base):
         if self.status == PostStatus.PUBLISHED:
             return _("Published, with unpublished changes") if self.has_unpublished_changes else _("Published")
         if self.status == PostStatus.SCHEDULED and self.scheduled_for:
-            return _("Scheduled for %(when)s UTC", when=f"{self.scheduled_for:%Y-%m-%d %H:%M}")
+            return _("Scheduled for %(when)s UTC", when=self.scheduled_for.strftime("%Y-%m-%d %H:%M"))
         if self.status == PostStatus.TAKEN_DOWN:
             return _("Taken down")
         if self.status == PostStatus.ARCHIVED:

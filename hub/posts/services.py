@@ -11,8 +11,6 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from blinker import Namespace
-from flask import has_request_context
-from flask_babel import format_number
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
@@ -36,6 +34,7 @@ from hub.posts.models import (
     Tag,
 )
 from hub.rewrite.language import detect_language
+from hub.templating import number
 
 TITLE_MAX = 300
 SUMMARY_MAX = 600
@@ -75,14 +74,6 @@ class PostInput:
         """The input stored by ``as_fields``; names this version does not know are ignored."""
         known = {f.name for f in dataclasses.fields(cls)}
         return cls(**{k: v for k, v in fields.items() if k in known})
-
-
-def number(n: int) -> str:
-    """``n`` written as the person's language writes numbers (10,000; 10 000; 10.000); English
-    outside a request."""
-    if has_request_context():
-        return format_number(n)
-    return f"{n:,}"
 
 
 def clean_key_point(raw: str | None) -> str | None:
@@ -295,7 +286,7 @@ def _conflict_with_newer(session: Session, post: Post) -> Conflict:
 def _stale(current: PostRevision) -> Conflict:
     return Conflict(
         _("This post was saved elsewhere since you started (revision %(number)s, %(time)s UTC). "
-          "Nothing was overwritten.", number=current.number, time=f"{current.created_at:%H:%M}"),
+          "Nothing was overwritten.", number=current.number, time=current.created_at.strftime("%H:%M")),
         current=current,
     )
 
@@ -370,7 +361,7 @@ def working_copy(session: Session, post: Post, actor: User) -> PostWorkingCopy |
 def _other_tab(copy: PostWorkingCopy) -> Conflict:
     return Conflict(
         _("This post has unsaved changes from another tab or device (%(time)s UTC). Nothing was overwritten.",
-          time=f"{copy.updated_at:%H:%M}"),
+          time=copy.updated_at.strftime("%H:%M")),
         current=copy,
     )
 

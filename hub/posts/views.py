@@ -221,8 +221,9 @@ def _after_save(post: Post, form: PostForm) -> BaseResponse:
             with savepoint(db):
                 when, zone = services.schedule_post_at_local(
                     db, post, current_user, form.publish_at.data or "", form.time_zone.data)
-            flash(_("Scheduled for %(local)s (%(zone)s), %(utc)s UTC.", local=f"{when.astimezone(zone):%Y-%m-%d %H:%M}",
-                    zone=zone.key, utc=f"{when:%Y-%m-%d %H:%M}"), "success")
+            flash(_("Scheduled for %(local)s (%(zone)s), %(utc)s UTC.",
+                    local=when.astimezone(zone).strftime("%Y-%m-%d %H:%M"), zone=zone.key,
+                    utc=when.strftime("%Y-%m-%d %H:%M")), "success")
             return redirect(url_for("posts.edit", post_id=post.id))
     except ValidationError as exc:  # the savepoint is rolled back; the draft stays
         flash(_("Draft saved, but not published: %(reason)s", reason=exc.message) if action == "publish"

@@ -18,6 +18,7 @@ from hub.i18n import _
 from hub.lib.markdown import render_markdown
 from hub.platforms import PLATFORMS
 from hub.strategy.models import ALL_PLATFORMS, KpiMetric, KpiTarget, StrategyRevision, StrategySection, is_known_key
+from hub.templating import number
 
 BODY_MAX = 50_000
 NOTE_MAX = 300
@@ -55,7 +56,7 @@ def save_section(
     require_editor(actor)
     body = (body or "").replace("\r\n", "\n")
     if len(body) > BODY_MAX:
-        raise ValidationError("body", _("Keep a section under %(max)s characters.", max=f"{BODY_MAX:,}"))
+        raise ValidationError("body", _("Keep a section under %(max)s characters.", max=number(BODY_MAX)))
     section = _section(session, key)
     current = section.current_revision
     if current is not None and current.body == body:
