@@ -325,7 +325,15 @@ class QueuedWriterConnection(sqlite3.Connection):
             self._leave_queue()
 
     def __del__(self) -> None:  # a connection dropped without close() must not keep the turn
-        self._leave_queue()
+        try:
+            if getattr(self, "_queued", False):
+                # nor SQLite's write lock: Python 3.12 may leave a dropped connection's database
+                # open after this (sqlite3_close_v2 waits for its statements), its transaction too
+                super().close()
+        except Exception:  # noqa: BLE001 - finalizing: another thread's connection, already closed...
+            pass
+        finally:
+            self._leave_queue()
 
     def _leave_queue(self) -> None:
         if getattr(self, "_queued", False):
