@@ -364,10 +364,14 @@ def test_platforms_with_room_tell_the_chain_that_carries_the_point() -> None:
         assert _in_order(chain, result[platform].text), (platform, result[platform].text)
         assert "Next: the same idea for our partner portal." in result[platform].text, platform
     assert "\n\nSo we wrote twelve short guides" in result["linkedin"].text  # the post's paragraphs kept
-    for platform in ("x", "bluesky", "whatsapp"):
+    for platform in ("x", "bluesky"):
         text = result[platform].text
         assert text.startswith("Our support team answered 18,000 tickets last quarter. Tickets dropped"), text
         assert "So we wrote" not in text and "Next:" not in text, (platform, text)
+    # a message to friends says why in one paragraph, and stops at the result
+    whatsapp = result["whatsapp"].text
+    assert whatsapp.startswith(" ".join(chain)), whatsapp
+    assert "Next:" not in whatsapp and "\n\n" not in whatsapp, whatsapp
     assert len({result[p].text for p in result}) == len(result)
 
 

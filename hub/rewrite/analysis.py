@@ -358,7 +358,7 @@ class Analysis:
         anchor = min(anchors, key=closeness)
         return (anchor, best)  # first what it is about, then the point
 
-    def story(self, title: str, max_length: int = STORY_MAX) -> tuple[str, ...]:
+    def story(self, title: str, max_length: int = STORY_MAX, *, after: bool = True) -> tuple[str, ...]:
         """The key point told whole, for platforms with room, as paragraphs: the key units with
         the sentences between them when each of those refers back (a chain that carries the
         point from its setting to its result: "Our team answered 18,000 tickets. Most were the
@@ -386,12 +386,13 @@ class Analysis:
             if len(between) > 3 or not all(tellable(s) for s in between):
                 return ()
             chosen += list(range(end + 1, stop + 1))
-        after = chosen[-1] + 1
-        while after < len(self.sentences) and len(chosen) < STORY_SENTENCES and after - spans[-1][1] <= 2:
-            if not tellable(self.sentences[after]):
+        following = chosen[-1] + 1
+        while after and following < len(self.sentences) and len(chosen) < STORY_SENTENCES \
+                and following - spans[-1][1] <= 2:
+            if not tellable(self.sentences[following]):
                 break
-            chosen.append(after)
-            after += 1
+            chosen.append(following)
+            following += 1
         told = [self.sentences[i] for i in chosen]
         key = sum(len(u.sentences) for u in units)
         summary = {s.block < self.summary_blocks for s in told}

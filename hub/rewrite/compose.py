@@ -138,6 +138,8 @@ MAX_VARIANTS = 4
 # Platforms with room to tell the key point whole (``SourcePost.story``); X, Bluesky and WhatsApp
 # keep it short.
 STORY_PLATFORMS = frozenset({"linkedin", "mastodon", "threads", "facebook", "instagram", "reddit", "email"})
+# A message to people you know tells only the chain that carries the point (``SourcePost.chain``).
+CHAIN_PLATFORMS = frozenset({"whatsapp"})
 HEADLINE_MAX = 150
 HOOK_KINDS = (PostKind.HIRING, PostKind.HOWTO, PostKind.LAUNCH, PostKind.EVENT)
 
@@ -185,31 +187,36 @@ def _lead_sep(ctx: Context, inline: bool) -> str:
 
 def _core(ctx: Context, sep: str, neutral_text: bool = False, story: str | None = None) -> Part:
     """The key point: cut only when nothing droppable is left (and then at a sentence end
-    where possible). ``story``: on a platform with room, the key point told whole (its
-    paragraphs joined by ``story``), when it fits with room to spare."""
+    where possible). ``story``: the key point told whole (``_told``), its paragraphs joined by
+    ``story``, where the platform has room for it."""
     text = ctx.post.core or ctx.post.headline
-    if story is not None and _story_fits(ctx):
-        text = story.join(ctx.post.story)
+    if story is not None and (told := _told(ctx)):
+        text = story.join(told)
     text = neutral(text) if neutral_text else text
     return Part(text, shrink=True, min_keep=grapheme_len(text), sep=sep)
 
 
 STORY_ROOM = 120  # what a told story leaves free for own words' neighbours: the link, tags, a question
+CHAIN_ROOM = 60  # a message's chain: the link and a line break or two
 
 
-def _story_fits(ctx: Context) -> bool:
-    """Whether the platform has room for the key point told whole, the own words and the link."""
-    if not ctx.post.story:
-        return False
+def _told(ctx: Context) -> tuple[str, ...]:
+    """What this platform's text tells of the key point beyond the core, as paragraphs (more
+    units must not repeat it), or nothing: on platforms with room the whole ``story`` with the
+    own words and the link and room to spare; in a WhatsApp message only the ``chain`` that
+    carries the point (why tickets dropped), never what follows it."""
+    if ctx.platform in STORY_PLATFORMS:
+        told, spare = ctx.post.story, STORY_ROOM
+    elif ctx.platform in CHAIN_PLATFORMS:
+        told, spare = ctx.post.chain, CHAIN_ROOM
+    else:
+        return ()
+    if not told:
+        return ()
     room = min(PLATFORMS[ctx.platform].limit if ctx.platform in PLATFORMS else 10**6,
                ctx.style.soft_limit or 10**6)
-    needed = " ".join(x for x in (ctx.post.own_words, *ctx.post.story, ctx.post.url) if x)
-    return measure(ctx.platform, needed) + STORY_ROOM <= room
-
-
-def _told(ctx: Context) -> bool:
-    """Whether this platform's text tells the story (so more units must not repeat it)."""
-    return ctx.platform in STORY_PLATFORMS and _story_fits(ctx)
+    needed = " ".join(x for x in (ctx.post.own_words, *told, ctx.post.url) if x)
+    return told if measure(ctx.platform, needed) + spare <= room else ()
 
 
 def _gap(ctx: Context, neutral_text: bool = False) -> list[Part]:
@@ -227,7 +234,7 @@ def _more(
     """``count`` supporting units, each droppable (the later ones first); the first one is
     separated by ``first_sep`` (default ``sep``), the others by ``sep``. ``after_core``: only
     what comes after the key point in the post (short texts)."""
-    units = ctx.post.supporting(count, after_core=after_core, beside_story=_told(ctx))
+    units = ctx.post.supporting(count, after_core=after_core, beside_story=bool(_told(ctx)))
     return [
         Part(
             neutral(unit) if neutral_text else unit,
@@ -326,7 +333,7 @@ def compose_mastodon(ctx: Context, variant: int) -> list[Part] | None:
     if _pick(variant) is None:
         return None
     parts = [*_own(ctx, inline=False), _core(ctx, "\n\n", story="\n\n"), *_gap(ctx)]
-    units = ctx.post.supporting(2 if variant < 2 else 1, beside_story=_told(ctx))
+    units = ctx.post.supporting(2 if variant < 2 else 1, beside_story=bool(_told(ctx)))
     for i, unit in enumerate(units):
         parts.append(Part(unit, sep=" " if i == 0 and variant % 2 == 0 else "\n\n", drop_rank=10 + len(units) - i))
     return parts + _deadline(ctx) + _url(ctx) + _tags(ctx) + _disclosure(ctx)
@@ -380,13 +387,14 @@ def compose_reddit(ctx: Context, variant: int) -> list[Part] | None:
 
 
 def compose_whatsapp(ctx: Context, variant: int) -> list[Part] | None:
-    """A short message to people you know: own words, the key point, the link."""
+    """A short message to people you know: own words, the key point (with the sentences that
+    carry it from its setting to its result, when they are few), the link."""
     if _pick(variant) is None:
         return None
     more = _more(ctx, 1, after_core=True) if variant >= 2 else []  # a chat message stays short
     url_sep = "\n" if variant % 2 == 0 else " "
-    return [*_own(ctx, inline=True), _core(ctx, _lead_sep(ctx, True)), *_gap(ctx), *more, *_deadline(ctx, sep=" "),
-            *_hiring_nudge(ctx),
+    return [*_own(ctx, inline=True), _core(ctx, _lead_sep(ctx, True), story=" "), *_gap(ctx), *more,
+            *_deadline(ctx, sep=" "), *_hiring_nudge(ctx),
             *_url(ctx, sep=url_sep), *_disclosure(ctx, group=None, sep="\n")]
 
 

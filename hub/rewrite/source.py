@@ -79,6 +79,14 @@ class SourcePost:
         return self.analysis.story(self.title)
 
     @cached_property
+    def chain(self) -> tuple[str, ...]:
+        """The ``story`` without what follows the key point: only the sentences that carry it from
+        its setting to its result (for a short personal message). Empty when there are none."""
+        if self.key_point or self.core == self.title:
+            return ()
+        return self.analysis.story(self.title, after=False)
+
+    @cached_property
     def support(self) -> tuple[str, ...]:
         """Other units of whole sentences that say something the core does not, best first."""
         core = self.core.casefold()
@@ -125,8 +133,8 @@ class SourcePost:
         ``beside_story``: none that repeats a sentence of the ``story``."""
         order = {u.text: u.start for u in self.analysis.units}
         candidates = self.support
-        if beside_story and self.story:
-            told = " ".join(self.story).casefold()
+        if beside_story and (self.story or self.chain):
+            told = " ".join(self.story or self.chain).casefold()
             sentences = {u.text: u.sentences for u in self.analysis.units}
             candidates = tuple(t for t in candidates if not any(s.casefold() in told for s in sentences.get(t, (t,))))
         if after_core:
