@@ -140,6 +140,9 @@ MAX_VARIANTS = 4
 STORY_PLATFORMS = frozenset({"linkedin", "mastodon", "threads", "facebook", "instagram", "reddit", "email"})
 # A message to people you know tells only the chain that carries the point (``SourcePost.chain``).
 CHAIN_PLATFORMS = frozenset({"whatsapp"})
+# Short posts tell the chain too when it fits whole beside the link: why tickets dropped says
+# more than two hashtags, which give way (the good X and Bluesky texts carry none).
+TIGHT_CHAIN_PLATFORMS = frozenset({"x", "bluesky"})
 HEADLINE_MAX = 150
 HOOK_KINDS = (PostKind.HIRING, PostKind.HOWTO, PostKind.LAUNCH, PostKind.EVENT)
 
@@ -198,24 +201,28 @@ def _core(ctx: Context, sep: str, neutral_text: bool = False, story: str | None 
 
 STORY_ROOM = 120  # what a told story leaves free for own words' neighbours: the link, tags, a question
 CHAIN_ROOM = 60  # a message's chain: the link and a line break or two
+TIGHT_ROOM = 2  # a short post's chain: the line break before the link
 
 
 def _told(ctx: Context) -> tuple[str, ...]:
     """What this platform's text tells of the key point beyond the core, as paragraphs (more
     units must not repeat it), or nothing: on platforms with room the whole ``story`` with the
     own words and the link and room to spare; in a WhatsApp message only the ``chain`` that
-    carries the point (why tickets dropped), never what follows it."""
+    carries the point (why tickets dropped), never what follows it; on X and Bluesky the chain
+    when it fits whole with the own words, the link and a disclosure (hashtags give way)."""
     if ctx.platform in STORY_PLATFORMS:
         told, spare = ctx.post.story, STORY_ROOM
     elif ctx.platform in CHAIN_PLATFORMS:
         told, spare = ctx.post.chain, CHAIN_ROOM
+    elif ctx.platform in TIGHT_CHAIN_PLATFORMS:
+        told, spare = ctx.post.chain, TIGHT_ROOM
     else:
         return ()
     if not told:
         return ()
     room = min(PLATFORMS[ctx.platform].limit if ctx.platform in PLATFORMS else 10**6,
                ctx.style.soft_limit or 10**6)
-    needed = " ".join(x for x in (ctx.post.own_words, *told, ctx.post.url) if x)
+    needed = " ".join(x for x in (ctx.post.own_words, *told, ctx.post.url, ctx.disclosure) if x)
     return told if measure(ctx.platform, needed) + spare <= room else ()
 
 
@@ -301,7 +308,8 @@ def compose_x(ctx: Context, variant: int) -> list[Part] | None:
     more = _more(ctx, 1 if variant in (0, 2) else 0, after_core=True)
     url_sep = "\n\n" if variant < 2 else "\n"
     return [
-        *_own(ctx, inline=True), _core(ctx, _lead_sep(ctx, True)), *_gap(ctx), *more, *_deadline(ctx, sep=" "),
+        *_own(ctx, inline=True), _core(ctx, _lead_sep(ctx, True), story=" "), *_gap(ctx), *more,
+        *_deadline(ctx, sep=" "),
         *_url(ctx, sep=url_sep, group="tail"), *_tags(ctx, group="tail"), *_disclosure(ctx, "tail"),
     ]
 
@@ -324,8 +332,8 @@ def compose_bluesky(ctx: Context, variant: int) -> list[Part] | None:
         return None
     more = _more(ctx, 1, after_core=True) if variant >= 2 else []
     url = _url(ctx, sep=" " if variant % 2 == 0 else "\n\n", group="tail")
-    return [*_own(ctx, inline=True), _core(ctx, _lead_sep(ctx, True)), *_gap(ctx), *more, *_deadline(ctx, sep=" "),
-            *url, *_tags(ctx, group="tail"), *_disclosure(ctx, "tail")]
+    return [*_own(ctx, inline=True), _core(ctx, _lead_sep(ctx, True), story=" "), *_gap(ctx), *more,
+            *_deadline(ctx, sep=" "), *url, *_tags(ctx, group="tail"), *_disclosure(ctx, "tail")]
 
 
 def compose_mastodon(ctx: Context, variant: int) -> list[Part] | None:
