@@ -17,4 +17,7 @@ def data_packages() -> list[str]:
     return names
 
 
-setup(packages=[*find_packages(include=["hub", "hub.*"]), *data_packages()], package_dir=DATA_PACKAGES)
+# The interface's catalogues: folders of .po files (hub.i18n reads them), shipped as namespace packages.
+TRANSLATIONS = find_namespace_packages(include=["hub.translations", "hub.translations.*"])
+
+setup(packages=[*find_packages(include=["hub", "hub.*"]), *TRANSLATIONS, *data_packages()], package_dir=DATA_PACKAGES)

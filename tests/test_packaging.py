@@ -54,8 +54,10 @@ def test_the_wheel_installs_migrates_and_serves_outside_the_checkout(tmp_path: P
     for name in SOURCES:
         copy = shutil.copytree if (ROOT / name).is_dir() else shutil.copy2
         copy(ROOT / name, source / name)
-    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", tmp_path / "dist",
-        source, cwd=tmp_path)
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-v", "-w",
+                            str(tmp_path / "dist"), str(source)], cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert "BuildBackendWarning" not in built.stdout + built.stderr, built.stdout + built.stderr  # every folder declared
     [wheel] = (tmp_path / "dist").glob("hub-*.whl")
 
     # A fresh venv that borrows this one's dependencies (no network), with hub installed from the wheel.
