@@ -130,3 +130,38 @@ def test_the_sealing_migration_seals_addresses_and_points_the_outbox_at_its_chan
         assert conn.execute(sa.text("SELECT url FROM chat_webhook WHERE id = 7")).scalar_one() == address
         assert conn.execute(sa.text("SELECT url FROM outbox_message WHERE id = 1")).scalar_one() == address
     engine.dispose()
+
+
+def test_the_migrated_click_table_holds_its_links_without_a_foreign_key(empty_database, tmp_path, monkeypatch):
+    """After `f1d9b3c6a2e8` the click's link is held by triggers (hub.sharing.linkcheck), on the
+    migrated schema as on create_all's; downgrading brings the foreign key back."""
+    app = _app(empty_database, tmp_path, monkeypatch)
+    upgrade(app)
+    engine = make_engine(empty_database)
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO \"user\" (id, email, password_hash, display_name, job_title, bio, role, status,"
+                             " session_version, created_at, digest_opt_in, leaderboard_opt_out, time_zone, language)"
+                             " VALUES (1, 'a@example.com', '', 'A', '', '', 'employee', 'active', 1, '2026-01-01',"
+                             " false, false, '', '')"))
+        conn.execute(sa.text("INSERT INTO post (id, author_id, status, created_at, updated_at, open_for_feedback)"
+                             " VALUES (1, 1, 'published', '2026-01-01', '2026-01-01', false)"))
+        for link_id in (1, 2):
+            conn.execute(sa.text("INSERT INTO share_link (id, code, post_id, user_id, platform, created_at) VALUES"
+                                 " (:id, :code, 1, 1, :platform, '2026-01-01')"),
+                         {"id": link_id, "code": f"code{link_id}", "platform": ("x", "linkedin")[link_id - 1]})
+        for uid, link_id in (("a", 1), ("b", 1), ("c", 2)):
+            conn.execute(sa.text("INSERT INTO click (uid, link_id, post_id, user_id, platform, at, is_bot) VALUES"
+                                 " (:uid, :link, 1, 1, 'x', '2026-01-02', false)"), {"uid": uid, "link": link_id})
+    with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO click (uid, link_id, post_id, user_id, platform, at, is_bot) VALUES"
+                             " ('d', 99, 1, 1, 'x', '2026-01-02', false)"))
+    with engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM share_link WHERE id = 1"))
+        assert conn.execute(sa.text("SELECT uid FROM click ORDER BY uid")).scalars().all() == ["c"]
+    engine.dispose()
+
+    downgrade(app, "c4e8a1f7d2b6")
+    engine = make_engine(empty_database)
+    keys = {fk["referred_table"] for fk in sa.inspect(engine).get_foreign_keys("click")}
+    engine.dispose()
+    assert keys == {"share_link"}
