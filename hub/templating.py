@@ -7,6 +7,8 @@ always UTC, and say so. Machine formats (``iso``, ``<time datetime>``, CSV, feed
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -15,6 +17,7 @@ from babel.dates import format_date, format_skeleton, format_time
 from babel.numbers import format_decimal, format_percent
 from flask import Flask, current_app
 from flask_babel import get_locale
+from markupsafe import Markup, escape
 
 from hub.lib.timeutil import iso
 
@@ -44,7 +47,7 @@ def date_text(value: date | datetime | None, style: str = "medium") -> str:
     return format_date(value, style, locale=here)
 
 
-def _datetime(value: datetime | None) -> str:
+def datetime_text(value: datetime | None) -> str:
     """A moment in UTC, saying so: ``29 Nov 2026, 14:05 UTC``, ``29 nov. 2026 14:05 UTC``."""
     if not value:
         return ""
@@ -79,10 +82,63 @@ def midsentence(label: object) -> str:
     return text if locale().language == "de" else text[:1].lower() + text[1:]
 
 
+def bdi(text: object) -> Markup:
+    """``text`` (a person's or an account's name) escaped and isolated: ``<bdi>…</bdi>``, so a
+    right-to-left name does not reorder the sentence around it."""
+    return Markup("<bdi>%s</bdi>") % (text,)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence hub writes into a history, in the reader's language: ``text`` is translated but
+    not yet filled in (``_("Requested by %(name)s.")``, no values given), ``values`` go into it, and
+    those named in ``names`` are names (people's, accounts') that the page sets in ``<bdi>``.
+
+    As HTML the translated text is escaped like any text (never trusted as markup) and so is each
+    value; the only markup is the ``<bdi>`` around names. As ``str`` it is plain text.
+    """
+
+    text: str
+    values: Mapping[str, object] = field(default_factory=dict)
+    names: frozenset[str] = frozenset()
+
+    def html(self) -> Markup:
+        if not self.values:
+            return escape(self.text)
+        return escape(self.text) % {k: bdi(v) if k in self.names else v for k, v in self.values.items()}
+
+    def __str__(self) -> str:
+        return self.text % dict(self.values) if self.values else self.text
+
+
+def _joined(said: str) -> str:
+    """What goes between hub's sentence and a person's note: a space after a full stop, else ". "."""
+    return " " if said.rstrip().endswith((".", "!", "?", "。")) else ". "
+
+
+def note_html(said: Sentence | None, typed: str | None) -> Markup:
+    """A history row's note as HTML: hub's own sentence (``said``, in the reader's language), then
+    what a person typed (``typed``, verbatim and escaped). Empty Markup when there is neither."""
+    typed = typed or ""
+    if said is None:
+        return escape(typed)
+    html = said.html()
+    return html + _joined(str(html)) + typed if typed else html
+
+
+def note_text(said: Sentence | None, typed: str | None) -> str:
+    """``note_html`` as plain text (no ``<bdi>``, nothing escaped)."""
+    typed = typed or ""
+    if said is None:
+        return typed
+    text = str(said)
+    return text + _joined(text) + typed if typed else text
+
+
 def init_app(app: Flask) -> None:
     """Register the ``date``, ``datetime``, ``number``, ``percent`` and ``iso`` filters and the site globals."""
     app.add_template_filter(date_text, "date")
-    app.add_template_filter(_datetime, "datetime")
+    app.add_template_filter(datetime_text, "datetime")
     app.add_template_filter(number, "number")
     app.add_template_filter(percent, "percent")
     app.add_template_filter(midsentence, "midsentence")
