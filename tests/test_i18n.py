@@ -382,3 +382,32 @@ def test_a_status_inside_a_sentence_keeps_the_capital_german_gives_its_nouns(app
                                       ("de", "Entwurf (unveröffentlicht)", "Entwurf (unveröffentlicht)")):
         with app.test_request_context(headers={"Accept-Language": language}):
             assert midsentence(label) == expected
+
+
+def test_hubs_own_history_notes_are_said_in_the_readers_language_and_trusted_as_text_only(app) -> None:
+    """A note hub writes into a history is kept as facts and said in the reader's language. The
+    translation is text, not markup: it is escaped as the names set into it are; only the <bdi>
+    around names is markup. What a person typed comes after it, verbatim."""
+    from hub.posts.models import PostEvent, PostRevision, scheduled_note, suggestion_note
+    from hub.templating import Sentence, note_html, note_text
+
+    revision = PostRevision(note="Thanks, <Cole>!", auto_note=suggestion_note("Cole & Co", "Ada", merged_with=4))
+    scheduled = PostEvent(kind="scheduled", note="", auto_note=scheduled_note(datetime(2026, 12, 1, 9, 0, tzinfo=UTC)))
+    for language, moment in (("en", "01 Dec 2026, 09:00 UTC"), ("sv", "1 dec. 2026 09:00 UTC"),
+                             ("de", "01.12.2026, 09:00 UTC")):
+        with app.test_request_context(headers={"Accept-Language": language}):
+            assert scheduled.note_text == moment  # written as every other moment on the page
+    for language, said in (
+        ("en", "Suggestion by <bdi>Cole &amp; Co</bdi> accepted by <bdi>Ada</bdi> (merged with revision 4)"),
+        ("sv", "Förslag från <bdi>Cole &amp; Co</bdi>, accepterat av <bdi>Ada</bdi> (sammanslaget med version 4)"),
+        ("de", "Vorschlag von <bdi>Cole &amp; Co</bdi>, angenommen von <bdi>Ada</bdi> (mit Version 4 zusammengeführt)"),
+    ):
+        with app.test_request_context(headers={"Accept-Language": language}):
+            assert str(revision.note_html) == said + ". Thanks, &lt;Cole&gt;!"
+            assert revision.note_text.endswith(". Thanks, <Cole>!") and "<bdi>" not in revision.note_text
+
+    sly = Sentence("<b>%(name)s</b> & %(what)s", {"name": "<i>A</i>", "what": "<u>"}, frozenset({"name"}))
+    assert str(note_html(sly, "")) == "&lt;b&gt;<bdi>&lt;i&gt;A&lt;/i&gt;</bdi>&lt;/b&gt; &amp; &lt;u&gt;"
+    assert note_text(sly, "") == "<b><i>A</i></b> & <u>"
+    assert str(note_html(None, "<typed>")) == "&lt;typed&gt;" and note_html(None, "") == ""
+    assert note_text(Sentence("Requested by Ann."), "Urgent") == "Requested by Ann. Urgent"  # after a full stop: a space

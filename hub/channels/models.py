@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
+from markupsafe import Markup
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.auth.models import User
 from hub.db import Base, str_enum, utcnow
-from hub.i18n import _, _l
+from hub.i18n import _, _l, _n
 from hub.platforms import PLATFORMS
+from hub.templating import Sentence, date_text, note_html, note_text
 
 # Platforms an official account can be on: every platform hub writes for, plus a few it only
 # keeps an inventory of (no farewell drafts for those: hub does not know their rules).
@@ -130,7 +133,10 @@ class ChannelEvent(Base):
     channel_id: Mapped[int] = mapped_column(sa.ForeignKey("channel.id", ondelete="CASCADE"), index=True)
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     kind: Mapped[str] = mapped_column(sa.String(32))
-    note: Mapped[str] = mapped_column(sa.Text, default="")
+    note: Mapped[str] = mapped_column(sa.Text, default="")  # what a person typed, verbatim
+    # What hub says about the event itself ("Active → Dormant", "Requested by Ada."), as facts:
+    # shown in the reader's language (``note_html``); see ``event_sentence`` for the kinds.
+    auto_note: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON(none_as_null=True))
     link: Mapped[str] = mapped_column(sa.String(500), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -140,6 +146,15 @@ class ChannelEvent(Base):
     def label(self) -> str:
         label = EVENT_LABELS.get(self.kind)
         return str(label) if label is not None else self.kind.replace("_", " ").capitalize()
+
+    @property
+    def note_html(self) -> Markup:
+        """The note as the history shows it: hub's own words in the reader's language, then the typed note."""
+        return note_html(event_sentence(self.auto_note), self.note)
+
+    @property
+    def note_text(self) -> str:
+        return note_text(event_sentence(self.auto_note), self.note)
 
 
 EVENT_LABELS = {
@@ -152,6 +167,96 @@ EVENT_LABELS = {
     "checklist": _l("Closing checklist updated"),
     "closed": _l("Closed"),
 }
+
+
+# --- what hub itself writes into an account's history ----------------------------------------------
+# Stored as facts in ``ChannelEvent.auto_note`` ({"key": ..., values}), never as English text, so
+# that each reader reads them in their own language. Names and handles are as they were then.
+
+
+def requested_note(requester: str) -> dict[str, Any]:
+    """An account created for a request: "Requested by Ada Lovelace."."""
+    return {"key": "requested", "name": requester}
+
+
+def changed_note(fields: list[str]) -> dict[str, Any]:
+    """Details changed: ``fields`` are ``ChannelInput``'s names ("owner_id"): "Changed: purpose, owner"."""
+    return {"key": "changed", "fields": list(fields)}
+
+
+def status_note(before: str, after: str) -> dict[str, Any]:
+    """A status change (``ChannelStatus`` values): "Active → Dormant"."""
+    return {"key": "status", "from": str(before), "to": str(after)}
+
+
+def posted_note(on: date) -> dict[str, Any]:
+    """Activity recorded: "Posted on 01 Jun 2025."."""
+    return {"key": "posted", "on": on.isoformat()}
+
+
+def main_account_note(handle: str, platform: str) -> dict[str, Any]:
+    """Closing started: "Followers are pointed to @acme on LinkedIn." (``platform``: its id)."""
+    return {"key": "main_account", "handle": handle, "platform": platform}
+
+
+def checklist_note(done: int, total: int) -> dict[str, Any]:
+    """The closing checklist saved: "4 of 6 steps done."."""
+    return {"key": "checklist", "done": done, "total": total}
+
+
+def closed_note(on: date) -> dict[str, Any]:
+    """Closed: "Closed on 14 Jun 2025."."""
+    return {"key": "closed", "on": on.isoformat()}
+
+
+def _field_labels() -> dict[str, str]:
+    """The names of an account's details inside a sentence ("Changed: purpose, owner"), translated now."""
+    return {
+        "platform": _("platform"), "handle": _("handle"), "url": _("address"), "purpose": _("purpose"),
+        "audience": _("audience"), "owner_id": _("owner"), "backup_owner_id": _("backup owner"),
+        "opened_by": _("opened by"), "agency": _("agency"), "campaign": _("campaign"),
+        "campaign_end": _("campaign end"), "last_activity_on": _("last activity"),
+    }
+
+
+def _status_label(value: object) -> str:
+    label = STATUS_LABELS.get(str(value))
+    return str(label) if label is not None else str(value)
+
+
+def _day(value: object) -> object:
+    try:
+        return date_text(date.fromisoformat(str(value)))
+    except ValueError:
+        return value
+
+
+def event_sentence(auto: dict[str, Any] | None) -> Sentence | None:
+    """What ``auto_note`` says, in the reader's language (None: nothing, or a kind hub does not know)."""
+    if not auto:
+        return None
+    key = auto.get("key")
+    if key == "requested":
+        return Sentence(_("Requested by %(name)s."), {"name": auto.get("name", "")}, frozenset({"name"}))
+    if key == "changed":
+        labels = _field_labels()
+        fields = ", ".join(labels.get(name, name) for name in auto.get("fields", []))
+        return Sentence(_("Changed: %(fields)s"), {"fields": fields})
+    if key == "status":
+        return Sentence("%(before)s → %(after)s",
+                        {"before": _status_label(auto.get("from")), "after": _status_label(auto.get("to"))})
+    if key == "posted":
+        return Sentence(_("Posted on %(date)s."), {"date": _day(auto.get("on"))})
+    if key == "closed":
+        return Sentence(_("Closed on %(date)s."), {"date": _day(auto.get("on"))})
+    if key == "main_account":
+        return Sentence(_("Followers are pointed to %(handle)s on %(platform)s."),
+                        {"handle": auto.get("handle", ""), "platform": platform_name(str(auto.get("platform", "")))},
+                        frozenset({"handle"}))
+    if key == "checklist":
+        done, total = int(auto.get("done", 0)), int(auto.get("total", 0))
+        return Sentence(_n("%(done)d of %(num)d step done.", "%(done)d of %(num)d steps done.", total, done=done))
+    return None
 
 
 class ChannelChecklistItem(Base):

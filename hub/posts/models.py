@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from markupsafe import Markup
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from hub.auth.models import User
@@ -15,6 +16,7 @@ from hub.i18n import _, _l
 from hub.lib.text import slugify
 from hub.posts import search
 from hub.rewrite.language import og_locale, text_direction
+from hub.templating import Sentence, datetime_text, note_html, note_text
 
 
 class PostStatus(enum.StrEnum):
@@ -146,7 +148,10 @@ class PostRevision(Base):
     number: Mapped[int]
     base_number: Mapped[int | None]  # the revision this one was written on
     kind: Mapped[RevisionKind] = mapped_column(str_enum(RevisionKind), default=RevisionKind.SAVE)
-    note: Mapped[str] = mapped_column(sa.String(300), default="")
+    note: Mapped[str] = mapped_column(sa.String(300), default="")  # what a person typed, verbatim
+    # What hub says about the revision itself ("Restored from revision 3"), as facts: shown in the
+    # reader's language (``note_html``). See ``history_sentence`` for the kinds.
+    auto_note: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON(none_as_null=True))
     title: Mapped[str] = mapped_column(sa.Text)
     summary: Mapped[str] = mapped_column(sa.Text, default="")
     body: Mapped[str] = mapped_column(sa.Text, default="")
@@ -183,6 +188,15 @@ class PostRevision(Base):
     @property
     def og_locale(self) -> str:
         return og_locale(self.language)
+
+    @property
+    def note_html(self) -> Markup:
+        """The note as a history shows it: hub's own words in the reader's language, then the typed note."""
+        return note_html(history_sentence(self.auto_note), self.note)
+
+    @property
+    def note_text(self) -> str:
+        return note_text(history_sentence(self.auto_note), self.note)
 
     def same_content(
         self,
@@ -264,7 +278,8 @@ class PostEvent(Base):
     post_id: Mapped[int] = mapped_column(sa.ForeignKey("post.id", ondelete="CASCADE"), index=True)
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     kind: Mapped[str] = mapped_column(sa.String(32))
-    note: Mapped[str] = mapped_column(sa.Text, default="")
+    note: Mapped[str] = mapped_column(sa.Text, default="")  # what a person typed (a takedown's reason)
+    auto_note: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON(none_as_null=True))  # hub's words, as facts
     revision_number: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -275,6 +290,14 @@ class PostEvent(Base):
         """What a post's history says happened (``kind`` is stored and compared; this is shown)."""
         label = _EVENT_LABELS.get(self.kind)
         return str(label) if label is not None else self.kind.replace("_", " ")
+
+    @property
+    def note_html(self) -> Markup:
+        return note_html(history_sentence(self.auto_note), self.note)
+
+    @property
+    def note_text(self) -> str:
+        return note_text(history_sentence(self.auto_note), self.note)
 
 
 _EVENT_LABELS = {
@@ -291,6 +314,72 @@ _EVENT_LABELS = {
     "restored": _l("restored"),
     "suggestion_accepted": _l("suggestion accepted"),
 }
+
+
+# --- what hub itself writes into a post's history ----------------------------------------------------
+# Stored as facts in ``auto_note`` ({"key": ..., values}), never as English text, so that each reader
+# reads them in their own language; names in them are as they were when it happened.
+
+
+def restored_note(number: int) -> dict[str, Any]:
+    """A revision restored from revision ``number``: "Restored from revision 3"."""
+    return {"key": "restored", "number": number}
+
+
+def kept_after_pause_note() -> dict[str, Any]:
+    """An autosave kept as a revision of its own: "Kept after a pause in writing"."""
+    return {"key": "kept_after_pause"}
+
+
+def scheduled_note(when: datetime) -> dict[str, Any]:
+    """The "scheduled" event's note: the moment, written for the reader ("01.12.2026, 09:00 UTC")."""
+    return {"key": "scheduled_for", "at": when.astimezone(UTC).isoformat()}
+
+
+def from_revision_note(number: int) -> dict[str, Any]:
+    """The "restored" event's note: "from revision 3"."""
+    return {"key": "from_revision", "number": number}
+
+
+def suggestion_note(
+    author: str, actor: str, *, merged_with: int | None = None, by_hand: bool = False
+) -> dict[str, Any]:
+    """A suggestion by ``author`` accepted by ``actor`` (display names), as it was or merged with
+    revision ``merged_with``, or merged by hand."""
+    note: dict[str, Any] = {"key": "suggestion", "author": author, "actor": actor}
+    if merged_with is not None:
+        note["merged"] = merged_with
+    if by_hand:
+        note["by_hand"] = True
+    return note
+
+
+def history_sentence(auto: dict[str, Any] | None) -> Sentence | None:
+    """What ``auto_note`` says, in the reader's language (None: nothing, or a kind hub does not know)."""
+    if not auto:
+        return None
+    key = auto.get("key")
+    if key == "restored":
+        return Sentence(_("Restored from revision %(number)s"), {"number": auto.get("number")})
+    if key == "kept_after_pause":
+        return Sentence(_("Kept after a pause in writing"))
+    if key == "scheduled_for":
+        try:
+            return Sentence("%(when)s", {"when": datetime_text(datetime.fromisoformat(str(auto.get("at"))))})
+        except ValueError:
+            return None
+    if key == "from_revision":
+        return Sentence(_("from revision %(number)s"), {"number": auto.get("number")})
+    if key == "suggestion":
+        people = {"author": auto.get("author", ""), "actor": auto.get("actor", "")}
+        names = frozenset(people)
+        if auto.get("merged") is not None:
+            return Sentence(_("Suggestion by %(author)s accepted by %(actor)s (merged with revision %(number)s)"),
+                            {**people, "number": auto["merged"]}, names)
+        if auto.get("by_hand"):
+            return Sentence(_("Suggestion by %(author)s accepted by %(actor)s, merged by hand"), people, names)
+        return Sentence(_("Suggestion by %(author)s accepted by %(actor)s"), people, names)
+    return None
 
 
 class Image(Base):

@@ -12,12 +12,14 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from markupsafe import Markup
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from hub.auth.models import User
 from hub.db import Base, str_enum, utcnow
 from hub.i18n import _, _l
 from hub.platforms import PLATFORMS
+from hub.templating import Sentence, note_html, note_text
 
 # The parts of the strategy, in reading order: key -> (title, what belongs there); lazy strings,
 # translated when read (``section_title`` and ``section_hint`` give them as str).
@@ -105,12 +107,35 @@ class StrategyRevision(Base):
     number: Mapped[int]
     body: Mapped[str] = mapped_column(sa.Text, default="")
     body_html: Mapped[str] = deferred(mapped_column(sa.Text, default=""))
-    note: Mapped[str] = mapped_column(sa.String(300), default="")
+    note: Mapped[str] = mapped_column(sa.String(300), default="")  # what the editor typed, verbatim
+    # What hub says about the revision itself, as facts ({"key": "restored", "number": 3}): shown
+    # in the reader's language ("Restored from revision 3"), never stored as English text.
+    auto_note: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON(none_as_null=True))
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     section: Mapped[StrategySection] = relationship(foreign_keys=[section_id])
     created_by: Mapped[User] = relationship()
+
+    @property
+    def note_html(self) -> Markup:
+        """The note as the history shows it: hub's own words in the reader's language, then the typed note."""
+        return note_html(_said(self.auto_note), self.note)
+
+    @property
+    def note_text(self) -> str:
+        return note_text(_said(self.auto_note), self.note)
+
+
+def restored_note(number: int) -> dict[str, Any]:
+    """A revision restored from revision ``number``."""
+    return {"key": "restored", "number": number}
+
+
+def _said(auto: dict[str, Any] | None) -> Sentence | None:
+    if auto and auto.get("key") == "restored":
+        return Sentence(_("Restored from revision %(number)s"), {"number": auto.get("number")})
+    return None
 
 
 class KpiMetric(enum.StrEnum):
