@@ -32,6 +32,11 @@ from hub.posts.models import (
     PostWorkingCopy,
     RevisionKind,
     Tag,
+    from_revision_note,
+    kept_after_pause_note,
+    restored_note,
+    scheduled_note,
+    suggestion_note,
 )
 from hub.rewrite.language import detect_language
 from hub.templating import number
@@ -190,15 +195,18 @@ def _require_author(actor: User, post: Post) -> None:
         raise PermissionDenied(_("Only the author can change this post."))
 
 
-def _event(session: Session, post: Post, actor: User | None, kind: str, note: str = "") -> None:
+def _event(
+    session: Session, post: Post, actor: User | None, kind: str, note: str = "", *, auto: dict[str, Any] | None = None
+) -> None:
+    """Record what happened; ``note``: what a person typed, ``auto``: hub's own words, as facts (models)."""
     number = post.current_revision.number if post.current_revision else None
-    session.add(
-        PostEvent(post_id=post.id, actor_id=actor.id if actor else None, kind=kind, note=note, revision_number=number)
-    )
+    session.add(PostEvent(post_id=post.id, actor_id=actor.id if actor else None, kind=kind, note=note,
+                          auto_note=auto, revision_number=number))
 
 
 def _append_revision(
-    session: Session, post: Post, actor: User, text: _Text, kind: RevisionKind, note: str = ""
+    session: Session, post: Post, actor: User, text: _Text, kind: RevisionKind, note: str = "",
+    auto: dict[str, Any] | None = None,
 ) -> PostRevision:
     """Add ``text`` as the revision after the post's current one and point the post at it.
 
@@ -218,6 +226,7 @@ def _append_revision(
         base_number=base.number if base else None,
         kind=kind,
         note=note[:300],
+        auto_note=auto,
         title=text.title,
         summary=data.summary,
         body=data.body,
@@ -319,19 +328,22 @@ def save_revision(
     base_revision_id: int | None,
     kind: RevisionKind = RevisionKind.SAVE,
     note: str = "",
+    auto_note: dict[str, Any] | None = None,
 ) -> PostRevision:
-    """Append a revision with ``data`` written on ``base_revision_id``.
+    """Append a revision with ``data`` written on ``base_revision_id``; ``note``: what the author
+    typed, ``auto_note``: what hub says about it (``hub.posts.models.history_sentence``).
 
     Raises Conflict (carrying the newer revision) when someone saved since that base, unless
     the newer revision already holds exactly this content. Saving unchanged content adds nothing.
     """
     _require_author(actor, post)
-    return _save_revision(session, post, actor, data, base_revision_id, kind=kind, note=note)
+    return _save_revision(session, post, actor, data, base_revision_id, kind=kind, note=note, auto=auto_note)
 
 
 def _save_revision(
     session: Session, post: Post, actor: User, data: PostInput, base_revision_id: int | None, *,
     kind: RevisionKind = RevisionKind.SAVE, note: str = "", text: _Text | None = None,
+    auto: dict[str, Any] | None = None,
 ) -> PostRevision:
     """``save_revision``; ``text``: ``data`` already prepared."""
     current = post.current_revision
@@ -340,7 +352,7 @@ def _save_revision(
         return current
     if base_revision_id != current.id:
         raise _stale(current)
-    return _append_revision(session, post, actor, text or _prepare(session, data), kind, note)
+    return _append_revision(session, post, actor, text or _prepare(session, data), kind, note, auto)
 
 
 def _holds(revision: PostRevision, data: PostInput) -> bool:
@@ -408,7 +420,7 @@ def autosave(
         kept = PostInput.from_fields(copy.content)
         if not _holds(current, kept):
             current = _append_revision(
-                session, post, actor, _prepare(session, kept), RevisionKind.AUTOSAVE, "Kept after a pause in writing"
+                session, post, actor, _prepare(session, kept), RevisionKind.AUTOSAVE, auto=kept_after_pause_note()
             )
     if _holds(current, data):
         if copy is not None:
@@ -479,13 +491,16 @@ def apply_suggested_revision(
     summary: str,
     body: str,
     base_revision_id: int | None,
-    note: str,
+    merged_with: int | None = None,
+    by_hand: bool = False,
+    note: str = "",
 ) -> PostRevision:
     """Append a revision holding text a colleague suggested, credited to them (kind SUGGESTION).
 
     Only the author applies it, on top of the current revision: a stale ``base_revision_id``
     raises Conflict. Tags and cover stay as they are; text identical to the current revision
-    adds nothing and returns it."""
+    adds nothing and returns it. The history says "Suggestion by … accepted by …", and that it was
+    merged with revision ``merged_with`` or ``by_hand``; ``note``: anything the author typed."""
     _require_author(actor, post)
     current = post.current_revision
     assert current is not None
@@ -496,8 +511,9 @@ def apply_suggested_revision(
     if current.same_content(clean_title(title), summary, body, current.tags_text, current.cover_image_id):
         return current
     data = PostInput(title, summary, body, current.tags_text, current.cover_image_id, current.key_point)
-    revision = _append_revision(session, post, suggester, _prepare(session, data), RevisionKind.SUGGESTION, note)
-    _event(session, post, actor, "suggestion_accepted", note)
+    auto = suggestion_note(suggester.display_name, actor.display_name, merged_with=merged_with, by_hand=by_hand)
+    revision = _append_revision(session, post, suggester, _prepare(session, data), RevisionKind.SUGGESTION, note, auto)
+    _event(session, post, actor, "suggestion_accepted", note, auto=auto)
     return revision
 
 
@@ -556,7 +572,7 @@ def schedule_post(session: Session, post: Post, actor: User, when: datetime) -> 
         raise ValidationError("title", _("Give the post a title before scheduling it."))
     post.status = PostStatus.SCHEDULED
     post.scheduled_for = when
-    _event(session, post, actor, "scheduled", f"{when:%Y-%m-%d %H:%M} UTC")
+    _event(session, post, actor, "scheduled", auto=scheduled_note(when))
 
 
 def schedule_post_at_local(
@@ -689,10 +705,10 @@ def restore_revision(
         data,
         base_revision_id=base_revision_id,
         kind=RevisionKind.RESTORE,
-        note=f"Restored from revision {revision.number}",
+        auto_note=restored_note(revision.number),
     )
     if new.id != revision.id and new.kind == RevisionKind.RESTORE:
-        _event(session, post, actor, "restored", f"from revision {revision.number}")
+        _event(session, post, actor, "restored", auto=from_revision_note(revision.number))
     return new
 
 

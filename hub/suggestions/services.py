@@ -215,11 +215,13 @@ def _apply(
     texts: dict[str, str],
     *,
     base_revision_id: int | None,
-    how: str,
+    merged_with: int | None = None,
+    by_hand: bool = False,
     publish: bool,
 ) -> PostRevision:
+    """Apply ``texts``; the post's history says whose suggestion it was, who accepted it, and
+    whether it was merged with revision ``merged_with`` or by hand (in each reader's language)."""
     post = suggestion.post
-    note = f"Suggestion by {suggestion.author.display_name} accepted by {actor.display_name}{how}"
     revision = posts.apply_suggested_revision(
         session,
         post,
@@ -229,7 +231,8 @@ def _apply(
         summary=texts["summary"],
         body=texts["body"],
         base_revision_id=base_revision_id,
-        note=note,
+        merged_with=merged_with,
+        by_hand=by_hand,
     )
     if publish:
         posts.publish_post(session, post, actor)
@@ -247,16 +250,18 @@ def accept_suggestion(session: Session, suggestion: Suggestion, actor: User, *, 
     require_open_edit(actor, suggestion)
     current = suggestion.post.current_revision
     assert current is not None
+    merged_with: int | None = None
     if current.id == suggestion.base_revision_id:
         texts = {"title": suggestion.title or "", "summary": suggestion.summary or "", "body": suggestion.body or ""}
-        how = ""
     else:
         plan = queries.merge_plan(suggestion, current)
         if not plan.clean:
             raise MergeNeeded(plan)
         texts = {name: plan.text(name) for name in ("title", "summary", "body")}
-        how = f" (merged with revision {current.number})"
-    return _apply(session, suggestion, actor, texts, base_revision_id=current.id, how=how, publish=publish)
+        merged_with = current.number
+    return _apply(
+        session, suggestion, actor, texts, base_revision_id=current.id, merged_with=merged_with, publish=publish
+    )
 
 
 @dataclass(frozen=True)
@@ -285,7 +290,7 @@ def accept_merged(
             )
     texts = {"title": merged.title, "summary": merged.summary, "body": merged.body}
     return _apply(
-        session, suggestion, actor, texts, base_revision_id=base_revision_id, how=", merged by hand", publish=publish
+        session, suggestion, actor, texts, base_revision_id=base_revision_id, by_hand=True, publish=publish
     )
 
 

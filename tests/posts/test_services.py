@@ -198,7 +198,10 @@ def test_restore_appends_a_copy(session, make_post):
     old = queries.revision(session, post, 1)
     new = services.restore_revision(session, post, post.author, old, base_revision_id=post.current_revision_id)
     assert (new.number, new.body, new.kind.value) == (3, "v1", "restore")
-    assert new.note == "Restored from revision 1"
+    assert (new.note, new.auto_note) == ("", {"key": "restored", "number": 1})  # facts, said in the reader's language
+    assert new.note_text == "Restored from revision 1"
+    event = session.scalars(sa.select(PostEvent).where(PostEvent.kind == "restored")).one()
+    assert (event.note, event.auto_note, event.note_text) == ("", {"key": "from_revision", "number": 1}, "from revision 1")
     with pytest.raises(Conflict):
         services.restore_revision(session, post, post.author, queries.revision(session, post, 2), base_revision_id=old.id)
 

@@ -359,3 +359,23 @@ def test_requests_publish_due_posts_in_their_own_unit_of_work(app, client, make_
     assert client.get("/p/999999").status_code == 404  # the request fails: the publishing stands
     session.refresh(post)
     assert post.status == PostStatus.PUBLISHED
+
+
+@pytest.mark.parametrize("language, revision_note, event_note", [
+    ("en", "restore: Restored from revision 1", "from revision 1"),
+    ("sv", "återställd: Återställd från version 1", "från version 1"),
+    ("de", "wiederhergestellt: Aus Version 1 wiederhergestellt", "aus Version 1"),
+])
+def test_the_history_says_what_hub_did_in_the_readers_language(client, author, make_post, make_user, auth, session,
+                                                               language, revision_note, event_note):
+    post = make_post(author=author, body="one", publish=True)
+    client.post(f"/posts/{post.id}/edit", data={"title": "A post title", "body": "two",
+                                               "base_revision_id": post.current_revision_id})
+    session.refresh(post)
+    client.post(f"/posts/{post.id}/revisions/1/restore", data={"base_revision_id": post.current_revision_id})
+    auth.login(make_user(role="comms"))
+    client.post(f"/posts/{post.id}/takedown", data={"reason": "Names a customer without consent"})
+    page = client.get(f"/posts/{post.id}/revisions", headers={"Accept-Language": language}).get_data(as_text=True)
+    assert f"<td>{revision_note}</td>" in page
+    assert f"</bdi>: {event_note}</li>" in page
+    assert "</bdi>: Names a customer without consent</li>" in page  # what a person typed stays as typed

@@ -149,7 +149,9 @@ def test_accept_applies_a_revision_credited_to_the_suggester(session, published,
     rev = services.accept_suggestion(session, s, published.author, publish=True)
     session.commit()
     assert (rev.kind, rev.created_by_id, rev.body) == (RevisionKind.SUGGESTION, colleague.id, BODY.replace("Fridy", "Friday"))
-    assert rev.note == "Suggestion by Cole League accepted by Ada Author"
+    assert rev.note == ""  # hub's words are facts, said in the reader's language
+    assert rev.auto_note == {"key": "suggestion", "author": "Cole League", "actor": "Ada Author"}
+    assert rev.note_text == "Suggestion by Cole League accepted by Ada Author"
     assert published.live_revision_id == rev.id  # with publish, readers see it now
     assert (s.state, s.applied_revision_id, s.closed_by_id) == (SuggestionState.ACCEPTED, rev.id, published.author_id)
     assert kinds(session, colleague) == [NotificationKind.ACCEPTED]
@@ -169,7 +171,8 @@ def test_accept_merges_cleanly_when_the_text_changed_elsewhere(session, publishe
     _save(session, published, BODY.replace("small.", "small and calm."))
     rev = services.accept_suggestion(session, s, published.author)
     assert rev.body == "We ship on Friday.\n\nOur team is small and calm.\n\nTests run for ten minutes.\n"
-    assert rev.created_by_id == colleague.id and "merged with revision 2" in rev.note
+    assert rev.created_by_id == colleague.id and rev.auto_note["merged"] == 2
+    assert rev.note_text == "Suggestion by Cole League accepted by Ada Author (merged with revision 2)"
 
 
 def test_accept_with_overlapping_changes_needs_a_hand_merge(session, published, colleague):
@@ -191,7 +194,8 @@ def test_accept_with_overlapping_changes_needs_a_hand_merge(session, published, 
     rev = services.accept_merged(session, s, published.author, MergedText(current.title, current.summary, merged),
                                  base_revision_id=current.id)
     assert (rev.body, rev.created_by_id, rev.kind) == (merged, colleague.id, RevisionKind.SUGGESTION)
-    assert rev.note.endswith("merged by hand") and s.state == SuggestionState.ACCEPTED
+    assert rev.auto_note["by_hand"] is True and s.state == SuggestionState.ACCEPTED
+    assert rev.note_text == "Suggestion by Cole League accepted by Ada Author, merged by hand"
 
 
 def test_hand_merge_on_a_stale_revision_is_a_conflict(session, published, colleague):

@@ -69,7 +69,7 @@ def test_author_accepts_and_publishes_from_the_thread(client, auth, post, collea
     assert response.status_code == 302 and response.headers["Location"].startswith(f"/p/{post.id}-")
     assert "We ship on Friday." in client.get(response.headers["Location"]).get_data(as_text=True)
     history = client.get(f"/posts/{post.id}/revisions").get_data(as_text=True)
-    assert "Cole League" in history and "Suggestion by Cole League accepted by Ada Author" in history
+    assert "Suggestion by <bdi>Cole League</bdi> accepted by <bdi>Ada Author</bdi>" in history
 
 
 @pytest.mark.parametrize("role", ["employee", "comms", "admin"])
@@ -226,3 +226,18 @@ class TestCsrf:
             assert client.post(path, data={"publish": "1", "message": "x", "body": "x"}).status_code == 400, path
         session.refresh(s)
         assert s.is_open
+
+
+@pytest.mark.parametrize("language, said", [
+    ("sv", "Förslag från <bdi>Sly &lt;b&gt;Fox&lt;/b&gt; &amp; Co</bdi>, accepterat av <bdi>Ada Author</bdi>"),
+    ("de", "Vorschlag von <bdi>Sly &lt;b&gt;Fox&lt;/b&gt; &amp; Co</bdi>, angenommen von <bdi>Ada Author</bdi>"),
+])
+def test_an_accepted_suggestion_is_told_in_the_readers_language_with_names_escaped(client, auth, post, author, make_user,
+                                                                                  session, language, said):
+    sly = make_user(name="Sly <b>Fox</b> & Co")
+    s = suggest(session, post, sly)
+    auth.login(author)
+    assert client.post(f"/suggestions/{s.id}/accept", data={}).status_code == 302
+    history = client.get(f"/posts/{post.id}/revisions", headers={"Accept-Language": language}).get_data(as_text=True)
+    assert history.count(said) == 2  # the revision's note and the event's
+    assert "<b>Fox</b>" not in history
