@@ -7,6 +7,7 @@ written on; a stale base raises ``Conflict`` instead of overwriting a colleague'
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -17,7 +18,15 @@ from hub.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from hub.i18n import _
 from hub.lib.markdown import render_markdown
 from hub.platforms import PLATFORMS
-from hub.strategy.models import ALL_PLATFORMS, KpiMetric, KpiTarget, StrategyRevision, StrategySection, is_known_key
+from hub.strategy.models import (
+    ALL_PLATFORMS,
+    KpiMetric,
+    KpiTarget,
+    StrategyRevision,
+    StrategySection,
+    is_known_key,
+    restored_note,
+)
 from hub.templating import number
 
 BODY_MAX = 50_000
@@ -46,9 +55,11 @@ def _section(session: Session, key: str) -> StrategySection:
 
 
 def save_section(
-    session: Session, actor: User, key: str, body: str, *, base_revision_id: int | None, note: str = ""
+    session: Session, actor: User, key: str, body: str, *, base_revision_id: int | None, note: str = "",
+    auto_note: dict[str, Any] | None = None,
 ) -> StrategyRevision:
-    """Append a revision of section ``key`` with ``body`` (Markdown), written on ``base_revision_id``.
+    """Append a revision of section ``key`` with ``body`` (Markdown), written on ``base_revision_id``;
+    ``note``: what the editor typed, ``auto_note``: what hub says about it (``restored_note``).
 
     Raises Conflict (carrying the newer revision) when someone saved since that base; saving
     exactly the current text adds nothing and returns the current revision.
@@ -77,6 +88,7 @@ def save_section(
         body=body,
         body_html=render_markdown(body),
         note=(note or "").strip()[:NOTE_MAX],
+        auto_note=auto_note,
         created_by_id=actor.id,
     )
     try:
@@ -114,7 +126,7 @@ def restore_revision(
         section.key,
         revision.body,
         base_revision_id=base_revision_id,
-        note=f"Restored from revision {revision.number}",
+        auto_note=restored_note(revision.number),
     )
 
 

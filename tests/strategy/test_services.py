@@ -50,7 +50,8 @@ def test_restore_appends_a_copy(session, comms):
     second = services.save_section(session, comms, "kpis", "Shares matter.", base_revision_id=first.id)
     section = session.scalar(sa.select(StrategySection).where(StrategySection.key == "kpis"))
     restored = services.restore_revision(session, comms, section, first, base_revision_id=second.id)
-    assert (restored.number, restored.body, restored.note) == (3, "Clicks matter.", "Restored from revision 1")
+    assert (restored.number, restored.body, restored.note) == (3, "Clicks matter.", "")  # nobody typed a note
+    assert (restored.auto_note, restored.note_text) == ({"key": "restored", "number": 1}, "Restored from revision 1")
     with pytest.raises(Conflict):
         services.restore_revision(session, comms, section, second, base_revision_id=second.id)
 

@@ -165,3 +165,20 @@ class TestCsrf:
         assert client.post(action).status_code == 400
         assert client.post(action, data={"csrf_token": token}).status_code == 302
         assert session.scalars(sa.select(KpiTarget)).all() == []
+
+
+@pytest.mark.parametrize("language, said", [
+    ("en", "Restored from revision 1"), ("sv", "Återställd från version 1"), ("de", "Aus Version 1 wiederhergestellt"),
+])
+def test_the_history_says_restored_in_the_readers_language_and_typed_notes_stay(client, auth, comms, session,
+                                                                                language, said):
+    first = services.save_section(session, comms, "tone", "Warm.", base_revision_id=None, note="Erster Wurf, <kurz>")
+    second = services.save_section(session, comms, "tone", "Cold.", base_revision_id=first.id)
+    services.restore_revision(session, comms, first.section, first, base_revision_id=second.id)
+    session.commit()
+    auth.login(comms)
+    headers = {"Accept-Language": language}
+    history = client.get("/strategy/tone/revisions", headers=headers).get_data(as_text=True)
+    assert f"<td>{said}</td>" in history
+    assert "<td>Erster Wurf, &lt;kurz&gt;</td>" in history  # typed: verbatim, in the language it was typed in
+    assert f" · {said}</p>" in client.get("/strategy/tone/revisions/3", headers=headers).get_data(as_text=True)
