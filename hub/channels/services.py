@@ -25,6 +25,13 @@ from hub.channels.models import (
     ChannelStatus,
     OpenedBy,
     RequestStatus,
+    changed_note,
+    checklist_note,
+    closed_note,
+    main_account_note,
+    posted_note,
+    requested_note,
+    status_note,
 )
 from hub.db import utcnow
 from hub.errors import PermissionDenied, ValidationError
@@ -66,9 +73,14 @@ def require_manager(actor: User) -> None:
         raise PermissionDenied(_("Only comms and admins can manage the company's accounts."))
 
 
-def _event(session: Session, channel: Channel, actor: User | None, kind: str, note: str = "", link: str = "") -> None:
+def _event(
+    session: Session, channel: Channel, actor: User | None, kind: str, note: str = "", link: str = "", *,
+    auto: dict[str, Any] | None = None,
+) -> None:
+    """Record what happened; ``note``: what a person typed (kept verbatim), ``auto``: hub's own
+    words, as facts (``hub.channels.models.event_sentence``: shown in each reader's language)."""
     session.add(ChannelEvent(channel_id=channel.id, actor_id=actor.id if actor else None, kind=kind,
-                             note=note[:NOTE_MAX], link=link[:URL_MAX]))
+                             note=note.strip()[:NOTE_MAX], auto_note=auto, link=link[:URL_MAX]))
 
 
 def _clean(value: str | None) -> str:
@@ -178,8 +190,11 @@ def _duplicate(session: Session, platform: str, handle: str, exclude: int | None
     return session.scalars(stmt).first()
 
 
-def create_channel(session: Session, actor: User, data: ChannelInput, *, today: date, note: str = "") -> Channel:
-    """Register an official account (comms and admins); ``note`` goes into its history."""
+def create_channel(
+    session: Session, actor: User, data: ChannelInput, *, today: date, note: str = "", requested_by: User | None = None
+) -> Channel:
+    """Register an official account (comms and admins); ``note`` goes into its history, and who
+    asked for it (``requested_by``), when it was made for a request."""
     require_manager(actor)
     values = _checked(session, data, today=today)
     if _duplicate(session, str(values["platform"]), str(values["handle"])) is not None:
@@ -187,15 +202,9 @@ def create_channel(session: Session, actor: User, data: ChannelInput, *, today: 
     channel = Channel(**values, status=ChannelStatus.ACTIVE, created_by_id=actor.id)
     session.add(channel)
     session.flush()
-    _event(session, channel, actor, "created", note)
+    auto = requested_note(requested_by.display_name) if requested_by is not None else None
+    _event(session, channel, actor, "created", note, auto=auto)
     return channel
-
-
-LABELS = {
-    "platform": "platform", "handle": "handle", "url": "address", "purpose": "purpose", "audience": "audience",
-    "owner_id": "owner", "backup_owner_id": "backup owner", "opened_by": "opened by", "agency": "agency",
-    "campaign": "campaign", "campaign_end": "campaign end", "last_activity_on": "last activity",
-}
 
 
 def update_channel(session: Session, actor: User, channel: Channel, data: ChannelInput, *, today: date) -> list[str]:
@@ -215,7 +224,7 @@ def update_channel(session: Session, actor: User, channel: Channel, data: Channe
         setattr(channel, name, values[name])
     if changed:
         channel.updated_at = utcnow()
-        _event(session, channel, actor, "updated", "Changed: " + ", ".join(LABELS[n] for n in changed))
+        _event(session, channel, actor, "updated", auto=changed_note(changed))
     return changed
 
 
@@ -235,9 +244,7 @@ def set_status(session: Session, actor: User, channel: Channel, status: ChannelS
     if previous == ChannelStatus.CLOSED:
         channel.closed_on = None
     channel.updated_at = utcnow()
-    # The history keeps its notes in English: "Active → Dormant" (a status value, capitalized).
-    summary = f"{previous.value.capitalize()} → {status.value.capitalize()}"
-    _event(session, channel, actor, "status", f"{summary}. {note.strip()}" if note.strip() else summary)
+    _event(session, channel, actor, "status", note, auto=status_note(previous, status))
 
 
 def record_activity(
@@ -256,7 +263,7 @@ def record_activity(
     if channel.last_activity_on is None or on > channel.last_activity_on:
         channel.last_activity_on = on
     channel.updated_at = utcnow()
-    _event(session, channel, actor, "activity", f"Posted on {on:%d %b %Y}. {note.strip()}".strip(), link)
+    _event(session, channel, actor, "activity", note, link, auto=posted_note(on))
 
 
 # --- closing --------------------------------------------------------------------------------------
@@ -289,8 +296,7 @@ def start_closing(session: Session, actor: User, channel: Channel, main: Channel
     channel.main_channel = main
     channel.status = ChannelStatus.CLOSING
     channel.updated_at = utcnow()
-    where = f"{main.handle} on {CHANNEL_PLATFORMS.get(main.platform, main.platform)}"  # the history is in English
-    _event(session, channel, actor, "closing_started", f"Followers are pointed to {where}.")
+    _event(session, channel, actor, "closing_started", auto=main_account_note(main.handle, main.platform))
 
 
 def farewell_facts(channel: Channel, *, closes_on: date | None = None) -> FarewellFacts:
@@ -347,7 +353,7 @@ def save_checklist(
         if key in after and key not in before:
             channel.checklist.append(ChannelChecklistItem(key=key, done_by_id=actor.id))
     if before != after:
-        _event(session, channel, actor, "checklist", f"{len(after)} of {len(CHECKLIST_KEYS)} steps done.")
+        _event(session, channel, actor, "checklist", auto=checklist_note(len(after), len(CHECKLIST_KEYS)))
     channel.updated_at = utcnow()
     session.flush()
 
@@ -376,7 +382,7 @@ def close_channel(
     channel.status = ChannelStatus.CLOSED
     channel.closed_on = closed_on
     channel.updated_at = utcnow()
-    _event(session, channel, actor, "closed", f"Closed on {closed_on:%d %b %Y}. {note.strip()}".strip())
+    _event(session, channel, actor, "closed", note, auto=closed_note(closed_on))
 
 
 def cancel_closing(session: Session, actor: User, channel: Channel) -> None:
@@ -449,7 +455,7 @@ def approve_request(
     require_manager(actor)
     if not request.is_open:
         raise ValidationError(None, already_decided(request))
-    channel = create_channel(session, actor, data, today=today, note=f"Requested by {request.requester.display_name}.")
+    channel = create_channel(session, actor, data, today=today, requested_by=request.requester)
     _decide(request, actor, RequestStatus.APPROVED, note)
     request.channel_id = channel.id
     return channel

@@ -113,7 +113,8 @@ def test_update_records_what_changed(session, comms, make_channel, make_user):
     assert set(changed) == {"purpose", "owner_id"}
     assert channel.owner_id == owner.id
     event = session.scalars(sa.select(ChannelEvent).where(ChannelEvent.channel_id == channel.id, ChannelEvent.kind == "updated")).one()
-    assert event.note == "Changed: purpose, owner" and event.actor_id == comms.id
+    assert event.auto_note == {"key": "changed", "fields": ["purpose", "owner_id"]} and event.actor_id == comms.id
+    assert event.note_text == "Changed: purpose, owner"
     assert services.update_channel(session, comms, channel, services.ChannelInput(
         platform="x", handle="@acme", url="https://x.com/acme", purpose="Product news", audience="Customers", owner_id=owner.id), today=TODAY) == []
 
@@ -137,8 +138,9 @@ def test_status_active_and_dormant_but_closing_only_through_the_flow(session, co
     services.set_status(session, comms, channel, ChannelStatus.DORMANT)  # no change: no event
     session.commit()
     assert events(session, channel) == ["created", "status"]
-    note = session.scalars(sa.select(ChannelEvent.note).where(ChannelEvent.kind == "status")).one()
-    assert note == "Active → Dormant. Paused for the summer"
+    event = session.scalars(sa.select(ChannelEvent).where(ChannelEvent.kind == "status")).one()
+    assert (event.note, event.auto_note) == ("Paused for the summer", {"key": "status", "from": "active", "to": "dormant"})
+    assert event.note_text == "Active → Dormant. Paused for the summer"
 
 
 # --- activity --------------------------------------------------------------------------------------
@@ -281,8 +283,9 @@ def test_anyone_requests_comms_approves_and_the_decision_is_kept(session, comms,
     session.commit()
     assert (req.status, req.decided_by_id, req.channel_id, req.decision_note) == (RequestStatus.APPROVED, comms.id, channel.id, "Go for it")
     assert req.decided_at is not None and channel.owner_id == employee.id
-    note = session.scalars(sa.select(ChannelEvent.note).where(ChannelEvent.channel_id == channel.id, ChannelEvent.kind == "created")).one()
-    assert employee.display_name in note
+    event = session.scalars(sa.select(ChannelEvent).where(ChannelEvent.channel_id == channel.id, ChannelEvent.kind == "created")).one()
+    assert event.auto_note == {"key": "requested", "name": employee.display_name}
+    assert event.note_text == f"Requested by {employee.display_name}."
     with pytest.raises(ValidationError):
         services.approve_request(session, comms, req, data, today=TODAY)  # decided already
     with pytest.raises(ValidationError):

@@ -326,3 +326,35 @@ def test_channel_health_costs_the_dashboard_two_statements_and_other_pages_none(
     assert len(channel_sql("/channels")[1]) == 2  # the inventory page reads the accounts once for its table and summary
     for path in ("/insights/me", "/posts", "/strategy"):
         assert channel_sql(path)[1] == [], path
+
+
+@pytest.mark.parametrize("language, said", [
+    ("en", ["Active → Dormant. Paused for the summer", "Posted on 01 Jun 2025. Launch post",
+            "Followers are pointed to <bdi>@acme</bdi> on LinkedIn.", "1 of 6 steps done.",
+            "Requested by <bdi>Ann &lt;Asker&gt;</bdi>."]),
+    ("sv", ["Aktivt → Vilande. Paused for the summer", "Publicerat den 1 juni 2025. Launch post",
+            "Följarna hänvisas till <bdi>@acme</bdi> på LinkedIn.", "1 av 6 steg klara.",
+            "Efterfrågat av <bdi>Ann &lt;Asker&gt;</bdi>."]),
+    ("de", ["Aktiv → Ruhend. Paused for the summer", "Gepostet am 01.06.2025. Launch post",
+            "Die Follower werden zu <bdi>@acme</bdi> auf LinkedIn weitergeleitet.", "1 von 6 Schritten erledigt.",
+            "Angefragt von <bdi>Ann &lt;Asker&gt;</bdi>."]),
+])
+def test_the_history_says_what_hub_did_in_the_readers_language(client, auth, session, comms, make_user, make_channel,
+                                                               language, said):
+    asker = make_user(name="Ann <Asker>")
+    req = services.request_channel(session, asker, services.RequestInput("x", "Product news", "Customers", "@acme_x"))
+    channel = services.approve_request(session, comms, req, services.ChannelInput(
+        platform="x", handle="@acme_x", url="https://x.com/acme_x", purpose="Product news", audience="Customers"),
+        today=date(2025, 6, 15))
+    main = make_channel(handle="@acme", platform="linkedin", url="https://www.linkedin.com/company/acme")
+    services.set_status(session, comms, channel, ChannelStatus.DORMANT, "Paused for the summer")
+    services.record_activity(session, comms, channel, date(2025, 6, 1), today=date(2025, 6, 15), note="Launch post")
+    services.set_status(session, comms, channel, ChannelStatus.ACTIVE)
+    services.start_closing(session, comms, channel, main)
+    services.save_checklist(session, comms, channel, ["farewell_posted"])
+    session.commit()
+    auth.login(comms)
+    page = client.get(f"/channels/{channel.id}", headers={"Accept-Language": language}).get_data(as_text=True)
+    history = page[page.index('id="history"'):]
+    for words in said:
+        assert f'<span class="muted">{words}</span>' in history, words
