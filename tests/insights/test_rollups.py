@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import random
+import secrets
 from datetime import date
 
+import pytest
 import sqlalchemy as sa
 
 from hub.db import get_engine
@@ -176,5 +179,40 @@ def test_a_known_visitor_is_not_looked_up_again_and_counts_stay_exact(app, sessi
     assert platform == {"x": (4, 2), "linkedin": (1, 1)}
     # and a rebuild from the clicks agrees with what ingestion kept
     kept = table(session)
+    rollups.rebuild(engine)
+    assert table(session) == kept
+
+
+@pytest.mark.parametrize("size", [200_000, 40])  # the default, and one small enough to be forgotten often
+def test_random_flushes_sharing_a_memory_keep_what_a_rebuild_gives(app, session, make_user, make_post, size):
+    """Readers coming back within a flush, across flushes and across midnight, on posts and on a
+    library item (no post), some without a visitor hash, humans and bots: the rollups that
+    ingestion keeps, with the process's SeenVisitors in between, are the ones a rebuild computes."""
+    from hub.library import services as library
+    from hub.sharing.clicklog import ClickRecord, insert_clicks
+
+    alice, bob = make_user(name="Alice"), make_user(name="Bob")
+    posts = [make_post(author=alice, publish=True), make_post(author=bob, publish=True)]
+    item = library.add_item(session, alice, library.ItemInput(url="https://news.example/a", title="An article"))
+    session.commit()
+    links = [link for post in posts for user in (alice, bob)
+             for link in sharing.links_for(session, post, user).values()]
+    links += list(sharing.item_links_for(session, item.id, bob).values())
+    session.commit()
+    engine = get_engine(app)
+    memory: dict[str, object] = {"insights.seen_visitors": rollups.SeenVisitors(size)}
+    rnd = random.Random(size)
+    readers = [f"reader{n}" for n in range(15)] + [""]
+    start = at("2026-05-01 21:00:00").timestamp()
+    for flush in range(12):
+        records = []
+        for _ in range(rnd.choice([1, 5, 40, 120])):
+            link = rnd.choice(links[:6] if flush % 3 else links)  # some flushes on a few links only
+            records.append(ClickRecord(secrets.token_hex(16), link.id, link.post_id, link.user_id, link.platform,
+                                       start + rnd.uniform(0, 6 * 3600), rnd.random() < 0.15, rnd.choice(readers)))
+        insert_clicks(engine, records, memory=memory)
+    kept = table(session)
+    assert {r[1] for r in kept} == {date(2026, 5, 1), date(2026, 5, 2)}
+    assert any(r[7] < r[6] for r in kept if r[0] == "site")  # readers did come back
     rollups.rebuild(engine)
     assert table(session) == kept
