@@ -17,8 +17,10 @@ PostgreSQL, the write lock taken up front on SQLite), so a visitor is never coun
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from datetime import UTC, date, datetime, time, timedelta
+from operator import itemgetter
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -68,47 +70,112 @@ def utc_day(at: datetime) -> date:
     return (at if at.tzinfo is UTC else at.astimezone(UTC)).date()
 
 
-class SeenVisitors:
-    """(cell, visitor) pairs one process knows are already counted in the rollups.
+Cell = tuple[str, date, int, int, str, bool]  # a rollup row's key: scope, day, post, person, platform, bot
 
-    Once a visitor is counted in a cell for a day it stays counted, so this knowledge never
-    goes stale: a flush skips the database look-up for visitors it already knows (the same
-    office or reader clicking again). Pairs are added only after their transaction commits,
-    and the set is bounded (cleared when full)."""
+
+class _Held(set[str]):
+    """A set of visitors SeenVisitors made itself, so may change in place (see ``SeenVisitors.add``)."""
+
+    __slots__ = ()
+
+
+class SeenVisitors:
+    """The visitors one process knows are already counted in the rollups, as a set per cell.
+
+    Once a visitor is counted in a cell (a day's) it stays counted, so this knowledge never goes
+    stale: a flush skips the database look-up for visitors it already knows (the same office or
+    reader clicking again). Keeping a set of visitors per cell, rather than a set of (cell,
+    visitor) pairs, lets a flush compare each of its cells with what is known in one set
+    operation (in C) instead of hashing a nested tuple per visit and cell.
+
+    Visitors are added only after their transaction has committed (``add``, which the ingestion
+    calls once it has), and a lock makes a flush's reading (``unknown``) and another thread's
+    adding take turns. Memory is bounded as before: ``size`` counts (cell, visitor) pairs, the
+    sum of the sets' sizes; when an ``add`` would go past it, all is forgotten first (the next
+    flushes look their visitors up in the database again)."""
 
     def __init__(self, size: int = 200_000) -> None:
-        self._pairs: set[tuple[Any, ...]] = set()
+        self._cells: dict[Cell, AbstractSet[str]] = {}
+        self._pairs = 0  # the sum of the sets' sizes
         self._size = size
         self._lock = threading.Lock()
 
     def __contains__(self, pair: object) -> bool:
-        return pair in self._pairs
+        """Whether a (cell, visitor) pair is known."""
+        cell, visitor = cast(tuple[Cell, str], pair)
+        return visitor in self._cells.get(cell, ())
 
-    @property
-    def pairs(self) -> set[tuple[Any, ...]]:
-        """The pairs, to test many for membership (read without the lock: ``add`` replaces nothing
-        a reader could be iterating)."""
+    def __len__(self) -> int:
+        """How many (cell, visitor) pairs are known."""
         return self._pairs
 
-    def add(self, pairs: set[tuple[Any, ...]]) -> None:
+    def unknown(self, cells: Mapping[Cell, AbstractSet[str]]) -> dict[Cell, AbstractSet[str]]:
+        """The cells of ``cells`` with visitors not known to be counted in them yet, and those
+        visitors (a cell none of whose visitors are known keeps its set, not a copy)."""
+        unknown: dict[Cell, AbstractSet[str]] = {}
         with self._lock:
-            if len(self._pairs) + len(pairs) > self._size:
-                self._pairs.clear()
-            self._pairs.update(pairs)
+            known = self._cells
+            for cell, visitors in cells.items():
+                held = known.get(cell)
+                if held is None:
+                    if visitors:
+                        unknown[cell] = visitors
+                elif unseen := visitors - held:
+                    unknown[cell] = unseen
+        return unknown
+
+    def add(self, cells: Mapping[Cell, AbstractSet[str]]) -> None:
+        """Remember that ``cells``' visitors are counted in them (their transaction has committed).
+
+        The sets are kept as they are, not copied (several cells may share one: a group of clicks
+        alone in its cells), so they must not change afterwards; this never changes them either:
+        merging into a cell already known makes a set of its own (``_Held``) the first time,
+        which later merges then grow in place."""
+        incoming = sum(map(len, cells.values()))
+        with self._lock:
+            if self._pairs + incoming > self._size:
+                self._cells.clear()
+                self._pairs = 0
+            known = self._cells
+            for cell, visitors in cells.items():
+                held = known.get(cell)
+                if held is None:
+                    known[cell] = visitors
+                    self._pairs += len(visitors)
+                    continue
+                before = len(held)
+                if isinstance(held, _Held):
+                    held |= visitors
+                else:
+                    known[cell] = held = _Held(held)
+                    held |= visitors
+                self._pairs += len(held) - before
 
 
 Group = tuple[date, int | None, int, str, bool]  # what places a click in its cells: day, post, person, platform, bot
 
 
+class _Tally:
+    """A group's clicks and distinct visitors."""
+
+    __slots__ = ("clicks", "visitors")
+
+    def __init__(self) -> None:
+        self.clicks = 0
+        self.visitors: set[str] = set()
+
+
 _SITE, _PLATFORM, _POST = RollupScope.SITE.value, RollupScope.PLATFORM.value, RollupScope.POST.value
 _USER, _USER_POST, _USER_PLATFORM = RollupScope.USER.value, RollupScope.USER_POST.value, RollupScope.USER_PLATFORM.value
+_FIELDS = itemgetter("at", "post_id", "user_id", "platform", "is_bot", "visitor")
 
 
-def _cells(group: Group) -> list[tuple[Any, ...]]:
+def _cells(group: Group) -> list[Cell]:
     """The cells (scope, day, post, person, platform, bot) a click of ``group`` counts in, one per
     scope, as ``KEYS`` says (a library item's click, without a post, in the scopes not keyed by
-    post); written out, since it runs for every click."""
+    post); written out, since it runs for every group of clicks."""
     day, post_id, user_id, platform, is_bot = group
+    is_bot = bool(is_bot)
     cells = [(_SITE, day, 0, 0, "", is_bot), (_PLATFORM, day, 0, 0, platform, is_bot),
              (_USER, day, 0, user_id, "", is_bot), (_USER_PLATFORM, day, 0, user_id, platform, is_bot)]
     if post_id is not None:
@@ -121,18 +188,25 @@ def on_clicks_ingesting(conn: Connection, *, rows: Sequence[Mapping[str, Any]], 
     """hub.sharing's ``clicks_ingesting``, connected in hub/events.py: roll the new clicks up in
     their transaction; the visitors learned join the process's SeenVisitors once it commits."""
     known: SeenVisitors = memory.setdefault("insights.seen_visitors", SeenVisitors())
-    learned: set[tuple[Any, ...]] = set()
+    learned: dict[Cell, AbstractSet[str]] = {}
     roll_up(conn, rows, known, learned, new=True)  # the signal sends only clicks new to the table
     return lambda: known.add(learned)
 
 
 def roll_up(conn: Connection, rows: Sequence[Mapping[str, Any]], known: SeenVisitors | None = None,
-            learned: set[tuple[Any, ...]] | None = None, *, new: bool = False) -> int:
+            learned: dict[Cell, AbstractSet[str]] | None = None, *, new: bool = False) -> int:
     """Add the clicks in ``rows`` (dicts shaped like ``click`` rows, about to be inserted in
     this transaction) to the rollups; uids already in ``click`` are skipped (``new``: the caller
     left them out already, holding ``INGEST_LOCK``). Returns how many clicks were rolled up. With
-    ``known``, visitors it already holds are not looked up again; ``learned`` collects the pairs
-    to add to ``known`` once the transaction has committed."""
+    ``known``, visitors it already holds are not looked up again; ``learned`` collects, by cell,
+    the visitors it did not hold, to add to it once the transaction has committed (sets not to
+    be changed: see ``SeenVisitors.add``).
+
+    It runs for every click ingested, so it works on sets of visitors rather than visit by visit:
+    the clicks are grouped by what places them in cells (day, post, person, platform, bot), each
+    group's cells are made once, and a cell's visitors are the union of its groups' sets; its
+    new visitors are those less what ``known`` holds and what earlier clicks of the day account
+    for (looked up in the database), each a set operation in C."""
     if not rows:
         return 0
     _serialize(conn)  # held already when called by the ingestion: taken again, at no cost
@@ -140,66 +214,97 @@ def roll_up(conn: Connection, rows: Sequence[Mapping[str, Any]], known: SeenVisi
     if not fresh:
         return 0
 
-    # The clicks by what places them in cells, and the distinct (group, visitor) visits: each
-    # group's cells are made once, however many clicks it has.
-    groups: dict[Group, int] = {}
-    visits: set[tuple[Group, str]] = set()
-    for row in fresh.values():
-        at = row["at"]
-        group = ((at if at.tzinfo is UTC else at.astimezone(UTC)).date(), row["post_id"], row["user_id"],
-                 row["platform"], bool(row["is_bot"]))
-        groups[group] = groups.get(group, 0) + 1
-        if row["visitor"]:
-            visits.add((group, row["visitor"]))
-    cells_of = {group: _cells(group) for group in groups}
+    # The clicks by what places them in cells: how many, and their distinct visitors.
+    groups: dict[Group, _Tally] = {}
+    for at, post_id, user_id, platform, is_bot, visitor in map(_FIELDS, fresh.values()):
+        group = (at.date() if at.tzinfo is UTC else utc_day(at), post_id, user_id, platform, is_bot)
+        tally = groups.get(group)
+        if tally is None:
+            tally = groups[group] = _Tally()
+        tally.clicks += 1
+        if visitor:
+            tally.visitors.add(visitor)
 
-    # Which (cell, visitor) pairs earlier clicks of the same days already account for: first
-    # what this process knows, then the database for the other visitors. DISTINCT in SQL keeps
-    # the look-up small even for a visitor with thousands of clicks.
-    known_pairs = known.pairs if known is not None else set()
-    seen: set[tuple[Any, ...]] = set()
-    unknown = sorted({visitor for group, visitor in visits
-                      if not all((cell, visitor) in known_pairs for cell in cells_of[group])})
-    if unknown:
-        days = sorted({group[0] for group in groups})
-        since = datetime.combine(days[0], time(), UTC)
-        until = datetime.combine(days[-1] + timedelta(days=1), time(), UTC)
-        day = day_of(conn.dialect.name, Click.at)
-        postgresql = conn.dialect.name == "postgresql"
-        if postgresql:
-            # One look-up with an array of visitors, planned for its values: the same statement
-            # every flush would otherwise get a prepared generic plan that scans the day's clicks.
-            conn.exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
-        for chunk in _chunks(unknown, len(unknown) if postgresql else _CHUNK):
-            among = (Click.visitor == sa.any_(sa.bindparam("visitors", list(chunk), type_=ARRAY(sa.String)))
-                     if postgresql else Click.visitor.in_(chunk))
-            earlier = conn.execute(
-                sa.select(Click.visitor, Click.post_id, Click.user_id, Click.platform, day, Click.is_bot)
-                .where(among, Click.at >= since, Click.at < until)
-                .distinct()
-            )
-            for visitor, post_id, user_id, platform, on, is_bot in earlier:
-                on = on if isinstance(on, date) else date.fromisoformat(on)
-                seen.update((cell, visitor) for cell in _cells((on, post_id, user_id, platform, bool(is_bot))))
-
-    cells: dict[tuple[Any, ...], list[int]] = {}
-    for group, clicks in groups.items():
-        for cell in cells_of[group]:
-            counts = cells.get(cell)
-            if counts is None:
-                cells[cell] = [clicks, 0]
+    # The groups of each cell, each group's cells made once however many clicks it has; then
+    # each cell's clicks, and its visitors: the union of its groups' (a group's set, shared,
+    # when it is alone in the cell).
+    groups_of: dict[Cell, list[_Tally]] = {}
+    for group, tally in groups.items():
+        for cell in _cells(group):
+            tallies = groups_of.get(cell)
+            if tallies is None:
+                groups_of[cell] = [tally]
             else:
-                counts[0] += clicks
-    for group, visitor in visits:
-        for cell in cells_of[group]:
-            pair = (cell, visitor)
-            if pair not in seen and pair not in known_pairs:
-                seen.add(pair)
-                cells[cell][1] += 1
-            if learned is not None:
-                learned.add(pair)
-    _upsert(conn, cells)
+                tallies.append(tally)
+    clicks: dict[Cell, int] = {}
+    visitors: dict[Cell, AbstractSet[str]] = {}
+    for cell, tallies in groups_of.items():
+        if len(tallies) == 1:
+            clicks[cell], visitors[cell] = tallies[0].clicks, tallies[0].visitors
+        else:
+            clicks[cell] = sum(tally.clicks for tally in tallies)
+            visitors[cell] = set().union(*(tally.visitors for tally in tallies))
+
+    # Which of them earlier clicks of the same days already account for: first what this process
+    # knows, then the database for the other visitors.
+    unknown = known.unknown(visitors) if known is not None else {cell: v for cell, v in visitors.items() if v}
+    earlier: dict[Cell, set[str]] = {}
+    if unknown:
+        earlier = _earlier(conn, sorted(set().union(*unknown.values())), {group[0] for group in groups}, unknown)
+
+    counted: list[tuple[Cell, int, int]] = []
+    for cell, n in clicks.items():
+        unseen = unknown.get(cell)
+        if not unseen:
+            counted.append((cell, n, 0))
+            continue
+        counted.append((cell, n, len(unseen - seen) if (seen := earlier.get(cell)) else len(unseen)))
+        if learned is not None:
+            learned[cell] = learned[cell] | unseen if cell in learned else unseen
+    _upsert(conn, counted)
     return len(fresh)
+
+
+def _earlier(conn: Connection, visitors: Sequence[str], days: Iterable[date],
+             cells: Container[Cell]) -> dict[Cell, set[str]]:
+    """Which of ``visitors`` the clicks already stored on ``days`` count in ``cells``, by cell.
+    DISTINCT in SQL keeps the look-up small even for a visitor with thousands of clicks."""
+    ordered = sorted(days)
+    since = datetime.combine(ordered[0], time(), UTC)
+    until = datetime.combine(ordered[-1] + timedelta(days=1), time(), UTC)
+    day = day_of(conn.dialect.name, Click.at)
+    postgresql = conn.dialect.name == "postgresql"
+    if postgresql:
+        # One look-up with an array of visitors, planned for its values: the same statement
+        # every flush would otherwise get a prepared generic plan that scans the day's clicks.
+        conn.exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
+    # Grouped like the new clicks, so that each group's cells are made once.
+    groups: dict[tuple[int | None, int, str, Any, Any], set[str]] = {}
+    for chunk in _chunks(visitors, len(visitors) if postgresql else _CHUNK):
+        among = (Click.visitor == sa.any_(sa.bindparam("visitors", list(chunk), type_=ARRAY(sa.String)))
+                 if postgresql else Click.visitor.in_(chunk))
+        stored = conn.execute(
+            sa.select(Click.visitor, Click.post_id, Click.user_id, Click.platform, day, Click.is_bot)
+            .where(among, Click.at >= since, Click.at < until)
+            .distinct()
+        )
+        for visitor, post_id, user_id, platform, on, is_bot in stored:
+            visiting = groups.get(key := (post_id, user_id, platform, on, is_bot))
+            if visiting is None:
+                groups[key] = {visitor}
+            else:
+                visiting.add(visitor)
+    earlier: dict[Cell, set[str]] = {}
+    for (post_id, user_id, platform, on, is_bot), visiting in groups.items():
+        on = on if isinstance(on, date) else date.fromisoformat(on)  # SQLite's date() is text
+        for cell in _cells((on, post_id, user_id, platform, is_bot)):
+            if cell in cells:
+                seen = earlier.get(cell)
+                if seen is None:
+                    earlier[cell] = set(visiting)
+                else:
+                    seen |= visiting
+    return earlier
 
 
 def _serialize(conn: Connection) -> None:
@@ -216,24 +321,24 @@ _CELL_COLUMNS = ("scope", "day", "post_id", "user_id", "platform", "is_bot", "cl
 _ADD = "clicks = click_rollup.clicks + excluded.clicks, visitors = click_rollup.visitors + excluded.visitors"
 
 
-def _upsert(conn: Connection, cells: Mapping[tuple[Any, ...], list[int]]) -> None:
-    """Add ``cells`` to click_rollup in one bulk statement: on SQLite an ``executemany`` of a
-    prepared upsert; on PostgreSQL a ``COPY`` into a temporary table and one ``INSERT ... SELECT
-    ... ON CONFLICT DO UPDATE`` (cells are sorted, so concurrent flushes lock rows in one order)."""
-    ordered = sorted(cells.items(), key=lambda kv: kv[0])
+def _upsert(conn: Connection, cells: Sequence[tuple[Cell, int, int]]) -> None:
+    """Add ``cells`` (cell, clicks, visitors) to click_rollup in one bulk statement: on SQLite an
+    ``executemany`` of a prepared upsert; on PostgreSQL a ``COPY`` into a temporary table and one
+    ``INSERT ... SELECT ... ON CONFLICT DO UPDATE`` in the table's key order, so concurrent
+    flushes lock rows in one order (SQLite has one writer at a time: any order will do)."""
     columns = ", ".join(_CELL_COLUMNS)
     conflict = "ON CONFLICT (scope, day, post_id, user_id, platform, is_bot) DO UPDATE SET " + _ADD
     if conn.dialect.name == "sqlite":
-        days = {cell[1]: cell[1].isoformat() for cell in cells}  # a batch spans a day or two
+        days = {cell[1]: cell[1].isoformat() for cell, _clicks, _visitors in cells}  # a batch spans a day or two
         conn.exec_driver_sql(
             f"INSERT INTO click_rollup ({columns}) VALUES ({', '.join('?' * len(_CELL_COLUMNS))}) {conflict}",
-            [(scope, days[day], post_id, user_id, platform, 1 if is_bot else 0, counts[0], counts[1])
-             for (scope, day, post_id, user_id, platform, is_bot), counts in ordered],
+            [(scope, days[day], post_id, user_id, platform, 1 if is_bot else 0, clicks, visitors)
+             for (scope, day, post_id, user_id, platform, is_bot), clicks, visitors in cells],
         )
         return
     if conn.dialect.name == "postgresql":
         copy_rows(conn, "click_rollup_incoming", _CELL_COLUMNS,
-                  ((*cell, counts[0], counts[1]) for cell, counts in ordered),
+                  ((*cell, clicks, visitors) for cell, clicks, visitors in cells),
                   temporary="scope varchar(12), day date, post_id integer, user_id integer, platform varchar(16), "
                             "is_bot boolean, clicks integer, visitors integer")
         conn.exec_driver_sql(
