@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
-from collections.abc import Set as AbstractSet
 from datetime import UTC, date, datetime, time, timedelta
 from operator import itemgetter
 from typing import Any, cast
@@ -71,6 +70,7 @@ def utc_day(at: datetime) -> date:
 
 
 Cell = tuple[str, date, int, int, str, bool]  # a rollup row's key: scope, day, post, person, platform, bot
+Counts = tuple[str, date, int, int, str, bool, int, int]  # a cell, its clicks and its new visitors
 
 
 class _Held(set[str]):
@@ -95,7 +95,7 @@ class SeenVisitors:
     flushes look their visitors up in the database again)."""
 
     def __init__(self, size: int = 200_000) -> None:
-        self._cells: dict[Cell, AbstractSet[str]] = {}
+        self._cells: dict[Cell, set[str]] = {}
         self._pairs = 0  # the sum of the sets' sizes
         self._size = size
         self._lock = threading.Lock()
@@ -109,22 +109,21 @@ class SeenVisitors:
         """How many (cell, visitor) pairs are known."""
         return self._pairs
 
-    def unknown(self, cells: Mapping[Cell, AbstractSet[str]]) -> dict[Cell, AbstractSet[str]]:
+    def unknown(self, cells: Mapping[Cell, set[str]]) -> dict[Cell, set[str]]:
         """The cells of ``cells`` with visitors not known to be counted in them yet, and those
         visitors (a cell none of whose visitors are known keeps its set, not a copy)."""
-        unknown: dict[Cell, AbstractSet[str]] = {}
+        unknown: dict[Cell, set[str]] = {}
         with self._lock:
             known = self._cells
             for cell, visitors in cells.items():
                 held = known.get(cell)
                 if held is None:
-                    if visitors:
-                        unknown[cell] = visitors
+                    unknown[cell] = visitors
                 elif unseen := visitors - held:
                     unknown[cell] = unseen
         return unknown
 
-    def add(self, cells: Mapping[Cell, AbstractSet[str]]) -> None:
+    def add(self, cells: Mapping[Cell, set[str]]) -> None:
         """Remember that ``cells``' visitors are counted in them (their transaction has committed).
 
         The sets are kept as they are, not copied (several cells may share one: a group of clicks
@@ -144,25 +143,14 @@ class SeenVisitors:
                     self._pairs += len(visitors)
                     continue
                 before = len(held)
-                if isinstance(held, _Held):
-                    held |= visitors
-                else:
+                if not isinstance(held, _Held):
                     known[cell] = held = _Held(held)
-                    held |= visitors
+                held |= visitors
                 self._pairs += len(held) - before
 
 
 Group = tuple[date, int | None, int, str, bool]  # what places a click in its cells: day, post, person, platform, bot
-
-
-class _Tally:
-    """A group's clicks and distinct visitors."""
-
-    __slots__ = ("clicks", "visitors")
-
-    def __init__(self) -> None:
-        self.clicks = 0
-        self.visitors: set[str] = set()
+Tally = list[Any]  # a group's [clicks, set of visitors]: a list rather than a class, made for most clicks
 
 
 _SITE, _PLATFORM, _POST = RollupScope.SITE.value, RollupScope.PLATFORM.value, RollupScope.POST.value
@@ -188,13 +176,13 @@ def on_clicks_ingesting(conn: Connection, *, rows: Sequence[Mapping[str, Any]], 
     """hub.sharing's ``clicks_ingesting``, connected in hub/events.py: roll the new clicks up in
     their transaction; the visitors learned join the process's SeenVisitors once it commits."""
     known: SeenVisitors = memory.setdefault("insights.seen_visitors", SeenVisitors())
-    learned: dict[Cell, AbstractSet[str]] = {}
+    learned: dict[Cell, set[str]] = {}
     roll_up(conn, rows, known, learned, new=True)  # the signal sends only clicks new to the table
     return lambda: known.add(learned)
 
 
 def roll_up(conn: Connection, rows: Sequence[Mapping[str, Any]], known: SeenVisitors | None = None,
-            learned: dict[Cell, AbstractSet[str]] | None = None, *, new: bool = False) -> int:
+            learned: dict[Cell, set[str]] | None = None, *, new: bool = False) -> int:
     """Add the clicks in ``rows`` (dicts shaped like ``click`` rows, about to be inserted in
     this transaction) to the rollups; uids already in ``click`` are skipped (``new``: the caller
     left them out already, holding ``INGEST_LOCK``). Returns how many clicks were rolled up. With
@@ -215,20 +203,21 @@ def roll_up(conn: Connection, rows: Sequence[Mapping[str, Any]], known: SeenVisi
         return 0
 
     # The clicks by what places them in cells: how many, and their distinct visitors.
-    groups: dict[Group, _Tally] = {}
+    groups: dict[Group, Tally] = {}
     for at, post_id, user_id, platform, is_bot, visitor in map(_FIELDS, fresh.values()):
         group = (at.date() if at.tzinfo is UTC else utc_day(at), post_id, user_id, platform, is_bot)
         tally = groups.get(group)
         if tally is None:
-            tally = groups[group] = _Tally()
-        tally.clicks += 1
-        if visitor:
-            tally.visitors.add(visitor)
+            groups[group] = [1, {visitor} if visitor else set()]
+        else:
+            tally[0] += 1
+            if visitor:
+                tally[1].add(visitor)
 
     # The groups of each cell, each group's cells made once however many clicks it has; then
     # each cell's clicks, and its visitors: the union of its groups' (a group's set, shared,
     # when it is alone in the cell).
-    groups_of: dict[Cell, list[_Tally]] = {}
+    groups_of: dict[Cell, list[Tally]] = {}
     for group, tally in groups.items():
         for cell in _cells(group):
             tallies = groups_of.get(cell)
@@ -237,38 +226,40 @@ def roll_up(conn: Connection, rows: Sequence[Mapping[str, Any]], known: SeenVisi
             else:
                 tallies.append(tally)
     clicks: dict[Cell, int] = {}
-    visitors: dict[Cell, AbstractSet[str]] = {}
+    visitors: dict[Cell, set[str]] = {}  # the cells with visitors
     for cell, tallies in groups_of.items():
         if len(tallies) == 1:
-            clicks[cell], visitors[cell] = tallies[0].clicks, tallies[0].visitors
+            clicks[cell], visiting = tallies[0]
         else:
-            clicks[cell] = sum(tally.clicks for tally in tallies)
-            visitors[cell] = set().union(*(tally.visitors for tally in tallies))
+            clicks[cell] = sum(tally[0] for tally in tallies)
+            visiting = set().union(*[tally[1] for tally in tallies])
+        if visiting:
+            visitors[cell] = visiting
 
     # Which of them earlier clicks of the same days already account for: first what this process
     # knows, then the database for the other visitors.
-    unknown = known.unknown(visitors) if known is not None else {cell: v for cell, v in visitors.items() if v}
-    earlier: dict[Cell, set[str]] = {}
+    unknown = known.unknown(visitors) if known is not None else visitors
     if unknown:
         earlier = _earlier(conn, sorted(set().union(*unknown.values())), {group[0] for group in groups}, unknown)
+        for cell, seen in earlier.items():
+            if unseen := unknown[cell].difference(*seen):
+                unknown[cell] = unseen
+            else:
+                del unknown[cell]
 
-    counted: list[tuple[Cell, int, int]] = []
-    for cell, n in clicks.items():
-        unseen = unknown.get(cell)
-        if not unseen:
-            counted.append((cell, n, 0))
-            continue
-        counted.append((cell, n, len(unseen - seen) if (seen := earlier.get(cell)) else len(unseen)))
-        if learned is not None:
-            learned[cell] = learned[cell] | unseen if cell in learned else unseen
-    _upsert(conn, counted)
+    _upsert(conn, [(*cell, n, len(unknown[cell]) if cell in unknown else 0) for cell, n in clicks.items()])
+    if learned is not None:
+        merged = {cell: learned[cell] | unknown[cell] for cell in learned.keys() & unknown.keys()}
+        learned.update(unknown)
+        learned.update(merged)
     return len(fresh)
 
 
 def _earlier(conn: Connection, visitors: Sequence[str], days: Iterable[date],
-             cells: Container[Cell]) -> dict[Cell, set[str]]:
-    """Which of ``visitors`` the clicks already stored on ``days`` count in ``cells``, by cell.
-    DISTINCT in SQL keeps the look-up small even for a visitor with thousands of clicks."""
+             cells: Container[Cell]) -> dict[Cell, list[set[str]]]:
+    """Which of ``visitors`` the clicks already stored on ``days`` count in ``cells``: by cell, a
+    list of sets. DISTINCT in SQL keeps the look-up small even for a visitor with thousands of
+    clicks."""
     ordered = sorted(days)
     since = datetime.combine(ordered[0], time(), UTC)
     until = datetime.combine(ordered[-1] + timedelta(days=1), time(), UTC)
@@ -294,16 +285,16 @@ def _earlier(conn: Connection, visitors: Sequence[str], days: Iterable[date],
                 groups[key] = {visitor}
             else:
                 visiting.add(visitor)
-    earlier: dict[Cell, set[str]] = {}
+    earlier: dict[Cell, list[set[str]]] = {}
     for (post_id, user_id, platform, on, is_bot), visiting in groups.items():
         on = on if isinstance(on, date) else date.fromisoformat(on)  # SQLite's date() is text
         for cell in _cells((on, post_id, user_id, platform, is_bot)):
             if cell in cells:
                 seen = earlier.get(cell)
                 if seen is None:
-                    earlier[cell] = set(visiting)
+                    earlier[cell] = [visiting]
                 else:
-                    seen |= visiting
+                    seen.append(visiting)
     return earlier
 
 
@@ -321,24 +312,24 @@ _CELL_COLUMNS = ("scope", "day", "post_id", "user_id", "platform", "is_bot", "cl
 _ADD = "clicks = click_rollup.clicks + excluded.clicks, visitors = click_rollup.visitors + excluded.visitors"
 
 
-def _upsert(conn: Connection, cells: Sequence[tuple[Cell, int, int]]) -> None:
-    """Add ``cells`` (cell, clicks, visitors) to click_rollup in one bulk statement: on SQLite an
-    ``executemany`` of a prepared upsert; on PostgreSQL a ``COPY`` into a temporary table and one
-    ``INSERT ... SELECT ... ON CONFLICT DO UPDATE`` in the table's key order, so concurrent
-    flushes lock rows in one order (SQLite has one writer at a time: any order will do)."""
+def _upsert(conn: Connection, cells: Sequence[Counts]) -> None:
+    """Add ``cells`` (each a cell, its clicks and its new visitors) to click_rollup in one bulk
+    statement: on SQLite an ``executemany`` of a prepared upsert; on PostgreSQL a ``COPY`` into a
+    temporary table and one ``INSERT ... SELECT ... ON CONFLICT DO UPDATE`` in the table's key
+    order, so concurrent flushes lock rows in one order (SQLite has one writer at a time: any
+    order will do)."""
     columns = ", ".join(_CELL_COLUMNS)
     conflict = "ON CONFLICT (scope, day, post_id, user_id, platform, is_bot) DO UPDATE SET " + _ADD
     if conn.dialect.name == "sqlite":
-        days = {cell[1]: cell[1].isoformat() for cell, _clicks, _visitors in cells}  # a batch spans a day or two
+        days = {cell[1]: cell[1].isoformat() for cell in cells}  # a batch spans a day or two
         conn.exec_driver_sql(
             f"INSERT INTO click_rollup ({columns}) VALUES ({', '.join('?' * len(_CELL_COLUMNS))}) {conflict}",
             [(scope, days[day], post_id, user_id, platform, 1 if is_bot else 0, clicks, visitors)
-             for (scope, day, post_id, user_id, platform, is_bot), clicks, visitors in cells],
+             for scope, day, post_id, user_id, platform, is_bot, clicks, visitors in cells],
         )
         return
     if conn.dialect.name == "postgresql":
-        copy_rows(conn, "click_rollup_incoming", _CELL_COLUMNS,
-                  ((*cell, clicks, visitors) for cell, clicks, visitors in cells),
+        copy_rows(conn, "click_rollup_incoming", _CELL_COLUMNS, cells,
                   temporary="scope varchar(12), day date, post_id integer, user_id integer, platform varchar(16), "
                             "is_bot boolean, clicks integer, visitors integer")
         conn.exec_driver_sql(
