@@ -17,7 +17,8 @@ PostgreSQL, the write lock taken up front on SQLite), so a visitor is never coun
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from operator import itemgetter
 from typing import Any, cast
@@ -109,19 +110,13 @@ class SeenVisitors:
         """How many (cell, visitor) pairs are known."""
         return self._pairs
 
-    def unknown(self, cells: Mapping[Cell, set[str]]) -> dict[Cell, set[str]]:
-        """The cells of ``cells`` with visitors not known to be counted in them yet, and those
-        visitors (a cell none of whose visitors are known keeps its set, not a copy)."""
-        unknown: dict[Cell, set[str]] = {}
+    def unknown(self, cells: Sequence[Cell], visitors: Sequence[set[str]]) -> list[set[str]]:
+        """For each of ``cells``, which of its ``visitors`` are not known to be counted in it yet
+        (all of them, the set itself rather than a copy, when none are)."""
         with self._lock:
-            known = self._cells
-            for cell, visitors in cells.items():
-                held = known.get(cell)
-                if held is None:
-                    unknown[cell] = visitors
-                elif unseen := visitors - held:
-                    unknown[cell] = unseen
-        return unknown
+            held = self._cells.get
+            return [visiting - known if (known := held(cell)) is not None else visiting
+                    for cell, visiting in zip(cells, visitors, strict=True)]
 
     def add(self, cells: Mapping[Cell, set[str]]) -> None:
         """Remember that ``cells``' visitors are counted in them (their transaction has committed).
@@ -137,9 +132,8 @@ class SeenVisitors:
                 self._pairs = 0
             known = self._cells
             for cell, visitors in cells.items():
-                held = known.get(cell)
-                if held is None:
-                    known[cell] = visitors
+                held = known.setdefault(cell, visitors)
+                if held is visitors:  # a cell it knew nothing of
                     self._pairs += len(visitors)
                     continue
                 before = len(held)
@@ -161,7 +155,8 @@ _FIELDS = itemgetter("at", "post_id", "user_id", "platform", "is_bot", "visitor"
 def _cells(group: Group) -> list[Cell]:
     """The cells (scope, day, post, person, platform, bot) a click of ``group`` counts in, one per
     scope, as ``KEYS`` says (a library item's click, without a post, in the scopes not keyed by
-    post); written out, since it runs for every group of clicks."""
+    post); written out, since it runs for every group of earlier clicks (``_by_cell`` does the
+    same for the new ones)."""
     day, post_id, user_id, platform, is_bot = group
     is_bot = bool(is_bot)
     cells = [(_SITE, day, 0, 0, "", is_bot), (_PLATFORM, day, 0, 0, platform, is_bot),
@@ -169,6 +164,52 @@ def _cells(group: Group) -> list[Cell]:
     if post_id is not None:
         cells += [(_POST, day, post_id, 0, "", is_bot), (_USER_POST, day, post_id, user_id, "", is_bot)]
     return cells
+
+
+class _Day:
+    """One day's cells of one kind (human or bot) as ``_by_cell`` gathers them: each scope's by
+    what it keeps besides the day and kind, with the tallies of the groups counted in it."""
+
+    __slots__ = ("site", "platform", "user", "user_platform", "post", "user_post")
+
+    def __init__(self) -> None:
+        self.site: list[Tally] = []
+        self.platform: defaultdict[str, list[Tally]] = defaultdict(list)
+        self.user: defaultdict[int, list[Tally]] = defaultdict(list)
+        self.user_platform: defaultdict[tuple[int, str], list[Tally]] = defaultdict(list)
+        self.post: defaultdict[int, list[Tally]] = defaultdict(list)
+        self.user_post: defaultdict[tuple[int, int], list[Tally]] = defaultdict(list)
+
+
+def _by_cell(groups: Mapping[Group, Tally]) -> tuple[list[Cell], list[list[Tally]]]:
+    """The cells the clicks of ``groups`` count in (what ``_cells`` says, written out by scope),
+    and the tallies of each cell's groups. A group finds its cells by what each scope keeps
+    besides the day and kind, a number, a name or a pair of them: cheaper to hash, for every
+    group and scope, than a whole cell, which is made once."""
+    days: dict[tuple[date, bool], _Day] = {}
+    for (day, post_id, user_id, platform, is_bot), tally in groups.items():
+        of = days.get(key := (day, bool(is_bot)))
+        if of is None:
+            of = days[key] = _Day()
+        of.site.append(tally)
+        of.platform[platform].append(tally)
+        of.user[user_id].append(tally)
+        of.user_platform[user_id, platform].append(tally)
+        if post_id is not None:  # a library item's click counts in the scopes not keyed by post
+            of.post[post_id].append(tally)
+            of.user_post[post_id, user_id].append(tally)
+    cells: list[Cell] = []
+    tallies: list[list[Tally]] = []
+    for (day, is_bot), of in days.items():
+        cells.append((_SITE, day, 0, 0, "", is_bot))
+        cells += [(_PLATFORM, day, 0, 0, platform, is_bot) for platform in of.platform]
+        cells += [(_USER, day, 0, user_id, "", is_bot) for user_id in of.user]
+        cells += [(_USER_PLATFORM, day, 0, user_id, platform, is_bot) for user_id, platform in of.user_platform]
+        cells += [(_POST, day, post_id, 0, "", is_bot) for post_id in of.post]
+        cells += [(_USER_POST, day, post_id, user_id, "", is_bot) for post_id, user_id in of.user_post]
+        tallies += [of.site, *of.platform.values(), *of.user.values(), *of.user_platform.values(),
+                    *of.post.values(), *of.user_post.values()]
+    return cells, tallies
 
 
 def on_clicks_ingesting(conn: Connection, *, rows: Sequence[Mapping[str, Any]], memory: dict[str, Any],
@@ -214,52 +255,41 @@ def roll_up(conn: Connection, rows: Sequence[Mapping[str, Any]], known: SeenVisi
             if visitor:
                 tally[1].add(visitor)
 
-    # The groups of each cell, each group's cells made once however many clicks it has; then
-    # each cell's clicks, and its visitors: the union of its groups' (a group's set, shared,
-    # when it is alone in the cell).
-    groups_of: dict[Cell, list[Tally]] = {}
-    for group, tally in groups.items():
-        for cell in _cells(group):
-            tallies = groups_of.get(cell)
-            if tallies is None:
-                groups_of[cell] = [tally]
-            else:
-                tallies.append(tally)
-    clicks: dict[Cell, int] = {}
-    visitors: dict[Cell, set[str]] = {}  # the cells with visitors
-    for cell, tallies in groups_of.items():
-        if len(tallies) == 1:
-            clicks[cell], visiting = tallies[0]
+    # Each cell's clicks, and its visitors: the union of its groups' (a group's set, shared, when
+    # it is alone in the cell).
+    cells, tallies = _by_cell(groups)
+    clicks: list[int] = []
+    visitors: list[set[str]] = []
+    for of in tallies:
+        if len(of) == 1:
+            n, visiting = of[0]
         else:
-            clicks[cell] = sum(tally[0] for tally in tallies)
-            visiting = set().union(*[tally[1] for tally in tallies])
-        if visiting:
-            visitors[cell] = visiting
+            n, visiting = sum(tally[0] for tally in of), set().union(*[tally[1] for tally in of])
+        clicks.append(n)
+        visitors.append(visiting)
 
     # Which of them earlier clicks of the same days already account for: first what this process
     # knows, then the database for the other visitors.
-    unknown = known.unknown(visitors) if known is not None else visitors
-    if unknown:
-        earlier = _earlier(conn, sorted(set().union(*unknown.values())), {group[0] for group in groups}, unknown)
-        for cell, seen in earlier.items():
-            if unseen := unknown[cell].difference(*seen):
-                unknown[cell] = unseen
-            else:
-                del unknown[cell]
+    unseen = known.unknown(cells, visitors) if known is not None else visitors
+    if look_up := set().union(*unseen):
+        where = {cell: i for i, (cell, visiting) in enumerate(zip(cells, unseen, strict=True)) if visiting}
+        for i, seen in _earlier(conn, list(look_up), {group[0] for group in groups}, where).items():
+            unseen[i] = unseen[i].difference(*seen)
 
-    _upsert(conn, [(*cell, n, len(unknown[cell]) if cell in unknown else 0) for cell, n in clicks.items()])
+    _upsert(conn, [(*cell, n, len(visiting)) for cell, n, visiting in zip(cells, clicks, unseen, strict=True)])
     if learned is not None:
-        merged = {cell: learned[cell] | unknown[cell] for cell in learned.keys() & unknown.keys()}
-        learned.update(unknown)
+        new_to_it = {cell: visiting for cell, visiting in zip(cells, unseen, strict=True) if visiting}
+        merged = {cell: learned[cell] | new_to_it[cell] for cell in learned.keys() & new_to_it.keys()}
+        learned.update(new_to_it)
         learned.update(merged)
     return len(fresh)
 
 
 def _earlier(conn: Connection, visitors: Sequence[str], days: Iterable[date],
-             cells: Container[Cell]) -> dict[Cell, list[set[str]]]:
-    """Which of ``visitors`` the clicks already stored on ``days`` count in ``cells``: by cell, a
-    list of sets. DISTINCT in SQL keeps the look-up small even for a visitor with thousands of
-    clicks."""
+             cells: Mapping[Cell, int]) -> dict[int, list[set[str]]]:
+    """Which of ``visitors`` the clicks already stored on ``days`` count in ``cells`` (cell and
+    place): by place, a list of sets. DISTINCT in SQL keeps the look-up small even for a visitor
+    with thousands of clicks."""
     ordered = sorted(days)
     since = datetime.combine(ordered[0], time(), UTC)
     until = datetime.combine(ordered[-1] + timedelta(days=1), time(), UTC)
@@ -285,14 +315,14 @@ def _earlier(conn: Connection, visitors: Sequence[str], days: Iterable[date],
                 groups[key] = {visitor}
             else:
                 visiting.add(visitor)
-    earlier: dict[Cell, list[set[str]]] = {}
+    earlier: dict[int, list[set[str]]] = {}
     for (post_id, user_id, platform, on, is_bot), visiting in groups.items():
         on = on if isinstance(on, date) else date.fromisoformat(on)  # SQLite's date() is text
         for cell in _cells((on, post_id, user_id, platform, is_bot)):
-            if cell in cells:
-                seen = earlier.get(cell)
+            if (i := cells.get(cell)) is not None:
+                seen = earlier.get(i)
                 if seen is None:
-                    earlier[cell] = [visiting]
+                    earlier[i] = [visiting]
                 else:
                     seen.append(visiting)
     return earlier
