@@ -118,20 +118,21 @@ class SeenVisitors:
             return [visiting - known if (known := held(cell)) is not None else visiting
                     for cell, visiting in zip(cells, visitors, strict=True)]
 
-    def add(self, cells: Mapping[Cell, set[str]]) -> None:
-        """Remember that ``cells``' visitors are counted in them (their transaction has committed).
+    def add(self, cells: Sequence[tuple[Cell, set[str]]]) -> None:
+        """Remember that the visitors of ``cells`` (cell and visitors) are counted in them (their
+        transaction has committed).
 
         The sets are kept as they are, not copied (several cells may share one: a group of clicks
         alone in its cells), so they must not change afterwards; this never changes them either:
         merging into a cell already known makes a set of its own (``_Held``) the first time,
         which later merges then grow in place."""
-        incoming = sum(map(len, cells.values()))
+        incoming = sum(len(visitors) for _cell, visitors in cells)
         with self._lock:
             if self._pairs + incoming > self._size:
                 self._cells.clear()
                 self._pairs = 0
             known = self._cells
-            for cell, visitors in cells.items():
+            for cell, visitors in cells:
                 held = known.setdefault(cell, visitors)
                 if held is visitors:  # a cell it knew nothing of
                     self._pairs += len(visitors)
@@ -152,20 +153,6 @@ _USER, _USER_POST, _USER_PLATFORM = RollupScope.USER.value, RollupScope.USER_POS
 _FIELDS = itemgetter("at", "post_id", "user_id", "platform", "is_bot", "visitor")
 
 
-def _cells(group: Group) -> list[Cell]:
-    """The cells (scope, day, post, person, platform, bot) a click of ``group`` counts in, one per
-    scope, as ``KEYS`` says (a library item's click, without a post, in the scopes not keyed by
-    post); written out, since it runs for every group of earlier clicks (``_by_cell`` does the
-    same for the new ones)."""
-    day, post_id, user_id, platform, is_bot = group
-    is_bot = bool(is_bot)
-    cells = [(_SITE, day, 0, 0, "", is_bot), (_PLATFORM, day, 0, 0, platform, is_bot),
-             (_USER, day, 0, user_id, "", is_bot), (_USER_PLATFORM, day, 0, user_id, platform, is_bot)]
-    if post_id is not None:
-        cells += [(_POST, day, post_id, 0, "", is_bot), (_USER_POST, day, post_id, user_id, "", is_bot)]
-    return cells
-
-
 class _Day:
     """One day's cells of one kind (human or bot) as ``_by_cell`` gathers them: each scope's by
     what it keeps besides the day and kind, with the tallies of the groups counted in it."""
@@ -182,10 +169,11 @@ class _Day:
 
 
 def _by_cell(groups: Mapping[Group, Tally]) -> tuple[list[Cell], list[list[Tally]]]:
-    """The cells the clicks of ``groups`` count in (what ``_cells`` says, written out by scope),
-    and the tallies of each cell's groups. A group finds its cells by what each scope keeps
-    besides the day and kind, a number, a name or a pair of them: cheaper to hash, for every
-    group and scope, than a whole cell, which is made once."""
+    """The cells (scope, day, post, person, platform, bot) the clicks of ``groups`` count in, one
+    per scope as ``KEYS`` says (a library item's click, without a post, in the scopes not keyed
+    by post), and the tallies of each cell's groups. Written out, since it runs for every group:
+    a group finds its cells by what each scope keeps besides the day and kind, a number, a name
+    or a pair of them, cheaper to hash than a whole cell, which is made once."""
     days: dict[tuple[date, bool], _Day] = {}
     for (day, post_id, user_id, platform, is_bot), tally in groups.items():
         of = days.get(key := (day, bool(is_bot)))
@@ -217,19 +205,19 @@ def on_clicks_ingesting(conn: Connection, *, rows: Sequence[Mapping[str, Any]], 
     """hub.sharing's ``clicks_ingesting``, connected in hub/events.py: roll the new clicks up in
     their transaction; the visitors learned join the process's SeenVisitors once it commits."""
     known: SeenVisitors = memory.setdefault("insights.seen_visitors", SeenVisitors())
-    learned: dict[Cell, set[str]] = {}
+    learned: list[tuple[Cell, set[str]]] = []
     roll_up(conn, rows, known, learned, new=True)  # the signal sends only clicks new to the table
     return lambda: known.add(learned)
 
 
 def roll_up(conn: Connection, rows: Sequence[Mapping[str, Any]], known: SeenVisitors | None = None,
-            learned: dict[Cell, set[str]] | None = None, *, new: bool = False) -> int:
+            learned: list[tuple[Cell, set[str]]] | None = None, *, new: bool = False) -> int:
     """Add the clicks in ``rows`` (dicts shaped like ``click`` rows, about to be inserted in
     this transaction) to the rollups; uids already in ``click`` are skipped (``new``: the caller
     left them out already, holding ``INGEST_LOCK``). Returns how many clicks were rolled up. With
-    ``known``, visitors it already holds are not looked up again; ``learned`` collects, by cell,
-    the visitors it did not hold, to add to it once the transaction has committed (sets not to
-    be changed: see ``SeenVisitors.add``).
+    ``known``, visitors it already holds are not looked up again; ``learned`` collects each cell
+    with the visitors it did not hold, to add to it once the transaction has committed (sets not
+    to be changed: see ``SeenVisitors.add``).
 
     It runs for every click ingested, so it works on sets of visitors rather than visit by visit:
     the clicks are grouped by what places them in cells (day, post, person, platform, bot), each
@@ -273,23 +261,21 @@ def roll_up(conn: Connection, rows: Sequence[Mapping[str, Any]], known: SeenVisi
     unseen = known.unknown(cells, visitors) if known is not None else visitors
     if look_up := set().union(*unseen):
         where = {cell: i for i, (cell, visiting) in enumerate(zip(cells, unseen, strict=True)) if visiting}
-        for i, seen in _earlier(conn, list(look_up), {group[0] for group in groups}, where).items():
-            unseen[i] = unseen[i].difference(*seen)
+        earlier = _earlier(conn, list(look_up), {group[0] for group in groups})
+        for cell, of in zip(*_by_cell(earlier), strict=True):
+            if (i := where.get(cell)) is not None:
+                unseen[i] = unseen[i].difference(*[tally[1] for tally in of])
 
     _upsert(conn, [(*cell, n, len(visiting)) for cell, n, visiting in zip(cells, clicks, unseen, strict=True)])
     if learned is not None:
-        new_to_it = {cell: visiting for cell, visiting in zip(cells, unseen, strict=True) if visiting}
-        merged = {cell: learned[cell] | new_to_it[cell] for cell in learned.keys() & new_to_it.keys()}
-        learned.update(new_to_it)
-        learned.update(merged)
+        learned += [(cell, visiting) for cell, visiting in zip(cells, unseen, strict=True) if visiting]
     return len(fresh)
 
 
-def _earlier(conn: Connection, visitors: Sequence[str], days: Iterable[date],
-             cells: Mapping[Cell, int]) -> dict[int, list[set[str]]]:
-    """Which of ``visitors`` the clicks already stored on ``days`` count in ``cells`` (cell and
-    place): by place, a list of sets. DISTINCT in SQL keeps the look-up small even for a visitor
-    with thousands of clicks."""
+def _earlier(conn: Connection, visitors: Sequence[str], days: Iterable[date]) -> dict[Group, Tally]:
+    """The clicks of ``visitors`` already stored on ``days``, grouped like new clicks (a group's
+    count left at 0: only its visitors matter here). DISTINCT in SQL keeps the look-up small even
+    for a visitor with thousands of clicks."""
     ordered = sorted(days)
     since = datetime.combine(ordered[0], time(), UTC)
     until = datetime.combine(ordered[-1] + timedelta(days=1), time(), UTC)
@@ -299,33 +285,25 @@ def _earlier(conn: Connection, visitors: Sequence[str], days: Iterable[date],
         # One look-up with an array of visitors, planned for its values: the same statement
         # every flush would otherwise get a prepared generic plan that scans the day's clicks.
         conn.exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
-    # Grouped like the new clicks, so that each group's cells are made once.
-    groups: dict[tuple[int | None, int, str, Any, Any], set[str]] = {}
+    groups: dict[Any, Tally] = {}  # by Group, once the day is a date
     for chunk in _chunks(visitors, len(visitors) if postgresql else _CHUNK):
         among = (Click.visitor == sa.any_(sa.bindparam("visitors", list(chunk), type_=ARRAY(sa.String)))
                  if postgresql else Click.visitor.in_(chunk))
         stored = conn.execute(
-            sa.select(Click.visitor, Click.post_id, Click.user_id, Click.platform, day, Click.is_bot)
+            sa.select(Click.visitor, day, Click.post_id, Click.user_id, Click.platform, Click.is_bot)
             .where(among, Click.at >= since, Click.at < until)
             .distinct()
         )
-        for visitor, post_id, user_id, platform, on, is_bot in stored:
-            visiting = groups.get(key := (post_id, user_id, platform, on, is_bot))
-            if visiting is None:
-                groups[key] = {visitor}
+        for visitor, on, post_id, user_id, platform, is_bot in stored:
+            tally = groups.get(group := (on, post_id, user_id, platform, is_bot))
+            if tally is None:
+                groups[group] = [0, {visitor}]
             else:
-                visiting.add(visitor)
-    earlier: dict[int, list[set[str]]] = {}
-    for (post_id, user_id, platform, on, is_bot), visiting in groups.items():
-        on = on if isinstance(on, date) else date.fromisoformat(on)  # SQLite's date() is text
-        for cell in _cells((on, post_id, user_id, platform, is_bot)):
-            if (i := cells.get(cell)) is not None:
-                seen = earlier.get(i)
-                if seen is None:
-                    earlier[i] = [visiting]
-                else:
-                    seen.append(visiting)
-    return earlier
+                tally[1].add(visitor)
+    if not postgresql:  # SQLite's date() is text
+        groups = {(date.fromisoformat(on), post_id, user_id, platform, is_bot): tally
+                  for (on, post_id, user_id, platform, is_bot), tally in groups.items()}
+    return groups
 
 
 def _serialize(conn: Connection) -> None:
