@@ -216,3 +216,26 @@ def test_random_flushes_sharing_a_memory_keep_what_a_rebuild_gives(app, session,
     assert any(r[7] < r[6] for r in kept if r[0] == "site")  # readers did come back
     rollups.rebuild(engine)
     assert table(session) == kept
+
+
+def test_a_roll_up_leaves_the_garbage_collector_as_it_found_it(session, shared, activity, monkeypatch):
+    import gc
+
+    _post, _sharer, links = shared
+    assert gc.isenabled()
+    activity.click(links["x"], "2026-05-01 08:00:00", "r1")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        activity.click(links["x"], "2026-05-01 09:00:00", "r2")
+        assert not gc.isenabled()  # a process that turned it off keeps it off
+    finally:
+        gc.enable()
+
+    def fail(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("the upsert failed")
+
+    monkeypatch.setattr(rollups, "_upsert", fail)
+    with pytest.raises(RuntimeError):
+        activity.click(links["x"], "2026-05-01 10:00:00", "r3")
+    assert gc.isenabled()
