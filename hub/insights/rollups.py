@@ -58,8 +58,6 @@ KEPT: dict[RollupScope, tuple[str, ...]] = {
 # Scopes keyed by post: a library item's click (no post) counts in the others only.
 POST_SCOPES = frozenset({RollupScope.POST, RollupScope.USER_POST})
 _CHUNK = 500
-_KEYS = [(scope.value, key) for scope, key in KEYS.items()]  # plain strings: read in the hot loop
-_ITEM_KEYS = [(scope.value, key) for scope, key in KEYS.items() if scope not in POST_SCOPES]
 
 
 def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]:
