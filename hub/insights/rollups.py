@@ -146,6 +146,7 @@ class SeenVisitors:
 
 Group = tuple[date, int | None, int, str, bool]  # what places a click in its cells: day, post, person, platform, bot
 Tally = list[Any]  # a group's [clicks, set of visitors]: a list rather than a class, made for most clicks
+_CLICKS, _VISITORS = itemgetter(0), itemgetter(1)  # a Tally's
 
 
 _SITE, _PLATFORM, _POST = RollupScope.SITE.value, RollupScope.PLATFORM.value, RollupScope.POST.value
@@ -213,8 +214,9 @@ def on_clicks_ingesting(conn: Connection, *, rows: Sequence[Mapping[str, Any]], 
 def roll_up(conn: Connection, rows: Sequence[Mapping[str, Any]], known: SeenVisitors | None = None,
             learned: list[tuple[Cell, set[str]]] | None = None, *, new: bool = False) -> int:
     """Add the clicks in ``rows`` (dicts shaped like ``click`` rows, about to be inserted in
-    this transaction) to the rollups; uids already in ``click`` are skipped (``new``: the caller
-    left them out already, holding ``INGEST_LOCK``). Returns how many clicks were rolled up. With
+    this transaction) to the rollups; uids already in ``click`` are skipped, and repeats of a uid
+    in ``rows`` (``new``: the caller left them out already, holding ``INGEST_LOCK``, as
+    ``clicks_ingesting`` promises). Returns how many clicks were rolled up. With
     ``known``, visitors it already holds are not looked up again; ``learned`` collects each cell
     with the visitors it did not hold, to add to it once the transaction has committed (sets not
     to be changed: see ``SeenVisitors.add``).
@@ -227,11 +229,11 @@ def roll_up(conn: Connection, rows: Sequence[Mapping[str, Any]], known: SeenVisi
     if not rows:
         return 0
     _serialize(conn)  # held already when called by the ingestion: taken again, at no cost
-    fresh = {r["uid"]: r for r in (rows if new else new_clicks(conn, [dict(r) for r in rows]))}
+    fresh = rows if new else new_clicks(conn, [dict(r) for r in rows])  # which leaves repeats out too
     if not fresh:
         return 0
     with _collector_paused():
-        _roll_up(conn, fresh.values(), known, learned)
+        _roll_up(conn, fresh, known, learned)
     return len(fresh)
 
 
@@ -277,7 +279,7 @@ def _roll_up(conn: Connection, rows: Iterable[Mapping[str, Any]], known: SeenVis
         if len(of) == 1:
             n, visiting = of[0]
         else:
-            n, visiting = sum(tally[0] for tally in of), set().union(*[tally[1] for tally in of])
+            n, visiting = sum(map(_CLICKS, of)), set().union(*map(_VISITORS, of))
         clicks.append(n)
         visitors.append(visiting)
 
@@ -289,7 +291,7 @@ def _roll_up(conn: Connection, rows: Iterable[Mapping[str, Any]], known: SeenVis
         earlier = _earlier(conn, list(look_up), {group[0] for group in groups})
         for cell, of in zip(*_by_cell(earlier), strict=True):
             if (i := where.get(cell)) is not None:
-                unseen[i] = unseen[i].difference(*[tally[1] for tally in of])
+                unseen[i] = unseen[i].difference(*map(_VISITORS, of))
 
     _upsert(conn, [(*cell, n, len(visiting)) for cell, n, visiting in zip(cells, clicks, unseen, strict=True)])
     if learned is not None:
