@@ -155,8 +155,8 @@ _FIELDS = itemgetter("at", "post_id", "user_id", "platform", "is_bot", "visitor"
 
 
 class _Day:
-    """One day's cells of one kind (human or bot) as ``_by_cell`` gathers them: each scope's by
-    what it keeps besides the day and kind, with the tallies of the groups counted in it."""
+    """One day's cells of one kind (human or bot) in ``_Cells``: each scope's by what it keeps
+    besides the day and kind, with the tallies of the groups counted in it."""
 
     __slots__ = ("site", "platform", "user", "user_platform", "post", "user_post")
 
@@ -169,36 +169,46 @@ class _Day:
         self.user_post: defaultdict[tuple[int, int], list[Tally]] = defaultdict(list)
 
 
-def _by_cell(groups: Mapping[Group, Tally]) -> tuple[list[Cell], list[list[Tally]]]:
-    """The cells (scope, day, post, person, platform, bot) the clicks of ``groups`` count in, one
-    per scope as ``KEYS`` says (a library item's click, without a post, in the scopes not keyed
-    by post), and the tallies of each cell's groups. Written out, since it runs for every group:
-    a group finds its cells by what each scope keeps besides the day and kind, a number, a name
-    or a pair of them, cheaper to hash than a whole cell, which is made once."""
-    days: dict[tuple[date, bool], _Day] = {}
-    for (day, post_id, user_id, platform, is_bot), tally in groups.items():
-        of = days.get(key := (day, bool(is_bot)))
-        if of is None:
-            of = days[key] = _Day()
-        of.site.append(tally)
-        of.platform[platform].append(tally)
-        of.user[user_id].append(tally)
-        of.user_platform[user_id, platform].append(tally)
-        if post_id is not None:  # a library item's click counts in the scopes not keyed by post
-            of.post[post_id].append(tally)
-            of.user_post[post_id, user_id].append(tally)
-    cells: list[Cell] = []
-    tallies: list[list[Tally]] = []
-    for (day, is_bot), of in days.items():
-        cells.append((_SITE, day, 0, 0, "", is_bot))
-        cells += [(_PLATFORM, day, 0, 0, platform, is_bot) for platform in of.platform]
-        cells += [(_USER, day, 0, user_id, "", is_bot) for user_id in of.user]
-        cells += [(_USER_PLATFORM, day, 0, user_id, platform, is_bot) for user_id, platform in of.user_platform]
-        cells += [(_POST, day, post_id, 0, "", is_bot) for post_id in of.post]
-        cells += [(_USER_POST, day, post_id, user_id, "", is_bot) for post_id, user_id in of.user_post]
-        tallies += [of.site, *of.platform.values(), *of.user.values(), *of.user_platform.values(),
-                    *of.post.values(), *of.user_post.values()]
-    return cells, tallies
+class _Cells:
+    """The cells (scope, day, post, person, platform, bot) groups of clicks count in, one per
+    scope as ``KEYS`` says (a library item's click, without a post, in the scopes not keyed by
+    post), each with the tallies of its groups. Written out, since it runs for every group: a
+    group finds its cells by day and kind, then by what each scope keeps besides, a number, a
+    name or a pair of them, cheaper to hash than a whole cell, which is made once (``listed``)."""
+
+    def __init__(self) -> None:
+        self._days: dict[tuple[date, bool], _Day] = {}
+
+    def add(self, groups: Mapping[Group, Tally]) -> None:
+        """Place each of ``groups``' tallies in its cells."""
+        days = self._days
+        for (day, post_id, user_id, platform, is_bot), tally in groups.items():
+            of = days.get(key := (day, bool(is_bot)))
+            if of is None:
+                of = days[key] = _Day()
+            of.site.append(tally)
+            of.platform[platform].append(tally)
+            of.user[user_id].append(tally)
+            of.user_platform[user_id, platform].append(tally)
+            if post_id is not None:
+                of.post[post_id].append(tally)
+                of.user_post[post_id, user_id].append(tally)
+
+    def listed(self) -> tuple[list[Cell], list[list[Tally]]]:
+        """The cells so far, and each one's list of tallies (the list itself: tallies added
+        later to the cell join it)."""
+        cells: list[Cell] = []
+        tallies: list[list[Tally]] = []
+        for (day, is_bot), of in self._days.items():
+            cells.append((_SITE, day, 0, 0, "", is_bot))
+            cells += [(_PLATFORM, day, 0, 0, platform, is_bot) for platform in of.platform]
+            cells += [(_USER, day, 0, user_id, "", is_bot) for user_id in of.user]
+            cells += [(_USER_PLATFORM, day, 0, user_id, platform, is_bot) for user_id, platform in of.user_platform]
+            cells += [(_POST, day, post_id, 0, "", is_bot) for post_id in of.post]
+            cells += [(_USER_POST, day, post_id, user_id, "", is_bot) for post_id, user_id in of.user_post]
+            tallies += [of.site, *of.platform.values(), *of.user.values(), *of.user_platform.values(),
+                        *of.post.values(), *of.user_post.values()]
+        return cells, tallies
 
 
 def on_clicks_ingesting(conn: Connection, *, rows: Sequence[Mapping[str, Any]], memory: dict[str, Any],
@@ -272,7 +282,9 @@ def _roll_up(conn: Connection, rows: Iterable[Mapping[str, Any]], known: SeenVis
 
     # Each cell's clicks, and its visitors: the union of its groups' (a group's set, shared, when
     # it is alone in the cell).
-    cells, tallies = _by_cell(groups)
+    index = _Cells()
+    index.add(groups)
+    cells, tallies = index.listed()
     clicks: list[int] = []
     visitors: list[set[str]] = []
     for of in tallies:
@@ -284,14 +296,15 @@ def _roll_up(conn: Connection, rows: Iterable[Mapping[str, Any]], known: SeenVis
         visitors.append(visiting)
 
     # Which of them earlier clicks of the same days already account for: first what this process
-    # knows, then the database for the other visitors.
+    # knows, then the database for the other visitors, whose earlier clicks join the cells' lists
+    # of tallies after the new ones.
     unseen = known.unknown(cells, visitors) if known is not None else visitors
     if look_up := set().union(*unseen):
-        where = {cell: i for i, (cell, visiting) in enumerate(zip(cells, unseen, strict=True)) if visiting}
-        earlier = _earlier(conn, list(look_up), {group[0] for group in groups})
-        for cell, of in zip(*_by_cell(earlier), strict=True):
-            if (i := where.get(cell)) is not None:
-                unseen[i] = unseen[i].difference(*map(_VISITORS, of))
+        new_tallies = list(map(len, tallies))
+        index.add(_earlier(conn, list(look_up), {group[0] for group in groups}))
+        for i, (of, n) in enumerate(zip(tallies, new_tallies, strict=True)):
+            if len(of) > n and unseen[i]:
+                unseen[i] = unseen[i].difference(*map(_VISITORS, of[n:]))
 
     _upsert(conn, [(*cell, n, len(visiting)) for cell, n, visiting in zip(cells, clicks, unseen, strict=True)])
     if learned is not None:

@@ -242,12 +242,14 @@ def test_a_roll_up_leaves_the_garbage_collector_as_it_found_it(session, shared, 
 
 
 def test_the_cells_a_click_counts_in_are_the_ones_keys_says():
-    """``_by_cell`` writes out, scope by scope, what ``KEYS`` says: each group's cells, once each."""
+    """``_Cells`` writes out, scope by scope, what ``KEYS`` says: each group's cells, once each."""
     day = date(2026, 5, 1)
     keys = [(day, post, user, platform, bot)
             for post in (None, 7, 8) for user in (1, 2) for platform in ("x", "linkedin") for bot in (False, True)]
     groups = {key: [n, {f"reader{n}"}] for n, key in enumerate(keys)}
-    cells, tallies = rollups._by_cell(groups)
+    index = rollups._Cells()
+    index.add(groups)
+    cells, tallies = index.listed()
     expected: dict[tuple[object, ...], list[object]] = {}
     for (on, post, user, platform, bot), tally in groups.items():
         for scope, key in rollups.KEYS.items():
