@@ -232,10 +232,10 @@ def roll_up(conn: Connection, rows: Sequence[Mapping[str, Any]], known: SeenVisi
     to be changed: see ``SeenVisitors.add``).
 
     It runs for every click ingested, so it works on sets of visitors rather than visit by visit:
-    the clicks are grouped by what places them in cells (day, post, person, platform, bot), each
-    group's cells are made once, and a cell's visitors are the union of its groups' sets; its
-    new visitors are those less what ``known`` holds and what earlier clicks of the day account
-    for (looked up in the database), each a set operation in C."""
+    the clicks are grouped by what places them in cells (day, post, person, platform, bot), the
+    groups are placed in their cells (``_Cells``), and a cell's visitors are the union of its
+    groups' sets; its new visitors are those less what ``known`` holds and what earlier clicks of
+    the day account for (looked up in the database), each a set operation in C."""
     if not rows:
         return 0
     _serialize(conn)  # held already when called by the ingestion: taken again, at no cost
