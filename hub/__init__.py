@@ -79,7 +79,12 @@ def warm_up(app: Flask) -> float:
     the ORM's mappers, compile the translations and every template (Jinja keeps them compiled for
     the process) and load the language detector's model (a second or more, which a worker's first
     save paid). A new worker's first dashboard then costs what the hundredth does. ``WARM_UP`` (default: on,
-    off under ``TESTING``) switches it. Returns the seconds it took."""
+    off under ``TESTING``) switches it. Returns the seconds it took.
+
+    Then what it loaded, which lives as long as the process, is moved out of the cyclic garbage
+    collector's sight (``gc.freeze``): a full collection, which a request can trigger at any time,
+    walked those ~150,000 objects for ~40 ms; now it walks only what requests made."""
+    import gc
     import time
 
     import sqlalchemy.orm
@@ -94,6 +99,8 @@ def warm_up(app: Flask) -> float:
     from hub import i18n
 
     i18n.warm_up(app)
+    gc.collect()  # what start-up left as garbage goes first: frozen objects are never collected
+    gc.freeze()
     return time.perf_counter() - started
 
 
