@@ -112,6 +112,10 @@ class ClickLog:
         self.memory: dict[str, Any] = {}  # what clicks_ingesting's receivers keep between flushes
         self.flush_seconds = flush_seconds
         self._lock = threading.Lock()
+        # One flush at a time in this process: a flush_all() returns only once every click logged
+        # before it is stored, even when the flusher thread had just taken them (its file rotated,
+        # their transaction not yet committed).
+        self._flushing = threading.RLock()
         self._pid = 0
         self._fd = -1
         self._path: Path | None = None
@@ -196,6 +200,10 @@ class ClickLog:
 
     def flush_own(self) -> int:
         """Move this process's logged clicks into the database; returns how many lines were read."""
+        with self._flushing:
+            return self._flush_own()
+
+    def _flush_own(self) -> int:
         rotated = self._rotate()
         if rotated is None:
             return 0
@@ -221,6 +229,10 @@ class ClickLog:
 
     def flush_orphans(self) -> int:
         """Ingest the files of processes that are gone (their lock is free)."""
+        with self._flushing:
+            return self._flush_orphans()
+
+    def _flush_orphans(self) -> int:
         total, failed = 0, 0
         self._publish_stale_new_files()
         for path in sorted(self.directory.glob("*.log")):
@@ -273,7 +285,8 @@ class ClickLog:
     def flush_all(self) -> int:
         """Flush this process's clicks and every orphaned file."""
         join_recovery(self._recovery)  # its files would be skipped: flush-clicks incomplete
-        return self.flush_own() + self.flush_orphans()
+        with self._flushing:
+            return self.flush_own() + self.flush_orphans()
 
     def recover_at_start(self) -> None:
         """Ingest the logs of workers that are gone, in the background, as the app starts: after

@@ -153,3 +153,39 @@ def test_a_click_logged_for_another_post_than_its_links_is_dropped(app, session,
     assert "Dropped 2 click(s)" in caplog.text
     assert _count(session, "kept-") == 1 and _count(session, "reused-") == 0
     log.stop()
+
+
+def test_flush_all_waits_for_the_flush_its_thread_has_under_way(app, session, shared, monkeypatch):
+    """The flusher thread may have just taken the logged clicks (file rotated, transaction not yet
+    committed) when someone calls flush_all (`hub flush-clicks`, close at shutdown, a test): it
+    must return only once those clicks are stored, not find an empty file and return at once."""
+    import threading
+
+    import hub.sharing.clicklog as clicklog
+
+    _post, sharer, links = shared
+    link = links["x"]
+    log = ClickLog(Path(app.instance_path) / "inflight", app.extensions["hub.clicklog"].engine, 3600)
+    log.append(ClickRecord("inflight-1", link.id, link.post_id, sharer.id, "x", time.time(), False, "v"))
+    taken, release = threading.Event(), threading.Event()
+    store = clicklog.store_clicks
+
+    def held(engine, records, memory=None):  # type: ignore[no-untyped-def]
+        taken.set()
+        release.wait(10)
+        return store(engine, records, memory=memory)
+
+    monkeypatch.setattr(clicklog, "store_clicks", held)
+    background = threading.Thread(target=log.flush_own)  # as the flusher thread does every second
+    background.start()
+    assert taken.wait(10)
+    monkeypatch.setattr(clicklog, "store_clicks", store)
+    returned = threading.Event()
+    caller = threading.Thread(target=lambda: (log.flush_all(), returned.set()))
+    caller.start()
+    assert not returned.wait(0.5), "flush_all returned while the clicks it should store were still in flight"
+    release.set()
+    background.join(10)
+    caller.join(10)
+    assert returned.is_set() and _count(session, "inflight-") == 1
+    log.stop()
